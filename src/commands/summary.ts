@@ -1,0 +1,59 @@
+import { summarizeCustomers } from '../analytics/summary.js';
+import { formatDay } from '../domain/dates.js';
+import type { CliIO } from '../io/cli-io.js';
+import { displayCell } from '../render/cells.js';
+import { tableOf, type Cell, type ColumnType, type CommandResult, type ResultTable } from '../render/result.js';
+import { dataContext, dataMeta, loadData, mappingTable, reconciliationTable, type InputFlags } from './common.js';
+
+type Metric = [key: string, definition: string, value: number | null, type: ColumnType];
+
+/** `clm summary`: headline figures, the mapping used and the reconciliation of every row. */
+export async function runSummary(flags: InputFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
+  const data = await loadData(flags, io, warn);
+  const s = summarizeCustomers(data.table);
+  const metrics: Metric[] = [
+    ['customers', 'customers with a counted order', s.customersWithOrders, 'int'],
+    ['prospects', 'customers-file customers with no counted order', s.prospects, 'int'],
+    ['orders', 'counted orders', s.orders, 'int'],
+    ['first_order_date', 'first counted order', s.firstOrderDay, 'date'],
+    ['last_order_date', 'last counted order', s.lastOrderDay, 'date'],
+    ['net_revenue', 'counted orders minus refunds', s.netRevenue, 'money'],
+    ['average_order_value', 'net revenue / orders', s.averageOrderValue, 'money'],
+    ['orders_per_customer', 'orders / customers', s.ordersPerCustomer, 'number'],
+    ['repeat_customer_rate', 'share of customers with 2+ purchase days', s.repeatCustomerRate, 'ratio'],
+    ['median_days_between_purchases', 'median gap between consecutive purchase days', s.medianDaysBetweenPurchases, 'number'],
+  ];
+  const meta = dataMeta(data, 'summary');
+  meta.summary = Object.fromEntries(metrics.map(([k, , v, type]) => [k, plainValue(v, type)]));
+  if (data.customersFile) meta.customers_file = data.customersFile;
+  return {
+    meta,
+    context: dataContext(data),
+    tables: [metricTable(metrics), mappingTable(data), reconciliationTable(data)],
+  };
+}
+
+function plainValue(v: number | null, type: ColumnType): string | number | null {
+  if (v === null) return null;
+  if (type === 'date') return formatDay(v);
+  if (type === 'money') return Math.round(v * 100) / 100;
+  if (type === 'int') return v;
+  return Number(v.toPrecision(12));
+}
+
+/**
+ * Metrics of mixed types share one table: `value` is the machine value (plain in CSV and
+ * JSON; dates as YYYY-MM-DD, rates as fractions), `display` the formatted one for people.
+ */
+function metricTable(metrics: Metric[]): ResultTable {
+  const rows: Cell[][] = metrics.map(([k, d, v, type]) => {
+    const shown = v === null ? '' : displayCell(v, { name: k, type: type === 'ratio' ? 'percent' : type, decimals: 2 });
+    return [k, plainValue(v, type), shown, d];
+  });
+  return tableOf('summary', 'Summary', [
+    { name: 'metric', type: 'string' },
+    { name: 'value', type: 'number', only: 'machine' },
+    { name: 'display', type: 'string', only: 'human' },
+    { name: 'definition', type: 'string' },
+  ], rows);
+}

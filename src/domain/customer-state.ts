@@ -1,0 +1,318 @@
+import type { Day } from './dates.js';
+
+/**
+ * Per-customer state (spec §2), columnar. Index i is one customer.
+ *
+ * Besides the summary fields, each customer keeps a day ledger: one entry per calendar day
+ * on which something happened (orders and/or refunds), with the number of counted orders
+ * and the net amount of that day. Every later analysis (stages at an earlier date, cohort
+ * periods, calibration/holdout splits) is a fold over the ledger, so none of them needs to
+ * re-read the orders. The ledger grows with distinct customer-days, not with order rows.
+ */
+export interface CustomerTable {
+  readonly size: number;
+  readonly ids: string[];
+  /** First and last purchase day; NO_DAY for prospects. */
+  readonly firstDay: Int32Array;
+  readonly lastDay: Int32Array;
+  readonly orders: Int32Array;
+  /** Distinct days with at least one counted order. */
+  readonly purchaseDays: Int32Array;
+  /** Net revenue: counted orders minus refunds. */
+  readonly revenue: Float64Array;
+  /** Ledger in CSR form: entries of customer i are ledgerStart[i] .. ledgerStart[i+1]-1, by day. */
+  readonly ledgerStart: Int32Array;
+  readonly ledgerDay: Int32Array;
+  readonly ledgerOrders: Int32Array;
+  readonly ledgerAmount: Float64Array;
+  /** Customer attributes (from the customers file and order-level attributes), snake_case names. */
+  readonly attributeNames: string[];
+  readonly attributes: (string | undefined)[][];
+}
+
+export const NO_DAY = -2147483648;
+
+function growInt32(a: Int32Array, min: number): Int32Array {
+  const b = new Int32Array(Math.max(min, Math.ceil(a.length * 1.5) + 16));
+  b.set(a);
+  return b;
+}
+
+function growFloat64(a: Float64Array, min: number): Float64Array {
+  const b = new Float64Array(Math.max(min, Math.ceil(a.length * 1.5) + 16));
+  b.set(a);
+  return b;
+}
+
+/**
+ * Builds a CustomerTable from a stream of orders and refunds in any order. Memory: a Map
+ * entry and a few numbers per customer, plus one ledger entry per customer-day (consecutive
+ * events of the same customer on the same day merge in place, which for date-sorted exports
+ * merges all same-day orders).
+ */
+export class CustomerStateBuilder {
+  private readonly index = new Map<string, number>();
+  readonly ids: string[] = [];
+  private lastEntry: Int32Array = new Int32Array(1024);
+  /** Rows (not orders) of refunds per customer, to reclassify refunds of non-buyers. */
+  private refundRows: Int32Array = new Int32Array(1024);
+  private entCust: Int32Array;
+  private entDay: Int32Array;
+  private entOrders: Int32Array;
+  private entAmount: Float64Array;
+  private entries = 0;
+
+  constructor(expectedEntries = 1024) {
+    const n = Math.max(1024, expectedEntries);
+    this.entCust = new Int32Array(n);
+    this.entDay = new Int32Array(n);
+    this.entOrders = new Int32Array(n);
+    this.entAmount = new Float64Array(n);
+  }
+
+  get customerCount(): number {
+    return this.ids.length;
+  }
+
+  /** Index of a customer, creating it when new. */
+  customerIndex(key: string): number {
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.index.set(key, i);
+      this.ids.push(key);
+      if (i >= this.lastEntry.length) {
+        this.lastEntry = growInt32(this.lastEntry, i + 1);
+        this.refundRows = growInt32(this.refundRows, i + 1);
+      }
+      this.lastEntry[i] = -1;
+    }
+    return i;
+  }
+
+  lookup(key: string): number | undefined {
+    return this.index.get(key);
+  }
+
+  addOrder(customer: number, day: Day, amount: number): void {
+    this.addEntry(customer, day, 1, amount);
+  }
+
+  /** More lines of an order already counted (line-item exports with split orders). */
+  addLines(customer: number, day: Day, amount: number): void {
+    this.addEntry(customer, day, 0, amount);
+  }
+
+  addRefund(customer: number, day: Day, amount: number, rows: number): void {
+    this.refundRows[customer] += rows;
+    this.addEntry(customer, day, 0, amount);
+  }
+
+  private addEntry(customer: number, day: Day, orders: number, amount: number): void {
+    const last = this.lastEntry[customer];
+    if (last >= 0 && this.entDay[last] === day) {
+      this.entOrders[last] += orders;
+      this.entAmount[last] += amount;
+      return;
+    }
+    const e = this.entries++;
+    if (e >= this.entCust.length) {
+      const min = e + 1;
+      this.entCust = growInt32(this.entCust, min);
+      this.entDay = growInt32(this.entDay, min);
+      this.entOrders = growInt32(this.entOrders, min);
+      this.entAmount = growFloat64(this.entAmount, min);
+    }
+    this.entCust[e] = customer;
+    this.entDay[e] = day;
+    this.entOrders[e] = orders;
+    this.entAmount[e] = amount;
+    this.lastEntry[customer] = e;
+  }
+
+  /**
+   * Sorts the ledger by customer and day, merges same-day entries and computes the summary
+   * fields. `keep(i)` says whether a customer without counted orders stays (as a prospect);
+   * refund rows of dropped customers are reported through `refundRowsDropped`.
+   */
+  finalize(
+    keep: (i: number) => boolean,
+    attributeNames: string[] = [],
+    attributeOf: (i: number) => (string | undefined)[] = () => [],
+  ): { table: CustomerTable; refundRowsDropped: number; refundsDropped: number } {
+    const nc = this.ids.length;
+    const ne = this.entries;
+    // counting sort of entries by customer
+    const start = new Int32Array(nc + 1);
+    for (let e = 0; e < ne; e++) start[this.entCust[e] + 1]++;
+    for (let i = 0; i < nc; i++) start[i + 1] += start[i];
+    const fill = start.slice(0, nc);
+    const day = new Int32Array(ne);
+    const ord = new Int32Array(ne);
+    const amt = new Float64Array(ne);
+    for (let e = 0; e < ne; e++) {
+      const c = this.entCust[e];
+      const k = fill[c]++;
+      day[k] = this.entDay[e];
+      ord[k] = this.entOrders[e];
+      amt[k] = this.entAmount[e];
+    }
+    // release the append-order arrays before building the result
+    this.entCust = new Int32Array(0);
+    this.entDay = new Int32Array(0);
+    this.entOrders = new Int32Array(0);
+    this.entAmount = new Float64Array(0);
+
+    // per customer: sort by day (usually already sorted), merge equal days, summarise
+    const keepMap = new Int32Array(nc);
+    let out = 0;
+    let outEntries = 0;
+    let refundRowsDropped = 0;
+    let refundsDropped = 0;
+    const ids: string[] = [];
+    const firstDay: number[] = [];
+    const lastDay: number[] = [];
+    const orders: number[] = [];
+    const purchaseDays: number[] = [];
+    const revenue: number[] = [];
+    const ledgerStart: number[] = [];
+    const attrs: (string | undefined)[][] = [];
+    for (let i = 0; i < nc; i++) {
+      const s = start[i];
+      const e = start[i + 1];
+      sortSegment(day, ord, amt, s, e);
+      let o = 0;
+      for (let k = s; k < e; k++) o += ord[k];
+      if (o === 0 && !keep(i)) {
+        keepMap[i] = -1;
+        refundRowsDropped += this.refundRows[i];
+        for (let k = s; k < e; k++) if (ord[k] === 0) refundsDropped++;
+        continue;
+      }
+      keepMap[i] = out++;
+      ids.push(this.ids[i]);
+      ledgerStart.push(outEntries);
+      let first = NO_DAY;
+      let last = NO_DAY;
+      let pd = 0;
+      let rev = 0;
+      let w = outEntries;
+      for (let k = s; k < e; k++) {
+        if (o === 0) break; // a kept prospect: refunds without orders do not count
+        if (w > outEntries && day[w - 1] === day[k]) {
+          ord[w - 1] += ord[k];
+          amt[w - 1] += amt[k];
+        } else {
+          day[w] = day[k];
+          ord[w] = ord[k];
+          amt[w] = amt[k];
+          w++;
+        }
+      }
+      if (o === 0) {
+        refundRowsDropped += this.refundRows[i];
+        for (let k = s; k < e; k++) if (ord[k] === 0) refundsDropped++;
+      }
+      for (let k = outEntries; k < w; k++) {
+        rev += amt[k];
+        if (ord[k] > 0) {
+          pd++;
+          if (first === NO_DAY) first = day[k];
+          last = day[k];
+        }
+      }
+      outEntries = w;
+      firstDay.push(first);
+      lastDay.push(last);
+      orders.push(o);
+      purchaseDays.push(pd);
+      revenue.push(rev);
+      attrs.push(attributeOf(i));
+    }
+    ledgerStart.push(outEntries);
+    const table: CustomerTable = {
+      size: out,
+      ids,
+      firstDay: Int32Array.from(firstDay),
+      lastDay: Int32Array.from(lastDay),
+      orders: Int32Array.from(orders),
+      purchaseDays: Int32Array.from(purchaseDays),
+      revenue: Float64Array.from(revenue),
+      ledgerStart: Int32Array.from(ledgerStart),
+      ledgerDay: day.slice(0, outEntries),
+      ledgerOrders: ord.slice(0, outEntries),
+      ledgerAmount: amt.slice(0, outEntries),
+      attributeNames,
+      attributes: transpose(attrs, attributeNames.length, out),
+    };
+    return { table, refundRowsDropped, refundsDropped };
+  }
+}
+
+function transpose(rows: (string | undefined)[][], width: number, height: number): (string | undefined)[][] {
+  const cols: (string | undefined)[][] = [];
+  for (let a = 0; a < width; a++) {
+    const col: (string | undefined)[] = new Array(height);
+    for (let i = 0; i < height; i++) col[i] = rows[i][a];
+    cols.push(col);
+  }
+  return cols;
+}
+
+/**
+ * Sorts one customer's entries by day. Date-sorted exports give sorted segments, reverse-sorted
+ * exports give reversed ones (reversed in place); anything else short is insertion-sorted and
+ * anything else long goes through an index sort.
+ */
+function sortSegment(day: Int32Array, ord: Int32Array, amt: Float64Array, s: number, e: number): void {
+  let asc = true;
+  let desc = true;
+  for (let k = s + 1; k < e && (asc || desc); k++) {
+    if (day[k] < day[k - 1]) asc = false;
+    if (day[k] > day[k - 1]) desc = false;
+  }
+  if (asc) return;
+  if (desc) {
+    for (let i = s, j = e - 1; i < j; i++, j--) {
+      swap(day, i, j);
+      swap(ord, i, j);
+      swap(amt, i, j);
+    }
+    return;
+  }
+  if (e - s > 48) {
+    const idx = Array.from({ length: e - s }, (_, k) => s + k);
+    idx.sort((x, y) => day[x] - day[y] || x - y);
+    const d2 = idx.map((k) => day[k]);
+    const o2 = idx.map((k) => ord[k]);
+    const a2 = idx.map((k) => amt[k]);
+    for (let k = 0; k < idx.length; k++) {
+      day[s + k] = d2[k];
+      ord[s + k] = o2[k];
+      amt[s + k] = a2[k];
+    }
+    return;
+  }
+  for (let k = s + 1; k < e; k++) {
+    const d = day[k];
+    if (d >= day[k - 1]) continue;
+    const o = ord[k];
+    const a = amt[k];
+    let j = k - 1;
+    while (j >= s && day[j] > d) {
+      day[j + 1] = day[j];
+      ord[j + 1] = ord[j];
+      amt[j + 1] = amt[j];
+      j--;
+    }
+    day[j + 1] = d;
+    ord[j + 1] = o;
+    amt[j + 1] = a;
+  }
+}
+
+function swap(a: Int32Array | Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}

@@ -1,0 +1,148 @@
+import { createReadStream, statSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { DataError, UsageError } from '../domain/errors.js';
+
+export interface SourceInfo {
+  /** Path as given (`-` for stdin). */
+  path: string;
+  /** Bytes on disk (undefined for stdin). */
+  bytes: number | undefined;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Opens a file (or stdin for `-`) as a stream of UTF-8 byte chunks: gunzips `.gz` (or any
+ * file starting with the gzip magic), decodes `--encoding` to UTF-8, drops a BOM, and
+ * refuses binary data. The first chunk is checked before anything is parsed.
+ */
+export async function* readChunks(
+  path: string,
+  stdin: Readable | undefined,
+  encoding: string | undefined,
+): AsyncGenerator<Buffer> {
+  let raw: Readable;
+  if (path === '-') {
+    if (!stdin) throw new UsageError('`-` means stdin, but there is no stdin here');
+    raw = stdin;
+  } else {
+    statOrFail(path);
+    raw = createReadStream(path, { highWaterMark: CHUNK });
+  }
+  let decoder: TextDecoder | undefined;
+  const enc = (encoding ?? 'utf-8').toLowerCase();
+  if (enc !== 'utf8' && enc !== 'utf-8') {
+    try {
+      decoder = new TextDecoder(enc === 'cp1252' ? 'windows-1252' : enc);
+    } catch {
+      throw new UsageError(`--encoding ${JSON.stringify(encoding)} is not an encoding Node knows`, 'try utf8, latin1, cp1252 (windows-1252) or utf16le');
+    }
+  }
+  let first = true;
+  let stream: AsyncIterable<Buffer> = raw;
+  const it = raw[Symbol.asyncIterator]();
+  let head: IteratorResult<Buffer>;
+  try {
+    head = await it.next();
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  if (!head.done && head.value.length >= 2 && head.value[0] === 0x1f && head.value[1] === 0x8b) {
+    const gunzip = createGunzip({ chunkSize: CHUNK });
+    const feed = async (): Promise<void> => {
+      try {
+        gunzip.write(head.value);
+        for (;;) {
+          const r = await it.next();
+          if (r.done) break;
+          if (!gunzip.write(r.value)) await new Promise((res) => gunzip.once('drain', res));
+        }
+        gunzip.end();
+      } catch (e) {
+        gunzip.destroy(e as Error);
+      }
+    };
+    void feed();
+    stream = gunzip;
+  } else {
+    stream = (async function* () {
+      if (!head.done) yield head.value;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    })();
+  }
+  try {
+    for await (let chunk of stream) {
+      if (decoder) chunk = Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');
+      if (first) {
+        first = false;
+        if (!decoder && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+          throw new DataError('the file is UTF-16 encoded', { file: path }, 'pass --encoding utf16le');
+        }
+        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+        else if (decoder && chunk.length >= 3 && chunk.toString('utf8', 0, 1) === '\ufeff') chunk = chunk.subarray(3);
+        if (looksBinary(chunk)) {
+          throw new DataError(
+            'this looks like a binary file, not CSV text',
+            { file: path },
+            'export the data as CSV (or TSV) text; for other encodings pass --encoding',
+          );
+        }
+      }
+      yield chunk;
+    }
+    if (decoder) {
+      const tail = decoder.decode();
+      if (tail) yield Buffer.from(tail, 'utf8');
+    }
+  } catch (e) {
+    throw ioError(path, e);
+  }
+}
+
+function looksBinary(chunk: Buffer): boolean {
+  const n = Math.min(chunk.length, 8192);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = chunk[i];
+    if (c === 0) return true;
+    if (c < 9 || (c > 13 && c < 32)) control++;
+  }
+  return n > 0 && control / n > 0.1;
+}
+
+function statOrFail(path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DataError('file not found', { file: path }, 'check the path (relative paths start from the current directory)');
+    if (code === 'EACCES') throw new DataError('permission denied', { file: path }, 'check the file permissions');
+    throw new DataError(`cannot open the file (${code ?? String(e)})`, { file: path });
+  }
+  if (st.isDirectory()) throw new DataError('this is a directory, not a file', { file: path }, 'name the CSV file inside it');
+}
+
+function ioError(path: string, e: unknown): Error {
+  if (e instanceof DataError || e instanceof UsageError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /incorrect header check|unexpected end of file/.test(String(err.message))) {
+    return new DataError(`cannot decompress: ${err.message}`, { file: path }, 'the .gz file is damaged or truncated');
+  }
+  if (err.code) return new DataError(`cannot read the file (${err.code}: ${err.message})`, { file: path });
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+export function sourceInfo(path: string): SourceInfo {
+  if (path === '-') return { path, bytes: undefined };
+  try {
+    return { path, bytes: statSync(path).size };
+  } catch {
+    return { path, bytes: undefined };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * A set of order ids kept as 64-bit fingerprints (two independent 32-bit hashes of the id's
+ * bytes) in an open-addressing table: 8 bytes per order instead of a string per order.
+ * Two different ids share a fingerprint with probability about n²/2⁶⁵ (3·10⁻⁶ at 10M orders).
+ */
+export class OrderIdSet {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private mask: number;
+  private count = 0;
+
+  constructor(expected = 1 << 16) {
+    let cap = 1 << 16;
+    while (cap < expected * 1.4) cap <<= 1;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds the id in buf[s, e); returns false when it was already there. */
+  add(buf: Buffer, s: number, e: number): boolean {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9747b28c;
+    for (let i = s; i < e; i++) {
+      const c = buf[i];
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+    h1 ^= h1 >>> 16;
+    h1 = Math.imul(h1, 0x85ebca6b);
+    h1 ^= h1 >>> 13;
+    h2 = Math.imul(h2 ^ (e - s), 0xc2b2ae35);
+    h2 ^= h2 >>> 16;
+    h1 >>>= 0;
+    h2 = (h2 >>> 0) | 1; // 0 marks an empty slot
+    let slot = h1 & this.mask;
+    for (;;) {
+      const l = this.lo[slot];
+      if (l === 0) break;
+      if (l === h2 && this.hi[slot] === h1) return false;
+      slot = (slot + 1) & this.mask;
+    }
+    this.hi[slot] = h1;
+    this.lo[slot] = h2;
+    this.count++;
+    if (this.count * 10 > this.mask * 7) this.rehash();
+    return true;
+  }
+
+  private rehash(): void {
+    const oldHi = this.hi;
+    const oldLo = this.lo;
+    const cap = (this.mask + 1) * 2;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.mask = cap - 1;
+    for (let i = 0; i < oldLo.length; i++) {
+      const l = oldLo[i];
+      if (l === 0) continue;
+      let slot = oldHi[i] & this.mask;
+      while (this.lo[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.hi[slot] = oldHi[i];
+      this.lo[slot] = l;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { CommanderError } from 'commander';
+import { buildProgram, type Invocation } from './cli.js';
+import type { InputFlags, OutputFlags } from './commands/common.js';
+import { resolveFormat } from './commands/common.js';
+import { ClmError, DataError, InternalError } from './domain/errors.js';
+import type { CliIO } from './io/cli-io.js';
+import { AtomicFile, streamSink } from './io/write-output.js';
+import { renderResult } from './render/output.js';
+import type { CommandResult } from './render/result.js';
+
+export type { CliIO } from './io/cli-io.js';
+
+/** Runs clm with argv (without node and script) and returns the exit code. The only catch. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  let invocation: Invocation | undefined;
+  const program = buildProgram(io, (inv) => {
+    invocation = inv;
+  });
+  if (argv.length === 0) {
+    io.stdout.write(program.helpInformation());
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    return reportError(e, io);
+  }
+  if (!invocation) return 0;
+  const flags = invocation.flags as InputFlags & OutputFlags;
+  const quiet = flags.quiet === true;
+  const warn = (m: string): void => {
+    if (!quiet) io.stderr.write(`clm: warning: ${m}\n`);
+  };
+  let spinner: { stop(): void } | undefined;
+  let file: AtomicFile | undefined;
+  try {
+    const format = resolveFormat(flags, io);
+    if (io.stderrIsTTY && !quiet) {
+      const { default: ora } = await import('ora');
+      spinner = ora({ text: `reading ${flags.orders ?? ''}`, stream: io.stderr as unknown as NodeJS.WriteStream }).start();
+    }
+    let result: CommandResult;
+    switch (invocation.command) {
+      case 'summary': {
+        const { runSummary } = await import('./commands/summary.js');
+        result = await runSummary(flags, io, warn);
+        break;
+      }
+      case 'customers': {
+        const { runCustomers } = await import('./commands/customers.js');
+        result = await runCustomers(flags, io, warn);
+        break;
+      }
+    }
+    spinner?.stop();
+    spinner = undefined;
+    const color = flags.color !== false && io.stdoutIsTTY && !flags.output && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+    if (flags.output) {
+      file = new AtomicFile(flags.output);
+      await renderResult(result, format, file.sink, { color: false });
+      await file.commit();
+      file = undefined;
+    } else {
+      await renderResult(result, format, streamSink(io.stdout), { color });
+    }
+    return 0;
+  } catch (e) {
+    spinner?.stop();
+    file?.abort();
+    return reportError(e, io);
+  }
+}
+
+/** Formats an error for people: where, what, and the flag that fixes it. */
+export function reportError(e: unknown, io: CliIO): number {
+  let err: ClmError;
+  if (e instanceof ClmError) err = e;
+  else {
+    err = new InternalError(e instanceof Error ? e.message : String(e));
+    if (io.env.CLM_DEBUG && e instanceof Error && e.stack) io.stderr.write(e.stack + '\n');
+  }
+  let where = '';
+  if (err instanceof DataError) {
+    const l = err.location;
+    if (l.file) where += `${l.file}${l.line !== undefined ? `:${l.line}` : ''}: `;
+    if (l.column !== undefined) where += `column ${JSON.stringify(l.column)}: `;
+    if (l.value !== undefined) where += `value ${JSON.stringify(l.value.length > 80 ? l.value.slice(0, 77) + '...' : l.value)}: `;
+  }
+  io.stderr.write(`clm: error: ${where}${err.message}\n`);
+  if (err.hint) io.stderr.write(`  hint: ${err.hint}\n`);
+  return err.exitCode;
+}

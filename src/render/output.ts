@@ -1,0 +1,157 @@
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
+import { displayCell, isNumericColumn, jsonCell, plainCell } from './cells.js';
+import type { Cell, CommandResult, Column, ResultTable } from './result.js';
+
+export type Format = 'table' | 'csv' | 'tsv' | 'json' | 'ndjson' | 'md';
+export const FORMATS = ['auto', 'table', 'csv', 'tsv', 'json', 'ndjson', 'md'] as const;
+
+/** Where rendered text goes; resolves when the text may be followed by more (backpressure). */
+export interface TextSink {
+  write(text: string): Promise<void>;
+}
+
+export interface RenderOptions {
+  color: boolean;
+}
+
+const FLUSH_AT = 1 << 16;
+
+/** Buffers small writes into ~64 KB pieces. */
+class Batcher {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly sink: TextSink) {}
+  async add(s: string): Promise<void> {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= FLUSH_AT) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.size === 0 && this.parts.length === 0) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    await this.sink.write(text);
+  }
+}
+
+/** The table as one audience sees it: columns marked for the other audience are dropped. */
+function forAudience(t: ResultTable, audience: 'machine' | 'human'): ResultTable {
+  const keep = t.columns.map((c, i) => (c.only === undefined || c.only === audience ? i : -1)).filter((i) => i >= 0);
+  if (keep.length === t.columns.length) return t;
+  return {
+    ...t,
+    columns: keep.map((i) => t.columns[i]),
+    rows: function* () {
+      for (const r of t.rows()) yield keep.map((i) => r[i]);
+    },
+  };
+}
+
+export async function renderResult(full: CommandResult, format: Format, sink: TextSink, opts: RenderOptions): Promise<void> {
+  const audience = format === 'table' || format === 'md' ? 'human' : 'machine';
+  const result = { ...full, tables: full.tables.map((t) => forAudience(t, audience)) };
+  switch (format) {
+    case 'csv':
+      return renderDelimited(result.tables[0], ',', sink);
+    case 'tsv':
+      return renderDelimited(result.tables[0], '\t', sink);
+    case 'ndjson':
+      return renderNdjson(result.tables[0], sink);
+    case 'json':
+      return renderJson(result, sink);
+    case 'md':
+      return renderMarkdown(result, sink);
+    case 'table':
+      return renderTerminal(result, sink, opts);
+  }
+}
+
+function quoteField(s: string, delim: string): string {
+  if (s.includes(delim) || s.includes('"') || s.includes('\n') || s.includes('\r')) return `"${s.replace(/"/g, '""')}"`;
+  return s;
+}
+
+async function renderDelimited(t: ResultTable, delim: string, sink: TextSink): Promise<void> {
+  const b = new Batcher(sink);
+  const cols = t.columns;
+  await b.add(cols.map((c) => quoteField(c.name, delim)).join(delim) + '\n');
+  for (const row of t.rows()) {
+    let line = '';
+    for (let i = 0; i < cols.length; i++) {
+      if (i > 0) line += delim;
+      line += quoteField(plainCell(row[i], cols[i]), delim);
+    }
+    await b.add(line + '\n');
+  }
+  await b.flush();
+}
+
+function rowObject(row: Cell[], cols: Column[]): Record<string, string | number | null> {
+  const o: Record<string, string | number | null> = {};
+  for (let i = 0; i < cols.length; i++) o[cols[i].name] = jsonCell(row[i], cols[i]);
+  return o;
+}
+
+async function renderNdjson(t: ResultTable, sink: TextSink): Promise<void> {
+  const b = new Batcher(sink);
+  for (const row of t.rows()) await b.add(JSON.stringify(rowObject(row, t.columns)) + '\n');
+  await b.flush();
+}
+
+/** `{meta, rows}`; further tables of the result go under `tables` by name. */
+async function renderJson(result: CommandResult, sink: TextSink): Promise<void> {
+  const b = new Batcher(sink);
+  const [main, ...rest] = result.tables;
+  await b.add(`{"meta":${JSON.stringify(result.meta)},"rows":[`);
+  let first = true;
+  for (const row of main.rows()) {
+    await b.add((first ? '\n' : ',\n') + JSON.stringify(rowObject(row, main.columns)));
+    first = false;
+  }
+  await b.add(first ? ']' : '\n]');
+  if (rest.length > 0) {
+    const tables: Record<string, unknown[]> = {};
+    for (const t of rest) tables[t.name] = [...t.rows()].map((r) => rowObject(r, t.columns));
+    await b.add(`,"tables":${JSON.stringify(tables)}`);
+  }
+  await b.add('}\n');
+  await b.flush();
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+}
+
+async function renderMarkdown(result: CommandResult, sink: TextSink): Promise<void> {
+  const b = new Batcher(sink);
+  for (const line of result.context) await b.add(`- ${mdEscape(line)}\n`);
+  for (const t of result.tables) {
+    await b.add(`\n## ${mdEscape(t.title)}\n\n`);
+    await b.add(`| ${t.columns.map((c) => mdEscape(c.name)).join(' | ')} |\n`);
+    await b.add(`|${t.columns.map((c) => (isNumericColumn(c) ? ' ---: ' : ' --- ')).join('|')}|\n`);
+    for (const row of t.rows()) {
+      await b.add(`| ${t.columns.map((c, i) => mdEscape(displayCell(row[i], c))).join(' | ')} |\n`);
+    }
+  }
+  await b.flush();
+}
+
+async function renderTerminal(result: CommandResult, sink: TextSink, opts: RenderOptions): Promise<void> {
+  const chalk = new Chalk({ level: opts.color ? 1 : 0 });
+  const b = new Batcher(sink);
+  for (const line of result.context) await b.add(chalk.dim(line) + '\n');
+  for (const t of result.tables) {
+    await b.add('\n' + chalk.bold(t.title) + '\n');
+    const table = new Table({
+      head: t.columns.map((c) => c.name),
+      style: { head: opts.color ? ['cyan'] : [], border: opts.color ? ['grey'] : [], compact: true },
+      colAligns: t.columns.map((c) => (isNumericColumn(c) ? 'right' : 'left')),
+      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    });
+    for (const row of t.rows()) table.push(t.columns.map((c, i) => displayCell(row[i], c)));
+    await b.add(table.toString() + '\n');
+  }
+  await b.flush();
+}

@@ -1,0 +1,44 @@
+/**
+ * What a command hands to the renderers: tables of typed cells plus the context (meta) that
+ * makes the numbers reproducible. Renderers format; they never compute.
+ */
+export type ColumnType = 'string' | 'int' | 'number' | 'money' | 'date' | 'ratio' | 'percent';
+
+/** A date cell holds a day number (days since 1970-01-01); null is an empty cell. */
+export type Cell = string | number | null;
+
+export interface Column {
+  /** snake_case, stable: CSV headers and JSON keys. */
+  name: string;
+  type: ColumnType;
+  /** Text cells that come from input data get the spreadsheet-injection guard. */
+  fromInput?: boolean;
+  /** Decimals for `number` columns in tables (CSV keeps full precision). */
+  decimals?: number;
+  /** Only in machine formats (CSV, TSV, JSON, NDJSON) / only in human ones (table, md). */
+  only?: 'machine' | 'human';
+}
+
+export interface ResultTable {
+  name: string;
+  title: string;
+  columns: Column[];
+  rowCount: number;
+  /** Rows may be produced lazily so a million customers stream out without a copy. */
+  rows: () => Iterable<Cell[]>;
+}
+
+export interface CommandResult {
+  /** Context: as-of, inputs, thresholds... (json `meta`, terminal header block). */
+  meta: Record<string, unknown>;
+  /** Lines shown above a terminal table. */
+  context: string[];
+  /** The first table is the one CSV/TSV/NDJSON write. */
+  tables: ResultTable[];
+  /** Lines for stderr after the output (warnings that must not pollute stdout). */
+  notes?: string[];
+}
+
+export function tableOf(name: string, title: string, columns: Column[], rows: Cell[][]): ResultTable {
+  return { name, title, columns, rowCount: rows.length, rows: () => rows };
+}
