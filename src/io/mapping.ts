@@ -173,7 +173,6 @@ export const PRESETS: Record<string, Preset> = {
     customers: {
       customer_id: ['customer_id'],
       person_key: ['customer_unique_id'],
-      country: ['customer_state'],
     },
     payments: {
       order_id: ['order_id'],
