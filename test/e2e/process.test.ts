@@ -1,0 +1,57 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = join(process.cwd(), 'bin/clm.js');
+const dir = mkdtempSync(join(tmpdir(), 'clm-e2e-'));
+const big = join(dir, 'big.csv');
+{
+  const lines = ['order_id,customer_id,order_date,amount'];
+  for (let i = 0; i < 60_000; i++) lines.push(`o${i},cust${String(i % 40_000).padStart(6, '0')},2024-0${(i % 9) + 1}-1${i % 10},${(i % 500) / 4}`);
+  writeFileSync(big, lines.join('\n') + '\n');
+}
+
+function sh(script: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync('bash', ['-c', `set -o pipefail; ${script}`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.skipIf(!existsSync(join(process.cwd(), 'dist/main.js')))('bin/clm.js as a process', () => {
+  it('clm customers | head -1 prints the header, exits 0, stderr empty', () => {
+    const r = sh(`node ${BIN} customers --orders ${big} | head -1`);
+    expect(r.stdout).toBe('customer_id,first_order_date,last_order_date,orders,purchase_days,revenue\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('piped output is CSV without colour codes', () => {
+    const out = execFileSync('node', [BIN, 'summary', '--orders', big], { encoding: 'utf8' });
+    expect(out.startsWith('metric,value,definition\n')).toBe(true);
+    expect(out).not.toMatch(/\u001b\[/);
+  });
+
+  it('exit codes: 3 for data errors, 2 for usage errors, 0 for help', () => {
+    expect(sh(`node ${BIN} summary --orders ${join(dir, 'missing.csv')}`).code).toBe(3);
+    expect(sh(`node ${BIN} summary --orders ${big} --format xml`).code).toBe(2);
+    const help = sh(`node ${BIN} --help`);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+    for (const cmd of ['summary', 'customers']) {
+      const h = sh(`node ${BIN} ${cmd} --help`);
+      expect(h.code).toBe(0);
+      expect(h.stdout).toContain('Examples:');
+      expect(h.stdout).toContain('--orders');
+    }
+  });
+
+  it('--output writes the file whole', () => {
+    const out = join(dir, 'customers.tsv');
+    const r = sh(`node ${BIN} customers --orders ${big} --output ${out}`);
+    expect(r.code).toBe(0);
+    const text = execFileSync('head', ['-2', out], { encoding: 'utf8' });
+    expect(text.split('\n')[0]).toBe('customer_id\tfirst_order_date\tlast_order_date\torders\tpurchase_days\trevenue');
+    expect(existsSync(`${out}.tmp-${process.pid}`)).toBe(false);
+  });
+});
