@@ -1,4 +1,5 @@
 import type { Day } from './dates.js';
+import { ByteKeyTable } from './key-table.js';
 
 /**
  * Per-customer state (spec §2), columnar. Index i is one customer.
@@ -51,8 +52,7 @@ function growFloat64(a: Float64Array, min: number): Float64Array {
  * merges all same-day orders).
  */
 export class CustomerStateBuilder {
-  private readonly index = new Map<string, number>();
-  readonly ids: string[] = [];
+  private readonly keys: ByteKeyTable;
   private lastEntry: Int32Array = new Int32Array(1024);
   /** Rows (not orders) of refunds per customer, to reclassify refunds of non-buyers. */
   private refundRows: Int32Array = new Int32Array(1024);
@@ -62,7 +62,8 @@ export class CustomerStateBuilder {
   private entAmount: Float64Array;
   private entries = 0;
 
-  constructor(expectedEntries = 1024) {
+  constructor(expectedEntries = 1024, expectedCustomers = 1024) {
+    this.keys = new ByteKeyTable(expectedCustomers);
     const n = Math.max(1024, expectedEntries);
     this.entCust = new Int32Array(n);
     this.entDay = new Int32Array(n);
@@ -71,16 +72,14 @@ export class CustomerStateBuilder {
   }
 
   get customerCount(): number {
-    return this.ids.length;
+    return this.keys.size;
   }
 
-  /** Index of a customer, creating it when new. */
-  customerIndex(key: string): number {
-    let i = this.index.get(key);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.index.set(key, i);
-      this.ids.push(key);
+  /** Index of the customer whose (normalised) key is buf[s, e), created when new. */
+  customerIndexBytes(buf: Buffer, s: number, e: number): number {
+    const before = this.keys.size;
+    const i = this.keys.lookupOrInsert(buf, s, e);
+    if (i === before) {
       if (i >= this.lastEntry.length) {
         this.lastEntry = growInt32(this.lastEntry, i + 1);
         this.refundRows = growInt32(this.refundRows, i + 1);
@@ -90,8 +89,15 @@ export class CustomerStateBuilder {
     return i;
   }
 
-  lookup(key: string): number | undefined {
-    return this.index.get(key);
+  /** Index of a customer by its (normalised) key, created when new. */
+  customerIndex(key: string): number {
+    const b = Buffer.from(key, 'utf8');
+    return this.customerIndexBytes(b, 0, b.length);
+  }
+
+  /** The key of customer i (a new string each call). */
+  keyOf(i: number): string {
+    return this.keys.key(i);
   }
 
   addOrder(customer: number, day: Day, amount: number): void {
@@ -136,11 +142,11 @@ export class CustomerStateBuilder {
    * refund rows of dropped customers are reported through `refundRowsDropped`.
    */
   finalize(
-    keep: (i: number) => boolean,
+    keep: (i: number, key: string) => boolean,
     attributeNames: string[] = [],
-    attributeOf: (i: number) => (string | undefined)[] = () => [],
+    attributeOf: (i: number, key: string) => (string | undefined)[] = () => [],
   ): { table: CustomerTable; refundRowsDropped: number; refundsDropped: number } {
-    const nc = this.ids.length;
+    const nc = this.keys.size;
     const ne = this.entries;
     // counting sort of entries by customer
     const start = new Int32Array(nc + 1);
@@ -183,14 +189,15 @@ export class CustomerStateBuilder {
       sortSegment(day, ord, amt, s, e);
       let o = 0;
       for (let k = s; k < e; k++) o += ord[k];
-      if (o === 0 && !keep(i)) {
+      const key = this.keys.key(i);
+      if (o === 0 && !keep(i, key)) {
         keepMap[i] = -1;
         refundRowsDropped += this.refundRows[i];
         for (let k = s; k < e; k++) if (ord[k] === 0) refundsDropped++;
         continue;
       }
       keepMap[i] = out++;
-      ids.push(this.ids[i]);
+      ids.push(key);
       ledgerStart.push(outEntries);
       let first = NO_DAY;
       let last = NO_DAY;
@@ -227,7 +234,7 @@ export class CustomerStateBuilder {
       orders.push(o);
       purchaseDays.push(pd);
       revenue.push(rev);
-      attrs.push(attributeOf(i));
+      attrs.push(attributeOf(i, key));
     }
     ledgerStart.push(outEntries);
     const table: CustomerTable = {

@@ -4,16 +4,15 @@
  * Two different ids share a fingerprint with probability about n²/2⁶⁵ (3·10⁻⁶ at 10M orders).
  */
 export class OrderIdSet {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
+  /** Pairs [h1, h2]; h2 = 0 marks an empty slot. One cache line per probe. */
+  private table: Uint32Array;
   private mask: number;
   private count = 0;
 
   constructor(expected = 1 << 16) {
     let cap = 1 << 16;
     while (cap < expected * 1.4) cap <<= 1;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
+    this.table = new Uint32Array(cap * 2);
     this.mask = cap - 1;
   }
 
@@ -39,33 +38,33 @@ export class OrderIdSet {
     h1 >>>= 0;
     h2 = (h2 >>> 0) | 1; // 0 marks an empty slot
     let slot = h1 & this.mask;
+    const t = this.table;
     for (;;) {
-      const l = this.lo[slot];
+      const l = t[2 * slot + 1];
       if (l === 0) break;
-      if (l === h2 && this.hi[slot] === h1) return false;
+      if (l === h2 && t[2 * slot] === h1) return false;
       slot = (slot + 1) & this.mask;
     }
-    this.hi[slot] = h1;
-    this.lo[slot] = h2;
+    t[2 * slot] = h1;
+    t[2 * slot + 1] = h2;
     this.count++;
     if (this.count * 10 > this.mask * 7) this.rehash();
     return true;
   }
 
   private rehash(): void {
-    const oldHi = this.hi;
-    const oldLo = this.lo;
+    const old = this.table;
     const cap = (this.mask + 1) * 2;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
+    const t = new Uint32Array(cap * 2);
     this.mask = cap - 1;
-    for (let i = 0; i < oldLo.length; i++) {
-      const l = oldLo[i];
+    for (let i = 0; i < old.length; i += 2) {
+      const l = old[i + 1];
       if (l === 0) continue;
-      let slot = oldHi[i] & this.mask;
-      while (this.lo[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.hi[slot] = oldHi[i];
-      this.lo[slot] = l;
+      let slot = old[i] & this.mask;
+      while (t[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
+      t[2 * slot] = old[i];
+      t[2 * slot + 1] = l;
     }
+    this.table = t;
   }
 }

@@ -1,6 +1,7 @@
 import { createWriteStream, renameSync, unlinkSync, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CustomerStateBuilder, type CustomerTable } from '../domain/customer-state.js';
+import { ByteInterner, KeyNormalizer } from '../domain/key-table.js';
 import { formatDay, type Day } from '../domain/dates.js';
 import { DataError, UsageError } from '../domain/errors.js';
 import { sourceInfo, type SourceInfo } from './input.js';
@@ -94,7 +95,8 @@ interface Pending {
   idStart: number;
   idLen: number;
   line: number;
-  customerKey: string;
+  /** Customer index in the builder; -1 when the row has no customer id. */
+  customer: number;
   day: number;
   amount: number;
   refund: number;
@@ -119,16 +121,18 @@ const STATUS_REASON: Record<StatusClass, string> = {
   unknown: 'status_unknown',
 };
 
-/** Normalises a customer key: trimmed; UCI's float ids (`17850.0`) lose `.0`; e-mails lower-case. */
+/**
+ * Normalises a customer key: trimmed; UCI's float ids (`17850.0`) lose `.0`; e-mails
+ * lower-case. The same bytes rule as the hot path (KeyNormalizer), so both agree.
+ */
 export function normalizeCustomerKey(raw: string, lowercase = false): string {
-  let k = raw.trim();
-  if (k.length > 2 && k.charCodeAt(k.length - 1) === 48) {
-    const m = /^(\d+)\.0+$/.exec(k);
-    if (m) k = m[1];
-  }
-  if (lowercase || k.includes('@')) k = k.toLowerCase();
-  return k;
+  const b = Buffer.from(raw, 'utf8');
+  const n = lowercase ? LOWER_NORMALIZER : NORMALIZER;
+  n.normalize(b, 0, b.length);
+  return n.buf.toString('utf8', n.start, n.end);
 }
+const NORMALIZER = new KeyNormalizer(false);
+const LOWER_NORMALIZER = new KeyNormalizer(true);
 
 function snakeCase(header: string): string {
   const s = header
@@ -394,7 +398,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     idStart: 0,
     idLen: 0,
     line: 0,
-    customerKey: '',
+    customer: -1,
     day: 0,
     amount: 0,
     refund: 0,
@@ -425,7 +429,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     if (!pend.active) return;
     pend.active = false;
     const rows = pend.rows;
-    if (pend.customerKey === '') return void count(rec.excluded, 'no_customer_id', rows);
+    if (pend.customer < 0) return void count(rec.excluded, 'no_customer_id', rows);
     let amount = pend.amount;
     const isRefundRow = pend.cancelInvoice || (!pend.merge && amount - pend.refund < 0);
     if (pend.cancelled) return void count(rec.excluded, 'status_cancelled', rows);
@@ -438,9 +442,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     if (opts.asOf !== undefined && pend.day > opts.asOf) return void count(rec.excluded, 'after_as_of', rows);
     if (!isRefundRow && pend.refund > 0 && pend.refund >= amount && amount > 0) return void count(rec.excluded, 'status_refunded', rows);
     amount -= pend.refund;
-    let key = pend.customerKey;
-    if (customers?.personOf) key = customers.personOf.get(key) ?? key;
-    const ci = builder.customerIndex(key);
+    const ci = pend.customer;
     if (pend.currency !== '') count(currencyRows, pend.currency, rows);
     if (pend.day > maxDay) maxDay = pend.day;
     if (pend.merge) {
@@ -514,6 +516,11 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
       const nCols = h.headers.length;
       const colName = (i: number): string => h.headers[i] ?? `#${i + 1}`;
       const payMap = payments?.amounts;
+      const personOf = customers?.personOf;
+      const keyNorm = new KeyNormalizer(lowercase);
+      const statuses = new ByteInterner((t) => ({ raw: t.trim(), cls: classifyStatus(t, statusOverrides) }));
+      const currencies = new ByteInterner((t) => t.trim().toUpperCase());
+      const texts = new ByteInterner((t) => t.trim(), 256);
 
       return (r: RecordView) => {
         rec.rowsRead++;
@@ -599,7 +606,13 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
           pend.cancelInvoice = false;
           pend.merge = false;
         }
-        pend.customerKey = r.isEmpty(iCust) ? '' : normalizeCustomerKey(r.field(iCust), lowercase);
+        if (personOf) {
+          const key = normalizeCustomerKey(r.field(iCust), lowercase);
+          pend.customer = key === '' ? -1 : builder.customerIndex(personOf.get(key) ?? key);
+        } else {
+          keyNorm.normalize(buf, r.starts[iCust], r.ends[iCust]);
+          pend.customer = keyNorm.end > keyNorm.start ? builder.customerIndexBytes(keyNorm.buf, keyNorm.start, keyNorm.end) : -1;
+        }
         pend.amount = lineAmount;
         if (payMap) {
           const id = iId >= 0 ? r.field(iId).trim() : '';
@@ -613,13 +626,13 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
           if (paid !== undefined && iAmt < 0 && iQty < 0) pend.amount = paid;
         }
         if (iStatus >= 0) {
-          const raw = r.field(iStatus);
-          pend.status = classifyStatus(raw, statusOverrides);
-          if (pend.status === 'unknown') count(unknownStatuses, raw.trim());
+          const st = statuses.get(buf, r.starts[iStatus], r.ends[iStatus]);
+          pend.status = st.cls;
+          if (st.cls === 'unknown') count(unknownStatuses, st.raw);
         } else pend.status = 'counted';
-        pend.currency = iCur >= 0 ? r.field(iCur).trim().toUpperCase() : '';
-        pend.channel = attrChannel >= 0 ? r.field(attrChannel).trim() : '';
-        pend.country = attrCountry >= 0 ? r.field(attrCountry).trim() : '';
+        pend.currency = iCur >= 0 ? currencies.get(buf, r.starts[iCur], r.ends[iCur]) : '';
+        pend.channel = attrChannel >= 0 ? texts.get(buf, r.starts[attrChannel], r.ends[attrChannel]) : '';
+        pend.country = attrCountry >= 0 ? texts.get(buf, r.starts[attrCountry], r.ends[attrCountry]) : '';
       };
     },
   );
@@ -658,12 +671,11 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     }
   }
   const nCustomerAttrs = customers ? customers.attributeNames.length : 0;
-  const ids = builder.ids;
   const { table, refundRowsDropped, refundsDropped } = builder.finalize(
-    (i) => customers?.records.has(ids[i]) ?? false,
+    (_i, key) => customers?.records.has(key) ?? false,
     attributeNames,
-    (i) => {
-      const own = customers?.records.get(ids[i])?.values ?? new Array(nCustomerAttrs).fill(undefined);
+    (i, key) => {
+      const own = customers?.records.get(key)?.values ?? new Array(nCustomerAttrs).fill(undefined);
       if (orderAttrNames.length === 0) return own;
       return [...own, ...orderAttrNames.map((n) => orderAttr[n][i])];
     },
