@@ -170,19 +170,19 @@ export class CustomerStateBuilder {
     this.entAmount = new Float64Array(0);
 
     // per customer: sort by day (usually already sorted), merge equal days, summarise
-    const keepMap = new Int32Array(nc);
     let out = 0;
     let outEntries = 0;
     let refundRowsDropped = 0;
     let refundsDropped = 0;
     const ids: string[] = [];
-    const firstDay: number[] = [];
-    const lastDay: number[] = [];
-    const orders: number[] = [];
-    const purchaseDays: number[] = [];
-    const revenue: number[] = [];
-    const ledgerStart: number[] = [];
+    const firstDay = new Int32Array(nc);
+    const lastDay = new Int32Array(nc);
+    const orders = new Int32Array(nc);
+    const purchaseDays = new Int32Array(nc);
+    const revenue = new Float64Array(nc);
+    const ledgerStart = new Int32Array(nc + 1);
     const attrs: (string | undefined)[][] = [];
+    const withAttrs = attributeNames.length > 0;
     for (let i = 0; i < nc; i++) {
       const s = start[i];
       const e = start[i + 1];
@@ -191,14 +191,13 @@ export class CustomerStateBuilder {
       for (let k = s; k < e; k++) o += ord[k];
       const key = this.keys.key(i);
       if (o === 0 && !keep(i, key)) {
-        keepMap[i] = -1;
         refundRowsDropped += this.refundRows[i];
         for (let k = s; k < e; k++) if (ord[k] === 0) refundsDropped++;
         continue;
       }
-      keepMap[i] = out++;
+      const row = out++;
       ids.push(key);
-      ledgerStart.push(outEntries);
+      ledgerStart[row] = outEntries;
       let first = NO_DAY;
       let last = NO_DAY;
       let pd = 0;
@@ -229,23 +228,23 @@ export class CustomerStateBuilder {
         }
       }
       outEntries = w;
-      firstDay.push(first);
-      lastDay.push(last);
-      orders.push(o);
-      purchaseDays.push(pd);
-      revenue.push(rev);
-      attrs.push(attributeOf(i, key));
+      firstDay[row] = first;
+      lastDay[row] = last;
+      orders[row] = o;
+      purchaseDays[row] = pd;
+      revenue[row] = rev;
+      if (withAttrs) attrs.push(attributeOf(i, key));
     }
-    ledgerStart.push(outEntries);
+    ledgerStart[out] = outEntries;
     const table: CustomerTable = {
       size: out,
       ids,
-      firstDay: Int32Array.from(firstDay),
-      lastDay: Int32Array.from(lastDay),
-      orders: Int32Array.from(orders),
-      purchaseDays: Int32Array.from(purchaseDays),
-      revenue: Float64Array.from(revenue),
-      ledgerStart: Int32Array.from(ledgerStart),
+      firstDay: firstDay.slice(0, out),
+      lastDay: lastDay.slice(0, out),
+      orders: orders.slice(0, out),
+      purchaseDays: purchaseDays.slice(0, out),
+      revenue: revenue.slice(0, out),
+      ledgerStart: ledgerStart.slice(0, out + 1),
       ledgerDay: day.slice(0, outEntries),
       ledgerOrders: ord.slice(0, outEntries),
       ledgerAmount: amt.slice(0, outEntries),

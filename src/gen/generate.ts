@@ -14,7 +14,7 @@ import { UsageError } from '../domain/errors.js';
  *
  * Every customer draws from its own PRNG streams (keyed by seed, customer index, stream), so
  * the counting passes used to calibrate the purchase rate replay exactly the events the final
- * pass emits, and the count is monotone in the rate scale.
+ * pass emits, and the count is monotone in the calibration knob.
  */
 
 export interface GenerateOptions {
@@ -36,7 +36,7 @@ export interface GenerateOptions {
 
 export type ShopFile = 'customers.csv' | 'orders.csv';
 
-/** Receives each file as successive ASCII chunks of about 1 MB, customers.csv first. */
+/** Receives each file as successive ASCII chunks of about 2 MB, customers.csv first. */
 export type WriteChunk = (file: ShopFile, chunk: string) => void;
 
 export interface GenerateSummary {
@@ -68,6 +68,7 @@ const STREAM_TIMING = 2;
 const STREAM_ORDER = 3;
 const STREAM_LINES = 4;
 const STREAM_CATALOG = 5;
+const STREAM_THINNING = 6;
 
 const SAME_DAY_REPEAT = 0.025;
 const CANCELLED = 0.03;
@@ -80,7 +81,9 @@ const FULL_REFUND = 0.6;
 const SECOND_CURRENCY = 0.03;
 const SECOND_CURRENCY_RATE = 0.92;
 /** Orders per (average) day; keeps the heaviest buyers plausible, like a reseller. */
-const MAX_RATE = 0.5;
+const MAX_RATE = 0.3;
+/** Orders by which a tiny shop that cannot reach its target may fall short of it. */
+const SMALL_SHOP_SLACK = 10;
 
 const STATUS_PAID = 0;
 const STATUS_CANCELLED = 1;
@@ -354,12 +357,12 @@ function drawPeople(cfg: Config, cal: Calendar): People {
     const ch = u < web ? 0 : u < 0.75 ? 1 : u < 0.9 ? 2 : 3;
     channel[i] = ch;
     country[i] = drawWeighted(rng, countryCum);
-    const isBuyer = rng.float() >= prospects;
+    const isBuyer = rng.float() >= prospects || (i === n - 1 && buyers === 0 && cfg.orders > 0);
     let delay = rng.float() < 0.55 ? 0 : Math.ceil(-Math.log(rng.float()) * 8);
     delay = Math.min(delay, days - 1 - signup[i]);
     const dayFraction = rng.float();
-    baseRate[i] = (drawGamma(rng, 0.6) / 0.6) * CHANNEL_RATE[ch];
-    dropout[i] = drawBeta(rng, 0.6, 0.9);
+    baseRate[i] = (drawGamma(rng, 0.8) / 0.8) * CHANNEL_RATE[ch];
+    dropout[i] = drawBeta(rng, 0.6, 1.0);
     meanValue[i] = 4 / (drawGamma(rng, 3.5) / 50);
     const referrer = rng.float();
     const refs = referrer < 0.86 ? 0 : 1 + Math.min(Math.floor(-Math.log(rng.float()) * 1.5), 30);
@@ -409,16 +412,36 @@ function drawSignupDays(cfg: Config, cal: Calendar): Int32Array {
   return signup;
 }
 
+/**
+ * One monotone knob for how much buyers buy. Up to SCALE_LIMIT_KNOB it only scales purchase
+ * rates. Past it (very many orders per customer, or very few customers) dropout shrinks as
+ * rates keep growing; rates alone would soon pile everyone up at MAX_RATE while most still
+ * leave after one or two orders.
+ */
+interface Intensity {
+  scale: number;
+  loyalty: number;
+}
+
+const MIN_KNOB = Math.log(1e-9);
+const SCALE_LIMIT_KNOB = Math.log(0.5);
+const MAX_KNOB = SCALE_LIMIT_KNOB + Math.log(1e6);
+
+function resolveIntensity(knob: number): Intensity {
+  if (knob <= SCALE_LIMIT_KNOB) return { scale: Math.exp(knob), loyalty: 1 };
+  return { scale: Math.exp(knob), loyalty: Math.exp(SCALE_LIMIT_KNOB - knob) };
+}
+
 /** Mirrors the event loop of simulateOrders draw for draw; only counts. */
-function countOrders(cfg: Config, cal: Calendar, people: People, scale: number): number {
+function countOrders(cfg: Config, cal: Calendar, people: People, intensity: Intensity): number {
   const rng = new Rng();
   const end = cal.purchaseCum[cfg.days];
   let count = 0;
   for (let i = 0; i < cfg.customers; i++) {
     if (people.firstOrder[i] < 0) continue;
     rng.seed(cfg.seed, i, STREAM_TIMING);
-    const rate = Math.min(people.baseRate[i] * scale, MAX_RATE);
-    const p = people.dropout[i];
+    const rate = Math.min(people.baseRate[i] * intensity.scale, MAX_RATE);
+    const p = people.dropout[i] * intensity.loyalty;
     let clock = people.clock0[i];
     for (;;) {
       count++;
@@ -432,49 +455,67 @@ function countOrders(cfg: Config, cal: Calendar, people: People, scale: number):
 }
 
 /** BG/NBD expectation per buyer: 1 + (1 - e^{-λpT}) / p purchases, each with a same-day extra. */
-function estimateOrders(cfg: Config, cal: Calendar, people: People, scale: number): number {
+function estimateOrders(cfg: Config, cal: Calendar, people: People, intensity: Intensity): number {
   const end = cal.purchaseCum[cfg.days];
   let sum = 0;
   for (let i = 0; i < cfg.customers; i++) {
     if (people.firstOrder[i] < 0) continue;
-    const rate = Math.min(people.baseRate[i] * scale, MAX_RATE);
-    const p = people.dropout[i];
+    const rate = Math.min(people.baseRate[i] * intensity.scale, MAX_RATE);
+    const p = people.dropout[i] * intensity.loyalty;
     const horizon = Math.max(0, end - people.clock0[i]);
-    sum += 1 - Math.expm1(-rate * p * horizon) / p;
+    sum += p > 0 ? 1 - Math.expm1(-rate * p * horizon) / p : 1 + rate * horizon;
   }
   return sum * (1 + SAME_DAY_REPEAT);
 }
 
-function solveScale(cfg: Config, cal: Calendar, people: People, target: number, around: number): number {
-  let lo = around > 0 ? Math.max(Math.log(around / 8), MIN_LOG_SCALE) : MIN_LOG_SCALE;
-  let hi = around > 0 ? Math.min(Math.log(around * 8), MAX_LOG_SCALE) : MAX_LOG_SCALE;
+function solveKnob(cfg: Config, cal: Calendar, people: People, target: number, around: number | undefined): number {
+  let lo = around === undefined ? MIN_KNOB : Math.max(around - 2, MIN_KNOB);
+  let hi = around === undefined ? MAX_KNOB : Math.min(around + 2, MAX_KNOB);
   for (let i = 0; i < 32; i++) {
     const mid = (lo + hi) / 2;
-    if (estimateOrders(cfg, cal, people, Math.exp(mid)) < target) lo = mid;
+    if (estimateOrders(cfg, cal, people, resolveIntensity(mid)) < target) lo = mid;
     else hi = mid;
   }
-  return Math.exp((lo + hi) / 2);
+  return (lo + hi) / 2;
 }
 
-/** Finds the rate scale whose simulated order count is closest to the requested one. */
-const MIN_LOG_SCALE = Math.log(1e-9);
-const MAX_LOG_SCALE = Math.log(1e3);
-
-function calibrateScale(cfg: Config, cal: Calendar, people: People): { scale: number; count: number } {
+/**
+ * The expectation lands within a few percent; simulated counts then correct the target until
+ * the real count is within 0.1% of the request. Small or extreme shops, where single
+ * customers move the count in steps, finish with a bisection on simulated counts.
+ */
+function calibrateIntensity(cfg: Config, cal: Calendar, people: People): { intensity: Intensity; count: number } {
   const want = cfg.orders;
   const tolerance = Math.floor(want * 0.001);
+  let best: { knob: number; count: number } | undefined;
+  let below: number | undefined;
+  let above: number | undefined;
+  const tryKnob = (knob: number): boolean => {
+    const count = countOrders(cfg, cal, people, resolveIntensity(knob));
+    if (best === undefined || Math.abs(count - want) < Math.abs(best.count - want)) best = { knob, count };
+    if (count < want && (below === undefined || knob > below)) below = knob;
+    if (count > want && (above === undefined || knob < above)) above = knob;
+    return Math.abs(count - want) <= tolerance;
+  };
+
   let target = want;
-  let best = { scale: 0, count: -1 };
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const scale = solveScale(cfg, cal, people, target, best.scale);
-    const count = countOrders(cfg, cal, people, scale);
-    if (best.count < 0 || Math.abs(count - want) < Math.abs(best.count - want)) best = { scale, count };
-    if (Math.abs(count - want) <= tolerance || count === 0) break;
-    const logScale = Math.log(scale);
-    if (logScale > MAX_LOG_SCALE - 1e-6 || logScale < MIN_LOG_SCALE + 1e-6) break; // out of reach
-    target *= want / count;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const knob = solveKnob(cfg, cal, people, target, best?.knob);
+    if (tryKnob(knob)) break;
+    target *= want / best!.count;
   }
-  return best;
+  for (let step = 0; step < 60 && Math.abs(best!.count - want) > tolerance; step++) {
+    let knob: number;
+    if (below !== undefined && above !== undefined) knob = (below + above) / 2;
+    else if (above === undefined) knob = Math.min(MAX_KNOB, below! + 2);
+    else knob = Math.max(MIN_KNOB, above - 2);
+    if (knob === below || knob === above) break; // out of reach, or a step of more than one order
+    if (tryKnob(knob)) break;
+  }
+  // Past a step the count overshoots; thinOrders then removes the surplus.
+  const knob = Math.abs(best!.count - want) <= tolerance || above === undefined ? best!.knob : above;
+  const intensity = resolveIntensity(knob);
+  return { intensity, count: knob === best!.knob ? best!.count : countOrders(cfg, cal, people, intensity) };
 }
 
 interface Book {
@@ -491,7 +532,7 @@ interface Book {
   refundShare: number[];
 }
 
-function simulateOrders(cfg: Config, cal: Calendar, people: People, scale: number, count: number): Book {
+function simulateOrders(cfg: Config, cal: Calendar, people: People, intensity: Intensity, count: number): Book {
   const day = new Int32Array(count);
   const sec = new Int32Array(count);
   const customer = new Int32Array(count);
@@ -547,8 +588,8 @@ function simulateOrders(cfg: Config, cal: Calendar, people: People, scale: numbe
     if (first < 0) continue;
     timing.seed(cfg.seed, i, STREAM_TIMING);
     draws.seed(cfg.seed, i, STREAM_ORDER);
-    const rate = Math.min(people.baseRate[i] * scale, MAX_RATE);
-    const p = people.dropout[i];
+    const rate = Math.min(people.baseRate[i] * intensity.scale, MAX_RATE);
+    const p = people.dropout[i] * intensity.loyalty;
     let clock = people.clock0[i];
     let d = first;
     for (;;) {
@@ -569,6 +610,63 @@ function simulateOrders(cfg: Config, cal: Calendar, people: People, scale: numbe
 
 function drawSecond(rng: Rng, hourCum: Float64Array): number {
   return drawWeighted(rng, hourCum) * 3600 + Math.floor(rng.float() * 3600);
+}
+
+/**
+ * Drops `surplus` randomly chosen orders, repeat orders first, with their refunds. Used when
+ * the calibrated count overshoots: a few customers' counts jump in steps in small shops.
+ */
+function thinOrders(book: Book, surplus: number, seed: number): void {
+  const n = book.count;
+  const { customer } = book;
+  // A customer's orders are contiguous in generation order; the first one starts each run.
+  let repeats = 0;
+  for (let k = 1; k < n; k++) if (customer[k] === customer[k - 1]) repeats++;
+  const pool = new Int32Array(n);
+  let r = 0;
+  let f = repeats;
+  for (let k = 0; k < n; k++) {
+    if (k > 0 && customer[k] === customer[k - 1]) pool[r++] = k;
+    else pool[f++] = k;
+  }
+  const rng = new Rng().seed(seed, 0, STREAM_THINNING);
+  const removed = new Uint8Array(n);
+  // Partial Fisher-Yates inside the repeat orders, then inside first orders if still short.
+  for (let j = 0; j < surplus; j++) {
+    const end = j < repeats ? repeats : n;
+    const pick = j + Math.floor(rng.float() * (end - j));
+    const t = pool[pick];
+    pool[pick] = pool[j];
+    pool[j] = t;
+    removed[t] = 1;
+  }
+  const newIndex = new Int32Array(n);
+  let w = 0;
+  for (let k = 0; k < n; k++) {
+    newIndex[k] = w;
+    if (removed[k]) continue;
+    book.day[w] = book.day[k];
+    book.sec[w] = book.sec[k];
+    book.customer[w] = book.customer[k];
+    book.cents[w] = book.cents[k];
+    book.flags[w] = book.flags[k];
+    w++;
+  }
+  book.count = w;
+  let kept = 0;
+  for (let j = 0; j < book.refundOf.length; j++) {
+    const original = book.refundOf[j];
+    if (removed[original]) continue;
+    book.refundOf[kept] = newIndex[original];
+    book.refundDay[kept] = book.refundDay[j];
+    book.refundSec[kept] = book.refundSec[j];
+    book.refundShare[kept] = book.refundShare[j];
+    kept++;
+  }
+  book.refundOf.length = kept;
+  book.refundDay.length = kept;
+  book.refundSec.length = kept;
+  book.refundShare.length = kept;
 }
 
 /**
@@ -798,19 +896,27 @@ function formatLines(
   return { text, rows: lines, cents: sum };
 }
 
+function countBuyers(book: Book): number {
+  let buyers = 0;
+  for (let k = 0; k < book.count; k++) if (k === 0 || book.customer[k] !== book.customer[k - 1]) buyers++;
+  return buyers;
+}
+
 /** Generates a shop; customers.csv is written completely before orders.csv. */
 export function generateShop(options: GenerateOptions, write: WriteChunk): GenerateSummary {
   const cfg = resolveOptions(options);
   const cal = buildCalendar(cfg);
   const people = drawPeople(cfg, cal);
-  const { scale, count } = people.buyers === 0 ? { scale: 0, count: 0 } : calibrateScale(cfg, cal, people);
-  if (cfg.orders > 0 && Math.abs(count - cfg.orders) > cfg.orders * 0.02) {
+  const { intensity, count } =
+    people.buyers === 0 ? { intensity: resolveIntensity(MIN_KNOB), count: 0 } : calibrateIntensity(cfg, cal, people);
+  if (cfg.orders - count > Math.max(cfg.orders * 0.02, SMALL_SHOP_SLACK)) {
     throw new UsageError(
       `cannot produce about ${cfg.orders} orders from ${cfg.customers} customers over ${cfg.days} days ` +
         `(got ${count}); use more customers or a longer range`,
     );
   }
-  const book = simulateOrders(cfg, cal, people, scale, count);
+  const book = simulateOrders(cfg, cal, people, intensity, count);
+  if (count > cfg.orders) thinOrders(book, count - cfg.orders, cfg.seed);
   const idWidth = Math.max(7, String(cfg.customers).length);
   const customerIds = buildPaddedIds('C', cfg.customers, idWidth);
   writeCustomers(cfg, cal, people, customerIds, write);
@@ -818,7 +924,7 @@ export function generateShop(options: GenerateOptions, write: WriteChunk): Gener
   const rows = writeOrders(cfg, cal, people, book, sorted, customerIds, write);
   return {
     customers: cfg.customers,
-    buyers: people.buyers,
+    buyers: countBuyers(book),
     orders: book.count,
     refunds: book.refundOf.length,
     rows,
