@@ -56,6 +56,8 @@ export class CustomerStateBuilder {
   private lastEntry: Int32Array = new Int32Array(1024);
   /** Rows (not orders) of refunds per customer, to reclassify refunds of non-buyers. */
   private refundRows: Int32Array = new Int32Array(1024);
+  /** Refunds (not rows, not days) per customer. */
+  private refundCount: Int32Array = new Int32Array(1024);
   private entCust: Int32Array;
   private entDay: Int32Array;
   private entOrders: Int32Array;
@@ -83,6 +85,7 @@ export class CustomerStateBuilder {
       if (i >= this.lastEntry.length) {
         this.lastEntry = growInt32(this.lastEntry, i + 1);
         this.refundRows = growInt32(this.refundRows, i + 1);
+        this.refundCount = growInt32(this.refundCount, i + 1);
       }
       this.lastEntry[i] = -1;
     }
@@ -111,6 +114,7 @@ export class CustomerStateBuilder {
 
   addRefund(customer: number, day: Day, amount: number, rows: number): void {
     this.refundRows[customer] += rows;
+    this.refundCount[customer]++;
     this.addEntry(customer, day, 0, amount);
   }
 
@@ -192,7 +196,7 @@ export class CustomerStateBuilder {
       const key = this.keys.key(i);
       if (o === 0 && !keep(i, key)) {
         refundRowsDropped += this.refundRows[i];
-        for (let k = s; k < e; k++) if (ord[k] === 0) refundsDropped++;
+        refundsDropped += this.refundCount[i];
         continue;
       }
       const row = out++;
@@ -217,7 +221,7 @@ export class CustomerStateBuilder {
       }
       if (o === 0) {
         refundRowsDropped += this.refundRows[i];
-        for (let k = s; k < e; k++) if (ord[k] === 0) refundsDropped++;
+        refundsDropped += this.refundCount[i];
       }
       for (let k = outEntries; k < w; k++) {
         rev += amt[k];

@@ -36,7 +36,7 @@ export class OrderIdSet {
     h2 = Math.imul(h2 ^ (e - s), 0xc2b2ae35);
     h2 ^= h2 >>> 16;
     h1 >>>= 0;
-    h2 = (h2 >>> 0) | 1; // 0 marks an empty slot
+    h2 = (h2 | 1) >>> 0; // 0 marks an empty slot; unsigned like the Uint32Array it is stored in
     let slot = h1 & this.mask;
     const t = this.table;
     for (;;) {
