@@ -1,5 +1,5 @@
 import type { Day } from './dates.js';
-import { ByteKeyTable } from './key-table.js';
+import { ByteKeyTable, SLOT_INTS, SLOT_LAST_DAY, SLOT_LAST_ENTRY } from './key-table.js';
 
 /**
  * Per-customer state (spec §2), columnar. Index i is one customer.
@@ -46,14 +46,13 @@ function growFloat64(a: Float64Array, min: number): Float64Array {
 }
 
 /**
- * Builds a CustomerTable from a stream of orders and refunds in any order. Memory: a Map
- * entry and a few numbers per customer, plus one ledger entry per customer-day (consecutive
- * events of the same customer on the same day merge in place, which for date-sorted exports
- * merges all same-day orders).
+ * Builds a CustomerTable from a stream of orders and refunds in any order. Memory: one
+ * 32-byte hash slot and a few words per customer, plus one 20-byte ledger entry per
+ * customer-day (events of a customer on the day of its latest entry merge in place, which
+ * for date-sorted exports merges all same-day orders). finalize() sorts the ledger in place.
  */
 export class CustomerStateBuilder {
   private readonly keys: ByteKeyTable;
-  private lastEntry: Int32Array = new Int32Array(1024);
   /** Rows (not orders) of refunds per customer, to reclassify refunds of non-buyers. */
   private refundRows: Int32Array = new Int32Array(1024);
   /** Refunds (not rows, not days) per customer. */
@@ -66,7 +65,7 @@ export class CustomerStateBuilder {
 
   constructor(expectedEntries = 1024, expectedCustomers = 1024) {
     this.keys = new ByteKeyTable(expectedCustomers);
-    const n = Math.max(1024, expectedEntries);
+    const n = Math.max(1024, Math.ceil(expectedEntries));
     this.entCust = new Int32Array(n);
     this.entDay = new Int32Array(n);
     this.entOrders = new Int32Array(n);
@@ -81,13 +80,9 @@ export class CustomerStateBuilder {
   customerIndexBytes(buf: Buffer, s: number, e: number): number {
     const before = this.keys.size;
     const i = this.keys.lookupOrInsert(buf, s, e);
-    if (i === before) {
-      if (i >= this.lastEntry.length) {
-        this.lastEntry = growInt32(this.lastEntry, i + 1);
-        this.refundRows = growInt32(this.refundRows, i + 1);
-        this.refundCount = growInt32(this.refundCount, i + 1);
-      }
-      this.lastEntry[i] = -1;
+    if (i === before && i >= this.refundRows.length) {
+      this.refundRows = growInt32(this.refundRows, i + 1);
+      this.refundCount = growInt32(this.refundCount, i + 1);
     }
     return i;
   }
@@ -96,11 +91,6 @@ export class CustomerStateBuilder {
   customerIndex(key: string): number {
     const b = Buffer.from(key, 'utf8');
     return this.customerIndexBytes(b, 0, b.length);
-  }
-
-  /** The key of customer i (a new string each call). */
-  keyOf(i: number): string {
-    return this.keys.key(i);
   }
 
   addOrder(customer: number, day: Day, amount: number): void {
@@ -119,8 +109,13 @@ export class CustomerStateBuilder {
   }
 
   private addEntry(customer: number, day: Day, orders: number, amount: number): void {
-    const last = this.lastEntry[customer];
-    if (last >= 0 && this.entDay[last] === day) {
+    const keys = this.keys;
+    let slot = keys.lastSlot;
+    const slots = keys.slots;
+    if (slots[slot * SLOT_INTS + 1] !== customer + 1) slot = keys.slotOfIndex(customer);
+    const b = slot * SLOT_INTS;
+    const last = slots[b + SLOT_LAST_ENTRY];
+    if (last >= 0 && slots[b + SLOT_LAST_DAY] === day) {
       this.entOrders[last] += orders;
       this.entAmount[last] += amount;
       return;
@@ -137,13 +132,14 @@ export class CustomerStateBuilder {
     this.entDay[e] = day;
     this.entOrders[e] = orders;
     this.entAmount[e] = amount;
-    this.lastEntry[customer] = e;
+    slots[b + SLOT_LAST_ENTRY] = e;
+    slots[b + SLOT_LAST_DAY] = day;
   }
 
   /**
-   * Sorts the ledger by customer and day, merges same-day entries and computes the summary
-   * fields. `keep(i)` says whether a customer without counted orders stays (as a prospect);
-   * refund rows of dropped customers are reported through `refundRowsDropped`.
+   * Sorts the ledger by customer (in place) and day, merges same-day entries and computes the
+   * summary fields. `keep(i)` says whether a customer without counted orders stays (as a
+   * prospect); refund rows of dropped customers are reported through `refundRowsDropped`.
    */
   finalize(
     keep: (i: number, key: string) => boolean,
@@ -152,30 +148,19 @@ export class CustomerStateBuilder {
   ): { table: CustomerTable; refundRowsDropped: number; refundsDropped: number } {
     const nc = this.keys.size;
     const ne = this.entries;
-    // counting sort of entries by customer
+    this.keys.dropIndex();
+    const cust = this.entCust;
+    const day = this.entDay;
+    const ord = this.entOrders;
+    const amt = this.entAmount;
     const start = new Int32Array(nc + 1);
-    for (let e = 0; e < ne; e++) start[this.entCust[e] + 1]++;
+    for (let e = 0; e < ne; e++) start[cust[e] + 1]++;
     for (let i = 0; i < nc; i++) start[i + 1] += start[i];
-    const fill = start.slice(0, nc);
-    const day = new Int32Array(ne);
-    const ord = new Int32Array(ne);
-    const amt = new Float64Array(ne);
-    for (let e = 0; e < ne; e++) {
-      const c = this.entCust[e];
-      const k = fill[c]++;
-      day[k] = this.entDay[e];
-      ord[k] = this.entOrders[e];
-      amt[k] = this.entAmount[e];
-    }
-    // release the append-order arrays before building the result
+    permuteByCustomer(cust, day, ord, amt, start, nc);
     this.entCust = new Int32Array(0);
-    this.entDay = new Int32Array(0);
-    this.entOrders = new Int32Array(0);
-    this.entAmount = new Float64Array(0);
 
-    // per customer: sort by day (usually already sorted), merge equal days, summarise
     let out = 0;
-    let outEntries = 0;
+    let w = 0;
     let refundRowsDropped = 0;
     let refundsDropped = 0;
     const ids: string[] = [];
@@ -190,40 +175,39 @@ export class CustomerStateBuilder {
     for (let i = 0; i < nc; i++) {
       const s = start[i];
       const e = start[i + 1];
-      sortSegment(day, ord, amt, s, e);
       let o = 0;
       for (let k = s; k < e; k++) o += ord[k];
       const key = this.keys.key(i);
-      if (o === 0 && !keep(i, key)) {
+      if (o === 0) {
+        // no counted order: refunds do not count; a customers-file customer stays a prospect
         refundRowsDropped += this.refundRows[i];
         refundsDropped += this.refundCount[i];
-        continue;
+        if (!keep(i, key)) continue;
       }
+      sortSegment(day, ord, amt, s, e);
       const row = out++;
       ids.push(key);
-      ledgerStart[row] = outEntries;
+      ledgerStart[row] = w;
+      const from = w;
+      if (o > 0) {
+        // compact in place: w <= k always, so nothing unread is overwritten
+        for (let k = s; k < e; k++) {
+          if (w > from && day[w - 1] === day[k]) {
+            ord[w - 1] += ord[k];
+            amt[w - 1] += amt[k];
+          } else {
+            day[w] = day[k];
+            ord[w] = ord[k];
+            amt[w] = amt[k];
+            w++;
+          }
+        }
+      }
       let first = NO_DAY;
       let last = NO_DAY;
       let pd = 0;
       let rev = 0;
-      let w = outEntries;
-      for (let k = s; k < e; k++) {
-        if (o === 0) break; // a kept prospect: refunds without orders do not count
-        if (w > outEntries && day[w - 1] === day[k]) {
-          ord[w - 1] += ord[k];
-          amt[w - 1] += amt[k];
-        } else {
-          day[w] = day[k];
-          ord[w] = ord[k];
-          amt[w] = amt[k];
-          w++;
-        }
-      }
-      if (o === 0) {
-        refundRowsDropped += this.refundRows[i];
-        refundsDropped += this.refundCount[i];
-      }
-      for (let k = outEntries; k < w; k++) {
+      for (let k = from; k < w; k++) {
         rev += amt[k];
         if (ord[k] > 0) {
           pd++;
@@ -231,7 +215,6 @@ export class CustomerStateBuilder {
           last = day[k];
         }
       }
-      outEntries = w;
       firstDay[row] = first;
       lastDay[row] = last;
       orders[row] = o;
@@ -239,7 +222,7 @@ export class CustomerStateBuilder {
       revenue[row] = rev;
       if (withAttrs) attrs.push(attributeOf(i, key));
     }
-    ledgerStart[out] = outEntries;
+    ledgerStart[out] = w;
     const table: CustomerTable = {
       size: out,
       ids,
@@ -249,13 +232,55 @@ export class CustomerStateBuilder {
       purchaseDays: purchaseDays.slice(0, out),
       revenue: revenue.slice(0, out),
       ledgerStart: ledgerStart.slice(0, out + 1),
-      ledgerDay: day.slice(0, outEntries),
-      ledgerOrders: ord.slice(0, outEntries),
-      ledgerAmount: amt.slice(0, outEntries),
+      ledgerDay: day.subarray(0, w),
+      ledgerOrders: ord.subarray(0, w),
+      ledgerAmount: amt.subarray(0, w),
       attributeNames,
       attributes: transpose(attrs, attributeNames.length, out),
     };
     return { table, refundRowsDropped, refundsDropped };
+  }
+}
+
+/**
+ * In-place counting sort of the ledger by customer (American flag sort): each entry is
+ * carried along a cycle into its customer's bucket, so no second copy of the ledger exists.
+ */
+function permuteByCustomer(cust: Int32Array, day: Int32Array, ord: Int32Array, amt: Float64Array, start: Int32Array, nc: number): void {
+  const next = start.slice(0, nc);
+  for (let b = 0; b < nc; b++) {
+    const end = start[b + 1];
+    while (next[b] < end) {
+      const p = next[b];
+      let c = cust[p];
+      if (c === b) {
+        next[b]++;
+        continue;
+      }
+      let cd = day[p];
+      let co = ord[p];
+      let ca = amt[p];
+      while (c !== b) {
+        const q = next[c]++;
+        const c2 = cust[q];
+        const d2 = day[q];
+        const o2 = ord[q];
+        const a2 = amt[q];
+        cust[q] = c;
+        day[q] = cd;
+        ord[q] = co;
+        amt[q] = ca;
+        c = c2;
+        cd = d2;
+        co = o2;
+        ca = a2;
+      }
+      cust[p] = c;
+      day[p] = cd;
+      ord[p] = co;
+      amt[p] = ca;
+      next[b]++;
+    }
   }
 }
 

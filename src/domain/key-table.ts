@@ -1,23 +1,33 @@
 /**
- * Customer keys as bytes in one arena with an open-addressing index: a lookup hashes and
- * compares bytes, and a string is made only once per customer (at the end). On a 10M-row
- * pass this replaces ten million short-lived strings and Map lookups.
+ * Customer keys as bytes with an open-addressing index. Each slot is 32 bytes and holds the
+ * hash, the customer index, the key length, the first 12 key bytes and two words the
+ * customer-state builder keeps there (its latest ledger entry and that entry's day), so the
+ * common lookup-and-update touches one cache line. Full keys live in an arena; a string is
+ * made once per customer, at the end.
  */
+export const SLOT_INTS = 8;
+/** Slot words the builder owns. */
+export const SLOT_LAST_ENTRY = 3;
+export const SLOT_LAST_DAY = 4;
+
 export class ByteKeyTable {
   private arena: Buffer = Buffer.allocUnsafe(1 << 16);
   private arenaLen = 0;
-  /** Pairs [hash, index + 1]; index 0 marks an empty slot. Hash beside index saves a miss. */
-  private slots: Int32Array;
+  /** SLOT_INTS words per slot: hash, index + 1 (0 = empty), length, lastEntry, lastDay, prefix x3. */
+  slots: Int32Array;
   private mask: number;
   /** Pairs [offset, length] per key. */
   private spans: Int32Array = new Int32Array(2048);
-  private hashes: Int32Array = new Int32Array(1024);
+  /** Slot of each customer (kept current through rehashes). */
+  private slotOf: Int32Array = new Int32Array(1024);
   private n = 0;
+  /** Slot of the last key looked up. */
+  lastSlot = 0;
 
   constructor(expected = 1024) {
     let cap = 1024;
     while (cap < expected * 2) cap <<= 1;
-    this.slots = new Int32Array(cap * 2);
+    this.slots = new Int32Array(cap * SLOT_INTS);
     this.mask = cap - 1;
   }
 
@@ -25,37 +35,66 @@ export class ByteKeyTable {
     return this.n;
   }
 
-  /** Index of the key buf[s, e), inserted when new; `isNew` tells which. */
+  slotOfIndex(i: number): number {
+    return this.slotOf[i];
+  }
+
+  /** Index of the key buf[s, e), inserted when new (check `size` to tell). Sets lastSlot. */
   lookupOrInsert(buf: Buffer, s: number, e: number): number {
     const len = e - s;
     let h = 0x811c9dc5 ^ len;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    let p0 = 0;
+    let p1 = 0;
+    let p2 = 0;
+    for (let i = s; i < e; i++) {
+      const c = buf[i];
+      h = Math.imul(h ^ c, 0x01000193);
+      const k = i - s;
+      if (k < 4) p0 |= c << (8 * k);
+      else if (k < 8) p1 |= c << (8 * (k - 4));
+      else if (k < 12) p2 |= c << (8 * (k - 8));
+    }
     h ^= h >>> 15;
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
     let slot = h & this.mask;
     const slots = this.slots;
     for (;;) {
-      const v = slots[2 * slot + 1];
+      const b = slot * SLOT_INTS;
+      const v = slots[b + 1];
       if (v === 0) break;
-      if (slots[2 * slot] === h) {
+      if (slots[b] === h && slots[b + 2] === len && slots[b + 5] === p0 && slots[b + 6] === p1 && slots[b + 7] === p2) {
         const c = v - 1;
-        if (this.spans[2 * c + 1] === len && this.equal(this.spans[2 * c], buf, s, len)) return c;
+        if (len <= 12 || this.equal(this.spans[2 * c], buf, s, len)) {
+          this.lastSlot = slot;
+          return c;
+        }
       }
       slot = (slot + 1) & this.mask;
     }
     const c = this.n++;
-    if (c >= this.hashes.length) this.growKeys();
+    if (c >= this.slotOf.length) this.growKeys();
     if (this.arenaLen + len > this.arena.length) this.growArena(len);
     if (len <= 16) for (let i = 0; i < len; i++) this.arena[this.arenaLen + i] = buf[s + i];
     else buf.copy(this.arena, this.arenaLen, s, e);
-    this.hashes[c] = h;
     this.spans[2 * c] = this.arenaLen;
     this.spans[2 * c + 1] = len;
     this.arenaLen += len;
-    slots[2 * slot] = h;
-    slots[2 * slot + 1] = c + 1;
-    if (this.n * 2 > this.mask) this.rehash();
+    const b = slot * SLOT_INTS;
+    slots[b] = h;
+    slots[b + 1] = c + 1;
+    slots[b + 2] = len;
+    slots[b + 3] = -1;
+    slots[b + 4] = 0;
+    slots[b + 5] = p0;
+    slots[b + 6] = p1;
+    slots[b + 7] = p2;
+    this.slotOf[c] = slot;
+    this.lastSlot = slot;
+    if (this.n * 2 > this.mask) {
+      this.rehash();
+      this.lastSlot = this.slotOf[c];
+    }
     return c;
   }
 
@@ -64,19 +103,25 @@ export class ByteKeyTable {
     return this.arena.toString('utf8', off, off + this.spans[2 * i + 1]);
   }
 
+  /** Frees the index; keys stay readable. */
+  dropIndex(): void {
+    this.slots = new Int32Array(0);
+    this.slotOf = new Int32Array(0);
+  }
+
   private equal(off: number, buf: Buffer, s: number, len: number): boolean {
     const a = this.arena;
-    for (let i = 0; i < len; i++) if (a[off + i] !== buf[s + i]) return false;
+    for (let i = 12; i < len; i++) if (a[off + i] !== buf[s + i]) return false;
     return true;
   }
 
   private growKeys(): void {
-    const n = this.hashes.length * 2;
-    const h = new Int32Array(n);
-    h.set(this.hashes);
+    const n = this.slotOf.length * 2;
+    const so = new Int32Array(n);
+    so.set(this.slotOf);
     const sp = new Int32Array(2 * n);
     sp.set(this.spans);
-    this.hashes = h;
+    this.slotOf = so;
     this.spans = sp;
   }
 
@@ -87,15 +132,17 @@ export class ByteKeyTable {
   }
 
   private rehash(): void {
+    const old = this.slots;
     const cap = (this.mask + 1) * 2;
-    const slots = new Int32Array(cap * 2);
+    const slots = new Int32Array(cap * SLOT_INTS);
     const mask = cap - 1;
-    for (let c = 0; c < this.n; c++) {
-      const h = this.hashes[c];
-      let slot = h & mask;
-      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = h;
-      slots[2 * slot + 1] = c + 1;
+    for (let o = 0; o < old.length; o += SLOT_INTS) {
+      if (old[o + 1] === 0) continue;
+      let slot = old[o] & mask;
+      while (slots[slot * SLOT_INTS + 1] !== 0) slot = (slot + 1) & mask;
+      const b = slot * SLOT_INTS;
+      for (let k = 0; k < SLOT_INTS; k++) slots[b + k] = old[o + k];
+      this.slotOf[old[o + 1] - 1] = slot;
     }
     this.slots = slots;
     this.mask = mask;

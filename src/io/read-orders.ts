@@ -353,8 +353,13 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
   for (const s of opts.countStatus ?? []) statusOverrides.set(normalizeStatus(s), 'counted');
 
   const src = sourceInfo(opts.orders);
-  const builder = new CustomerStateBuilder(src.bytes ? Math.min(src.bytes / 40, 64_000_000) : 1 << 16);
-  const orderIds = new OrderIdSet(src.bytes ? Math.min(src.bytes / 60, 40_000_000) : 1 << 16);
+  // sizes guessed from the file so the big arrays are allocated once (untouched pages of an
+  // over-estimate cost no memory); stdin starts small and grows
+  const builder = new CustomerStateBuilder(
+    src.bytes ? Math.min(src.bytes / 45, 100_000_000) : 1 << 16,
+    src.bytes ? Math.min(src.bytes / 1000, 4_000_000) : 1 << 12,
+  );
+  let orderIds = new OrderIdSet(src.bytes ? Math.min(src.bytes / 60, 40_000_000) : 1 << 16);
   const dates = new DateParser(opts.dateOrder, opts.timezone);
   const amounts = new AmountParser(opts.decimalComma ?? false);
   const rec: Reconciliation = {
@@ -637,6 +642,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     },
   );
   flush();
+  orderIds = new OrderIdSet(0); // release the fingerprints before the ledger is sorted
   if (rejectsOut) {
     await new Promise<void>((res, rej) => rejectsOut!.end((err?: Error | null) => (err ? rej(err) : res())));
   }
