@@ -22,20 +22,21 @@ export class OrderIdSet {
 
   /** Adds the id in buf[s, e); returns false when it was already there. */
   add(buf: Buffer, s: number, e: number): boolean {
+    // two 32-bit hashes from one pass: FNV-1a and a multiply-add chain, each finalised
     let h1 = 0x811c9dc5;
-    let h2 = 0x9747b28c;
+    let h2 = 0x9747b28c ^ (e - s);
     for (let i = s; i < e; i++) {
       const c = buf[i];
       h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-      h2 ^= h2 >>> 15;
+      h2 = (Math.imul(h2, 0x5bd1e995) + c) | 0;
     }
     h1 ^= h1 >>> 16;
     h1 = Math.imul(h1, 0x85ebca6b);
     h1 ^= h1 >>> 13;
-    h2 = Math.imul(h2 ^ (e - s), 0xc2b2ae35);
-    h2 ^= h2 >>> 16;
     h1 >>>= 0;
+    h2 ^= h2 >>> 15;
+    h2 = Math.imul(h2, 0xc2b2ae35);
+    h2 ^= h2 >>> 16;
     h2 = (h2 | 1) >>> 0; // 0 marks an empty slot; unsigned like the Uint32Array it is stored in
     let slot = h1 & this.mask;
     const t = this.table;

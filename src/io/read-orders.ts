@@ -144,6 +144,34 @@ function snakeCase(header: string): string {
   return s || 'column';
 }
 
+/** Channel and country of each customer's earliest counted order (order-level attributes). */
+class OrderAttributes {
+  private day: Int32Array = new Int32Array(0);
+  private channel: (string | undefined)[] = [];
+  private country: (string | undefined)[] = [];
+
+  offer(customer: number, day: number, channel: string, country: string): void {
+    if (customer >= this.day.length) {
+      const d = new Int32Array(Math.max(1024, customer * 2));
+      d.fill(2147483647);
+      d.set(this.day);
+      this.day = d;
+    }
+    if (day >= this.day[customer]) return;
+    this.day[customer] = day;
+    while (this.channel.length <= customer) {
+      this.channel.push(undefined);
+      this.country.push(undefined);
+    }
+    this.channel[customer] = channel || undefined;
+    this.country[customer] = country || undefined;
+  }
+
+  get(name: 'channel' | 'country', customer: number): string | undefined {
+    return (name === 'channel' ? this.channel : this.country)[customer];
+  }
+}
+
 class AmbiguousDates extends Error {
   constructor(readonly line: number, readonly value: string) {
     super('ambiguous dates');
@@ -373,11 +401,14 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     grain: 'order',
   };
   const currencyRows = new Map<string, number>();
+  // rows per currency, counted in runs (exports rarely switch currency from row to row)
+  let runCurrency = '';
+  let runCurrencyRows = 0;
   const wantCurrency = opts.currency?.trim().toUpperCase();
   const unknownStatuses = new Map<string, number>();
   let maxDay = -Infinity;
   // order-level customer attributes: the value on the customer's earliest counted order
-  const orderAttr = { channel: [] as (string | undefined)[], country: [] as (string | undefined)[], day: [] as number[] };
+  const orderAttr = new OrderAttributes();
 
   // rejects: written to a temporary file, renamed at the end so no half file is left
   let rejectsOut: WriteStream | undefined;
@@ -448,7 +479,14 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     if (!isRefundRow && pend.refund > 0 && pend.refund >= amount && amount > 0) return void count(rec.excluded, 'status_refunded', rows);
     amount -= pend.refund;
     const ci = pend.customer;
-    if (pend.currency !== '') count(currencyRows, pend.currency, rows);
+    if (pend.currency !== '') {
+      if (pend.currency === runCurrency) runCurrencyRows += rows;
+      else {
+        if (runCurrencyRows > 0) count(currencyRows, runCurrency, runCurrencyRows);
+        runCurrency = pend.currency;
+        runCurrencyRows = rows;
+      }
+    }
     if (pend.day > maxDay) maxDay = pend.day;
     if (pend.merge) {
       builder.addLines(ci, pend.day, pend.cancelInvoice ? -Math.abs(amount) : amount);
@@ -465,14 +503,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     builder.addOrder(ci, pend.day, amount);
     rec.orderRows += rows;
     rec.orders++;
-    if (attrChannel >= 0 || attrCountry >= 0) {
-      const prev = orderAttr.day[ci];
-      if (prev === undefined || pend.day < prev) {
-        orderAttr.day[ci] = pend.day;
-        if (attrChannel >= 0) orderAttr.channel[ci] = pend.channel || undefined;
-        if (attrCountry >= 0) orderAttr.country[ci] = pend.country || undefined;
-      }
-    }
+    if (attrChannel >= 0 || attrCountry >= 0) orderAttr.offer(ci, pend.day, pend.channel, pend.country);
   };
 
   let attrChannel = -1;
@@ -642,6 +673,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     },
   );
   flush();
+  if (runCurrencyRows > 0) count(currencyRows, runCurrency, runCurrencyRows);
   orderIds = new OrderIdSet(0); // release the fingerprints before the ledger is sorted
   if (rejectsOut) {
     await new Promise<void>((res, rej) => rejectsOut!.end((err?: Error | null) => (err ? rej(err) : res())));
@@ -683,7 +715,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     (i, key) => {
       const own = customers?.records.get(key)?.values ?? new Array(nCustomerAttrs).fill(undefined);
       if (orderAttrNames.length === 0) return own;
-      return [...own, ...orderAttrNames.map((n) => orderAttr[n][i])];
+      return [...own, ...orderAttrNames.map((n) => orderAttr.get(n, i))];
     },
   );
   if (refundRowsDropped > 0) {

@@ -87,11 +87,29 @@ export class CsvScanner {
   /** Feed the next chunk; returns false once the consumer asked to stop. */
   push(chunk: Buffer): boolean {
     if (this.stopped) return false;
-    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    const used = this.scan(data, false);
-    if (used < data.length) {
-      if (data.length - used > MAX_RECORD_BYTES) this.failUnclosed();
-      this.carry = Buffer.from(data.subarray(used));
+    if (this.carry) {
+      // finish the record cut by the chunk boundary by copying only up to the next line end(s),
+      // not the whole chunk
+      for (;;) {
+        const k = chunk.indexOf(LF);
+        const end = k < 0 ? chunk.length : k + 1;
+        const data = Buffer.concat([this.carry, chunk.subarray(0, end)]);
+        const used = this.scan(data, false);
+        chunk = chunk.subarray(end);
+        if (this.stopped) return false;
+        if (used === data.length) {
+          this.carry = null;
+          break;
+        }
+        if (data.length - used > MAX_RECORD_BYTES) this.failUnclosed();
+        this.carry = Buffer.from(data.subarray(used));
+        if (chunk.length === 0) return true;
+      }
+    }
+    const used = this.scan(chunk, false);
+    if (used < chunk.length) {
+      if (chunk.length - used > MAX_RECORD_BYTES) this.failUnclosed();
+      this.carry = Buffer.from(chunk.subarray(used));
     } else {
       this.carry = null;
     }
@@ -106,11 +124,13 @@ export class CsvScanner {
     }
   }
 
-  private failUnclosed(): never {
+  /** `quoteLine` is the line of the opening quote when it differs from the record's first line. */
+  private failUnclosed(quoteLine?: number): never {
+    const where = quoteLine !== undefined && quoteLine !== this.line ? ` (the quote opens on line ${quoteLine})` : '';
     throw new DataError(
-      'unclosed quote: a quoted field starts here and never ends',
+      `unclosed quote: a quoted field in the record starting here never ends${where}`,
       { file: this.file, line: this.line },
-      'check that line for a stray " character; fix or remove it and run again',
+      'look for a stray " character there; fix or remove it and run again',
     );
   }
 
@@ -161,8 +181,7 @@ export class CsvScanner {
             const q = buf.indexOf(QUOTE, p);
             if (q === -1) {
               if (!eof) return recStart;
-              this.line += countLines(buf, recStart, pos);
-              this.failUnclosed();
+              this.failUnclosed(this.line + countLines(buf, recStart, pos));
             }
             if (q + 1 < n && buf[q + 1] === QUOTE) {
               esc = 1;
