@@ -144,7 +144,8 @@ export class CustomerStateBuilder {
   finalize(
     keep: (i: number, key: string) => boolean,
     attributeNames: string[] = [],
-    attributeOf: (i: number, key: string) => (string | undefined)[] = () => [],
+    /** Value of attribute a for builder customer i (with key), filled column by column. */
+    attributeOf: (a: number, i: number, key: string) => string | undefined = () => undefined,
   ): { table: CustomerTable; refundRowsDropped: number; refundsDropped: number } {
     const nc = this.keys.size;
     const ne = this.entries;
@@ -170,8 +171,7 @@ export class CustomerStateBuilder {
     const purchaseDays = new Int32Array(nc);
     const revenue = new Float64Array(nc);
     const ledgerStart = new Int32Array(nc + 1);
-    const attrs: (string | undefined)[][] = [];
-    const withAttrs = attributeNames.length > 0;
+    const source = new Int32Array(nc);
     for (let i = 0; i < nc; i++) {
       const s = start[i];
       const e = start[i + 1];
@@ -220,7 +220,7 @@ export class CustomerStateBuilder {
       orders[row] = o;
       purchaseDays[row] = pd;
       revenue[row] = rev;
-      if (withAttrs) attrs.push(attributeOf(i, key));
+      source[row] = i;
     }
     ledgerStart[out] = w;
     const table: CustomerTable = {
@@ -236,7 +236,11 @@ export class CustomerStateBuilder {
       ledgerOrders: ord.subarray(0, w),
       ledgerAmount: amt.subarray(0, w),
       attributeNames,
-      attributes: transpose(attrs, attributeNames.length, out),
+      attributes: attributeNames.map((_, a) => {
+        const col: (string | undefined)[] = new Array(out);
+        for (let r = 0; r < out; r++) col[r] = attributeOf(a, source[r], ids[r]);
+        return col;
+      }),
     };
     return { table, refundRowsDropped, refundsDropped };
   }
@@ -284,15 +288,6 @@ function permuteByCustomer(cust: Int32Array, day: Int32Array, ord: Int32Array, a
   }
 }
 
-function transpose(rows: (string | undefined)[][], width: number, height: number): (string | undefined)[][] {
-  const cols: (string | undefined)[][] = [];
-  for (let a = 0; a < width; a++) {
-    const col: (string | undefined)[] = new Array(height);
-    for (let i = 0; i < height; i++) col[i] = rows[i][a];
-    cols.push(col);
-  }
-  return cols;
-}
 
 /**
  * Sorts one customer's entries by day. Date-sorted exports give sorted segments, reverse-sorted

@@ -26,7 +26,7 @@ export class ByteKeyTable {
 
   constructor(expected = 1024) {
     let cap = 1024;
-    while (cap < expected * 2) cap <<= 1;
+    while (cap * 3 < expected * 4) cap <<= 1;
     this.slots = new Int32Array(cap * SLOT_INTS);
     this.mask = cap - 1;
   }
@@ -91,7 +91,7 @@ export class ByteKeyTable {
     slots[b + 7] = p2;
     this.slotOf[c] = slot;
     this.lastSlot = slot;
-    if (this.n * 2 > this.mask) {
+    if (this.n * 4 > this.mask * 3) {
       this.rehash();
       this.lastSlot = this.slotOf[c];
     }

@@ -6,14 +6,13 @@
 export class OrderIdSet {
   /** Pairs [h1, h2]; h2 = 0 marks an empty slot. One cache line per probe. */
   private table: Uint32Array;
-  private mask: number;
+  /** Slots; any size (the slot is h1 scaled into [0, cap)), sized for a load of at most 0.8. */
+  private cap: number;
   private count = 0;
 
   constructor(expected = 1 << 16) {
-    let cap = 1 << 16;
-    while (cap < expected * 1.4) cap <<= 1;
-    this.table = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
+    this.cap = Math.max(1024, Math.ceil(expected / 0.75));
+    this.table = new Uint32Array(this.cap * 2);
   }
 
   get size(): number {
@@ -38,34 +37,35 @@ export class OrderIdSet {
     h2 = Math.imul(h2, 0xc2b2ae35);
     h2 ^= h2 >>> 16;
     h2 = (h2 | 1) >>> 0; // 0 marks an empty slot; unsigned like the Uint32Array it is stored in
-    let slot = h1 & this.mask;
+    const cap = this.cap;
+    let slot = Math.floor((h1 / 4294967296) * cap);
     const t = this.table;
     for (;;) {
       const l = t[2 * slot + 1];
       if (l === 0) break;
       if (l === h2 && t[2 * slot] === h1) return false;
-      slot = (slot + 1) & this.mask;
+      if (++slot === cap) slot = 0;
     }
     t[2 * slot] = h1;
     t[2 * slot + 1] = h2;
     this.count++;
-    if (this.count * 10 > this.mask * 7) this.rehash();
+    if (this.count * 5 > cap * 4) this.rehash();
     return true;
   }
 
   private rehash(): void {
     const old = this.table;
-    const cap = (this.mask + 1) * 2;
+    const cap = this.cap * 2;
     const t = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
     for (let i = 0; i < old.length; i += 2) {
       const l = old[i + 1];
       if (l === 0) continue;
-      let slot = old[i] & this.mask;
-      while (t[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
+      let slot = Math.floor((old[i] / 4294967296) * cap);
+      while (t[2 * slot + 1] !== 0) if (++slot === cap) slot = 0;
       t[2 * slot] = old[i];
       t[2 * slot + 1] = l;
     }
     this.table = t;
+    this.cap = cap;
   }
 }

@@ -6,6 +6,7 @@ import { formatDay, type Day } from '../domain/dates.js';
 import { DataError, UsageError } from '../domain/errors.js';
 import { sourceInfo, type SourceInfo } from './input.js';
 import { getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
+import { collectGarbage } from './memory.js';
 import { OrderIdSet } from './order-keys.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
 import type { Delimiter, RecordView } from './scanner.js';
@@ -385,7 +386,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
   // over-estimate cost no memory); stdin starts small and grows
   const builder = new CustomerStateBuilder(
     src.bytes ? Math.min(src.bytes / 45, 100_000_000) : 1 << 16,
-    src.bytes ? Math.min(src.bytes / 1000, 4_000_000) : 1 << 12,
+    src.bytes ? Math.min(src.bytes / 600, 4_000_000) : 1 << 12,
   );
   let orderIds = new OrderIdSet(src.bytes ? Math.min(src.bytes / 60, 40_000_000) : 1 << 16);
   const dates = new DateParser(opts.dateOrder, opts.timezone);
@@ -675,6 +676,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
   flush();
   if (runCurrencyRows > 0) count(currencyRows, runCurrency, runCurrencyRows);
   orderIds = new OrderIdSet(0); // release the fingerprints before the ledger is sorted
+  collectGarbage();
   if (rejectsOut) {
     await new Promise<void>((res, rej) => rejectsOut!.end((err?: Error | null) => (err ? rej(err) : res())));
   }
@@ -712,10 +714,9 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
   const { table, refundRowsDropped, refundsDropped } = builder.finalize(
     (_i, key) => customers?.records.has(key) ?? false,
     attributeNames,
-    (i, key) => {
-      const own = customers?.records.get(key)?.values ?? new Array(nCustomerAttrs).fill(undefined);
-      if (orderAttrNames.length === 0) return own;
-      return [...own, ...orderAttrNames.map((n) => orderAttr.get(n, i))];
+    (a, i, key) => {
+      if (a < nCustomerAttrs) return customers?.records.get(key)?.values[a];
+      return orderAttr.get(orderAttrNames[a - nCustomerAttrs], i);
     },
   );
   if (refundRowsDropped > 0) {
