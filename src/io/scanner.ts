@@ -88,28 +88,42 @@ export class CsvScanner {
   push(chunk: Buffer): boolean {
     if (this.stopped) return false;
     if (this.carry) {
-      // finish the record cut by the chunk boundary by copying only up to the next line end(s),
-      // not the whole chunk
-      for (;;) {
-        const k = chunk.indexOf(LF);
-        const end = k < 0 ? chunk.length : k + 1;
-        const data = Buffer.concat([this.carry, chunk.subarray(0, end)]);
+      // usually the cut record ends at the chunk's first line end: copy only that much; a
+      // longer record (quoted newlines) takes the whole chunk, so each chunk is joined once
+      const k = chunk.indexOf(LF);
+      if (k >= 0) {
+        const data = Buffer.concat([this.carry, chunk.subarray(0, k + 1)]);
         const used = this.scan(data, false);
-        chunk = chunk.subarray(end);
         if (this.stopped) return false;
         if (used === data.length) {
           this.carry = null;
-          break;
+          chunk = chunk.subarray(k + 1);
+        } else {
+          this.carry = Buffer.from(data.subarray(used));
+          chunk = chunk.subarray(k + 1);
+          return this.pushJoined(chunk);
         }
-        if (data.length - used > MAX_RECORD_BYTES) this.failUnclosed();
-        this.carry = Buffer.from(data.subarray(used));
-        if (chunk.length === 0) return true;
+      } else {
+        return this.pushJoined(chunk);
       }
     }
     const used = this.scan(chunk, false);
     if (used < chunk.length) {
       if (chunk.length - used > MAX_RECORD_BYTES) this.failUnclosed();
       this.carry = Buffer.from(chunk.subarray(used));
+    } else {
+      this.carry = null;
+    }
+    return !this.stopped;
+  }
+
+  /** Joins the carried record with the whole chunk and scans both. */
+  private pushJoined(chunk: Buffer): boolean {
+    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const used = this.scan(data, false);
+    if (used < data.length) {
+      if (data.length - used > MAX_RECORD_BYTES) this.failUnclosed();
+      this.carry = Buffer.from(data.subarray(used));
     } else {
       this.carry = null;
     }

@@ -49,7 +49,7 @@ const moneyFmt = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maxi
 /** Human value for terminal tables and Markdown. */
 export function displayCell(v: Cell, col: Column): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return col.type === 'date' ? v : v;
+  if (typeof v === 'string') return col.fromInput ? stripControls(v) : v;
   switch (col.type) {
     case 'date':
       return formatDay(v);
@@ -70,4 +70,10 @@ export function displayCell(v: Cell, col: Column): string {
 
 export function isNumericColumn(col: Column): boolean {
   return col.type !== 'string' && col.type !== 'date';
+}
+
+/** Terminal safety: control characters from input (ESC sequences, CR) are shown as spaces. */
+function stripControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ');
 }

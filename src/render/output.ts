@@ -121,7 +121,7 @@ async function renderJson(result: CommandResult, sink: TextSink): Promise<void> 
 }
 
 function mdEscape(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ').replace(/</g, '&lt;');
 }
 
 async function renderMarkdown(result: CommandResult, sink: TextSink): Promise<void> {
