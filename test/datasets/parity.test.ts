@@ -24,7 +24,7 @@ import {
 } from './duckdb-reference.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DATASETS = process.env.CLM_DATASETS ?? resolve(ROOT, '../shared/datasets');
+import { DATASETS } from '../helpers/datasets.js';
 
 // ---------------------------------------------------------------------------------------------
 // Running clm in-process

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { getPreset, mapColumns } from '../../src/io/mapping.js';
 import { runClm } from '../helpers/run-clm.js';
 
-const DIR = '/work/shared/datasets/export-headers';
+import { DATASETS } from '../helpers/datasets.js';
+const DIR = join(DATASETS, 'export-headers');
 const have = existsSync(DIR);
 if (!have) console.warn(`skipping export-header tests: ${DIR} is not here`);
 
