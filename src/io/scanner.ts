@@ -107,14 +107,7 @@ export class CsvScanner {
         return this.pushJoined(chunk);
       }
     }
-    const used = this.scan(chunk, false);
-    if (used < chunk.length) {
-      if (chunk.length - used > MAX_RECORD_BYTES) this.failUnclosed();
-      this.carry = Buffer.from(chunk.subarray(used));
-    } else {
-      this.carry = null;
-    }
-    return !this.stopped;
+    return this.pushJoined(chunk);
   }
 
   /** Joins the carried record with the whole chunk and scans both. */
