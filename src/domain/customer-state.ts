@@ -49,7 +49,7 @@ function growFloat64(a: Float64Array, min: number): Float64Array {
  * Builds a CustomerTable from a stream of orders and refunds in any order. Memory: one
  * 32-byte hash slot and a few words per customer, plus one 20-byte ledger entry per
  * customer-day (events of a customer on the day of its latest entry merge in place, which
- * for date-sorted exports merges all same-day orders). finalize() sorts the ledger in place.
+ * for date-sorted exports merges all same-day orders). finalize() scatters the ledger into customer order.
  */
 export class CustomerStateBuilder {
   private readonly keys: ByteKeyTable;
@@ -63,7 +63,15 @@ export class CustomerStateBuilder {
   private entAmount: Float64Array;
   private entries = 0;
 
-  constructor(expectedEntries = 1024, expectedCustomers = 1024) {
+  /**
+   * `release` asks the runtime to free dropped arrays now (io passes a full GC); a typed
+   * array's memory otherwise lingers until its wrapper happens to be collected.
+   */
+  constructor(
+    expectedEntries = 1024,
+    expectedCustomers = 1024,
+    private readonly release: () => void = () => {},
+  ) {
     this.keys = new ByteKeyTable(expectedCustomers);
     const n = Math.max(1024, Math.ceil(expectedEntries));
     this.entCust = new Int32Array(n);
@@ -151,14 +159,29 @@ export class CustomerStateBuilder {
     const ne = this.entries;
     this.keys.dropIndex();
     const cust = this.entCust;
-    const day = this.entDay;
-    const ord = this.entOrders;
-    const amt = this.entAmount;
     const start = new Int32Array(nc + 1);
     for (let e = 0; e < ne; e++) start[cust[e] + 1]++;
     for (let i = 0; i < nc; i++) start[i + 1] += start[i];
-    permuteByCustomer(cust, day, ord, amt, start, nc);
+    // scatter into customer order: sequential reads, one write stream per array; the
+    // append-order arrays are dropped right after (the order-id table is already gone)
+    // one array at a time, releasing each old one before the next is allocated, so the
+    // peak holds one extra array, not a second ledger (the order-id table is already gone)
+    const next = start.slice(0, nc);
+    const scatter = <T extends Int32Array | Float64Array>(from: T, to: T): T => {
+      next.set(start.subarray(0, nc));
+      for (let e = 0; e < ne; e++) to[next[cust[e]]++] = from[e];
+      return to;
+    };
+    const amt = scatter(this.entAmount, new Float64Array(ne));
+    this.entAmount = new Float64Array(0);
+    this.release();
+    const day = scatter(this.entDay, new Int32Array(ne));
+    this.entDay = new Int32Array(0);
+    this.release();
+    const ord = scatter(this.entOrders, new Int32Array(ne));
+    this.entOrders = new Int32Array(0);
     this.entCust = new Int32Array(0);
+    this.release();
 
     let out = 0;
     let w = 0;
@@ -246,47 +269,6 @@ export class CustomerStateBuilder {
   }
 }
 
-/**
- * In-place counting sort of the ledger by customer (American flag sort): each entry is
- * carried along a cycle into its customer's bucket, so no second copy of the ledger exists.
- */
-function permuteByCustomer(cust: Int32Array, day: Int32Array, ord: Int32Array, amt: Float64Array, start: Int32Array, nc: number): void {
-  const next = start.slice(0, nc);
-  for (let b = 0; b < nc; b++) {
-    const end = start[b + 1];
-    while (next[b] < end) {
-      const p = next[b];
-      let c = cust[p];
-      if (c === b) {
-        next[b]++;
-        continue;
-      }
-      let cd = day[p];
-      let co = ord[p];
-      let ca = amt[p];
-      while (c !== b) {
-        const q = next[c]++;
-        const c2 = cust[q];
-        const d2 = day[q];
-        const o2 = ord[q];
-        const a2 = amt[q];
-        cust[q] = c;
-        day[q] = cd;
-        ord[q] = co;
-        amt[q] = ca;
-        c = c2;
-        cd = d2;
-        co = o2;
-        ca = a2;
-      }
-      cust[p] = c;
-      day[p] = cd;
-      ord[p] = co;
-      amt[p] = ca;
-      next[b]++;
-    }
-  }
-}
 
 
 /**

@@ -387,6 +387,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
   const builder = new CustomerStateBuilder(
     src.bytes ? Math.min(src.bytes / 45, 100_000_000) : 1 << 16,
     src.bytes ? Math.min(src.bytes / 600, 4_000_000) : 1 << 12,
+    collectGarbage,
   );
   let orderIds = new OrderIdSet(src.bytes ? Math.min(src.bytes / 60, 40_000_000) : 1 << 16);
   const dates = new DateParser(opts.dateOrder, opts.timezone);
