@@ -80,10 +80,6 @@ export class CustomerStateBuilder {
     this.entAmount = new Float64Array(n);
   }
 
-  get customerCount(): number {
-    return this.keys.size;
-  }
-
   /** Index of the customer whose (normalised) key is buf[s, e), created when new. */
   customerIndexBytes(buf: Buffer, s: number, e: number): number {
     const before = this.keys.size;

@@ -83,8 +83,8 @@ export async function* readChunks(
         if (!decoder && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
           throw new DataError('the file is UTF-16 encoded', { file: path }, 'pass --encoding utf16le');
         }
+        // a UTF-8 BOM (TextDecoder already drops the BOM of other encodings)
         if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-        else if (decoder && chunk.length >= 3 && chunk.toString('utf8', 0, 1) === '\ufeff') chunk = chunk.subarray(3);
         if (looksBinary(chunk)) {
           throw new DataError(
             'this looks like a binary file, not CSV text',

@@ -2,7 +2,8 @@ import { createWriteStream, renameSync, unlinkSync, type WriteStream } from 'nod
 import type { Readable } from 'node:stream';
 import { CustomerStateBuilder, type CustomerTable } from '../domain/customer-state.js';
 import { ByteInterner, KeyNormalizer } from '../domain/key-table.js';
-import { formatDay, type Day } from '../domain/dates.js';
+import { quoteCsvField } from '../domain/csv-text.js';
+import type { Day } from '../domain/dates.js';
 import { DataError, UsageError } from '../domain/errors.js';
 import { sourceInfo, type SourceInfo } from './input.js';
 import { getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
@@ -93,9 +94,7 @@ export const REASONS: Record<string, string> = {
 
 interface Pending {
   active: boolean;
-  idStart: number;
   idLen: number;
-  line: number;
   /** Customer index in the builder; -1 when the row has no customer id. */
   customer: number;
   day: number;
@@ -433,9 +432,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
 
   const pend: Pending = {
     active: false,
-    idStart: 0,
     idLen: 0,
-    line: 0,
     customer: -1,
     day: 0,
     amount: 0,
@@ -615,7 +612,6 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
         flush();
         pend.active = true;
         pend.rows = 1;
-        pend.line = r.line;
         pend.day = day;
         pend.refund = refundAmount;
         pend.cancelled = iCancel >= 0 && !r.isEmpty(iCancel);
@@ -760,7 +756,7 @@ function amountHint(value: string): string {
 }
 
 function csvLine(values: string[]): string {
-  return values.map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',') + '\n';
+  return values.map((v) => quoteCsvField(v, ',')).join(',') + '\n';
 }
 
 function safeUnlink(p: string): void {
@@ -769,8 +765,4 @@ function safeUnlink(p: string): void {
   } catch {
     /* already gone */
   }
-}
-
-export function describeAsOf(day: Day): string {
-  return formatDay(day);
 }

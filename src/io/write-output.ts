@@ -1,6 +1,5 @@
-import { createWriteStream, renameSync, unlinkSync, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { DataError, UsageError } from '../domain/errors.js';
 import type { TextSink } from '../render/output.js';

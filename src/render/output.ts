@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
+import { quoteCsvField } from '../domain/csv-text.js';
 import { displayCell, isNumericColumn, jsonCell, plainCell } from './cells.js';
 import type { Cell, CommandResult, Column, ResultTable } from './result.js';
 
@@ -68,20 +69,16 @@ export async function renderResult(full: CommandResult, format: Format, sink: Te
   }
 }
 
-function quoteField(s: string, delim: string): string {
-  if (s.includes(delim) || s.includes('"') || s.includes('\n') || s.includes('\r')) return `"${s.replace(/"/g, '""')}"`;
-  return s;
-}
 
 async function renderDelimited(t: ResultTable, delim: string, sink: TextSink): Promise<void> {
   const b = new Batcher(sink);
   const cols = t.columns;
-  await b.add(cols.map((c) => quoteField(c.name, delim)).join(delim) + '\n');
+  await b.add(cols.map((c) => quoteCsvField(c.name, delim)).join(delim) + '\n');
   for (const row of t.rows()) {
     let line = '';
     for (let i = 0; i < cols.length; i++) {
       if (i > 0) line += delim;
-      line += quoteField(plainCell(row[i], cols[i]), delim);
+      line += quoteCsvField(plainCell(row[i], cols[i]), delim);
     }
     await b.add(line + '\n');
   }

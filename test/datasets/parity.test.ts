@@ -4,9 +4,8 @@
  * in ../shared/datasets (README.md there). Skips, with a warning, where the data is absent.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
@@ -23,7 +22,6 @@ import {
   type RefSummary,
 } from './duckdb-reference.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 import { DATASETS } from '../helpers/datasets.js';
 
 // ---------------------------------------------------------------------------------------------
