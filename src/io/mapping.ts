@@ -24,6 +24,7 @@ export type CustomerField =
   | 'referrals'
   | 'review_score'
   | 'nps'
+  | 'advocate'
   | 'accepts_marketing';
 
 export type PaymentField = 'order_id' | 'amount' | 'price' | 'freight';
@@ -56,6 +57,7 @@ const CUSTOMER_SYNONYMS: Record<CustomerField, string[]> = {
   referrals: ['referrals', 'referral_count', 'referrals_count'],
   review_score: ['review_score', 'rating', 'review_rating'],
   nps: ['nps', 'nps_score'],
+  advocate: ['advocate', 'is_advocate', 'brand_advocate', 'promoter'],
   accepts_marketing: ['accepts_marketing', 'accepts_email_marketing', 'email_opt_in', 'marketing_opt_in'],
 };
 
