@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliIO } from './io/cli-io.js';
 import { PRESETS } from './io/mapping.js';
 
-export type CommandName = 'summary' | 'customers';
+export type CommandName = 'summary' | 'customers' | 'stages' | 'segments';
 
 /** What the parsed command line asks for; main() runs it. */
 export interface Invocation {
@@ -29,9 +29,11 @@ Exit codes: 0 ok, 2 usage error, 3 data error (or --strict rejection), 70 intern
 
 function addInputOptions(cmd: Command): Command {
   return cmd
+    .option('--config <file>', 'config file (default: clm.config.json in the working directory, when present); flags win over it')
     .option('--orders <file>', 'orders export (CSV/TSV/;/| delimited, .gz, or - for stdin)')
     .option('--customers <file>', 'customers export: attributes, prospects, and the person key for Olist')
     .option('--payments <file>', 'amounts per order id, summed (Olist payments or order items)')
+    .option('--reviews <file>', 'order-level reviews (order id, score out of 5, date; Olist style): a latest score >= 4 is an advocacy signal')
     .addOption(new Option('--preset <name>', 'column mapping of a known export').choices(Object.keys(PRESETS)))
     .option('--map <field=Column>', 'map one field to a column, e.g. --map customer_id="Client No" (customers.FIELD=… for the customers file; repeatable)', collect, [])
     .option('--delimiter <char>', 'field delimiter instead of detection: , ; | tab whitespace')
@@ -48,9 +50,31 @@ function addInputOptions(cmd: Command): Command {
     .option('--strict', 'stop with exit 3 at the first row that cannot be parsed');
 }
 
+const LIFECYCLE_HELP = `
+Stages (spec §3), first match wins: prospect (listed, no order), churned (no order for more
+than churn_days), at_risk (more than active_days), reactivated (the gap before the last
+purchase was more than churn_days), new (one purchase day), advocate (loyal with a signal:
+referrals > 0, review_score >= 4, nps >= 9, an advocate flag, or a latest --reviews score >= 4),
+loyal (at least loyal_min_orders purchase days), active (otherwise).
+Thresholds come from the data unless set: active_days = 80th percentile of the gaps between
+purchase days of repeat customers, clamped to [30, 365]; churn_days = 2 x active_days (at most
+730); loyal_min_orders = max(3, 80th percentile of purchase days of repeat customers).
+RFM (spec §4.1): R = days since last order, F = purchase days, M = average (or total) net order
+value; scores 1-5 by quintiles with ties kept together (F falls back to 1/2/3/4-5/6+).`;
+
+function addLifecycleOptions(cmd: Command): Command {
+  return cmd
+    .option('--active-days <n>', 'days without an order after which a customer is at risk (default: from the data)')
+    .option('--churn-days <n>', 'days without an order after which a customer has churned (default: 2 x active days, at most 730)')
+    .option('--loyal-min-orders <n>', 'purchase days from which a customer is loyal (default: from the data, at least 3)')
+    .addOption(new Option('--monetary <kind>', 'RFM M: mean (average net order value) or total (net revenue)').choices(['mean', 'total']))
+    .option('--explain', 'print how the thresholds and score cut points were set');
+}
+
 function addOutputOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <format>', 'auto (table on a terminal, CSV in a pipe), table, csv, tsv, json ({meta, rows}), ndjson, md').default('auto'))
+    .option('--table <name>', 'the table CSV, TSV and NDJSON write when a command has several (default: the first)')
     .option('-o, --output <file>', 'write to this file (written whole, then renamed into place)')
     .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
     .option('-q, --quiet', 'no spinner and no warnings on stderr');
@@ -93,8 +117,8 @@ Examples:
 
   const customers = program
     .command('customers')
-    .description('One row per customer: customer_id, first_order_date, last_order_date, orders, purchase_days, revenue,\nthen the attributes of the customers file. Sorted by customer_id.\nCost: one pass over the orders; holds one record per customer in memory.');
-  addOutputOptions(addInputOptions(customers))
+    .description('One row per customer: customer_id, first_order_date, last_order_date, orders, purchase_days, revenue,\nstage, recency_days, r_score, f_score, m_score, rfm_segment (and segment when the config defines\ncustom segments), then the attributes of the customers file. Sorted by customer_id.\nCost: one pass over the orders; holds one record per customer in memory.');
+  addOutputOptions(addLifecycleOptions(addInputOptions(customers)))
     .addHelpText('after', `${INPUT_HELP}
 
 Examples:
@@ -103,6 +127,50 @@ Examples:
   clm customers --orders Online_Retail.csv --preset online-retail --output customers.csv
   clm customers --orders orders.csv --format ndjson | head -3`)
     .action((opts) => onInvoke({ command: 'customers', flags: opts }));
+
+  const stages = program
+    .command('stages')
+    .description('Lifecycle stage distribution: customers, share, revenue and averages per stage; with --from, the\ntransition matrix from the stages at that date to the stages now.\nCost: one pass over the orders; holds one record per customer (plus one entry per customer-day).');
+  addOutputOptions(addLifecycleOptions(addInputOptions(stages)))
+    .option('--from <date>', 'add the transitions from the stages at this date (YYYY-MM-DD) to the stages at the as-of date')
+    .option('--per-customer', 'one row per customer (customer_id, stage, recency_days, ...) as the first table')
+    .addHelpText('after', `${LIFECYCLE_HELP}
+Tables: stages, and with --from transitions and transition_shares (pick one for CSV with
+--table); --per-customer puts customer_stages first. Transitions use the as-of thresholds at
+both dates; customers not known at --from are the row not_yet_customer.
+${INPUT_HELP}
+
+Examples:
+  clm stages --orders orders.csv --customers customers.csv
+  clm stages --orders orders.csv --from 2024-06-30 --explain
+  clm stages --orders orders.csv --from 2024-06-30 --format csv --table transitions
+  clm stages --orders orders.csv --active-days 60 --churn-days 180 --per-customer --format csv > stages.csv
+  clm stages --orders olist_orders_dataset.csv --customers olist_customers_dataset.csv \\
+      --payments olist_order_payments_dataset.csv --reviews olist_order_reviews_dataset.csv --preset olist`)
+    .action((opts) => onInvoke({ command: 'stages', flags: opts }));
+
+  const segments = program
+    .command('segments')
+    .description('Segment profile: customers, share, revenue share, mean R, F, M and historical value per segment,\nand the 5 x 5 R x F grid. --scheme custom profiles the segments defined in the config.\nCost: one pass over the orders, then a sort per RFM metric over customers.');
+  addOutputOptions(addLifecycleOptions(addInputOptions(segments)))
+    .addOption(new Option('--scheme <scheme>', 'rfm: the 11 named R x F segments; custom: the rules of segments in the config').choices(['rfm', 'custom']).default('rfm'))
+    .addHelpText('after', `${LIFECYCLE_HELP}
+Named segments (R x F): Champions 5/4-5, Loyal Customers 3-4/4-5, Potential Loyalists 4-5/2-3,
+New Customers 5/1, Promising 4/1, Need Attention 3/3, About To Sleep 3/1-2, At Risk 1-2/3-4,
+Can't Lose Them 1-2/5, Hibernating 1-2/1-2 (not 1/1), Lost 1/1.
+Custom segments, in clm.config.json (first matching rule wins; fields: stage, orders,
+purchase_days, revenue, average_order_value, recency_days, tenure_days, first_order_date,
+last_order_date, r_score, f_score, m_score, rfm_segment and every customer attribute):
+  "segments": {"rules": [{"name": "vip", "rule": "revenue > 1000 and stage in [\"loyal\", \"advocate\"]"}],
+               "default": "other"}
+${INPUT_HELP}
+
+Examples:
+  clm segments --orders orders.csv --explain
+  clm segments --orders orders.csv --monetary total --format json | jq .meta.rfm
+  clm segments --orders orders.csv --customers customers.csv --scheme custom --config clm.config.json
+  clm segments --orders orders.csv --format csv --table rfm_grid`)
+    .action((opts) => onInvoke({ command: 'segments', flags: opts }));
 
   return program;
 }

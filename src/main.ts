@@ -55,17 +55,32 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         result = await runCustomers(flags, io, warn);
         break;
       }
+      case 'stages': {
+        const { runStages } = await import('./commands/stages.js');
+        result = await runStages(flags, io, warn);
+        break;
+      }
+      case 'segments': {
+        const { runSegments } = await import('./commands/segments.js');
+        result = await runSegments(flags, io, warn);
+        break;
+      }
     }
     spinner?.stop();
     spinner = undefined;
     const color = flags.color !== false && io.stdoutIsTTY && !flags.output && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+    const table = flags.table;
     if (flags.output) {
       file = new AtomicFile(flags.output);
-      await renderResult(result, format, file.sink, { color: false });
+      await renderResult(result, format, file.sink, { color: false, table });
       await file.commit();
       file = undefined;
     } else {
-      await renderResult(result, format, streamSink(io.stdout), { color });
+      await renderResult(result, format, streamSink(io.stdout), { color, table });
+    }
+    // explanations go with the tables for people; beside a CSV/JSON stream they go to stderr
+    if (result.notes?.length && format !== 'table' && format !== 'md') {
+      io.stderr.write(result.notes.join('\n') + '\n');
     }
     return 0;
   } catch (e) {

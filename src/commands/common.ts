@@ -1,16 +1,21 @@
 import { dayFromCivil, formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
+import type { ReviewLog } from '../analytics/advocacy.js';
 import type { CliIO } from '../io/cli-io.js';
+import { CONFIG_FILE, loadConfig, type LoadedConfig } from '../io/config.js';
 import { parseMapFlags } from '../io/mapping.js';
 import { parseDelimiterFlag } from '../io/read-table.js';
 import { readCustomerState, REASONS, type LoadedData, type ReadOptions } from '../io/read-orders.js';
-import { parseDateFormatFlag } from '../io/values.js';
+import { DateParser, parseDateFormatFlag } from '../io/values.js';
+import { NO_DAY } from '../domain/customer-state.js';
 import { delimiterName } from '../io/scanner.js';
 import type { Format } from '../render/output.js';
 import { tableOf, type Cell, type ResultTable } from '../render/result.js';
 
 /** Options every data command shares (commander's camelCase names). */
 export interface InputFlags {
+  config?: string;
+  reviews?: string;
   orders?: string;
   customers?: string;
   payments?: string;
@@ -32,6 +37,7 @@ export interface InputFlags {
 
 export interface OutputFlags {
   format?: string;
+  table?: string;
   output?: string;
   color?: boolean;
   quiet?: boolean;
@@ -48,9 +54,35 @@ export function resolveAsOf(text: string | undefined, io: CliIO): { day: Day | u
   return { day, source: 'flag' };
 }
 
+/**
+ * The input flags with the config's values filled in where no flag was given (flags win;
+ * --map entries of the config come first, so a --map flag for the same field wins).
+ */
+export function withConfig(flags: InputFlags, loaded: LoadedConfig | undefined): InputFlags {
+  if (!loaded) return flags;
+  const c = loaded.config;
+  const map: string[] = [];
+  for (const kind of ['orders', 'customers', 'payments'] as const) {
+    for (const [field, column] of Object.entries(c.mapping?.[kind] ?? {})) map.push(`${kind}.${field}=${column}`);
+  }
+  return {
+    ...flags,
+    orders: flags.orders ?? c.inputs?.orders,
+    customers: flags.customers ?? c.inputs?.customers,
+    payments: flags.payments ?? c.inputs?.payments,
+    reviews: flags.reviews ?? c.inputs?.reviews,
+    preset: flags.preset ?? c.preset,
+    map: [...map, ...(flags.map ?? [])],
+    currency: flags.currency ?? c.currency,
+    timezone: flags.timezone ?? c.timezone,
+    dateFormat: flags.dateFormat ?? c.date_format,
+    decimalComma: flags.decimalComma ?? c.decimal_comma,
+  };
+}
+
 export function toReadOptions(flags: InputFlags, io: CliIO, warn: (m: string) => void): ReadOptions {
   if (!flags.orders) {
-    throw new UsageError('--orders FILE is required', 'name the orders export, for example --orders orders.csv (or - for stdin)');
+    throw new UsageError('--orders FILE is required', `name the orders export, for example --orders orders.csv (or - for stdin), or set inputs.orders in ${CONFIG_FILE}`);
   }
   let delimiter;
   if (flags.delimiter !== undefined) {
@@ -92,7 +124,43 @@ function splitList(values: string[] | undefined): string[] {
 }
 
 export function loadData(flags: InputFlags, io: CliIO, warn: (m: string) => void): Promise<LoadedData> {
-  return readCustomerState(toReadOptions(flags, io, warn));
+  return loadInputs(flags, io, warn).then((x) => x.data);
+}
+
+export interface Inputs {
+  data: LoadedData;
+  config: LoadedConfig | undefined;
+  /** Reviews of --reviews, mapped to customers of the table. */
+  reviews?: ReviewLog;
+  /** Customers listed in the customers file (1), when one was read. */
+  listed?: Uint8Array;
+  /** Their signup day (NO_DAY when unknown): a listed customer is a prospect from that day. */
+  listedSince?: Int32Array;
+}
+
+/** Reads the config (when there is one) and the inputs it and the flags name. */
+export async function loadInputs(flags: InputFlags, io: CliIO, warn: (m: string) => void): Promise<Inputs> {
+  const config = loadConfig(io.cwd, flags.config);
+  const merged = withConfig(flags, config);
+  const opts = toReadOptions(merged, io, warn);
+  const data = await readCustomerState(opts);
+  return { data, config, listed: data.listed, listedSince: signupDays(data, opts) };
+}
+
+/** Signup days from the customers file's signup_date, when mapped; unparseable ones are unknown. */
+function signupDays(data: LoadedData, opts: ReadOptions): Int32Array | undefined {
+  const a = data.table.attributeNames.indexOf('signup_date');
+  if (a < 0 || !data.listed) return undefined;
+  const parser = new DateParser(opts.dateOrder, opts.timezone);
+  const values = data.table.attributes[a];
+  const out = new Int32Array(data.table.size).fill(NO_DAY);
+  for (let i = 0; i < out.length; i++) {
+    const v = values[i];
+    if (v === undefined) continue;
+    const d = parser.parseText(v);
+    if (Number.isFinite(d)) out[i] = d;
+  }
+  return out;
 }
 
 export function resolveFormat(flags: OutputFlags, io: CliIO): Format {

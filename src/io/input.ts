@@ -12,15 +12,25 @@ export interface SourceInfo {
 
 const CHUNK = 1 << 20;
 
+/** A byte range of a plain file, [start, end); the parallel reader gives each thread one. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 /**
  * Opens a file (or stdin for `-`) as a stream of UTF-8 byte chunks: gunzips `.gz` (or any
  * file starting with the gzip magic), decodes `--encoding` to UTF-8, drops a BOM, and
  * refuses binary data. The first chunk is checked before anything is parsed.
+ * With `range` only those bytes of a plain file are read; a range that does not start at 0
+ * is the middle of a file the caller already knows to be plain UTF-8 text, so the gzip,
+ * BOM and binary checks belong to the range that starts at 0.
  */
 export async function* readChunks(
   path: string,
   stdin: Readable | undefined,
   encoding: string | undefined,
+  range?: ByteRange,
 ): AsyncGenerator<Buffer> {
   let raw: Readable;
   if (path === '-') {
@@ -28,8 +38,10 @@ export async function* readChunks(
     raw = stdin;
   } else {
     statOrFail(path);
-    raw = createReadStream(path, { highWaterMark: CHUNK });
+    if (range && range.end <= range.start) return;
+    raw = createReadStream(path, { highWaterMark: CHUNK, start: range?.start, end: range ? range.end - 1 : undefined });
   }
+  const midFile = range !== undefined && range.start > 0;
   let decoder: TextDecoder | undefined;
   const enc = (encoding ?? 'utf-8').toLowerCase();
   if (enc !== 'utf8' && enc !== 'utf-8') {
@@ -48,7 +60,7 @@ export async function* readChunks(
   } catch (e) {
     throw ioError(path, e);
   }
-  if (!head.done && head.value.length >= 2 && head.value[0] === 0x1f && head.value[1] === 0x8b) {
+  if (!midFile && !head.done && head.value.length >= 2 && head.value[0] === 0x1f && head.value[1] === 0x8b) {
     const gunzip = createGunzip({ chunkSize: CHUNK });
     const feed = async (): Promise<void> => {
       try {
@@ -78,7 +90,7 @@ export async function* readChunks(
   try {
     for await (let chunk of stream) {
       if (decoder) chunk = Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');
-      if (first) {
+      if (first && !midFile) {
         first = false;
         if (!decoder && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
           throw new DataError('the file is UTF-16 encoded', { file: path }, 'pass --encoding utf16le');

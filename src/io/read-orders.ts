@@ -69,6 +69,8 @@ export interface LoadedData {
   inputs: InputReport[];
   preset: string | undefined;
   customersFile?: { rows: number; customers: number; duplicateRows: number };
+  /** Per customer of the table: 1 when the customers file lists it (a prospect before its first order). */
+  listed?: Uint8Array;
 }
 
 /** Exclusion and rejection reasons, with the words the summary prints. */
@@ -747,6 +749,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     customersFile: customers
       ? { rows: customers.report.rows, customers: customers.records.size, duplicateRows: customers.duplicateRows }
       : undefined,
+    listed: customers ? Uint8Array.from(table.ids, (id) => (customers.records.has(id) ? 1 : 0)) : undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DataError } from '../domain/errors.js';
-import { readChunks } from './input.js';
+import { readChunks, type ByteRange } from './input.js';
 import { CsvScanner, detectDelimiter, type Delimiter, type RecordView } from './scanner.js';
 
 export interface TableReadOptions {
@@ -12,6 +12,22 @@ export interface TableReadOptions {
   /** Layouts (column names by field count) used when the first line is data, not a header. */
   headerless?: Record<number, string[]>;
   what: string;
+  /**
+   * Only these bytes of a plain file. A range that does not reach the end of the file stops
+   * without end(): its last record may continue in the next range, which `complete` reports.
+   */
+  range?: ByteRange & { last: boolean };
+  /** The header of the file when the range starts after it: every record is data. */
+  header?: HeaderInfo;
+}
+
+export interface TableScan {
+  /** Data rows (records after the header). */
+  rows: number;
+  /** Line number the next range starts at (1 + line ends read). */
+  nextLine: number;
+  /** False when a range that is not the last ends inside a record. */
+  complete: boolean;
 }
 
 export interface HeaderInfo {
@@ -28,12 +44,16 @@ export interface HeaderInfo {
 export async function scanTable(
   opts: TableReadOptions,
   onHeader: (h: HeaderInfo) => (r: RecordView) => boolean | void,
-): Promise<{ rows: number }> {
+): Promise<TableScan> {
   let scanner: CsvScanner | undefined;
   let handler: ((r: RecordView) => boolean | void) | undefined;
   let rows = 0;
   let sawHeader = false;
-  let delimiter: Delimiter | undefined = opts.delimiter;
+  let delimiter: Delimiter | undefined = opts.header?.delimiter ?? opts.delimiter;
+  if (opts.header) {
+    sawHeader = true;
+    handler = onHeader(opts.header);
+  }
 
   const onRecord = (r: RecordView): boolean | void => {
     if (!sawHeader) {
@@ -59,18 +79,19 @@ export async function scanTable(
     return handler!(r);
   };
 
-  for await (const chunk of readChunks(opts.path, opts.stdin, opts.encoding)) {
+  for await (const chunk of readChunks(opts.path, opts.stdin, opts.encoding, opts.range)) {
     if (!scanner) {
       if (delimiter === undefined) delimiter = detectDelimiter(firstLine(chunk)) ?? 44;
       scanner = new CsvScanner(delimiter, onRecord, opts.path);
     }
     if (!scanner.push(chunk)) break;
   }
-  scanner?.end();
+  const last = opts.range?.last ?? true;
+  if (last) scanner?.end();
   if (!sawHeader) {
     throw new DataError(`the ${opts.what} file is empty`, { file: opts.path }, 'export the file again, with a header line and data rows');
   }
-  return { rows };
+  return { rows, nextLine: scanner?.nextLine ?? 1, complete: last || !scanner?.midRecord };
 }
 
 function firstLine(chunk: Buffer): string {

@@ -84,6 +84,16 @@ export class CsvScanner {
     private readonly file: string,
   ) {}
 
+  /** Line number of the next record's first byte (1 + line ends consumed so far). */
+  get nextLine(): number {
+    return this.line;
+  }
+
+  /** True when the bytes pushed so far end inside a record (held back until more data or end()). */
+  get midRecord(): boolean {
+    return this.carry !== null;
+  }
+
   /** Feed the next chunk; returns false once the consumer asked to stop. */
   push(chunk: Buffer): boolean {
     if (this.stopped) return false;

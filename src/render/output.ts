@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { quoteCsvField } from '../domain/csv-text.js';
+import { UsageError } from '../domain/errors.js';
 import { displayCell, isNumericColumn, jsonCell, plainCell } from './cells.js';
 import type { Cell, CommandResult, Column, ResultTable } from './result.js';
 
@@ -14,6 +15,8 @@ export interface TextSink {
 
 export interface RenderOptions {
   color: boolean;
+  /** The table CSV/TSV/NDJSON write (by name); default the first. */
+  table?: string;
 }
 
 const FLUSH_AT = 1 << 16;
@@ -53,13 +56,17 @@ function forAudience(t: ResultTable, audience: 'machine' | 'human'): ResultTable
 export async function renderResult(full: CommandResult, format: Format, sink: TextSink, opts: RenderOptions): Promise<void> {
   const audience = format === 'table' || format === 'md' ? 'human' : 'machine';
   const result = { ...full, tables: full.tables.map((t) => forAudience(t, audience)) };
+  const main = opts.table === undefined ? result.tables[0] : result.tables.find((t) => t.name === opts.table);
+  if (main === undefined) {
+    throw new UsageError(`--table ${JSON.stringify(opts.table)} is not a table of this command`, `tables: ${result.tables.map((t) => t.name).join(', ')}`);
+  }
   switch (format) {
     case 'csv':
-      return renderDelimited(result.tables[0], ',', sink);
+      return renderDelimited(main, ',', sink);
     case 'tsv':
-      return renderDelimited(result.tables[0], '\t', sink);
+      return renderDelimited(main, '\t', sink);
     case 'ndjson':
-      return renderNdjson(result.tables[0], sink);
+      return renderNdjson(main, sink);
     case 'json':
       return renderJson(result, sink);
     case 'md':
@@ -124,6 +131,10 @@ function mdEscape(s: string): string {
 async function renderMarkdown(result: CommandResult, sink: TextSink): Promise<void> {
   const b = new Batcher(sink);
   for (const line of result.context) await b.add(`- ${mdEscape(line)}\n`);
+  if (result.notes?.length) {
+    await b.add('\n');
+    for (const line of result.notes) await b.add(`> ${mdEscape(line)}\n`);
+  }
   for (const t of result.tables) {
     await b.add(`\n## ${mdEscape(t.title)}\n\n`);
     await b.add(`| ${t.columns.map((c) => mdEscape(c.name)).join(' | ')} |\n`);
@@ -136,9 +147,13 @@ async function renderMarkdown(result: CommandResult, sink: TextSink): Promise<vo
 }
 
 async function renderTerminal(result: CommandResult, sink: TextSink, opts: RenderOptions): Promise<void> {
-  const chalk = new Chalk({ level: opts.color ? 1 : 0 });
+  const chalk = new Chalk({ level: opts.color ? 2 : 0 });
   const b = new Batcher(sink);
   for (const line of result.context) await b.add(chalk.dim(line) + '\n');
+  if (result.notes?.length) {
+    await b.add('\n');
+    for (const line of result.notes) await b.add(line + '\n');
+  }
   for (const t of result.tables) {
     await b.add('\n' + chalk.bold(t.title) + '\n');
     const table = new Table({
@@ -147,8 +162,29 @@ async function renderTerminal(result: CommandResult, sink: TextSink, opts: Rende
       colAligns: t.columns.map((c) => (isNumericColumn(c) ? 'right' : 'left')),
       chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     });
-    for (const row of t.rows()) table.push(t.columns.map((c, i) => displayCell(row[i], c)));
+    const rows = [...t.rows()];
+    const shade = opts.color ? heatShader(t.columns, rows, chalk) : undefined;
+    for (const row of rows) table.push(t.columns.map((c, i) => (shade && c.heat ? shade(displayCell(row[i], c), row[i], c) : displayCell(row[i], c))));
     await b.add(table.toString() + '\n');
   }
   await b.flush();
+}
+
+/** Background shades for heat columns: a 256-colour blue ramp from pale to deep. */
+const RAMP = [255, 254, 153, 117, 75, 33, 27, 21, 19, 17];
+
+function heatShader(columns: Column[], rows: Cell[][], chalk: InstanceType<typeof Chalk>): ((text: string, v: Cell, c: Column) => string) | undefined {
+  if (!columns.some((c) => c.heat)) return undefined;
+  let max = 0;
+  columns.forEach((c, i) => {
+    if (c.heat !== 'scaled') return;
+    for (const r of rows) if (typeof r[i] === 'number' && (r[i] as number) > max) max = r[i] as number;
+  });
+  return (text, v, c) => {
+    if (typeof v !== 'number') return text;
+    const x = c.heat === 'fraction' ? v : max > 0 ? v / max : 0;
+    const level = Math.max(0, Math.min(RAMP.length - 1, Math.round(x * (RAMP.length - 1))));
+    const fg = level >= RAMP.length / 2 ? chalk.whiteBright : chalk.black;
+    return chalk.bgAnsi256(RAMP[level])(fg(` ${text} `));
+  };
 }

@@ -17,6 +17,11 @@ export interface Column {
   decimals?: number;
   /** Only in machine formats (CSV, TSV, JSON, NDJSON) / only in human ones (table, md). */
   only?: 'machine' | 'human';
+  /**
+   * Terminal shading of numeric cells (matrices, grids): `fraction` shades values in [0, 1]
+   * as they are, `scaled` relative to the largest value in the table's `scaled` columns.
+   */
+  heat?: 'fraction' | 'scaled';
 }
 
 export interface ResultTable {
@@ -35,7 +40,11 @@ export interface CommandResult {
   context: string[];
   /** The first table is the one CSV/TSV/NDJSON write. */
   tables: ResultTable[];
-  /** Lines for stderr after the output (warnings that must not pollute stdout). */
+  /**
+   * Explanations (`--explain`): shown under the context in terminal tables and Markdown, kept
+   * in JSON meta by the command, and written to stderr for CSV, TSV and NDJSON so a pipe
+   * stays clean.
+   */
   notes?: string[];
 }
 

@@ -8,7 +8,7 @@ export interface ClmRun {
 }
 
 /** Runs clm in-process, as a pipe (not a TTY), with a fixed clock. */
-export async function runClm(args: string[], opts: { stdin?: string; env?: Record<string, string>; tty?: boolean } = {}): Promise<ClmRun> {
+export async function runClm(args: string[], opts: { stdin?: string; env?: Record<string, string>; tty?: boolean; cwd?: string } = {}): Promise<ClmRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -23,7 +23,7 @@ export async function runClm(args: string[], opts: { stdin?: string; env?: Recor
     stderrIsTTY: false,
     env: opts.env ?? {},
     now: () => new Date('2026-01-15T12:00:00Z'),
-    cwd: process.cwd(),
+    cwd: opts.cwd ?? process.cwd(),
   });
   await new Promise((r) => setImmediate(r));
   return { code, stdout: out, stderr: err };

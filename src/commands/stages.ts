@@ -1,0 +1,149 @@
+import { stageDistribution, transitionMatrix } from '../analytics/stages.js';
+import { formatDay } from '../domain/dates.js';
+import { NOT_YET, STAGES } from '../domain/stage.js';
+import type { CliIO } from '../io/cli-io.js';
+import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
+import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
+import { computeLifecycle, parseFromDate, stagesAt, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+
+export interface StagesFlags extends InputFlags, LifecycleFlags {
+  from?: string;
+  perCustomer?: boolean;
+}
+
+/** `clm stages`: the stage distribution, optionally per customer and with transitions since --from. */
+export async function runStages(flags: StagesFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
+  const inputs = await loadInputs(flags, io, warn);
+  const { data } = inputs;
+  const from = parseFromDate(flags.from, data.asOf);
+  const lc = computeLifecycle(inputs, flags);
+  const meta = dataMeta(data, 'stages');
+  meta.thresholds = thresholdsMeta(lc);
+  const tables: ResultTable[] = [];
+  const before = from !== undefined ? stagesAt(inputs, from, lc.derivation.thresholds) : undefined;
+  if (flags.perCustomer) tables.push(perCustomerTable(data.table.ids, lc, before));
+  tables.push(distributionTable(lc));
+  if (before !== undefined) {
+    const m = transitionMatrix(before, lc.stages);
+    meta.transitions = { from: formatDay(from!), to: formatDay(data.asOf), thresholds: 'as-of thresholds at both dates' };
+    tables.push(transitionCounts(m, from!), transitionShares(m, from!));
+  }
+  const context = dataContext(data);
+  const th = lc.derivation.thresholds;
+  context.push(`thresholds: active ${th.activeDays} days · churn ${th.churnDays} days · loyal from ${th.loyalMinOrders} purchase days${flags.explain ? '' : ' (--explain says how)'}`);
+  return { meta, context, tables, notes: flags.explain ? explainThresholds(lc) : undefined };
+}
+
+export function thresholdsMeta(lc: Lifecycle): Record<string, unknown> {
+  const d = lc.derivation;
+  return {
+    active_days: d.thresholds.activeDays,
+    churn_days: d.thresholds.churnDays,
+    loyal_min_orders: d.thresholds.loyalMinOrders,
+    source: { active_days: d.source.activeDays, churn_days: d.source.churnDays, loyal_min_orders: d.source.loyalMinOrders },
+    basis: {
+      repeat_customers: d.basis.repeatCustomers,
+      gaps: d.basis.gaps,
+      gap_p80_days: d.basis.gapP80,
+      purchase_days_p80: d.basis.purchaseDaysP80,
+    },
+    advocacy_signals: lc.advocacy.sources,
+  };
+}
+
+/** `--explain`: how each threshold was set, in words. */
+export function explainThresholds(lc: Lifecycle): string[] {
+  const d = lc.derivation;
+  const th = d.thresholds;
+  const b = d.basis;
+  const how = (src: string, derived: string): string => (src === 'flag' ? 'set by flag' : src === 'config' ? 'set in the config' : src === 'default' ? `default (${derived})` : derived);
+  const lines = [
+    'Stage thresholds (spec §3; rules in order, first match wins: prospect, churned, at_risk, reactivated, new, advocate, loyal, active):',
+    `  active_days = ${th.activeDays}: ${how(d.source.activeDays, b.gapP80 === null ? 'no repeat customer to derive it from' : `80th percentile of ${b.gaps.toLocaleString('en-US')} gaps between consecutive purchase days of ${b.repeatCustomers.toLocaleString('en-US')} repeat customers is ${b.gapP80} days, clamped to [30, 365]`)}`,
+    `  churn_days = ${th.churnDays}: ${how(d.source.churnDays, '2 × active_days, at most 730')}`,
+    `  loyal_min_orders = ${th.loyalMinOrders}: ${how(d.source.loyalMinOrders, b.purchaseDaysP80 === null ? 'no repeat customer; 3' : `max(3, 80th percentile of purchase days among repeat customers = ${b.purchaseDaysP80})`)}`,
+    `  advocacy signals: ${lc.advocacy.sources.length ? lc.advocacy.sources.join(', ') : 'none in the data (no advocates; map referrals, review_score, nps or advocate, or pass --reviews)'}`,
+  ];
+  return lines;
+}
+
+function distributionTable(lc: Lifecycle): ResultTable {
+  const rows: Cell[][] = stageDistribution(lc.snapshot, lc.stages).map((r) => [
+    r.stage,
+    r.customers,
+    r.share,
+    r.revenue,
+    r.revenueShare,
+    r.averageOrders,
+    r.averageDaysSinceLastOrder,
+    r.averageHistoricalValue,
+  ]);
+  return tableOf('stages', 'Lifecycle stages', [
+    { name: 'stage', type: 'string' },
+    { name: 'customers', type: 'int' },
+    { name: 'share', type: 'percent' },
+    { name: 'revenue', type: 'money' },
+    { name: 'revenue_share', type: 'percent' },
+    { name: 'average_orders', type: 'number', decimals: 2 },
+    { name: 'average_days_since_last_order', type: 'number', decimals: 1 },
+    { name: 'average_historical_value', type: 'money' },
+  ], rows);
+}
+
+const FROM_LABELS = [...STAGES, 'not_yet_customer'];
+
+function matrixColumns(from: number, type: Column['type'], heat?: Column['heat']): Column[] {
+  return [
+    { name: `stage_at_${formatDay(from).replace(/-/g, '_')}`, type: 'string' },
+    ...STAGES.map((s) => ({ name: s, type, heat })),
+  ];
+}
+
+function transitionCounts(m: number[][], from: number): ResultTable {
+  const rows: Cell[][] = m.map((r, k) => [FROM_LABELS[k], ...r, r.reduce((a, b) => a + b, 0)]);
+  return tableOf('transitions', `Transitions since ${formatDay(from)} (customers; rows: stage then, columns: stage now)`, [
+    ...matrixColumns(from, 'int'),
+    { name: 'total', type: 'int' },
+  ], rows);
+}
+
+function transitionShares(m: number[][], from: number): ResultTable {
+  const rows: Cell[][] = m.map((r, k) => {
+    const total = r.reduce((a, b) => a + b, 0);
+    return [FROM_LABELS[k], ...r.map((v) => (total > 0 ? v / total : null))];
+  });
+  return tableOf('transition_shares', `Transitions since ${formatDay(from)} (share of each row)`, matrixColumns(from, 'percent', 'fraction'), rows);
+}
+
+function perCustomerTable(ids: string[], lc: Lifecycle, before: Uint8Array | undefined): ResultTable {
+  // customers not known at the as-of date (signed up later) have no stage and no row
+  let n = 0;
+  for (let i = 0; i < ids.length; i++) if (lc.stages[i] !== NOT_YET) n++;
+  const order = new Int32Array(n);
+  for (let i = 0, k = 0; i < ids.length; i++) if (lc.stages[i] !== NOT_YET) order[k++] = i;
+  order.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  const s = lc.snapshot;
+  const columns: Column[] = [
+    { name: 'customer_id', type: 'string', fromInput: true },
+    { name: 'stage', type: 'string' },
+    ...(before ? [{ name: 'previous_stage', type: 'string' as const }] : []),
+    { name: 'recency_days', type: 'int' },
+    { name: 'orders', type: 'int' },
+    { name: 'purchase_days', type: 'int' },
+    { name: 'revenue', type: 'money' },
+  ];
+  return {
+    name: 'customer_stages',
+    title: 'Stage per customer',
+    columns,
+    rowCount: n,
+    rows: function* () {
+      for (const i of order) {
+        const row: Cell[] = [ids[i], STAGES[lc.stages[i]]];
+        if (before) row.push(before[i] === NOT_YET ? 'not_yet_customer' : STAGES[before[i]]);
+        row.push(lc.recencyDays[i] >= 0 ? lc.recencyDays[i] : null, s.orders[i], s.purchaseDays[i], s.revenue[i]);
+        yield row;
+      }
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runClm } from '../helpers/run-clm.js';
+
+/**
+ * Golden outputs of commands on the demo shop, reviewed like code. A changed output fails
+ * here; when the change is intended, regenerate with `UPDATE_GOLDEN=1 npx vitest run
+ * test/golden` and review the diff of test/golden/expected/ before committing it.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const expectedDir = join(here, 'expected');
+const DEMO = ['--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--as-of', '2024-12-31', '--no-color'];
+const FORMATS = ['table', 'csv', 'tsv', 'json', 'ndjson', 'md'] as const;
+const EXT: Record<(typeof FORMATS)[number], string> = { table: 'txt', csv: 'csv', tsv: 'tsv', json: 'json', ndjson: 'ndjson', md: 'md' };
+
+const CASES: { name: string; args: string[] }[] = [
+  ...FORMATS.map((f) => ({ name: `stages.${EXT[f]}`, args: ['stages', ...DEMO, '--format', f] })),
+  ...FORMATS.map((f) => ({ name: `segments.${EXT[f]}`, args: ['segments', ...DEMO, '--format', f] })),
+  { name: 'stages-from-explain.txt', args: ['stages', ...DEMO, '--from', '2024-06-30', '--explain', '--format', 'table'] },
+  { name: 'stages-transitions.csv', args: ['stages', ...DEMO, '--from', '2024-06-30', '--format', 'csv', '--table', 'transitions'] },
+  { name: 'segments-explain.md', args: ['segments', ...DEMO, '--explain', '--monetary', 'total', '--format', 'md'] },
+  { name: 'segments-grid.csv', args: ['segments', ...DEMO, '--format', 'csv', '--table', 'rfm_grid'] },
+];
+
+describe('golden outputs on the demo shop', () => {
+  for (const c of CASES) {
+    it(`clm ${c.args.filter((a) => !DEMO.includes(a)).join(' ')}`, async () => {
+      const r = await runClm(c.args);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const path = join(expectedDir, c.name);
+      if (process.env.UPDATE_GOLDEN || !existsSync(path)) {
+        mkdirSync(expectedDir, { recursive: true });
+        writeFileSync(path, r.stdout);
+        if (!process.env.UPDATE_GOLDEN) throw new Error(`golden file ${c.name} was missing and has been written; review it and run again`);
+      }
+      expect(r.stdout).toBe(readFileSync(path, 'utf8'));
+    });
+  }
+});
