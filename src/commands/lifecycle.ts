@@ -207,7 +207,7 @@ function evaluateCustomSegments(data: LoadedData, lc: Lifecycle, rules: { name: 
       if (e instanceof RuleSyntaxError) {
         throw new UsageError(
           `${configPath}: segments.rules[${k}].rule (${JSON.stringify(r.name)}): ${e.message}\n${indent(e.pointer())}`,
-          `fields: ${fields.map((f) => f.name).join(', ')}`,
+          'fix the rule in the config; the Configuration section of the README lists the fields and operators',
         );
       }
       throw e;
