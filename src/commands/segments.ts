@@ -143,22 +143,35 @@ function rfmMeta(lc: Lifecycle): Record<string, unknown> {
 /** `--explain`: the cut points of each score and how many customers each holds. */
 export function explainRfm(lc: Lifecycle): string[] {
   const n = lc.buyers.length;
-  const range = (b: { min: number; max: number }, money: boolean): string => {
-    const f = (v: number): string => (money ? v.toFixed(2) : String(v));
-    return b.max !== b.min ? `${f(b.min)} to ${f(b.max)}` : f(b.min);
+  const metric = (label: string, x: MetricScoring, unit: string, money = false): string[] => {
+    const digits = money ? decimalsToSeparate(x.bands) : 0;
+    const f = (v: number): string => (money ? v.toFixed(digits) : String(v));
+    return [
+      `  ${label}: ${x.method === 'quintile' ? 'quintiles, ties kept together' : `fixed breaks; ${x.reason ?? 'too few distinct values for quintiles'}`}`,
+      ...x.bands.map((b) =>
+        b.count === 0
+          ? `    score ${b.score}: no customers`
+          : `    score ${b.score}: ${b.max !== b.min ? `${f(b.min)} to ${f(b.max)}` : f(b.min)}${unit}, ${b.count.toLocaleString('en-US')} customers (${((100 * b.count) / n).toFixed(1)}%)`,
+      ),
+    ];
   };
-  const metric = (label: string, x: MetricScoring, unit: string, money = false): string[] => [
-    `  ${label}: ${x.method === 'quintile' ? 'quintiles, ties kept together' : `fixed breaks; ${x.reason ?? 'too few distinct values for quintiles'}`}`,
-    ...x.bands.map((b) =>
-      b.count === 0
-        ? `    score ${b.score}: no customers`
-        : `    score ${b.score}: ${range(b, money)}${unit}, ${b.count.toLocaleString('en-US')} customers (${((100 * b.count) / n).toFixed(1)}%)`,
-    ),
-  ];
   return [
     `RFM scores (spec §4.1; 5 is best) over ${n.toLocaleString('en-US')} customers with an order:`,
     ...metric('R = days since last order', lc.rfm.recency, ' days'),
     ...metric('F = purchase days', lc.rfm.frequency, ' purchase day(s)'),
     ...metric(`M = ${lc.monetary === 'mean' ? 'average net order value' : 'total net revenue'}`, lc.rfm.monetary, '', true),
   ];
+}
+
+/** Cents, or more decimals when a band's top and the next band's bottom would print alike. */
+function decimalsToSeparate(bands: { min: number; max: number; count: number }[]): number {
+  const filled = bands.filter((b) => b.count > 0);
+  for (let d = 2; d < 8; d++) {
+    let clash = false;
+    for (let k = 1; k < filled.length; k++) {
+      if (filled[k - 1].max.toFixed(d) === filled[k].min.toFixed(d)) clash = true;
+    }
+    if (!clash) return d;
+  }
+  return 8;
 }
