@@ -97,6 +97,16 @@ describe('clm stages, hand-worked through the reader (as of 2024-06-30; active 3
     expect(r.stderr).toContain('80th percentile of 8 gaps');
   });
 
+  it('shades the transition shares on a colour terminal, and only there', async () => {
+    const args = ['stages', '--orders', orders, '--customers', customers, '--as-of', '2024-06-30', '--from', '2024-06-01', ...TH, '--format', 'table'];
+    const tty = await runClm(args, { tty: true });
+    // 256-colour background (48;5;N) on the share cells
+    expect(tty.stdout).toMatch(/\u001b\[48;5;\d+m/);
+    const plain = await runClm(args, { tty: true, env: { NO_COLOR: '1' } });
+    expect(plain.stdout).not.toMatch(/\u001b\[/);
+    expect(plain.stdout).toContain('Transitions since 2024-06-01 (share of each row)');
+  });
+
   it('rejects contradictory thresholds and bad --from dates with exit 2', async () => {
     const bad = await runClm(['stages', '--orders', orders, '--active-days', '90', '--churn-days', '30']);
     expect(bad.code).toBe(2);
