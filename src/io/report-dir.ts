@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../domain/errors.js';
+
+/**
+ * A report folder written whole or not at all (spec §8): everything goes into a hidden
+ * sibling folder, which replaces the previous report only at the end (rename the old one
+ * aside, rename the new one in, delete the old one). SIGINT/SIGTERM while writing remove the
+ * half-written folder and then end the process as the signal would; a folder left by a run
+ * killed harder (SIGKILL) is removed by the next run. The previous report is never touched
+ * before the new one is complete.
+ */
+export class ReportDir {
+  readonly out: string;
+  readonly tmp: string;
+  private readonly old: string;
+  private readonly onSignal: (signal: NodeJS.Signals) => void;
+  private done = false;
+
+  constructor(out: string) {
+    this.out = resolve(out);
+    const parent = dirname(this.out);
+    if (!existsSync(parent) || !statSync(parent).isDirectory()) {
+      throw new UsageError(`--out ${out}: the folder ${parent} does not exist`, 'create it first or choose another --out');
+    }
+    if (existsSync(this.out)) {
+      if (!statSync(this.out).isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder`, 'choose a folder name for the report');
+      const entries = readdirSync(this.out);
+      if (entries.length > 0 && !entries.includes('manifest.json')) {
+        throw new UsageError(`--out ${out} is a folder that is not a clm report (no manifest.json), so clm will not replace it`, 'choose a new or empty folder');
+      }
+    }
+    const base = basename(this.out);
+    removeStale(parent, base);
+    this.tmp = join(parent, `.${base}.clm-tmp-${process.pid}`);
+    this.old = join(parent, `.${base}.clm-old-${process.pid}`);
+    rmSync(this.tmp, { recursive: true, force: true });
+    mkdirSync(this.tmp);
+    this.onSignal = (signal) => {
+      this.abort();
+      // end as the signal would have: take the handlers away and send it again
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    };
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
+  }
+
+  path(name: string): string {
+    const p = join(this.tmp, name);
+    mkdirSync(dirname(p), { recursive: true });
+    return p;
+  }
+
+  writeText(name: string, text: string): void {
+    writeFileSync(this.path(name), text);
+  }
+
+  /** Puts the new report in place of the old one. */
+  commit(): void {
+    if (existsSync(this.out)) renameSync(this.out, this.old);
+    renameSync(this.tmp, this.out);
+    rmSync(this.old, { recursive: true, force: true });
+    this.finish();
+  }
+
+  /** Removes the half-written folder; the previous report stays as it was. */
+  abort(): void {
+    if (this.done) return;
+    rmSync(this.tmp, { recursive: true, force: true });
+    this.finish();
+  }
+
+  private finish(): void {
+    this.done = true;
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+  }
+}
+
+/** Temporary folders of earlier runs whose process is gone (and an old report left aside). */
+function removeStale(parent: string, base: string): void {
+  const prefix = `.${base}.clm-`;
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(tmp|old)-(\d+)$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    if (isAlive(Number(m[2]))) continue;
+    const p = join(parent, name);
+    // an old report set aside by a run killed between its two renames comes back
+    if (m[1] === 'old' && !existsSync(join(parent, base))) renameSync(p, join(parent, base));
+    else rmSync(p, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** SHA-256 of a file, for the manifest. */
+export function sha256File(path: string): Promise<string> {
+  return new Promise((res, rej) => {
+    const h = createHash('sha256');
+    createReadStream(path)
+      .on('data', (c) => h.update(c))
+      .on('error', rej)
+      .on('end', () => res(h.digest('hex')));
+  });
+}

@@ -1,0 +1,111 @@
+import { displayCell, isNumericColumn } from './cells.js';
+import type { ResultTable } from './result.js';
+
+/**
+ * The report as one self-contained HTML file: inline CSS, charts as inline SVG, no scripts,
+ * fonts or requests, readable when printed. Every value from input data is escaped here;
+ * chart SVG comes from the vega renderer, which escapes its own text.
+ */
+
+export interface HtmlSection {
+  id: string;
+  title: string;
+  /** Plain-text paragraphs (escaped). */
+  intro?: string[];
+  /** Inline SVG charts (trusted: made by render/charts.ts). */
+  charts?: string[];
+  tables?: ResultTable[];
+}
+
+export interface HtmlReport {
+  title: string;
+  /** Lines under the title: as-of, inputs, thresholds (escaped). */
+  context: string[];
+  sections: HtmlSection[];
+  /** Tables longer than this show their first rows and say how many more are in the CSV. */
+  maxRows?: number;
+  generatedBy: string;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+const CSS = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2433; margin: 0; background: #f6f7f9; }
+header { background: #1f3a5f; color: #fff; padding: 20px 32px; }
+header h1 { margin: 0 0 6px; font-size: 22px; }
+header p { margin: 2px 0; opacity: .85; font-size: 12.5px; }
+nav { padding: 10px 32px; background: #fff; border-bottom: 1px solid #e3e6ea; font-size: 13px; }
+nav a { color: #1f5f9e; margin-right: 14px; text-decoration: none; }
+main { padding: 8px 32px 40px; max-width: 1200px; }
+section { background: #fff; border: 1px solid #e3e6ea; border-radius: 6px; margin: 18px 0; padding: 16px 20px; page-break-inside: avoid; }
+h2 { font-size: 17px; margin: 0 0 10px; }
+h3 { font-size: 13.5px; margin: 16px 0 6px; color: #3b4557; }
+p.intro { margin: 4px 0 10px; color: #3b4557; }
+.chart { margin: 8px 0 14px; overflow-x: auto; }
+.chart svg { max-width: 100%; height: auto; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 12.5px; margin: 4px 0 8px; }
+th, td { padding: 4px 9px; border-bottom: 1px solid #edf0f3; white-space: nowrap; }
+th { text-align: left; background: #f1f3f6; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+p.more { font-size: 12px; color: #667; }
+footer { padding: 0 32px 30px; font-size: 12px; color: #667; }
+@media print {
+  body { background: #fff; }
+  header { background: #fff; color: #000; border-bottom: 2px solid #000; padding: 0 0 8px; }
+  nav { display: none; }
+  main { padding: 0; max-width: none; }
+  section { border: none; padding: 0; margin: 14px 0; }
+}`;
+
+function tableHtml(t: ResultTable, maxRows: number): string {
+  const cols = t.columns.filter((c) => c.only !== 'machine');
+  const idx = cols.map((c) => t.columns.indexOf(c));
+  const head = cols.map((c) => `<th${isNumericColumn(c) ? ' class="num"' : ''}>${escapeHtml(c.name)}</th>`).join('');
+  const body: string[] = [];
+  let n = 0;
+  for (const row of t.rows()) {
+    if (n++ >= maxRows) continue;
+    body.push(`<tr>${cols.map((c, k) => `<td${isNumericColumn(c) ? ' class="num"' : ''}>${escapeHtml(displayCell(row[idx[k]], c))}</td>`).join('')}</tr>`);
+  }
+  const more = n > maxRows ? `<p class="more">First ${maxRows.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} rows; all are in ${escapeHtml(t.name)}.csv.</p>` : '';
+  return `<h3>${escapeHtml(t.title)}</h3><div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${body.join('')}</tbody></table></div>${more}`;
+}
+
+export function renderHtml(r: HtmlReport): string {
+  const maxRows = r.maxRows ?? 50;
+  const nav = r.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join('');
+  const sections = r.sections
+    .map((s) => {
+      const intro = (s.intro ?? []).map((p) => `<p class="intro">${escapeHtml(p)}</p>`).join('');
+      const charts = (s.charts ?? []).map((svg) => `<div class="chart">${svg}</div>`).join('');
+      const tables = (s.tables ?? []).map((t) => tableHtml(t, maxRows)).join('');
+      return `<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>${intro}${charts}${tables}</section>`;
+    })
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(r.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>${escapeHtml(r.title)}</h1>${r.context.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</header>
+<nav>${nav}</nav>
+<main>
+${sections}
+</main>
+<footer>${escapeHtml(r.generatedBy)}</footer>
+</body>
+</html>
+`;
+}
