@@ -1,0 +1,355 @@
+/**
+ * Maximum likelihood over log-parameters: Nelder–Mead to get near the optimum from a rough
+ * start, then BFGS (central-difference gradients, Armijo backtracking) to polish; a numerical
+ * Hessian at the optimum gives standard errors, mapped back to the natural scale by the delta
+ * method (se(θ) = θ · se(ln θ)). When a start does not converge, further starts are tried and
+ * the best fit is kept. Never throws on a failed fit: the result says converged = false and
+ * carries warnings.
+ *
+ * The objective minimised is the mean negative log-likelihood plus an optional L2 penalty on
+ * the natural parameters, penalizer · Σ θ², the same scaling as lifetimes' `penalizer_coef`.
+ */
+
+export interface OptimizeOptions {
+  /** Starting natural-scale parameters (all > 0); further starts are derived from it. */
+  start: readonly number[];
+  /** L2 penalty coefficient on the natural parameters (lifetimes' penalizer_coef); 0 = none. */
+  penalizer?: number;
+  /** Maximum objective evaluations of one start's Nelder–Mead. */
+  maxNelderMead?: number;
+  /** Maximum BFGS iterations of one start. */
+  maxBfgs?: number;
+  /** Number of starts tried at most (1 = only `start`). */
+  maxStarts?: number;
+  /** Gradient (of the mean objective over log-parameters) below which the fit converged. */
+  gradientTolerance?: number;
+}
+
+export interface OptimizeResult {
+  /** Natural-scale parameters at the optimum. */
+  readonly params: readonly number[];
+  /** Standard errors of the natural parameters; null where the Hessian is not usable. */
+  readonly se: readonly (number | null)[];
+  /** Total log-likelihood at the optimum (weights applied, penalty excluded). */
+  readonly logLik: number;
+  readonly iterations: number;
+  readonly evaluations: number;
+  readonly converged: boolean;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * `logLik(theta)` returns the TOTAL (weighted) log-likelihood at natural parameters theta (or a
+ * non-finite value where undefined); `n` is the total weight, used to scale to a mean.
+ */
+export function maximizeLogLik(
+  logLik: (theta: readonly number[]) => number,
+  n: number,
+  opts: OptimizeOptions,
+): OptimizeResult {
+  const k = opts.start.length;
+  const pen = opts.penalizer ?? 0;
+  const scale = n > 0 ? n : 1;
+  let evaluations = 0;
+  const objective = (u: readonly number[]): number => {
+    evaluations++;
+    const theta = u.map(Math.exp);
+    for (const t of theta) if (!(t > 0) || !Number.isFinite(t)) return Infinity;
+    const ll = logLik(theta);
+    if (!Number.isFinite(ll)) return Infinity;
+    let p = 0;
+    for (const t of theta) p += t * t;
+    return -ll / scale + pen * p;
+  };
+  const gtol = opts.gradientTolerance ?? 1e-6;
+  const maxStarts = Math.max(1, opts.maxStarts ?? 4);
+  const starts: number[][] = [opts.start.map(Math.log)];
+  // later starts: all parameters 1, then the first start scaled down and up
+  starts.push(new Array(k).fill(0));
+  starts.push(starts[0].map((v) => v - 1));
+  starts.push(starts[0].map((v) => v + 1));
+  for (let i = 4; i < maxStarts; i++) starts.push(starts[0].map((v, j) => v + Math.sin(7 * i + 3 * j) * 1.5));
+
+  let best: { u: number[]; f: number; iterations: number; gnorm: number } | undefined;
+  let iterations = 0;
+  let tried = 0;
+  for (const u0 of starts.slice(0, maxStarts)) {
+    tried++;
+    if (!Number.isFinite(objective(u0))) continue;
+    const nm = nelderMead(objective, u0, opts.maxNelderMead ?? 400 * k, 1e-7);
+    const bf = bfgs(objective, nm.x, opts.maxBfgs ?? 200, gtol);
+    iterations += nm.iterations + bf.iterations;
+    if (!best || bf.f < best.f - 1e-12) best = { u: bf.x, f: bf.f, iterations: bf.iterations, gnorm: bf.gnorm };
+    if (bf.gnorm <= gtol && Number.isFinite(bf.f)) break;
+  }
+  const warnings: string[] = [];
+  if (!best || !Number.isFinite(best.f)) {
+    return Object.freeze({
+      params: Object.freeze(opts.start.slice()),
+      se: Object.freeze(new Array<number | null>(k).fill(null)),
+      logLik: 0,
+      iterations,
+      evaluations,
+      converged: false,
+      warnings: Object.freeze([
+        'the log-likelihood is not finite at any starting point: check that the data has customers with repeat purchases, or try a --penalizer such as 0.001',
+      ]),
+    });
+  }
+  const u = best.u;
+  const params = u.map(Math.exp);
+  const totalObjective = (v: readonly number[]): number => objective(v) * scale;
+  const hess = hessian(totalObjective, u);
+  const cov = invertSymmetric(hess);
+  const se: (number | null)[] = [];
+  let seOk = cov !== undefined;
+  for (let i = 0; i < k; i++) {
+    const vii = cov ? cov[i][i] : NaN;
+    if (vii > 0 && Number.isFinite(vii)) se.push(params[i] * Math.sqrt(vii));
+    else {
+      se.push(null);
+      seOk = false;
+    }
+  }
+  let converged = best.gnorm <= gtol;
+  if (!converged) {
+    warnings.push(
+      `the fit did not converge (gradient ${best.gnorm.toExponential(2)} after ${tried} start(s)): try a --penalizer such as 0.001, a longer calibration period, or --time-unit week`,
+    );
+  }
+  if (!seOk) {
+    if (converged) converged = false;
+    warnings.push(
+      'the Hessian at the optimum is not positive definite, so standard errors are unavailable: a parameter may be at a boundary; try a --penalizer such as 0.001',
+    );
+  }
+  let ll = -(best.f - pen * params.reduce((s, t) => s + t * t, 0)) * scale;
+  if (!Number.isFinite(ll)) ll = 0;
+  return Object.freeze({
+    params: Object.freeze(params),
+    se: Object.freeze(se),
+    logLik: ll,
+    iterations,
+    evaluations,
+    converged,
+    warnings: Object.freeze(warnings),
+  });
+}
+
+/** Nelder–Mead (Lagarias et al. 1998 coefficients 1, 2, 0.5, 0.5) on an unconstrained vector. */
+export function nelderMead(
+  f: (x: readonly number[]) => number,
+  x0: readonly number[],
+  maxEvaluations: number,
+  tolerance = 1e-10,
+): { x: number[]; f: number; iterations: number } {
+  const n = x0.length;
+  const pts: number[][] = [x0.slice()];
+  for (let i = 0; i < n; i++) {
+    const p = x0.slice();
+    p[i] += p[i] !== 0 ? 0.25 * Math.abs(p[i]) + 0.1 : 0.25;
+    pts.push(p);
+  }
+  let vals = pts.map(f);
+  let evals = n + 1;
+  let it = 0;
+  while (evals < maxEvaluations) {
+    it++;
+    const order = vals.map((_, i) => i).sort((a, b) => vals[a] - vals[b]);
+    const P = order.map((i) => pts[i]);
+    const V = order.map((i) => vals[i]);
+    pts.splice(0, pts.length, ...P);
+    vals = V;
+    const spread = Math.abs(vals[n] - vals[0]);
+    let size = 0;
+    for (let i = 1; i <= n; i++) for (let j = 0; j < n; j++) size = Math.max(size, Math.abs(pts[i][j] - pts[0][j]));
+    if (Number.isFinite(vals[n]) && spread <= tolerance * (Math.abs(vals[0]) + 1e-12) && size < Math.sqrt(tolerance) * 0.01) break;
+    const c = new Array(n).fill(0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c[j] += pts[i][j] / n;
+    const at = (t: number): number[] => c.map((cj, j) => cj + t * (pts[n][j] - cj));
+    const xr = at(-1);
+    const fr = f(xr);
+    evals++;
+    if (fr < vals[0]) {
+      const xe = at(-2);
+      const fe = f(xe);
+      evals++;
+      if (fe < fr) {
+        pts[n] = xe;
+        vals[n] = fe;
+      } else {
+        pts[n] = xr;
+        vals[n] = fr;
+      }
+      continue;
+    }
+    if (fr < vals[n - 1]) {
+      pts[n] = xr;
+      vals[n] = fr;
+      continue;
+    }
+    const outside = fr < vals[n];
+    const xc = at(outside ? -0.5 : 0.5);
+    const fc = f(xc);
+    evals++;
+    if (outside ? fc <= fr : fc < vals[n]) {
+      pts[n] = xc;
+      vals[n] = fc;
+      continue;
+    }
+    for (let i = 1; i <= n; i++) {
+      pts[i] = pts[i].map((v, j) => pts[0][j] + 0.5 * (v - pts[0][j]));
+      vals[i] = f(pts[i]);
+      evals++;
+    }
+  }
+  let bi = 0;
+  for (let i = 1; i <= n; i++) if (vals[i] < vals[bi]) bi = i;
+  return { x: pts[bi], f: vals[bi], iterations: it };
+}
+
+function gradient(f: (x: readonly number[]) => number, x: readonly number[], fx: number): number[] {
+  const g: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    const h = 1e-5 * Math.max(1, Math.abs(x[i]));
+    const xp = x.slice();
+    const xm = x.slice();
+    xp[i] += h;
+    xm[i] -= h;
+    const fp = f(xp);
+    const fm = f(xm);
+    if (Number.isFinite(fp) && Number.isFinite(fm)) g.push((fp - fm) / (2 * h));
+    else if (Number.isFinite(fp)) g.push((fp - fx) / h);
+    else if (Number.isFinite(fm)) g.push((fx - fm) / h);
+    else g.push(0);
+  }
+  return g;
+}
+
+/** BFGS with an inverse-Hessian update and Armijo backtracking. */
+export function bfgs(
+  f: (x: readonly number[]) => number,
+  x0: readonly number[],
+  maxIterations: number,
+  gtol: number,
+): { x: number[]; f: number; iterations: number; gnorm: number } {
+  const n = x0.length;
+  let x = x0.slice();
+  let fx = f(x);
+  let g = gradient(f, x, fx);
+  let H: number[][] = identity(n);
+  let it = 0;
+  const norm = (v: number[]): number => Math.max(...v.map(Math.abs));
+  while (it < maxIterations && norm(g) > gtol) {
+    it++;
+    let d = H.map((row) => -row.reduce((s, h, j) => s + h * g[j], 0));
+    let slope = d.reduce((s, di, i) => s + di * g[i], 0);
+    if (!(slope < 0)) {
+      H = identity(n);
+      d = g.map((v) => -v);
+      slope = d.reduce((s, di, i) => s + di * g[i], 0);
+    }
+    let step = 1;
+    let xn = x;
+    let fn = fx;
+    let ok = false;
+    for (let k = 0; k < 60; k++) {
+      xn = x.map((v, i) => v + step * d[i]);
+      fn = f(xn);
+      if (Number.isFinite(fn) && fn <= fx + 1e-4 * step * slope) {
+        ok = true;
+        break;
+      }
+      step *= 0.5;
+    }
+    if (!ok) {
+      if (H.some((row, i) => row.some((v, j) => v !== (i === j ? 1 : 0)))) {
+        H = identity(n);
+        continue;
+      }
+      break;
+    }
+    const gn = gradient(f, xn, fn);
+    const s = xn.map((v, i) => v - x[i]);
+    const y = gn.map((v, i) => v - g[i]);
+    const sy = s.reduce((a, v, i) => a + v * y[i], 0);
+    if (sy > 1e-300) {
+      const Hy = H.map((row) => row.reduce((a, h, j) => a + h * y[j], 0));
+      const yHy = y.reduce((a, v, i) => a + v * Hy[i], 0);
+      const rho = 1 / sy;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) H[i][j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j];
+    }
+    const improvement = fx - fn;
+    x = xn;
+    fx = fn;
+    g = gn;
+    if (improvement <= 1e-16 * Math.max(1, Math.abs(fx)) && norm(g) <= gtol * 100) break;
+  }
+  return { x, f: fx, iterations: it, gnorm: norm(g) };
+}
+
+function identity(n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+}
+
+/** Central-difference Hessian of f at x. */
+export function hessian(f: (x: readonly number[]) => number, x: readonly number[]): number[][] {
+  const n = x.length;
+  const h = x.map((v) => 1e-4 * Math.max(1, Math.abs(v)));
+  const f0 = f(x);
+  const at = (di: number, si: number, dj: number, sj: number): number => {
+    const y = x.slice();
+    y[di] += si * h[di];
+    y[dj] += sj * h[dj];
+    return f(y);
+  };
+  const H: number[][] = identity(n).map((r) => r.map(() => 0));
+  for (let i = 0; i < n; i++) {
+    const y1 = x.slice();
+    const y2 = x.slice();
+    y1[i] += h[i];
+    y2[i] -= h[i];
+    H[i][i] = (f(y1) - 2 * f0 + f(y2)) / (h[i] * h[i]);
+    for (let j = 0; j < i; j++) {
+      const v = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * h[i] * h[j]);
+      H[i][j] = v;
+      H[j][i] = v;
+    }
+  }
+  return H;
+}
+
+/** Inverse of a symmetric positive-definite matrix by Cholesky; undefined when it is not one. */
+export function invertSymmetric(A: number[][]): number[][] | undefined {
+  const n = A.length;
+  const L: number[][] = A.map((r) => r.map(() => 0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i][j];
+      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
+      if (i === j) {
+        if (!(s > 0) || !Number.isFinite(s)) return undefined;
+        L[i][i] = Math.sqrt(s);
+      } else L[i][j] = s / L[j][j];
+    }
+  }
+  // inverse of L, then L^-T L^-1
+  const Li: number[][] = A.map((r) => r.map(() => 0));
+  for (let i = 0; i < n; i++) {
+    Li[i][i] = 1 / L[i][i];
+    for (let j = 0; j < i; j++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s -= L[i][k] * Li[k][j];
+      Li[i][j] = s / L[i][i];
+    }
+  }
+  const inv: number[][] = A.map((r) => r.map(() => 0));
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = Math.max(i, j); k < n; k++) s += Li[k][i] * Li[k][j];
+      inv[i][j] = s;
+    }
+  return inv;
+}

@@ -1,0 +1,147 @@
+/**
+ * Pareto/NBD: Schmittlein, Morrison & Colombo (1987), "Counting Your Customers: Who Are They
+ * and What Will They Do Next?", Management Science 33(1), 1–24; likelihood as in Fader &
+ * Hardie (2005), "A Note on Deriving the Pareto/NBD Model and Related Expressions". Purchases
+ * while alive are Poisson with rate λ ~ Gamma(r, α); lifetimes are exponential with rate
+ * μ ~ Gamma(s, β). Parameter names as in the papers: r, alpha (α), s, beta (β).
+ */
+import { fitNamed, sum, weightedRows, type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
+import { gammaln, logHyp2f1One } from './special.js';
+
+export interface ParetoNbdParams {
+  readonly r: number;
+  readonly alpha: number;
+  readonly s: number;
+  readonly beta: number;
+}
+
+export type ParetoNbdFit = ModelFit<'pnbd', ParetoNbdParams>;
+
+/**
+ * ln G(τ), where G(τ) − G(T) = (r+s+x) ∫_τ^T (α+u)^{−(r+x)} (β+u)^{−(s+1)} du is the bracket
+ * A₀ of Fader & Hardie (2005) eq. (22) (with α ≥ β: 2F1(r+s+x, s+1; r+s+x+1; (α−β)/(α+τ)) /
+ * (α+τ)^{r+s+x}; with α < β the roles swap). Euler's transformation (DLMF 15.8.1) turns that
+ * 2F1 into (1−z)^{−s} 2F1(1, r+x; r+s+x+1; z), a series of positive terms bounded by 1/(1−z),
+ * so for α ≥ β: G(τ) = (α+τ)^{−(r+x)} (β+τ)^{−s} 2F1(1, r+x; r+s+x+1; (α−β)/(α+τ)); and for
+ * α < β: G(τ) = (α+τ)^{1−(r+x)} (β+τ)^{−(s+1)} 2F1(1, s+1; r+s+x+1; (β−α)/(β+τ)).
+ * No factor overflows however large α, β or x are.
+ */
+function logG(p: ParetoNbdParams, x: number, tau: number): number {
+  const { r, alpha, s, beta } = p;
+  const rsx = r + s + x;
+  if (alpha >= beta) {
+    const z = (alpha - beta) / (alpha + tau);
+    return -(r + x) * Math.log(alpha + tau) - s * Math.log(beta + tau) + logHyp2f1One(r + x, rsx + 1, z);
+  }
+  const z = (beta - alpha) / (beta + tau);
+  return (1 - r - x) * Math.log(alpha + tau) - (s + 1) * Math.log(beta + tau) + logHyp2f1One(s + 1, rsx + 1, z);
+}
+
+/**
+ * ln of L/(Γ(r+x) α^r β^s / Γ(r)) split in the two terms of Fader & Hardie (2005) eq. (22):
+ * alive at T, ln[(α+T)^{−(r+x)} (β+T)^{−s}], and died in (t_x, T], ln[s/(r+s+x) · A₀].
+ */
+function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number): { alive: number; dead: number } {
+  const { r, alpha, s, beta } = p;
+  const alive = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+  if (T <= tx) return { alive, dead: -Infinity };
+  const g1 = logG(p, x, tx);
+  const g2 = logG(p, x, T);
+  // A₀ = G(t_x) − G(T) ≥ 0 (an integral of a positive function)
+  const diff = g2 < g1 ? g1 + Math.log(-Math.expm1(g2 - g1)) : -Infinity;
+  return { alive, dead: Math.log(s / (r + s + x)) + diff };
+}
+
+/**
+ * Log-likelihood of one customer, Fader & Hardie (2005) eq. (22):
+ * L = Γ(r+x) α^r β^s / Γ(r) · [ 1/((α+T)^{r+x} (β+T)^s) + s/(r+s+x) · A₀ ].
+ */
+export function pnbdLogLik(p: ParetoNbdParams, x: number, tx: number, T: number): number {
+  const { r, alpha, s, beta } = p;
+  const t = logTerms(p, x, tx, T);
+  return gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + s * Math.log(beta) + logAddExp2(t.alive, t.dead);
+}
+
+function logAddExp2(a: number, b: number): number {
+  if (b === -Infinity) return a;
+  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+}
+
+export function pnbdTotalLogLik(p: ParetoNbdParams, data: PurchaseData): number {
+  const rows = weightedRows(data);
+  let ll = 0;
+  for (let i = 0; i < rows.size; i++) ll += rows.weight[i] * pnbdLogLik(p, rows.frequency[i], rows.recency[i], rows.T[i]);
+  return ll;
+}
+
+/** Maximum likelihood fit (identical rows merged unless weights are given). */
+export function fitParetoNbd(data: PurchaseData, opts: FitOptions<ParetoNbdParams> = {}): ParetoNbdFit {
+  const rows = weightedRows(data);
+  const customers = sum(rows.weight);
+  let sx = 0;
+  let sT = 0;
+  for (let i = 0; i < rows.size; i++) {
+    sx += rows.weight[i] * rows.frequency[i];
+    sT += rows.weight[i] * rows.T[i];
+  }
+  const warnings: string[] = [];
+  if (customers > 0 && sx === 0) warnings.push('no customer has a repeat purchase in the calibration period: Pareto/NBD cannot be identified; use a longer calibration period');
+  const scale = sx > 0 && sT > 0 ? Math.min(1e6, Math.max(1e-3, sT / sx)) : 1;
+  const total = (p: ParetoNbdParams): number => {
+    let ll = 0;
+    for (let i = 0; i < rows.size; i++) ll += rows.weight[i] * pnbdLogLik(p, rows.frequency[i], rows.recency[i], rows.T[i]);
+    return ll;
+  };
+  return fitNamed('pnbd', ['r', 'alpha', 's', 'beta'], total, customers, rows.size, { r: 1, alpha: scale, s: 1, beta: scale }, opts, warnings, sx > 0);
+}
+
+/**
+ * P(alive | x, t_x, T), Fader & Hardie (2005) eq. (18): the share of the likelihood in the
+ * "alive at T" term, 1 / (1 + s/(r+s+x) (α+T)^{r+x} (β+T)^s A₀).
+ */
+export function pnbdPAlive(p: ParetoNbdParams, x: number, tx: number, T: number): number {
+  const t = logTerms(p, x, tx, T);
+  if (t.dead === -Infinity) return 1;
+  const d = t.dead - t.alive;
+  return d > 0 ? Math.exp(-d) / (1 + Math.exp(-d)) : 1 / (1 + Math.exp(d));
+}
+
+/**
+ * Expected purchases in (T, T+t] if alive at T, Schmittlein et al. (1987) eq. (22) / Fader &
+ * Hardie (2005) eq. (20) without P(alive): (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^{s−1}]
+ * (the limit (r+x)(β+T)/(α+T) · ln((β+T+t)/(β+T)) at s = 1).
+ */
+function pnbdExpectedIfAlive(p: ParetoNbdParams, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, s, beta } = p;
+  const l = Math.log1p(t / (beta + T));
+  const sm1 = s - 1;
+  const f = Math.abs(sm1 * l) < 1e-12 ? l : -Math.expm1(-sm1 * l) / sm1;
+  return ((r + x) * (beta + T) * f) / (alpha + T);
+}
+
+/** E[Y(t) | x, t_x, T], Fader & Hardie (2005) eq. (20). */
+export function pnbdExpectedPurchases(p: ParetoNbdParams, t: number, x: number, tx: number, T: number): number {
+  return pnbdExpectedIfAlive(p, t, x, T) * pnbdPAlive(p, x, tx, T);
+}
+
+/** E[X(t)] for a new customer, Schmittlein et al. (1987) eq. (17): r β / (α (s−1)) · [1 − (β/(β+t))^{s−1}]. */
+export function pnbdExpectedPurchasesNew(p: ParetoNbdParams, t: number): number {
+  return pnbdExpectedIfAlive(p, t, 0, 0);
+}
+
+export function pnbdPredictor(p: ParetoNbdParams, data: PurchaseData): PurchasePredictor {
+  const n = data.frequency.length;
+  const { frequency: X, recency: TX, T } = data;
+  const pAlive = new Float64Array(n);
+  for (let i = 0; i < n; i++) pAlive[i] = pnbdPAlive(p, X[i], TX[i], T[i]);
+  return Object.freeze({
+    size: n,
+    pAlive,
+    expected(t: number): Float64Array {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = pnbdExpectedIfAlive(p, t, X[i], T[i]) * pAlive[i];
+      return out;
+    },
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Seeded simulation of the CLV models' generative stories, for recovery tests and the bench.
+ * RNG: mulberry32 (32-bit state); gamma by Marsaglia & Tsang (2000), with the α < 1 boost.
+ */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+}
+
+function normal(u: () => number): number {
+  return Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}
+
+/** Gamma(shape k, rate 1). */
+export function gamma(u: () => number, k: number): number {
+  if (k < 1) return gamma(u, k + 1) * Math.pow(u(), 1 / k);
+  const d = k - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normal(u);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const w = u();
+    if (w < 1 - 0.0331 * x * x * x * x || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+export interface Simulated {
+  frequency: Float64Array;
+  recency: Float64Array;
+  T: Float64Array;
+  monetary: Float64Array;
+  /** Purchase times (first at 0) of each customer, when kept. */
+  times?: number[][];
+}
+
+/**
+ * BG/NBD customers (Fader, Hardie & Lee 2005): λ ~ Gamma(r, rate α), p ~ Beta(a, b); Poisson
+ * purchases at rate λ from time 0 (the first purchase) to T; after each repeat purchase the
+ * customer drops out with probability p. Spend per repeat purchase: Gamma(p_gg, rate ν) with
+ * ν ~ Gamma(q, rate v) (Gamma-Gamma). T drawn uniformly in [Tmin, Tmax]; `days` rounds all
+ * times to whole days (in weeks: multiples of 1/7) as a ledger would, merging same-day purchases.
+ */
+export function simulateBgNbd(
+  n: number,
+  prm: { r: number; alpha: number; a: number; b: number },
+  gg: { p: number; q: number; v: number },
+  opts: { seed: number; Tmin: number; Tmax: number; days?: boolean; keepTimes?: boolean },
+): Simulated {
+  const u = rng(opts.seed);
+  const frequency = new Float64Array(n);
+  const recency = new Float64Array(n);
+  const T = new Float64Array(n);
+  const monetary = new Float64Array(n);
+  const times: number[][] | undefined = opts.keepTimes ? [] : undefined;
+  const round = (t: number): number => (opts.days ? Math.floor(t * 7) / 7 : t);
+  for (let i = 0; i < n; i++) {
+    const lambda = gamma(u, prm.r) / prm.alpha;
+    const ga = gamma(u, prm.a);
+    const p = ga / (ga + gamma(u, prm.b));
+    const nu = gamma(u, gg.q) / gg.v;
+    const Ti = round(opts.Tmin + (opts.Tmax - opts.Tmin) * u());
+    let t = 0;
+    let x = 0;
+    let last = 0;
+    let spend = 0;
+    const ts = times ? [0] : undefined;
+    for (;;) {
+      t += -Math.log(u()) / lambda;
+      const tr = round(t);
+      if (tr > Ti) break;
+      if (tr !== last) {
+        x++;
+        last = tr;
+        ts?.push(tr);
+      }
+      spend += gamma(u, gg.p) / nu;
+      if (u() < p) break;
+    }
+    frequency[i] = x;
+    recency[i] = last;
+    T[i] = Ti;
+    monetary[i] = x > 0 ? spend / x : 0;
+    if (times && ts) times.push(ts);
+  }
+  return { frequency, recency, T, monetary, times };
+}
