@@ -10,12 +10,20 @@ export const SLOT_INTS = 8;
 export const SLOT_LAST_ENTRY = 3;
 export const SLOT_LAST_DAY = 4;
 
+/** The keys of a table without its index: key i is arena[spans[2i], spans[2i] + spans[2i+1]). */
+export interface KeyTableParts {
+  arena: Buffer;
+  spans: Int32Array;
+  size: number;
+}
+
 export class ByteKeyTable {
   private arena: Buffer = Buffer.allocUnsafe(1 << 16);
   private arenaLen = 0;
   /** SLOT_INTS words per slot: hash, index + 1 (0 = empty), length, lastEntry, lastDay, prefix x3. */
   slots: Int32Array;
-  private mask: number;
+  /** Slots; any size (the home slot is the hash scaled into [0, cap)), at most 3/4 full. */
+  private cap: number;
   /** Pairs [offset, length] per key. */
   private spans: Int32Array = new Int32Array(2048);
   /** Slot of each customer (kept current through rehashes). */
@@ -25,10 +33,8 @@ export class ByteKeyTable {
   lastSlot = 0;
 
   constructor(expected = 1024) {
-    let cap = 1024;
-    while (cap * 3 < expected * 4) cap <<= 1;
-    this.slots = new Int32Array(cap * SLOT_INTS);
-    this.mask = cap - 1;
+    this.cap = capacityFor(expected);
+    this.slots = new Int32Array(this.cap * SLOT_INTS);
   }
 
   get size(): number {
@@ -57,7 +63,8 @@ export class ByteKeyTable {
     h ^= h >>> 15;
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
-    let slot = h & this.mask;
+    const cap = this.cap;
+    let slot = homeSlot(h, cap);
     const slots = this.slots;
     for (;;) {
       const b = slot * SLOT_INTS;
@@ -70,7 +77,7 @@ export class ByteKeyTable {
           return c;
         }
       }
-      slot = (slot + 1) & this.mask;
+      if (++slot === cap) slot = 0;
     }
     const c = this.n++;
     if (c >= this.slotOf.length) this.growKeys();
@@ -91,8 +98,8 @@ export class ByteKeyTable {
     slots[b + 7] = p2;
     this.slotOf[c] = slot;
     this.lastSlot = slot;
-    if (this.n * 4 > this.mask * 3) {
-      this.rehash();
+    if (this.n * 4 > cap * 3) {
+      this.rehash(capacityFor(2 * this.n));
       this.lastSlot = this.slotOf[c];
     }
     return c;
@@ -101,6 +108,17 @@ export class ByteKeyTable {
   key(i: number): string {
     const off = this.spans[2 * i];
     return this.arena.toString('utf8', off, off + this.spans[2 * i + 1]);
+  }
+
+  /** Makes room for `n` keys in all now, so that adding them does not rehash more than once. */
+  reserve(n: number): void {
+    if (n * 4 > this.cap * 3) this.rehash(capacityFor(n));
+  }
+
+  /** The keys, for another thread or table; the index is dropped. */
+  parts(): KeyTableParts {
+    this.dropIndex();
+    return { arena: this.arena.subarray(0, this.arenaLen), spans: this.spans.subarray(0, 2 * this.n), size: this.n };
   }
 
   /** Frees the index; keys stay readable. */
@@ -131,22 +149,30 @@ export class ByteKeyTable {
     this.arena = b;
   }
 
-  private rehash(): void {
+  private rehash(cap: number): void {
     const old = this.slots;
-    const cap = (this.mask + 1) * 2;
+    this.slots = new Int32Array(0);
     const slots = new Int32Array(cap * SLOT_INTS);
-    const mask = cap - 1;
     for (let o = 0; o < old.length; o += SLOT_INTS) {
       if (old[o + 1] === 0) continue;
-      let slot = old[o] & mask;
-      while (slots[slot * SLOT_INTS + 1] !== 0) slot = (slot + 1) & mask;
+      let slot = homeSlot(old[o], cap);
+      while (slots[slot * SLOT_INTS + 1] !== 0) if (++slot === cap) slot = 0;
       const b = slot * SLOT_INTS;
       for (let k = 0; k < SLOT_INTS; k++) slots[b + k] = old[o + k];
       this.slotOf[old[o + 1] - 1] = slot;
     }
     this.slots = slots;
-    this.mask = mask;
+    this.cap = cap;
   }
+}
+
+/** Slots for n keys at a load of 2/3 (rehashing at 3/4). */
+function capacityFor(n: number): number {
+  return Math.max(1024, Math.ceil(n * 1.5));
+}
+
+function homeSlot(h: number, cap: number): number {
+  return Math.floor(((h >>> 0) / 4294967296) * cap);
 }
 
 /**

@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseIsoDay } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
+import { GOAL_METRICS, GOAL_PERIOD_UNITS, RATE_KPIS } from '../domain/goals.js';
 
 /**
  * `clm.config.json` (spec §10): inputs, mapping, preset, currency, time zone, thresholds,
@@ -19,6 +21,34 @@ const segmentRule = z.strictObject({
   rule: z.string().min(1, 'expected a rule such as revenue > 500'),
   description: z.string().optional(),
 });
+
+const playText = z.strictObject({
+  goal: z.string().min(1).optional(),
+  actions: z.string().min(1, 'expected the recommended actions as text').optional(),
+});
+
+/** One goal of `goals` (clm kpis): a target, optionally a date to reach it by. */
+const goalBlock = z.strictObject({
+  target: z.number('expected a number (a share as a fraction: 0.40 for 40%)'),
+  by: z
+    .string()
+    .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && parseIsoDay(s) !== undefined, 'expected a date YYYY-MM-DD')
+    .optional(),
+  direction: z.enum(['higher', 'lower']).optional(),
+  period: z.enum(GOAL_PERIOD_UNITS).optional(),
+  description: z.string().optional(),
+});
+
+/** `goals`: one optional block per metric; share targets are fractions. */
+const goalsBlock = z
+  .strictObject(Object.fromEntries(GOAL_METRICS.map((m) => [m, goalBlock.optional()])) as Record<(typeof GOAL_METRICS)[number], z.ZodOptional<typeof goalBlock>>)
+  .superRefine((goals, ctx) => {
+    for (const [name, g] of Object.entries(goals)) {
+      if (g && RATE_KPIS.has(name) && (g.target < 0 || g.target > 1)) {
+        ctx.addIssue({ code: 'custom', path: [name, 'target'], message: `expected a share between 0 and 1 (0.40 for 40%), not ${g.target}` });
+      }
+    }
+  });
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -57,6 +87,14 @@ export const configSchema = z.strictObject({
       default: z.string().min(1).optional(),
     })
     .optional(),
+  /** Replaces the default playbook text of a stage or RFM segment (clm playbook, the report). */
+  playbook: z
+    .strictObject({
+      stages: z.partialRecord(z.enum(['prospect', 'new', 'active', 'loyal', 'advocate', 'at_risk', 'churned', 'reactivated']), playText).optional(),
+      segments: z.record(z.string(), playText).optional(),
+    })
+    .optional(),
+  goals: goalsBlock.optional(),
   /** Report options belong to `clm report`; accepted here so one file serves every command. */
   report: z.record(z.string(), z.unknown()).optional(),
 });

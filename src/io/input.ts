@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { DataError, UsageError } from '../domain/errors.js';
@@ -32,16 +33,16 @@ export async function* readChunks(
   encoding: string | undefined,
   range?: ByteRange,
 ): AsyncGenerator<Buffer> {
-  let raw: Readable;
+  const midFile = range !== undefined && range.start > 0;
+  let raw: AsyncIterable<Buffer>;
   if (path === '-') {
     if (!stdin) throw new UsageError('`-` means stdin, but there is no stdin here');
     raw = stdin;
   } else {
     statOrFail(path);
     if (range && range.end <= range.start) return;
-    raw = createReadStream(path, { highWaterMark: CHUNK, start: range?.start, end: range ? range.end - 1 : undefined });
+    raw = !midFile && startsWithGzipMagic(path) ? createReadStream(path, { highWaterMark: CHUNK }) : fileChunks(path, range);
   }
-  const midFile = range !== undefined && range.start > 0;
   let decoder: TextDecoder | undefined;
   const enc = (encoding ?? 'utf-8').toLowerCase();
   if (enc !== 'utf8' && enc !== 'utf-8') {
@@ -79,11 +80,16 @@ export async function* readChunks(
     stream = gunzip;
   } else {
     stream = (async function* () {
-      if (!head.done) yield head.value;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) return;
-        yield r.value;
+      try {
+        if (!head.done) yield head.value;
+        for (;;) {
+          const r = await it.next();
+          if (r.done) return;
+          yield r.value;
+        }
+      } finally {
+        // a consumer that stops early closes the file now
+        await it.return?.();
       }
     })();
   }
@@ -113,6 +119,47 @@ export async function* readChunks(
     }
   } catch (e) {
     throw ioError(path, e);
+  }
+}
+
+/**
+ * The bytes of a plain file in chunks of two buffers used in turn: the next read runs while
+ * the consumer scans the current chunk, and no garbage piles up (a stream allocates every
+ * chunk, tens of MB that a quiet heap does not collect in time). A chunk is valid until the
+ * consumer asks for the one after it.
+ */
+async function* fileChunks(path: string, range: ByteRange | undefined): AsyncGenerator<Buffer> {
+  const fh = await open(path, 'r');
+  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  const end = range?.end ?? Number.POSITIVE_INFINITY;
+  let pos = range?.start ?? 0;
+  let k = 0;
+  const next = (): Promise<{ bytesRead: number }> =>
+    pos < end ? fh.read(bufs[k], 0, Math.min(CHUNK, end - pos), pos) : Promise.resolve({ bytesRead: 0 });
+  let pending = next();
+  try {
+    for (;;) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) return;
+      pos += bytesRead;
+      const chunk = bufs[k].subarray(0, bytesRead);
+      k ^= 1;
+      pending = next();
+      yield chunk;
+    }
+  } finally {
+    await pending.catch(() => {});
+    await fh.close();
+  }
+}
+
+function startsWithGzipMagic(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -29,7 +29,9 @@ export type CustomerField =
 
 export type PaymentField = 'order_id' | 'amount' | 'price' | 'freight';
 
-export type FileKind = 'orders' | 'customers' | 'payments';
+export type ReviewField = 'order_id' | 'review_score' | 'review_date';
+
+export type FileKind = 'orders' | 'customers' | 'payments' | 'reviews';
 
 /** Header synonyms, best first; compared after lower-casing and dropping punctuation. */
 const ORDER_SYNONYMS: Record<OrderField, string[]> = {
@@ -66,6 +68,12 @@ const PAYMENT_SYNONYMS: Record<PaymentField, string[]> = {
   amount: ['payment_value', 'amount', 'value', 'total'],
   price: ['price'],
   freight: ['freight_value', 'shipping'],
+};
+
+const REVIEW_SYNONYMS: Record<ReviewField, string[]> = {
+  order_id: ['order_id', 'orderid', 'order', 'order_number'],
+  review_score: ['review_score', 'score', 'rating', 'stars', 'review_rating'],
+  review_date: ['review_creation_date', 'review_date', 'created_at', 'date', 'review_answer_timestamp'],
 };
 
 export interface Preset {
@@ -235,6 +243,7 @@ const FIELD_LISTS: Record<FileKind, readonly string[]> = {
   orders: Object.keys(ORDER_SYNONYMS),
   customers: Object.keys(CUSTOMER_SYNONYMS),
   payments: Object.keys(PAYMENT_SYNONYMS),
+  reviews: Object.keys(REVIEW_SYNONYMS),
 };
 
 export function knownFields(kind: FileKind): readonly string[] {
@@ -256,9 +265,9 @@ export function mapColumns(
   const used = new Set<number>();
   const fields = new Map<string, FieldMapping>();
   const synonyms: Record<string, string[]> =
-    kind === 'orders' ? ORDER_SYNONYMS : kind === 'customers' ? CUSTOMER_SYNONYMS : PAYMENT_SYNONYMS;
+    kind === 'orders' ? ORDER_SYNONYMS : kind === 'customers' ? CUSTOMER_SYNONYMS : kind === 'payments' ? PAYMENT_SYNONYMS : REVIEW_SYNONYMS;
   const presetMap: Partial<Record<string, string[]>> | undefined =
-    kind === 'orders' ? preset?.orders : kind === 'customers' ? preset?.customers : preset?.payments;
+    kind === 'orders' ? preset?.orders : kind === 'customers' ? preset?.customers : kind === 'payments' ? preset?.payments : undefined;
 
   for (const [field, column] of overrides) {
     if (!FIELD_LISTS[kind].includes(field)) continue;
@@ -306,6 +315,7 @@ export function parseMapFlags(values: string[]): Record<FileKind, Map<string, st
     orders: new Map(),
     customers: new Map(),
     payments: new Map(),
+    reviews: new Map(),
   };
   for (const v of values) {
     const eq = v.indexOf('=');
@@ -318,8 +328,8 @@ export function parseMapFlags(values: string[]): Record<FileKind, Map<string, st
     const dot = field.indexOf('.');
     if (dot > 0) {
       const k = field.slice(0, dot);
-      if (k !== 'orders' && k !== 'customers' && k !== 'payments') {
-        throw new UsageError(`--map ${JSON.stringify(v)}: unknown file ${JSON.stringify(k)}`, 'prefix with orders., customers. or payments.');
+      if (k !== 'orders' && k !== 'customers' && k !== 'payments' && k !== 'reviews') {
+        throw new UsageError(`--map ${JSON.stringify(v)}: unknown file ${JSON.stringify(k)}`, 'prefix with orders., customers., payments. or reviews.');
       }
       kind = k;
       field = field.slice(dot + 1);

@@ -1,18 +1,52 @@
 /**
- * A set of order ids kept as 64-bit fingerprints (two independent 32-bit hashes of the id's
- * bytes) in an open-addressing table: 8 bytes per order instead of a string per order.
- * Two different ids share a fingerprint with probability about n²/2⁶⁵ (3·10⁻⁶ at 10M orders).
+ * A set of order ids kept as 62-bit fingerprints (a 32-bit hash and 30 bits of a second,
+ * independent one, of the id's bytes) in an open-addressing table: 8 bytes per order instead
+ * of a string per order. Two different ids share a fingerprint with probability about
+ * n²/2⁶³ (10⁻⁵ at 10M orders).
+ *
+ * The two halves of the parallel reader (io/parallel-orders.ts) share one table in a
+ * SharedArrayBuffer, each half marking its entries with its tag (the slot word's second bit).
+ * An id the other half already added is a cross-half duplicate: the set records it
+ * (`crossDuplicate`) and the reader falls back to one sequential pass, where file order
+ * decides which copy counts. A shared table cannot grow while both halves write it, so
+ * `full` reports a half that filled its share; the reader falls back then too.
  */
 export class OrderIdSet {
-  /** Pairs [h1, h2]; h2 = 0 marks an empty slot. One cache line per probe. */
-  private table: Uint32Array;
-  /** Slots; any size (the slot is h1 scaled into [0, cap)), sized for a load of at most 0.8. */
+  /** Pairs [h1, word]; word 0 = empty slot, PENDING = being written, else fingerprint | tag. */
+  private table: Int32Array;
+  /** Slots; any size (the slot is h1 scaled into [0, cap)). */
   private cap: number;
   private count = 0;
+  /** Entries this set may add: 0.8 of the slots alone, 0.45 when shared. */
+  private limit: number;
+  private readonly shared: boolean;
+  private readonly tag: number;
+  /** An id of this set was already in the table from the other half. */
+  crossDuplicate = false;
+  /** A shared table reached this half's share of entries; answers are unreliable after it. */
+  full = false;
 
-  constructor(expected = 1 << 16) {
-    this.cap = Math.max(1024, Math.ceil(expected / 0.75));
-    this.table = new Uint32Array(this.cap * 2);
+  /** `expected` ids, or a share of a table made by `sharedTable` with this half's tag (0 or 1). */
+  constructor(expected = 1 << 16, share?: { table: Int32Array; tag: 0 | 1 }) {
+    if (share) {
+      this.table = share.table;
+      this.cap = share.table.length / 2;
+      this.limit = Math.floor(this.cap * 0.45);
+      this.shared = true;
+      this.tag = share.tag << 1;
+    } else {
+      this.cap = Math.max(1024, Math.ceil(expected / 0.75));
+      this.table = new Int32Array(this.cap * 2);
+      this.limit = Math.floor(this.cap * 0.8);
+      this.shared = false;
+      this.tag = 0;
+    }
+  }
+
+  /** A table for two halves adding about `expected` ids in all (each may fill 0.45 of it). */
+  static sharedTable(expected: number): Int32Array {
+    const cap = Math.max(1024, Math.ceil(expected / 0.8));
+    return new Int32Array(new SharedArrayBuffer(cap * 8));
   }
 
   get size(): number {
@@ -32,40 +66,66 @@ export class OrderIdSet {
     h1 ^= h1 >>> 16;
     h1 = Math.imul(h1, 0x85ebca6b);
     h1 ^= h1 >>> 13;
-    h1 >>>= 0;
     h2 ^= h2 >>> 15;
     h2 = Math.imul(h2, 0xc2b2ae35);
     h2 ^= h2 >>> 16;
-    h2 = (h2 | 1) >>> 0; // 0 marks an empty slot; unsigned like the Uint32Array it is stored in
+    // bit 0 set (0 is an empty slot), bit 1 clear (the tag's place)
+    const f = (h2 | 1) & ~2;
     const cap = this.cap;
-    let slot = Math.floor((h1 / 4294967296) * cap);
+    let slot = Math.floor(((h1 >>> 0) / 4294967296) * cap);
     const t = this.table;
+    if (!this.shared) {
+      for (;;) {
+        const w = t[2 * slot + 1];
+        if (w === 0) break;
+        if (w === f && t[2 * slot] === h1) return false;
+        if (++slot === cap) slot = 0;
+      }
+      t[2 * slot] = h1;
+      t[2 * slot + 1] = f;
+      if (++this.count > this.limit) this.rehash();
+      return true;
+    }
+    // shared: claim an empty slot by compare-and-swap to PENDING, write h1, then publish the
+    // word; a reader that meets PENDING waits for the word, so no id slips past its twin
     for (;;) {
-      const l = t[2 * slot + 1];
-      if (l === 0) break;
-      if (l === h2 && t[2 * slot] === h1) return false;
+      let w = Atomics.load(t, 2 * slot + 1);
+      if (w === 0) {
+        w = Atomics.compareExchange(t, 2 * slot + 1, 0, PENDING);
+        if (w === 0) {
+          t[2 * slot] = h1;
+          Atomics.store(t, 2 * slot + 1, f | this.tag);
+          if (++this.count > this.limit) this.full = true;
+          return true;
+        }
+      }
+      while (w === PENDING) w = Atomics.load(t, 2 * slot + 1);
+      if ((w & ~2) === f && t[2 * slot] === h1) {
+        if ((w & 2) === this.tag) return false;
+        this.crossDuplicate = true;
+        return true;
+      }
       if (++slot === cap) slot = 0;
     }
-    t[2 * slot] = h1;
-    t[2 * slot + 1] = h2;
-    this.count++;
-    if (this.count * 5 > cap * 4) this.rehash();
-    return true;
   }
 
   private rehash(): void {
     const old = this.table;
     const cap = this.cap * 2;
-    const t = new Uint32Array(cap * 2);
+    const t = new Int32Array(cap * 2);
     for (let i = 0; i < old.length; i += 2) {
-      const l = old[i + 1];
-      if (l === 0) continue;
-      let slot = Math.floor((old[i] / 4294967296) * cap);
+      const w = old[i + 1];
+      if (w === 0) continue;
+      let slot = Math.floor(((old[i] >>> 0) / 4294967296) * cap);
       while (t[2 * slot + 1] !== 0) if (++slot === cap) slot = 0;
       t[2 * slot] = old[i];
-      t[2 * slot + 1] = l;
+      t[2 * slot + 1] = w;
     }
     this.table = t;
     this.cap = cap;
+    this.limit = Math.floor(cap * 0.8);
   }
 }
+
+/** Slot word of a slot being claimed (bit 0 clear, so no fingerprint has it). */
+const PENDING = 2;

@@ -1,17 +1,19 @@
 import { createWriteStream, renameSync, unlinkSync, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { CustomerStateBuilder, type CustomerTable } from '../domain/customer-state.js';
-import { ByteInterner, KeyNormalizer } from '../domain/key-table.js';
-import { quoteCsvField } from '../domain/csv-text.js';
+import type { CustomerTable } from '../domain/customer-state.js';
 import type { Day } from '../domain/dates.js';
-import { DataError, UsageError } from '../domain/errors.js';
+import { DataError, InternalError, UsageError } from '../domain/errors.js';
+import type { ReviewLog } from '../domain/reviews.js';
+import type { OrderReview } from './read-reviews.js';
 import { sourceInfo, type SourceInfo } from './input.js';
 import { getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
-import { collectGarbage } from './memory.js';
-import { OrderIdSet } from './order-keys.js';
+import { AmbiguousDates, normalizeCustomerKey, OrderPass, type PassOptions, type Reconciliation } from './order-pass.js';
+import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
-import type { Delimiter, RecordView } from './scanner.js';
-import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, normalizeStatus, type DayOrder, type StatusClass } from './values.js';
+import type { Delimiter } from './scanner.js';
+import { AmountParser, DateParser, type DayOrder } from './values.js';
+
+export { normalizeCustomerKey, REASONS, type Reconciliation } from './order-pass.js';
 
 export interface ReadOptions {
   orders: string;
@@ -19,7 +21,7 @@ export interface ReadOptions {
   payments?: string;
   preset?: string;
   /** --map overrides per file kind. */
-  map: { orders: Map<string, string>; customers: Map<string, string>; payments: Map<string, string> };
+  map: { orders: Map<string, string>; customers: Map<string, string>; payments: Map<string, string>; reviews?: Map<string, string> };
   delimiter?: Delimiter;
   encoding?: string;
   dateOrder?: DayOrder;
@@ -35,25 +37,20 @@ export interface ReadOptions {
   countStatus?: string[];
   excludeStatus?: string[];
   stdin?: Readable;
+  /** Latest review per order id (--reviews): each counted order's review goes to its customer. */
+  reviews?: Map<string, OrderReview>;
   /** Warnings for the user (stderr); never data. */
   warn: (message: string) => void;
-}
-
-export interface Reconciliation {
-  rowsRead: number;
-  /** Rows that became (lines of) counted orders. */
-  orderRows: number;
-  /** Rows that became refunds of counted customers. */
-  refundRows: number;
-  excluded: Map<string, number>;
-  rejected: Map<string, number>;
-  orders: number;
-  refunds: number;
-  grain: 'order' | 'line';
+  /**
+   * Whether the orders pass may run on two threads (io/parallel-orders.ts); the default is
+   * the CLM_THREADS environment variable (1: never, 2: whenever the file qualifies), else
+   * `auto`. Tests force `inline` or `worker` on small files.
+   */
+  parallel?: ParallelMode;
 }
 
 export interface InputReport {
-  role: 'orders' | 'customers' | 'payments';
+  role: 'orders' | 'customers' | 'payments' | 'reviews';
   source: SourceInfo;
   mapping: FileMapping;
   delimiter: Delimiter;
@@ -71,70 +68,9 @@ export interface LoadedData {
   customersFile?: { rows: number; customers: number; duplicateRows: number };
   /** Per customer of the table: 1 when the customers file lists it (a prospect before its first order). */
   listed?: Uint8Array;
+  /** Reviews of counted orders (--reviews), mapped to table rows. */
+  reviews?: ReviewLog;
 }
-
-/** Exclusion and rejection reasons, with the words the summary prints. */
-export const REASONS: Record<string, string> = {
-  no_customer_id: 'no customer id',
-  status_cancelled: 'status: cancelled / voided',
-  status_failed: 'status: failed / declined',
-  status_pending: 'status: pending / not paid',
-  status_refunded: 'fully refunded',
-  status_test: 'status: test',
-  status_unknown: 'status not recognised',
-  after_as_of: 'dated after --as-of',
-  duplicate_order_id: 'duplicate order id (first kept)',
-  other_currency: 'other currency than --currency',
-  refund_without_order: 'refund of a customer with no counted order',
-  no_payment: 'no amount in the payments file',
-  bad_date: 'unparseable date',
-  bad_amount: 'unparseable amount',
-  bad_quantity: 'unparseable quantity',
-  field_count: 'wrong number of fields',
-  bad_quote: 'malformed quoting',
-};
-
-interface Pending {
-  active: boolean;
-  idLen: number;
-  /** Customer index in the builder; -1 when the row has no customer id. */
-  customer: number;
-  day: number;
-  amount: number;
-  refund: number;
-  rows: number;
-  status: StatusClass;
-  cancelled: boolean;
-  currency: string;
-  cancelInvoice: boolean;
-  channel: string;
-  country: string;
-  /** Line grain: more lines of an order id seen earlier (not adjacent). */
-  merge: boolean;
-}
-
-const STATUS_REASON: Record<StatusClass, string> = {
-  counted: '',
-  cancelled: 'status_cancelled',
-  failed: 'status_failed',
-  pending: 'status_pending',
-  refunded: 'status_refunded',
-  test: 'status_test',
-  unknown: 'status_unknown',
-};
-
-/**
- * Normalises a customer key: trimmed; UCI's float ids (`17850.0`) lose `.0`; e-mails
- * lower-case. The same bytes rule as the hot path (KeyNormalizer), so both agree.
- */
-export function normalizeCustomerKey(raw: string, lowercase = false): string {
-  const b = Buffer.from(raw, 'utf8');
-  const n = lowercase ? LOWER_NORMALIZER : NORMALIZER;
-  n.normalize(b, 0, b.length);
-  return n.buf.toString('utf8', n.start, n.end);
-}
-const NORMALIZER = new KeyNormalizer(false);
-const LOWER_NORMALIZER = new KeyNormalizer(true);
 
 function snakeCase(header: string): string {
   const s = header
@@ -144,40 +80,6 @@ function snakeCase(header: string): string {
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
   return s || 'column';
-}
-
-/** Channel and country of each customer's earliest counted order (order-level attributes). */
-class OrderAttributes {
-  private day: Int32Array = new Int32Array(0);
-  private channel: (string | undefined)[] = [];
-  private country: (string | undefined)[] = [];
-
-  offer(customer: number, day: number, channel: string, country: string): void {
-    if (customer >= this.day.length) {
-      const d = new Int32Array(Math.max(1024, customer * 2));
-      d.fill(2147483647);
-      d.set(this.day);
-      this.day = d;
-    }
-    if (day >= this.day[customer]) return;
-    this.day[customer] = day;
-    while (this.channel.length <= customer) {
-      this.channel.push(undefined);
-      this.country.push(undefined);
-    }
-    this.channel[customer] = channel || undefined;
-    this.country[customer] = country || undefined;
-  }
-
-  get(name: 'channel' | 'country', customer: number): string | undefined {
-    return (name === 'channel' ? this.channel : this.country)[customer];
-  }
-}
-
-class AmbiguousDates extends Error {
-  constructor(readonly line: number, readonly value: string) {
-    super('ambiguous dates');
-  }
 }
 
 /**
@@ -378,40 +280,24 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
   const customers = opts.customers ? await readCustomersFile(opts, preset) : undefined;
   const payments = opts.payments ? await readPaymentsFile(opts, preset) : undefined;
 
-  const statusOverrides = new Map<string, StatusClass>();
-  for (const s of opts.excludeStatus ?? []) statusOverrides.set(normalizeStatus(s), 'cancelled');
-  for (const s of opts.countStatus ?? []) statusOverrides.set(normalizeStatus(s), 'counted');
-
   const src = sourceInfo(opts.orders);
-  // sizes guessed from the file so the big arrays are allocated once (untouched pages of an
-  // over-estimate cost no memory); stdin starts small and grows
-  const builder = new CustomerStateBuilder(
-    src.bytes ? Math.min(src.bytes / 45, 100_000_000) : 1 << 16,
-    src.bytes ? Math.min(src.bytes / 600, 4_000_000) : 1 << 12,
-    collectGarbage,
-  );
-  let orderIds = new OrderIdSet(src.bytes ? Math.min(src.bytes / 60, 40_000_000) : 1 << 16);
-  const dates = new DateParser(opts.dateOrder, opts.timezone);
-  const amounts = new AmountParser(opts.decimalComma ?? false);
-  const rec: Reconciliation = {
-    rowsRead: 0,
-    orderRows: 0,
-    refundRows: 0,
-    excluded: new Map(),
-    rejected: new Map(),
-    orders: 0,
-    refunds: 0,
-    grain: 'order',
+  const passOpts: PassOptions = {
+    file: opts.orders,
+    preset: opts.preset,
+    map: opts.map.orders,
+    delimiter: opts.delimiter,
+    encoding: opts.encoding,
+    dateOrder: opts.dateOrder,
+    decimalComma: opts.decimalComma,
+    timezone: opts.timezone,
+    currency: opts.currency,
+    asOf: opts.asOf,
+    strict: opts.strict,
+    grain: opts.grain,
+    countStatus: opts.countStatus,
+    excludeStatus: opts.excludeStatus,
   };
-  const currencyRows = new Map<string, number>();
-  // rows per currency, counted in runs (exports rarely switch currency from row to row)
-  let runCurrency = '';
-  let runCurrencyRows = 0;
-  const wantCurrency = opts.currency?.trim().toUpperCase();
-  const unknownStatuses = new Map<string, number>();
-  let maxDay = -Infinity;
-  // order-level customer attributes: the value on the customer's earliest counted order
-  const orderAttr = new OrderAttributes();
+  const showReject = (line: number, message: string): void => opts.warn(`${opts.orders}:${line}: ${message}`);
 
   // rejects: written to a temporary file, renamed at the end so no half file is left
   let rejectsOut: WriteStream | undefined;
@@ -420,262 +306,32 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     rejectsOut = createWriteStream(rejectsTmp);
     rejectsOut.write('file,line,reason,column,value,record\n');
   }
-  let shownRejects = 0;
 
-  let mapping!: FileMapping;
-  let header!: HeaderInfo;
-  let grain: 'order' | 'line' = opts.grain ?? preset?.grain ?? 'order';
-  const lowercase = preset?.lowercaseIds ?? false;
-  const cancelPrefix = preset?.cancelPrefix?.charCodeAt(0);
-
-  const count = (m: Map<string, number>, k: string, n = 1): void => {
-    m.set(k, (m.get(k) ?? 0) + n);
-  };
-
-  const pend: Pending = {
-    active: false,
-    idLen: 0,
-    customer: -1,
-    day: 0,
-    amount: 0,
-    refund: 0,
-    rows: 0,
-    status: 'counted',
-    cancelled: false,
-    currency: '',
-    cancelInvoice: false,
-    channel: '',
-    country: '',
-    merge: false,
-  };
-  let pendId = Buffer.alloc(256);
-
-  const reject = (r: RecordView, reason: string, column: string, value: string, hint: string): void => {
-    count(rec.rejected, reason);
-    if (opts.strict) {
-      throw new DataError(`${REASONS[reason] ?? reason} (--strict stops at the first rejected row)`, { file: opts.orders, line: r.line, column, value }, hint);
-    }
-    if (shownRejects < 5) {
-      shownRejects++;
-      opts.warn(`${opts.orders}:${r.line}: column ${JSON.stringify(column)}: value ${JSON.stringify(value)}: ${REASONS[reason] ?? reason} (row rejected; ${hint})`);
-    }
-    if (rejectsOut) rejectsOut.write(csvLine([opts.orders, String(r.line), reason, column, value, r.raw()]));
-  };
-
-  const flush = (): void => {
-    if (!pend.active) return;
-    pend.active = false;
-    const rows = pend.rows;
-    if (pend.customer < 0) return void count(rec.excluded, 'no_customer_id', rows);
-    let amount = pend.amount;
-    const isRefundRow = pend.cancelInvoice || (!pend.merge && amount - pend.refund < 0);
-    if (pend.cancelled) return void count(rec.excluded, 'status_cancelled', rows);
-    if (pend.status !== 'counted' && !(isRefundRow && pend.status === 'refunded')) {
-      return void count(rec.excluded, STATUS_REASON[pend.status], rows);
-    }
-    if (wantCurrency !== undefined && pend.currency !== '' && pend.currency !== wantCurrency) {
-      return void count(rec.excluded, 'other_currency', rows);
-    }
-    if (opts.asOf !== undefined && pend.day > opts.asOf) return void count(rec.excluded, 'after_as_of', rows);
-    if (!isRefundRow && pend.refund > 0 && pend.refund >= amount && amount > 0) return void count(rec.excluded, 'status_refunded', rows);
-    amount -= pend.refund;
-    const ci = pend.customer;
-    if (pend.currency !== '') {
-      if (pend.currency === runCurrency) runCurrencyRows += rows;
-      else {
-        if (runCurrencyRows > 0) count(currencyRows, runCurrency, runCurrencyRows);
-        runCurrency = pend.currency;
-        runCurrencyRows = rows;
-      }
-    }
-    if (pend.day > maxDay) maxDay = pend.day;
-    if (pend.merge) {
-      builder.addLines(ci, pend.day, pend.cancelInvoice ? -Math.abs(amount) : amount);
-      if (pend.cancelInvoice) rec.refundRows += rows;
-      else rec.orderRows += rows;
-      return;
-    }
-    if (isRefundRow) {
-      builder.addRefund(ci, pend.day, -Math.abs(amount), rows);
-      rec.refundRows += rows;
-      rec.refunds++;
-      return;
-    }
-    builder.addOrder(ci, pend.day, amount);
-    rec.orderRows += rows;
-    rec.orders++;
-    if (attrChannel >= 0 || attrCountry >= 0) orderAttr.offer(ci, pend.day, pend.channel, pend.country);
-  };
-
-  let attrChannel = -1;
-  let attrCountry = -1;
-
-  const { rows: dataRows } = await scanTable(
-    {
-      path: opts.orders,
-      stdin: opts.stdin,
-      encoding: opts.encoding,
-      delimiter: opts.delimiter ?? (preset?.whitespace ? 'whitespace' : undefined),
-      headerless: preset?.headerless,
-      what: 'orders',
-    },
-    (h) => {
-      header = h;
-      mapping = mapColumns('orders', h.headers, preset, opts.map.orders, opts.orders);
-      const f = mapping.fields;
-      const missing: string[] = [];
-      if (!f.has('customer_id')) missing.push('customer_id');
-      if (!f.has('order_date')) missing.push('order_date');
-      const hasAmount = f.has('amount') || (f.has('quantity') && f.has('unit_price')) || payments !== undefined;
-      if (!hasAmount) missing.push(f.has('quantity') || f.has('unit_price') ? (f.has('quantity') ? 'unit_price' : 'quantity') : 'amount');
-      if (missing.length > 0) {
-        throw new DataError(
-          `cannot find the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''} in the orders file`,
-          { file: opts.orders, line: 1 },
-          `columns found: ${h.headers.map((x) => JSON.stringify(x)).join(', ')}; pass --map ${missing[0]}=COLUMN${opts.preset ? '' : ' or a --preset'}`,
-        );
-      }
-      if (opts.grain === undefined && preset === undefined && !f.has('amount') && f.has('quantity')) grain = 'line';
-      rec.grain = grain;
-      const iId = f.get('order_id')?.index ?? -1;
-      const iCust = f.get('customer_id')!.index;
-      const iDate = f.get('order_date')!.index;
-      const useLines = !f.has('amount') && f.has('quantity') && f.has('unit_price');
-      const iAmt = f.get('amount')?.index ?? -1;
-      const iQty = useLines ? f.get('quantity')!.index : -1;
-      const iPrice = useLines ? f.get('unit_price')!.index : -1;
-      const iStatus = f.get('status')?.index ?? -1;
-      const iCur = f.get('currency')?.index ?? -1;
-      const iRefund = f.get('refund')?.index ?? -1;
-      const iCancel = f.get('cancelled_at')?.index ?? -1;
-      attrChannel = f.get('channel')?.index ?? -1;
-      attrCountry = f.get('country')?.index ?? -1;
-      const nCols = h.headers.length;
-      const colName = (i: number): string => h.headers[i] ?? `#${i + 1}`;
-      const payMap = payments?.amounts;
-      const personOf = customers?.personOf;
-      const keyNorm = new KeyNormalizer(lowercase);
-      const statuses = new ByteInterner((t) => ({ raw: t.trim(), cls: classifyStatus(t, statusOverrides) }));
-      const currencies = new ByteInterner((t) => t.trim().toUpperCase());
-      const texts = new ByteInterner((t) => t.trim(), 256);
-
-      return (r: RecordView) => {
-        rec.rowsRead++;
-        if (r.malformed) return reject(r, 'bad_quote', colName(0), r.raw().slice(0, 80), 'a quoted field must end with " followed by the delimiter');
-        if (r.count !== nCols) {
-          return reject(r, 'field_count', `(${r.count} fields)`, r.raw().slice(0, 80), `the header has ${nCols} fields; an unquoted delimiter inside a value splits it`);
-        }
-        const buf = r.buf;
-        // line grain: a row with the pending order's id is one more line of it
-        let continuation = false;
-        if (grain === 'line' && iId >= 0 && pend.active) {
-          const s = r.starts[iId];
-          const e = r.ends[iId];
-          continuation = e - s === pend.idLen && buf.compare(pendId, 0, pend.idLen, s, e) === 0;
-        }
-        let lineAmount = 0;
-        if (iAmt >= 0) {
-          if (continuation && r.isEmpty(iAmt)) lineAmount = 0;
-          else {
-            lineAmount = amounts.parseBytes(buf, r.starts[iAmt], r.ends[iAmt]);
-            if (Number.isNaN(lineAmount)) {
-              if (!continuation && grain === 'line' && r.isEmpty(iAmt)) lineAmount = 0;
-              else return reject(r, 'bad_amount', colName(iAmt), r.field(iAmt), amountHint(r.field(iAmt)));
-            }
-          }
-        } else if (iQty >= 0) {
-          const q = amounts.parseBytes(buf, r.starts[iQty], r.ends[iQty]);
-          if (Number.isNaN(q)) return reject(r, 'bad_quantity', colName(iQty), r.field(iQty), 'quantities are plain numbers');
-          const p = amounts.parseBytes(buf, r.starts[iPrice], r.ends[iPrice]);
-          if (Number.isNaN(p)) return reject(r, 'bad_amount', colName(iPrice), r.field(iPrice), amountHint(r.field(iPrice)));
-          lineAmount = q * p;
-        }
-        let refundAmount = 0;
-        if (iRefund >= 0 && !r.isEmpty(iRefund)) {
-          refundAmount = amounts.parseBytes(buf, r.starts[iRefund], r.ends[iRefund]);
-          if (Number.isNaN(refundAmount)) return reject(r, 'bad_amount', colName(iRefund), r.field(iRefund), amountHint(r.field(iRefund)));
-          refundAmount = Math.abs(refundAmount);
-        }
-        if (continuation) {
-          pend.amount += lineAmount;
-          pend.refund += refundAmount;
-          pend.rows++;
-          return;
-        }
-        // a new order starts with this row
-        const day = dates.parseBytes(buf, r.starts[iDate], r.ends[iDate]);
-        if (day === AMBIGUOUS) {
-          if (dates.order === undefined) throw new AmbiguousDates(r.line, r.field(iDate));
-        }
-        if (Number.isNaN(day) || day === AMBIGUOUS) {
-          const v = r.field(iDate);
-          return reject(r, 'bad_date', colName(iDate), v, v.trim() === '' ? 'every order needs a date' : 'dates look like 2024-03-31, 2024-03-31 14:05:00, 20240331 or 31/03/2024 with --date-format');
-        }
-        flush();
-        pend.active = true;
-        pend.rows = 1;
-        pend.day = day;
-        pend.refund = refundAmount;
-        pend.cancelled = iCancel >= 0 && !r.isEmpty(iCancel);
-        if (iId >= 0) {
-          const s = r.starts[iId];
-          const e = r.ends[iId];
-          const len = e - s;
-          if (grain === 'line') {
-            if (len > pendId.length) pendId = Buffer.alloc(len * 2);
-            buf.copy(pendId, 0, s, e);
-            pend.idLen = len;
-          }
-          pend.cancelInvoice = cancelPrefix !== undefined && len > 0 && buf[s] === cancelPrefix;
-          pend.merge = false;
-          if (len > 0 && !orderIds.add(buf, s, e)) {
-            if (grain === 'order') {
-              // a repeated order id: the first occurrence is kept
-              pend.active = false;
-              count(rec.excluded, 'duplicate_order_id');
-              return;
-            }
-            // line grain: every row with this order id is a line of that order
-            pend.merge = true;
-          }
-        } else {
-          pend.cancelInvoice = false;
-          pend.merge = false;
-        }
-        if (personOf) {
-          const key = normalizeCustomerKey(r.field(iCust), lowercase);
-          pend.customer = key === '' ? -1 : builder.customerIndex(personOf.get(key) ?? key);
-        } else {
-          keyNorm.normalize(buf, r.starts[iCust], r.ends[iCust]);
-          pend.customer = keyNorm.end > keyNorm.start ? builder.customerIndexBytes(keyNorm.buf, keyNorm.start, keyNorm.end) : -1;
-        }
-        pend.amount = lineAmount;
-        if (payMap) {
-          const id = iId >= 0 ? r.field(iId).trim() : '';
-          const paid = payMap.get(id);
-          if (paid === undefined && iAmt < 0 && iQty < 0) {
-            pend.active = false;
-            const st = iStatus >= 0 ? classifyStatus(r.field(iStatus), statusOverrides) : 'counted';
-            count(rec.excluded, st === 'counted' ? 'no_payment' : STATUS_REASON[st]);
-            return;
-          }
-          if (paid !== undefined && iAmt < 0 && iQty < 0) pend.amount = paid;
-        }
-        if (iStatus >= 0) {
-          const st = statuses.get(buf, r.starts[iStatus], r.ends[iStatus]);
-          pend.status = st.cls;
-          if (st.cls === 'unknown') count(unknownStatuses, st.raw);
-        } else pend.status = 'counted';
-        pend.currency = iCur >= 0 ? currencies.get(buf, r.starts[iCur], r.ends[iCur]) : '';
-        pend.channel = attrChannel >= 0 ? texts.get(buf, r.starts[attrChannel], r.ends[attrChannel]) : '';
-        pend.country = attrCountry >= 0 ? texts.get(buf, r.starts[attrCountry], r.ends[attrCountry]) : '';
-      };
-    },
-  );
-  flush();
-  if (runCurrencyRows > 0) count(currencyRows, runCurrency, runCurrencyRows);
-  orderIds = new OrderIdSet(0); // release the fingerprints before the ledger is sorted
-  collectGarbage();
+  // two threads when the file qualifies (plain, order grain, nothing that needs file order)
+  const mode = opts.parallel ?? threadsFromEnv();
+  const parallel =
+    opts.orders !== '-' && !opts.strict && !rejectsOut && !payments && !customers?.personOf && !opts.reviews
+      ? await readOrdersInParallel(passOpts, src.bytes, mode)
+      : undefined;
+  let pass: OrderPass;
+  let dataRows: number;
+  if (parallel) {
+    pass = parallel.pass;
+    dataRows = parallel.rows;
+    for (const [line, message] of parallel.shown) showReject(line, message);
+  } else {
+    pass = new OrderPass(
+      passOpts,
+      { stdin: opts.stdin, rejectsOut, payments: payments?.amounts, personOf: customers?.personOf, reviews: opts.reviews, onReject: showReject },
+      src.bytes,
+    );
+    dataRows = (await pass.scan()).rows;
+    pass.dropOrderIds(); // before the ledger is sorted
+  }
+  const { builder, rec, currencyRows, unknownStatuses, mapping, header, orderAttr, attrChannel, attrCountry, maxDay } = pass;
+  const { reviewCustomer, reviewDay, reviewScore } = pass;
+  const reviews = opts.reviews;
+  const wantCurrency = opts.currency?.trim().toUpperCase();
   if (rejectsOut) {
     await new Promise<void>((res, rej) => rejectsOut!.end((err?: Error | null) => (err ? rej(err) : res())));
   }
@@ -750,16 +406,33 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
       ? { rows: customers.report.rows, customers: customers.records.size, duplicateRows: customers.duplicateRows }
       : undefined,
     listed: customers ? Uint8Array.from(table.ids, (id) => (customers.records.has(id) ? 1 : 0)) : undefined,
+    reviews: reviews ? reviewLog(table.ids, reviewCustomer, reviewDay, reviewScore, (i) => builder.customerKey(i)) : undefined,
   };
 }
 
-function amountHint(value: string): string {
-  if (/^\s*-?\d+,\d{1,2}\s*$/.test(value)) return 'this looks like a decimal comma: pass --decimal-comma';
-  return 'amounts look like 1234.50, 1,234.50, $1,234.50 or (12.00); use --decimal-comma for 1.234,50';
+/** Reviews with table rows for customers (every reviewed customer has a counted order, so a row). */
+function reviewLog(ids: string[], customer: number[], day: number[], score: number[], keyOf: (i: number) => string): ReviewLog {
+  const rowOf = new Map<string, number>();
+  ids.forEach((id, r) => rowOf.set(id, r));
+  const n = customer.length;
+  const log = { customer: new Int32Array(n), day: new Int32Array(n), score: new Float64Array(n) };
+  for (let k = 0; k < n; k++) {
+    const row = rowOf.get(keyOf(customer[k]));
+    if (row === undefined) throw new InternalError(`a reviewed customer has no row: ${keyOf(customer[k])}`);
+    log.customer[k] = row;
+    log.day[k] = day[k];
+    log.score[k] = score[k];
+  }
+  return log;
 }
 
-function csvLine(values: string[]): string {
-  return values.map((v) => quoteCsvField(v, ',')).join(',') + '\n';
+function count(m: Map<string, number>, k: string, n = 1): void {
+  m.set(k, (m.get(k) ?? 0) + n);
+}
+
+function threadsFromEnv(): ParallelMode {
+  const t = process.env.CLM_THREADS;
+  return t === '1' ? 'off' : t === '2' ? 'worker' : 'auto';
 }
 
 function safeUnlink(p: string): void {

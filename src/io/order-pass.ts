@@ -1,0 +1,638 @@
+import type { WriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { CustomerStateBuilder, type LaterRefunds, type MergeLayout } from '../domain/customer-state.js';
+import { ByteInterner, KeyNormalizer, type KeyTableParts } from '../domain/key-table.js';
+import { quoteCsvField } from '../domain/csv-text.js';
+import type { Day } from '../domain/dates.js';
+import { DataError } from '../domain/errors.js';
+import type { ByteRange } from './input.js';
+import type { OrderReview } from './read-reviews.js';
+import { getPreset, mapColumns, type FileMapping } from './mapping.js';
+import { collectGarbage } from './memory.js';
+import { OrderIdSet } from './order-keys.js';
+import { scanTable, type HeaderInfo, type TableScan } from './read-table.js';
+import type { Delimiter, RecordView } from './scanner.js';
+import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, normalizeStatus, type DayOrder, type StatusClass } from './values.js';
+
+/**
+ * The pass over the orders file (spec §1.3, §1.4): every row classified, counted in the
+ * reconciliation and, when it counts, added to the per-customer state. One OrderPass reads
+ * the whole file, or one byte range of it (io/parallel-orders.ts runs two, one per thread, and
+ * absorbs the second into the first).
+ */
+
+/** The settings of a pass: plain data, so a worker thread gets them as they are. */
+export interface PassOptions {
+  /** The orders file, as named in messages. */
+  file: string;
+  preset?: string;
+  /** --map overrides for the orders file. */
+  map: Map<string, string>;
+  delimiter?: Delimiter;
+  encoding?: string;
+  dateOrder?: DayOrder;
+  decimalComma?: boolean;
+  timezone?: string;
+  currency?: string;
+  asOf?: Day;
+  strict?: boolean;
+  grain?: 'order' | 'line';
+  countStatus?: string[];
+  excludeStatus?: string[];
+}
+
+/** What only the main thread's sequential pass has: streams and the other files' joins. */
+export interface PassHooks {
+  stdin?: Readable;
+  /** --rejects: one CSV line per rejected row. */
+  rejectsOut?: WriteStream;
+  /** Order id to amount, from --payments. */
+  payments?: Map<string, number>;
+  /** Customer key to person key (Olist's customer_unique_id), from the customers file. */
+  personOf?: Map<string, string>;
+  /** Latest review per order id (--reviews); counted orders with one fill OrderPass.review*. */
+  reviews?: Map<string, OrderReview>;
+  /** One of the first five rejected rows, for the user. */
+  onReject: (line: number, message: string) => void;
+}
+
+export interface Reconciliation {
+  rowsRead: number;
+  /** Rows that became (lines of) counted orders. */
+  orderRows: number;
+  /** Rows that became refunds of counted customers. */
+  refundRows: number;
+  excluded: Map<string, number>;
+  rejected: Map<string, number>;
+  orders: number;
+  refunds: number;
+  grain: 'order' | 'line';
+}
+
+/** Exclusion and rejection reasons, with the words the summary prints. */
+export const REASONS: Record<string, string> = {
+  no_customer_id: 'no customer id',
+  status_cancelled: 'status: cancelled / voided',
+  status_failed: 'status: failed / declined',
+  status_pending: 'status: pending / not paid',
+  status_refunded: 'fully refunded',
+  status_test: 'status: test',
+  status_unknown: 'status not recognised',
+  after_as_of: 'dated after --as-of',
+  duplicate_order_id: 'duplicate order id (first kept)',
+  other_currency: 'other currency than --currency',
+  refund_without_order: 'refund of a customer with no counted order',
+  no_payment: 'no amount in the payments file',
+  bad_date: 'unparseable date',
+  bad_amount: 'unparseable amount',
+  bad_quantity: 'unparseable quantity',
+  field_count: 'wrong number of fields',
+  bad_quote: 'malformed quoting',
+};
+
+/** Thrown at the first day/month date the pass cannot order; the reader decides and reruns. */
+export class AmbiguousDates extends Error {
+  constructor(
+    readonly line: number,
+    readonly value: string,
+  ) {
+    super('ambiguous dates');
+  }
+}
+
+/**
+ * Normalises a customer key: trimmed; UCI's float ids (`17850.0`) lose `.0`; e-mails
+ * lower-case. The same bytes rule as the hot path (KeyNormalizer), so both agree.
+ */
+export function normalizeCustomerKey(raw: string, lowercase = false): string {
+  const b = Buffer.from(raw, 'utf8');
+  const n = lowercase ? LOWER_NORMALIZER : NORMALIZER;
+  n.normalize(b, 0, b.length);
+  return n.buf.toString('utf8', n.start, n.end);
+}
+const NORMALIZER = new KeyNormalizer(false);
+const LOWER_NORMALIZER = new KeyNormalizer(true);
+
+interface Pending {
+  active: boolean;
+  idLen: number;
+  /** Customer index in the builder; -1 when the row has no customer id. */
+  customer: number;
+  day: number;
+  amount: number;
+  refund: number;
+  rows: number;
+  status: StatusClass;
+  cancelled: boolean;
+  currency: string;
+  cancelInvoice: boolean;
+  channel: string;
+  country: string;
+  /** Line grain: more lines of an order id seen earlier (not adjacent). */
+  merge: boolean;
+  /** The order id as text, kept only to look up its review (--reviews). */
+  orderId: string;
+}
+
+const STATUS_REASON: Record<StatusClass, string> = {
+  counted: '',
+  cancelled: 'status_cancelled',
+  failed: 'status_failed',
+  pending: 'status_pending',
+  refunded: 'status_refunded',
+  test: 'status_test',
+  unknown: 'status_unknown',
+};
+
+const NO_ATTR_DAY = 2147483647;
+
+/** Channel and country of each customer's earliest counted order (order-level attributes). */
+export class OrderAttributes {
+  private day: Int32Array = new Int32Array(0);
+  private channel: (string | undefined)[] = [];
+  private country: (string | undefined)[] = [];
+
+  offer(customer: number, day: number, channel: string, country: string): void {
+    if (customer >= this.day.length) {
+      const d = new Int32Array(Math.max(1024, customer * 2));
+      d.fill(NO_ATTR_DAY);
+      d.set(this.day);
+      this.day = d;
+    }
+    if (day >= this.day[customer]) return;
+    this.day[customer] = day;
+    while (this.channel.length <= customer) {
+      this.channel.push(undefined);
+      this.country.push(undefined);
+    }
+    this.channel[customer] = channel || undefined;
+    this.country[customer] = country || undefined;
+  }
+
+  get(name: 'channel' | 'country', customer: number): string | undefined {
+    return (name === 'channel' ? this.channel : this.country)[customer];
+  }
+
+  parts(): OrderAttributeParts {
+    return { day: this.day, channel: this.channel, country: this.country };
+  }
+
+  /** Offers the attributes of a pass over a later part of the file (its customer j is remap[j] here). */
+  absorb(p: OrderAttributeParts, remap: Int32Array): void {
+    for (let j = 0; j < p.channel.length; j++) {
+      if (p.day[j] !== NO_ATTR_DAY) this.offer(remap[j], p.day[j], p.channel[j] ?? '', p.country[j] ?? '');
+    }
+  }
+}
+
+export interface OrderAttributeParts {
+  day: Int32Array;
+  channel: (string | undefined)[];
+  country: (string | undefined)[];
+}
+
+/** A later part's customers: keys and numbers of ledger entries. */
+export interface LaterKeys {
+  keys: KeyTableParts;
+  counts: Int32Array;
+}
+
+/** A later part's pass result besides its keys, as plain data and typed arrays (postMessage from a worker). */
+export interface PassRest {
+  scan: TableScan;
+  /** No order id was also in the first part's half of the shared set, which did not fill up. */
+  idsOk: boolean;
+  rec: Reconciliation;
+  currencyRows: Map<string, number>;
+  unknownStatuses: Map<string, number>;
+  maxDay: number;
+  refunds: LaterRefunds;
+  attributes: OrderAttributeParts;
+  /** The first rejected rows shown to the user: [line within the range, message]. */
+  shown: [number, string][];
+}
+
+export class OrderPass {
+  readonly builder: CustomerStateBuilder;
+  orderIds: OrderIdSet;
+  readonly rec: Reconciliation = {
+    rowsRead: 0,
+    orderRows: 0,
+    refundRows: 0,
+    excluded: new Map(),
+    rejected: new Map(),
+    orders: 0,
+    refunds: 0,
+    grain: 'order',
+  };
+  /** Rows per currency (exports rarely switch currency from row to row: counted in runs). */
+  readonly currencyRows = new Map<string, number>();
+  private runCurrency = '';
+  private runCurrencyRows = 0;
+  readonly unknownStatuses = new Map<string, number>();
+  maxDay = -Infinity;
+  /** Order-level customer attributes: the value on the customer's earliest counted order. */
+  readonly orderAttr = new OrderAttributes();
+  mapping!: FileMapping;
+  header!: HeaderInfo;
+  /** Reviews of counted orders in file order (--reviews): builder customer, review day and score. */
+  readonly reviewCustomer: number[] = [];
+  readonly reviewDay: number[] = [];
+  readonly reviewScore: number[] = [];
+  /** Columns of the order-level attributes; -1 when not mapped. */
+  attrChannel = -1;
+  attrCountry = -1;
+  private shownRejects = 0;
+  private flush: () => void = () => {};
+  /** Customer here of each customer of an absorbed later part. */
+  private remap: Int32Array = new Int32Array(0);
+
+  /**
+   * `bytes` sizes the big arrays once (untouched pages of an over-estimate cost no memory;
+   * undefined, for stdin, starts small and grows). `laterPart`: this pass reads a part of the
+   * file after the first (see CustomerStateBuilder). `ids`: this part's share of an order-id
+   * table shared with the other part (see OrderIdSet).
+   */
+  constructor(
+    private readonly opts: PassOptions,
+    private readonly hooks: PassHooks,
+    bytes: number | undefined,
+    laterPart = false,
+    ids?: { table: Int32Array; tag: 0 | 1 },
+  ) {
+    this.builder = new CustomerStateBuilder(
+      bytes ? Math.min(bytes / 45, 100_000_000) : 1 << 16,
+      bytes ? Math.min(bytes / 600, 4_000_000) : 1 << 12,
+      collectGarbage,
+      laterPart,
+    );
+    this.orderIds = new OrderIdSet(bytes ? Math.min(bytes / 60, 40_000_000) : 1 << 16, ids);
+  }
+
+  /** Reads the file (or `range` of it; `header` when the range starts after the header line). */
+  async scan(range?: ByteRange & { last: boolean }, header?: HeaderInfo): Promise<TableScan> {
+    const preset = getPreset(this.opts.preset);
+    const result = await scanTable(
+      {
+        path: this.opts.file,
+        stdin: this.hooks.stdin,
+        encoding: this.opts.encoding,
+        delimiter: this.opts.delimiter ?? (preset?.whitespace ? 'whitespace' : undefined),
+        headerless: preset?.headerless,
+        what: 'orders',
+        range,
+        header,
+      },
+      (h) => this.onHeader(h),
+    );
+    this.flush();
+    if (this.runCurrencyRows > 0) count(this.currencyRows, this.runCurrency, this.runCurrencyRows);
+    this.runCurrencyRows = 0;
+    return result;
+  }
+
+  /** Frees the order-id fingerprints (needed only while reading). */
+  dropOrderIds(): void {
+    this.orderIds = new OrderIdSet(0);
+    collectGarbage();
+  }
+
+  /** True when no order id of this part was in the other part's half of a shared set, which did not fill up. */
+  get idsOk(): boolean {
+    return !this.orderIds.crossDuplicate && !this.orderIds.full;
+  }
+
+  /** The customer keys and entry counts after scan(), for the first part's pass (absorbKeys); then takeRest(). */
+  takeKeys(): LaterKeys {
+    return this.builder.takeKeys();
+  }
+
+  /** Writes this later part's ledger entries where the first part's layOut() put them. */
+  scatterInto(layout: MergeLayout): void {
+    this.builder.scatterInto(layout);
+  }
+
+  /** The rest of the result after scatterInto(), for absorbRest(); this pass is spent. */
+  takeRest(scan: TableScan, idsOk: boolean, shown: [number, string][]): PassRest {
+    return {
+      scan,
+      idsOk,
+      rec: this.rec,
+      currencyRows: this.currencyRows,
+      unknownStatuses: this.unknownStatuses,
+      maxDay: this.maxDay,
+      refunds: this.builder.takeRefunds(),
+      attributes: this.orderAttr.parts(),
+      shown,
+    };
+  }
+
+  /**
+   * Adds the customers of a pass over the next part of the file (its takeKeys()) and returns
+   * the merged ledger's layout for that pass's scatterInto(); this pass fills its own part
+   * with fillLedger(), at the same time.
+   */
+  absorbKeys(later: LaterKeys): MergeLayout {
+    this.remap = this.builder.absorbKeys(later.keys, later.counts);
+    return this.builder.layOut();
+  }
+
+  /** This part's entries of the merged ledger. */
+  fillLedger(): void {
+    this.builder.group();
+  }
+
+  /**
+   * Adds the rest of that pass, which must have no order id in common with this one. Counts
+   * add up; maps keep first-appearance order (this part's keys first), as one pass over both
+   * parts would have them.
+   */
+  absorbRest(next: PassRest): void {
+    const r = this.rec;
+    r.rowsRead += next.rec.rowsRead;
+    r.orderRows += next.rec.orderRows;
+    r.refundRows += next.rec.refundRows;
+    r.orders += next.rec.orders;
+    r.refunds += next.rec.refunds;
+    for (const [k, v] of next.rec.excluded) count(r.excluded, k, v);
+    for (const [k, v] of next.rec.rejected) count(r.rejected, k, v);
+    for (const [k, v] of next.currencyRows) count(this.currencyRows, k, v);
+    for (const [k, v] of next.unknownStatuses) count(this.unknownStatuses, k, v);
+    if (next.maxDay > this.maxDay) this.maxDay = next.maxDay;
+    this.builder.absorbRefunds(next.refunds);
+    this.orderAttr.absorb(next.attributes, this.remap);
+  }
+
+  private reject(r: RecordView, reason: string, column: string, value: string, hint: string): void {
+    count(this.rec.rejected, reason);
+    if (this.opts.strict) {
+      throw new DataError(`${REASONS[reason] ?? reason} (--strict stops at the first rejected row)`, { file: this.opts.file, line: r.line, column, value }, hint);
+    }
+    if (this.shownRejects < 5) {
+      this.shownRejects++;
+      this.hooks.onReject(r.line, `column ${JSON.stringify(column)}: value ${JSON.stringify(value)}: ${REASONS[reason] ?? reason} (row rejected; ${hint})`);
+    }
+    this.hooks.rejectsOut?.write(csvLine([this.opts.file, String(r.line), reason, column, value, r.raw()]));
+  }
+
+  /** Maps the header and returns the row handler. */
+  private onHeader(h: HeaderInfo): (r: RecordView) => void {
+    const opts = this.opts;
+    const preset = getPreset(opts.preset);
+    const builder = this.builder;
+    const rec = this.rec;
+    const payMap = this.hooks.payments;
+    const personOf = this.hooks.personOf;
+    const reviews = this.hooks.reviews;
+    const statusOverrides = new Map<string, StatusClass>();
+    for (const s of opts.excludeStatus ?? []) statusOverrides.set(normalizeStatus(s), 'cancelled');
+    for (const s of opts.countStatus ?? []) statusOverrides.set(normalizeStatus(s), 'counted');
+    const dates = new DateParser(opts.dateOrder, opts.timezone);
+    const amounts = new AmountParser(opts.decimalComma ?? false);
+    const wantCurrency = opts.currency?.trim().toUpperCase();
+    const lowercase = preset?.lowercaseIds ?? false;
+    const cancelPrefix = preset?.cancelPrefix?.charCodeAt(0);
+
+    this.header = h;
+    const mapping = (this.mapping = mapColumns('orders', h.headers, preset, opts.map, opts.file));
+    const f = mapping.fields;
+    const missing: string[] = [];
+    if (!f.has('customer_id')) missing.push('customer_id');
+    if (!f.has('order_date')) missing.push('order_date');
+    const hasAmount = f.has('amount') || (f.has('quantity') && f.has('unit_price')) || payMap !== undefined;
+    if (!hasAmount) missing.push(f.has('quantity') || f.has('unit_price') ? (f.has('quantity') ? 'unit_price' : 'quantity') : 'amount');
+    if (missing.length > 0) {
+      throw new DataError(
+        `cannot find the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''} in the orders file`,
+        { file: opts.file, line: 1 },
+        `columns found: ${h.headers.map((x) => JSON.stringify(x)).join(', ')}; pass --map ${missing[0]}=COLUMN${opts.preset ? '' : ' or a --preset'}`,
+      );
+    }
+    const grain = passGrain(opts, mapping);
+    rec.grain = grain;
+    const iId = f.get('order_id')?.index ?? -1;
+    const iCust = f.get('customer_id')!.index;
+    const iDate = f.get('order_date')!.index;
+    const useLines = !f.has('amount') && f.has('quantity') && f.has('unit_price');
+    const iAmt = f.get('amount')?.index ?? -1;
+    const iQty = useLines ? f.get('quantity')!.index : -1;
+    const iPrice = useLines ? f.get('unit_price')!.index : -1;
+    const iStatus = f.get('status')?.index ?? -1;
+    const iCur = f.get('currency')?.index ?? -1;
+    const iRefund = f.get('refund')?.index ?? -1;
+    const iCancel = f.get('cancelled_at')?.index ?? -1;
+    const attrChannel = (this.attrChannel = f.get('channel')?.index ?? -1);
+    const attrCountry = (this.attrCountry = f.get('country')?.index ?? -1);
+    const nCols = h.headers.length;
+    const colName = (i: number): string => h.headers[i] ?? `#${i + 1}`;
+    const keyNorm = new KeyNormalizer(lowercase);
+    const statuses = new ByteInterner((t) => ({ raw: t.trim(), cls: classifyStatus(t, statusOverrides) }));
+    const currencies = new ByteInterner((t) => t.trim().toUpperCase());
+    const texts = new ByteInterner((t) => t.trim(), 256);
+
+    const pend: Pending = {
+      active: false,
+      idLen: 0,
+      customer: -1,
+      day: 0,
+      amount: 0,
+      refund: 0,
+      rows: 0,
+      status: 'counted',
+      cancelled: false,
+      currency: '',
+      cancelInvoice: false,
+      channel: '',
+      country: '',
+      merge: false,
+      orderId: '',
+    };
+    let pendId = Buffer.alloc(256);
+
+    this.flush = (): void => {
+      if (!pend.active) return;
+      pend.active = false;
+      const rows = pend.rows;
+      if (pend.customer < 0) return void count(rec.excluded, 'no_customer_id', rows);
+      let amount = pend.amount;
+      const isRefundRow = pend.cancelInvoice || (!pend.merge && amount - pend.refund < 0);
+      if (pend.cancelled) return void count(rec.excluded, 'status_cancelled', rows);
+      if (pend.status !== 'counted' && !(isRefundRow && pend.status === 'refunded')) {
+        return void count(rec.excluded, STATUS_REASON[pend.status], rows);
+      }
+      if (wantCurrency !== undefined && pend.currency !== '' && pend.currency !== wantCurrency) {
+        return void count(rec.excluded, 'other_currency', rows);
+      }
+      if (opts.asOf !== undefined && pend.day > opts.asOf) return void count(rec.excluded, 'after_as_of', rows);
+      if (!isRefundRow && pend.refund > 0 && pend.refund >= amount && amount > 0) return void count(rec.excluded, 'status_refunded', rows);
+      amount -= pend.refund;
+      const ci = pend.customer;
+      if (pend.currency !== '') {
+        if (pend.currency === this.runCurrency) this.runCurrencyRows += rows;
+        else {
+          if (this.runCurrencyRows > 0) count(this.currencyRows, this.runCurrency, this.runCurrencyRows);
+          this.runCurrency = pend.currency;
+          this.runCurrencyRows = rows;
+        }
+      }
+      if (pend.day > this.maxDay) this.maxDay = pend.day;
+      if (pend.merge) {
+        builder.addLines(ci, pend.day, pend.cancelInvoice ? -Math.abs(amount) : amount);
+        if (pend.cancelInvoice) rec.refundRows += rows;
+        else rec.orderRows += rows;
+        return;
+      }
+      if (isRefundRow) {
+        builder.addRefund(ci, pend.day, -Math.abs(amount), rows);
+        rec.refundRows += rows;
+        rec.refunds++;
+        return;
+      }
+      builder.addOrder(ci, pend.day, amount);
+      rec.orderRows += rows;
+      rec.orders++;
+      const review = reviews?.get(pend.orderId);
+      if (review) {
+        this.reviewCustomer.push(ci);
+        this.reviewDay.push(review.day);
+        this.reviewScore.push(review.score);
+      }
+      if (attrChannel >= 0 || attrCountry >= 0) this.orderAttr.offer(ci, pend.day, pend.channel, pend.country);
+    };
+
+    return (r: RecordView) => {
+      rec.rowsRead++;
+      if (r.malformed) return this.reject(r, 'bad_quote', colName(0), r.raw().slice(0, 80), 'a quoted field must end with " followed by the delimiter');
+      if (r.count !== nCols) {
+        return this.reject(r, 'field_count', `(${r.count} fields)`, r.raw().slice(0, 80), `the header has ${nCols} fields; an unquoted delimiter inside a value splits it`);
+      }
+      const buf = r.buf;
+      // line grain: a row with the pending order's id is one more line of it
+      let continuation = false;
+      if (grain === 'line' && iId >= 0 && pend.active) {
+        const s = r.starts[iId];
+        const e = r.ends[iId];
+        continuation = e - s === pend.idLen && buf.compare(pendId, 0, pend.idLen, s, e) === 0;
+      }
+      let lineAmount = 0;
+      if (iAmt >= 0) {
+        if (continuation && r.isEmpty(iAmt)) lineAmount = 0;
+        else {
+          lineAmount = amounts.parseBytes(buf, r.starts[iAmt], r.ends[iAmt]);
+          if (Number.isNaN(lineAmount)) {
+            if (!continuation && grain === 'line' && r.isEmpty(iAmt)) lineAmount = 0;
+            else return this.reject(r, 'bad_amount', colName(iAmt), r.field(iAmt), amountHint(r.field(iAmt)));
+          }
+        }
+      } else if (iQty >= 0) {
+        const q = amounts.parseBytes(buf, r.starts[iQty], r.ends[iQty]);
+        if (Number.isNaN(q)) return this.reject(r, 'bad_quantity', colName(iQty), r.field(iQty), 'quantities are plain numbers');
+        const p = amounts.parseBytes(buf, r.starts[iPrice], r.ends[iPrice]);
+        if (Number.isNaN(p)) return this.reject(r, 'bad_amount', colName(iPrice), r.field(iPrice), amountHint(r.field(iPrice)));
+        lineAmount = q * p;
+      }
+      let refundAmount = 0;
+      if (iRefund >= 0 && !r.isEmpty(iRefund)) {
+        refundAmount = amounts.parseBytes(buf, r.starts[iRefund], r.ends[iRefund]);
+        if (Number.isNaN(refundAmount)) return this.reject(r, 'bad_amount', colName(iRefund), r.field(iRefund), amountHint(r.field(iRefund)));
+        refundAmount = Math.abs(refundAmount);
+      }
+      if (continuation) {
+        pend.amount += lineAmount;
+        pend.refund += refundAmount;
+        pend.rows++;
+        return;
+      }
+      // a new order starts with this row
+      const day = dates.parseBytes(buf, r.starts[iDate], r.ends[iDate]);
+      if (day === AMBIGUOUS) {
+        if (dates.order === undefined) throw new AmbiguousDates(r.line, r.field(iDate));
+      }
+      if (Number.isNaN(day) || day === AMBIGUOUS) {
+        const v = r.field(iDate);
+        return this.reject(r, 'bad_date', colName(iDate), v, v.trim() === '' ? 'every order needs a date' : 'dates look like 2024-03-31, 2024-03-31 14:05:00, 20240331 or 31/03/2024 with --date-format');
+      }
+      this.flush();
+      pend.active = true;
+      pend.rows = 1;
+      pend.day = day;
+      pend.refund = refundAmount;
+      pend.cancelled = iCancel >= 0 && !r.isEmpty(iCancel);
+      if (iId >= 0) {
+        const s = r.starts[iId];
+        const e = r.ends[iId];
+        const len = e - s;
+        if (grain === 'line') {
+          if (len > pendId.length) pendId = Buffer.alloc(len * 2);
+          buf.copy(pendId, 0, s, e);
+          pend.idLen = len;
+        }
+        pend.cancelInvoice = cancelPrefix !== undefined && len > 0 && buf[s] === cancelPrefix;
+        pend.merge = false;
+        if (len > 0 && !this.orderIds.add(buf, s, e)) {
+          if (grain === 'order') {
+            // a repeated order id: the first occurrence is kept
+            pend.active = false;
+            count(rec.excluded, 'duplicate_order_id');
+            return;
+          }
+          // line grain: every row with this order id is a line of that order
+          pend.merge = true;
+        }
+      } else {
+        pend.cancelInvoice = false;
+        pend.merge = false;
+      }
+      if (personOf) {
+        const key = normalizeCustomerKey(r.field(iCust), lowercase);
+        pend.customer = key === '' ? -1 : builder.customerIndex(personOf.get(key) ?? key);
+      } else {
+        keyNorm.normalize(buf, r.starts[iCust], r.ends[iCust]);
+        pend.customer = keyNorm.end > keyNorm.start ? builder.customerIndexBytes(keyNorm.buf, keyNorm.start, keyNorm.end) : -1;
+      }
+      pend.amount = lineAmount;
+      if (reviews) pend.orderId = iId >= 0 ? r.field(iId).trim() : '';
+      if (payMap) {
+        const id = iId >= 0 ? r.field(iId).trim() : '';
+        const paid = payMap.get(id);
+        if (paid === undefined && iAmt < 0 && iQty < 0) {
+          pend.active = false;
+          const st = iStatus >= 0 ? classifyStatus(r.field(iStatus), statusOverrides) : 'counted';
+          count(rec.excluded, st === 'counted' ? 'no_payment' : STATUS_REASON[st]);
+          return;
+        }
+        if (paid !== undefined && iAmt < 0 && iQty < 0) pend.amount = paid;
+      }
+      if (iStatus >= 0) {
+        const st = statuses.get(buf, r.starts[iStatus], r.ends[iStatus]);
+        pend.status = st.cls;
+        if (st.cls === 'unknown') count(this.unknownStatuses, st.raw);
+      } else pend.status = 'counted';
+      pend.currency = iCur >= 0 ? currencies.get(buf, r.starts[iCur], r.ends[iCur]) : '';
+      pend.channel = attrChannel >= 0 ? texts.get(buf, r.starts[attrChannel], r.ends[attrChannel]) : '';
+      pend.country = attrCountry >= 0 ? texts.get(buf, r.starts[attrCountry], r.ends[attrCountry]) : '';
+    };
+  }
+}
+
+/** Order or line grain: --grain, the preset, or line grain when rows have quantity but no amount. */
+export function passGrain(opts: PassOptions, mapping: FileMapping): 'order' | 'line' {
+  const preset = getPreset(opts.preset);
+  const f = mapping.fields;
+  if (opts.grain !== undefined) return opts.grain;
+  if (preset !== undefined) return preset.grain ?? 'order';
+  return !f.has('amount') && f.has('quantity') ? 'line' : 'order';
+}
+
+function count(m: Map<string, number>, k: string, n = 1): void {
+  m.set(k, (m.get(k) ?? 0) + n);
+}
+
+function amountHint(value: string): string {
+  if (/^\s*-?\d+,\d{1,2}\s*$/.test(value)) return 'this looks like a decimal comma: pass --decimal-comma';
+  return 'amounts look like 1234.50, 1,234.50, $1,234.50 or (12.00); use --decimal-comma for 1.234,50';
+}
+
+function csvLine(values: string[]): string {
+  return values.map((v) => quoteCsvField(v, ',')).join(',') + '\n';
+}

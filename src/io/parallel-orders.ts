@@ -1,0 +1,233 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { MergeLayout } from '../domain/customer-state.js';
+import type { ByteRange } from './input.js';
+import { getPreset, mapColumns } from './mapping.js';
+import { OrderIdSet } from './order-keys.js';
+import { OrderPass, passGrain, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
+import { scanTable, type HeaderInfo } from './read-table.js';
+
+/**
+ * The orders pass on two threads (both cores of the bench machine, as DuckDB uses them): the
+ * main thread reads the first half of the file and a worker thread the second, each with its
+ * own customer table and ledger, and one order-id table shared by both (a cross-half
+ * duplicate is seen when it is added). The worker then hands over its customer keys (the main
+ * thread numbers them after its own, as one pass would), the main thread lays out the merged
+ * ledger in shared memory and each thread writes its own entries into it; the rest (counts,
+ * attributes, rejected rows shown) is added on the main thread (OrderPass.absorbRest,
+ * CustomerStateBuilder). The result is identical to the sequential pass, so whenever it
+ * might not be, the caller falls back to that pass:
+ *
+ * - only plain UTF-8 files in order grain qualify, without --strict, --rejects, --payments,
+ *   --reviews or a person key (those need the file's order or the main thread's streams), and
+ *   in line grain an order's rows could straddle the seam;
+ * - the seam is the start of the first line after the middle of the file. A quoted field
+ *   with line breaks could make that a place inside a record: the first half's scanner,
+ *   which saw every byte before the seam, must end exactly there (no record cut), else the
+ *   halves do not match the sequential records;
+ * - an order id in both halves falls back (which copy comes first, and so counts, is a
+ *   question of file order the halves cannot settle alone), and so does a shared order-id
+ *   table that fills up (it cannot grow while both write it; it is sized from the line
+ *   length at the middle of the file);
+ * - any error in either half (an ambiguous date needing the prescan, malformed input) falls
+ *   back, so the sequential pass reports it with its usual message and line.
+ *
+ * Reconciliation counts, maps in first-appearance order, the first five rejected rows shown,
+ * customer order, order-level attributes and every ledger amount (added in the same order)
+ * come out as one pass would make them; test/io/parallel.test.ts compares the two.
+ */
+
+/** `auto`: two threads for big files; `worker`/`inline`: always try (tests; inline runs both halves on this thread). */
+export type ParallelMode = 'auto' | 'off' | 'worker' | 'inline';
+
+/** Files below this are read on one thread (a worker costs tens of milliseconds to start). */
+const MIN_BYTES = 16 << 20;
+
+/** What the second half needs; plain data (it is the worker's workerData). */
+export interface LaterPartInput {
+  opts: PassOptions;
+  range: ByteRange & { last: boolean };
+  header: HeaderInfo;
+  /** The order-id table both halves share (see OrderIdSet). */
+  ids: Int32Array;
+}
+
+/** Messages from the second half, in order: its customer keys, then the rest; or a failure. */
+export type LaterPartMessage = { kind: 'keys'; keys: LaterKeys } | { kind: 'rest'; rest: PassRest } | { kind: 'failed'; message: string };
+
+/**
+ * Reads the second half: the body of the worker thread (order-worker.ts), and of the inline
+ * mode. The keys go first; the main thread maps them to its customers and lays out the
+ * merged ledger in shared memory (`layout`, once the first half is read and the shared
+ * order-id table freed), and both threads then write their own entries into it.
+ */
+export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMessage, transfer: ArrayBuffer[]) => void, layout: Promise<MergeLayout>): Promise<void> {
+  const shown: [number, string][] = [];
+  const onReject = (line: number, message: string): void => void shown.push([line, message]);
+  const pass = new OrderPass(input.opts, { onReject }, input.range.end - input.range.start, true, { table: input.ids, tag: 1 });
+  // workerData lives as long as the worker: without this reference the shared table goes
+  // as soon as both halves drop theirs
+  input.ids = new Int32Array(0);
+  let scanned;
+  try {
+    scanned = await pass.scan(input.range, input.header);
+  } catch (e) {
+    send({ kind: 'failed', message: String(e) }, []);
+    return;
+  }
+  const idsOk = pass.idsOk;
+  pass.dropOrderIds();
+  const keys = pass.takeKeys();
+  send({ kind: 'keys', keys }, buffersOf(keys.keys.arena, keys.keys.spans, keys.counts));
+  pass.scatterInto(await layout);
+  const rest = pass.takeRest(scanned, idsOk, shown);
+  send({ kind: 'rest', rest }, buffersOf(rest.refunds.rows, rest.refunds.count, rest.attributes.day));
+}
+
+export interface ParallelRead {
+  pass: OrderPass;
+  /** Data rows of the file. */
+  rows: number;
+  /** The first rejected rows to show: [line, message]. */
+  shown: [number, string][];
+}
+
+/**
+ * The pass on two threads, or undefined when the file does not qualify or the halves might
+ * differ from one pass (the caller then runs the sequential pass).
+ */
+export async function readOrdersInParallel(opts: PassOptions, bytes: number | undefined, mode: ParallelMode): Promise<ParallelRead | undefined> {
+  if (mode === 'off' || bytes === undefined || (mode === 'auto' && bytes < MIN_BYTES)) return undefined;
+  if ((opts.encoding ?? 'utf8').toLowerCase().replace('-', '') !== 'utf8') return undefined;
+  const seam = findSeam(opts.file, bytes);
+  if (!seam) return undefined;
+  const header = await readHeader(opts, seam.at);
+  if (!header) return undefined;
+
+  let ids: Int32Array | undefined = OrderIdSet.sharedTable(seam.rows);
+  const later = startLaterPart({ opts, range: { start: seam.at, end: bytes, last: true }, header, ids }, mode);
+  const shown: [number, string][] = [];
+  const onReject = (line: number, message: string): void => void shown.push([line, message]);
+  const pass = new OrderPass(opts, { onReject }, seam.at, false, { table: ids, tag: 0 });
+  ids = undefined;
+  try {
+    const scanned = await pass.scan({ start: 0, end: seam.at, last: false });
+    const idsOk = pass.idsOk;
+    pass.dropOrderIds();
+    if (!scanned.complete || !idsOk) return later.cancel();
+    const keys = await later.keys;
+    if (!keys) return undefined;
+    later.layOut(pass.absorbKeys(keys));
+    pass.fillLedger();
+    const rest = await later.rest;
+    if (!rest?.idsOk) return undefined;
+    pass.absorbRest(rest);
+    const offset = scanned.nextLine - 1;
+    for (const [line, message] of rest.shown) shown.push([line + offset, message]);
+    return { pass, rows: scanned.rows + rest.scan.rows, shown: shown.slice(0, 5) };
+  } catch {
+    return later.cancel();
+  }
+}
+
+interface LaterPart {
+  /** Resolve to undefined when the second half failed. */
+  keys: Promise<LaterKeys | undefined>;
+  rest: Promise<PassRest | undefined>;
+  /** Hands the second half the merged ledger to write its entries into. */
+  layOut(layout: MergeLayout): void;
+  cancel(): undefined;
+}
+
+function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
+  let onKeys!: (keys: LaterKeys | undefined) => void;
+  let onRest!: (rest: PassRest | undefined) => void;
+  const keys = new Promise<LaterKeys | undefined>((res) => (onKeys = res));
+  const rest = new Promise<PassRest | undefined>((res) => (onRest = res));
+  const fail = (): void => {
+    onKeys(undefined);
+    onRest(undefined);
+  };
+  const receive = (m: LaterPartMessage): void => {
+    if (m.kind === 'keys') {
+      // a Buffer arrives as a plain Uint8Array
+      const a = m.keys.keys.arena;
+      onKeys({ keys: { ...m.keys.keys, arena: Buffer.from(a.buffer, a.byteOffset, a.byteLength) }, counts: m.keys.counts });
+    } else if (m.kind === 'rest') onRest(m.rest);
+    else fail();
+  };
+  if (mode === 'inline') {
+    let layOut!: (layout: MergeLayout) => void;
+    readLaterPart(input, receive, new Promise<MergeLayout>((res) => (layOut = res))).catch(fail);
+    return { keys, rest, layOut, cancel: () => undefined };
+  }
+  const worker = new Worker(new URL('./order-worker.js', import.meta.url), { workerData: input });
+  worker.on('message', receive);
+  worker.on('error', fail);
+  worker.on('exit', fail);
+  return {
+    keys,
+    rest,
+    layOut: (layout) => worker.postMessage(layout, [layout.at.buffer as ArrayBuffer]),
+    cancel: () => {
+      void worker.terminate();
+      return undefined;
+    },
+  };
+}
+
+/**
+ * The start of the first line after the middle of a plain file, and an estimate of its rows
+ * (from the line length around the middle, with a margin) to size the shared order-id table;
+ * undefined when the file is gzip or UTF-16, or has no line break there.
+ */
+function findSeam(file: string, bytes: number): { at: number; rows: number } | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    readSync(fd, head, 0, 2, 0);
+    if ((head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return undefined;
+    const mid = Math.floor(bytes / 2);
+    const window = Buffer.alloc(Math.min(1 << 16, bytes - mid));
+    const n = readSync(fd, window, 0, window.length, mid);
+    const lf = window.subarray(0, n).indexOf(10);
+    if (lf < 0 || mid + lf + 1 >= bytes) return undefined;
+    let lines = 0;
+    for (let p = lf; p >= 0 && p < n; p = window.indexOf(10, p + 1)) lines++;
+    return { at: mid + lf + 1, rows: Math.ceil(((lines + 1) / n) * bytes * 1.05) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The header the second half reads with; undefined when the file is not in order grain. */
+async function readHeader(opts: PassOptions, seam: number): Promise<HeaderInfo | undefined> {
+  const preset = getPreset(opts.preset);
+  let header: HeaderInfo | undefined;
+  try {
+    // stops at the first data record
+    await scanTable(
+      {
+        path: opts.file,
+        encoding: opts.encoding,
+        delimiter: opts.delimiter ?? (preset?.whitespace ? 'whitespace' : undefined),
+        headerless: preset?.headerless,
+        what: 'orders',
+        range: { start: 0, end: seam, last: false },
+      },
+      (h) => {
+        header = h;
+        return () => false;
+      },
+    );
+    if (!header || passGrain(opts, mapColumns('orders', header.headers, preset, opts.map, opts.file)) !== 'order') return undefined;
+    return header;
+  } catch {
+    // no header, or it does not map: the sequential pass says what is wrong
+    return undefined;
+  }
+}
+
+function buffersOf(...arrays: ArrayBufferView[]): ArrayBuffer[] {
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}

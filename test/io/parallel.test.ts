@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCustomerState, type LoadedData, type ReadOptions } from '../../src/io/read-orders.js';
+import { readOrdersInParallel, type ParallelMode } from '../../src/io/parallel-orders.js';
+
+/**
+ * The two-thread orders pass (io/parallel-orders.ts) must give exactly what the sequential
+ * pass gives: the whole CustomerTable (every ledger amount bit for bit), the reconciliation
+ * with its maps in the same order, the warnings, or the fallback to the sequential pass. The
+ * property runs the second half inline (same code, one thread) on messy generated files; the
+ * last test runs the real worker thread from a fresh build.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'clm-par-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Row {
+  id: number;
+  /** Repeat an earlier id (a duplicate order, possibly across the halves). */
+  dupOf: number | undefined;
+  customer: number;
+  email: boolean;
+  day: number;
+  time: boolean;
+  cents: number;
+  kind: 'ok' | 'refund' | 'zero' | 'bad_date' | 'bad_amount' | 'fields' | 'cancelled' | 'pending' | 'unknown' | 'no_customer' | 'quoted_newline';
+  channel: number;
+}
+
+const rowArb: fc.Arbitrary<Row> = fc.record({
+  id: fc.nat(),
+  dupOf: fc.option(fc.nat(), { freq: 12 }),
+  customer: fc.integer({ min: 1, max: 25 }),
+  email: fc.boolean(),
+  day: fc.integer({ min: 1, max: 12 }),
+  time: fc.boolean(),
+  cents: fc.integer({ min: 1, max: 99_999 }),
+  kind: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'refund', 'zero', 'bad_date', 'bad_amount', 'fields', 'cancelled', 'pending', 'unknown', 'no_customer', 'quoted_newline'),
+  channel: fc.integer({ min: 0, max: 3 }),
+}) as fc.Arbitrary<Row>;
+
+/** A messy order-grain export: unsorted days, same-day orders, refunds, bad rows, duplicates, e-mail keys. */
+function writeOrders(rows: Row[], crlf: boolean, allowDuplicates: boolean): string {
+  const lines = ['order_id,customer_id,order_date,amount,status,channel'];
+  rows.forEach((r, i) => {
+    const id = allowDuplicates && r.dupOf !== undefined && i > 0 ? `o${r.dupOf % i}` : `o${i}`;
+    const customer = r.kind === 'no_customer' ? '' : r.email ? `Buyer${r.customer}@Shop.example` : ` c${r.customer} `;
+    const date = r.kind === 'bad_date' ? '2024-02-30' : `2024-03-${String(r.day).padStart(2, '0')}${r.time ? ` ${String(r.cents % 24).padStart(2, '0')}:15:00` : ''}`;
+    const amount = r.kind === 'bad_amount' ? '1.2.3' : r.kind === 'zero' ? '0' : `${r.kind === 'refund' ? '-' : ''}${(r.cents / 100).toFixed(2)}`;
+    const status = { cancelled: 'cancelled', pending: 'pending', unknown: 'on hold?', refund: 'refunded' }[r.kind as string] ?? 'paid';
+    const channel = r.kind === 'quoted_newline' ? '"web\nshop"' : ['web', 'store', '', 'app'][r.channel];
+    const fields = [id, customer, date, amount, status, channel];
+    lines.push((r.kind === 'fields' ? fields.slice(0, 5) : fields).join(','));
+  });
+  const nl = crlf ? '\r\n' : '\n';
+  const path = join(dir, `orders-${Math.random().toString(36).slice(2)}.csv`);
+  writeFileSync(path, lines.join(nl) + nl);
+  return path;
+}
+
+async function read(orders: string, parallel: ParallelMode, extra: Partial<ReadOptions> = {}): Promise<{ data: LoadedData; warnings: string[] }> {
+  const warnings: string[] = [];
+  const data = await readCustomerState({
+    orders,
+    map: { orders: new Map(), customers: new Map(), payments: new Map() },
+    warn: (m) => void warnings.push(m),
+    parallel,
+    ...extra,
+  });
+  return { data, warnings };
+}
+
+/** Everything a command sees, in a form where order and bits count. */
+function snapshot(r: { data: LoadedData; warnings: string[] }): unknown {
+  const { table, reconciliation: rec, ...rest } = r.data;
+  return {
+    ...rest,
+    table: { ...table, ledgerAmount: Array.from(table.ledgerAmount, (x) => Object.is(x, -0) ? '-0' : x.toString()), revenue: Array.from(table.revenue, String) },
+    reconciliation: { ...rec, excluded: [...rec.excluded], rejected: [...rec.rejected] },
+    warnings: r.warnings,
+  };
+}
+
+describe('parallel orders pass', () => {
+  it('gives exactly the sequential result on messy generated input (inline second half)', async () => {
+    let taken = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowArb, { minLength: 2, maxLength: 300 }), fc.boolean(), fc.boolean(), async (rows, crlf, duplicates) => {
+        const path = writeOrders(rows, crlf, duplicates);
+        const sequential = await read(path, 'off');
+        const parallel = await read(path, 'inline');
+        expect(snapshot(parallel)).toEqual(snapshot(sequential));
+        if (await readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, 'inline')) taken++;
+      }),
+      { numRuns: 60 },
+    );
+    // most files qualify (the rest fall back: an id in both halves, a quoted line break at the seam)
+    expect(taken).toBeGreaterThan(20);
+  }, 300_000);
+
+  it('adds same-day amounts across the seam in the sequential order, bit for bit', async () => {
+    // one customer buying many times a day: the seam cuts a run of same-day orders
+    const amounts = ['0.10', '0.20', '0.30', '0.70', '1.10', '2.35', '0.05', '9.99'];
+    const lines = ['order_id,customer_id,order_date,amount,status'];
+    for (let i = 0; i < 400; i++) lines.push(`o${i},c${i % 3},2024-01-${String(1 + Math.floor(i / 97)).padStart(2, '0')},${amounts[i % amounts.length]},paid`);
+    const path = join(dir, 'same-day.csv');
+    writeFileSync(path, lines.join('\n') + '\n');
+    expect(await readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, 'inline')).toBeDefined();
+    expect(snapshot(await read(path, 'inline'))).toEqual(snapshot(await read(path, 'off')));
+  });
+
+  it('falls back for an order id in both halves, and counts the duplicate once', async () => {
+    const lines = ['order_id,customer_id,order_date,amount'];
+    for (let i = 0; i < 200; i++) lines.push(`o${i === 150 ? 10 : i},c${i % 7},2024-01-02,5.00`);
+    const path = join(dir, 'dup.csv');
+    writeFileSync(path, lines.join('\n') + '\n');
+    expect(await readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, 'inline')).toBeUndefined();
+    const r = await read(path, 'inline');
+    expect(r.data.reconciliation.excluded.get('duplicate_order_id')).toBe(1);
+    expect(snapshot(r)).toEqual(snapshot(await read(path, 'off')));
+  });
+
+  it('falls back when the seam falls inside a quoted field with line breaks', async () => {
+    const note = `"${'line\n'.repeat(400)}end"`;
+    const path = join(dir, 'quoted.csv');
+    writeFileSync(path, `order_id,customer_id,order_date,amount,note\no1,c1,2024-01-02,5.00,${note}\no2,c2,2024-01-03,6.00,x\n`);
+    expect(await readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, 'inline')).toBeUndefined();
+    expect(snapshot(await read(path, 'inline'))).toEqual(snapshot(await read(path, 'off')));
+  });
+});
+
+/**
+ * The worker thread needs compiled JavaScript next to its importer: the sources are built into
+ * .tmp/ (not dist/, which other tests may be running) and the pass is run from there.
+ */
+describe('parallel orders pass on a worker thread', () => {
+  const out = join(process.cwd(), '.tmp', `parallel-build-${process.pid}`);
+  let built = false;
+  beforeAll(() => {
+    mkdirSync(out, { recursive: true });
+    try {
+      execFileSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out], { stdio: 'pipe' });
+    } catch {
+      // type errors elsewhere in the tree still emit JavaScript
+    }
+    built = existsSync(join(out, 'io', 'order-worker.js'));
+  }, 180_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('gives exactly the sequential result', async (ctx) => {
+    if (!built) ctx.skip();
+    const mod = (await import(join(out, 'io', 'read-orders.js'))) as typeof import('../../src/io/read-orders.js');
+    const par = (await import(join(out, 'io', 'parallel-orders.js'))) as typeof import('../../src/io/parallel-orders.js');
+    // no quoted line break, which could put the seam inside a record (and fall back)
+    const rows = fc.sample(rowArb, { numRuns: 3000, seed: 7 }).map((r) => (r.kind === 'quoted_newline' ? { ...r, kind: 'ok' as const } : r));
+    const path = writeOrders(rows, false, false);
+    expect(await par.readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, 'worker')).toBeDefined();
+    const run = async (parallel: ParallelMode): Promise<unknown> => {
+      const warnings: string[] = [];
+      const data = await mod.readCustomerState({ orders: path, map: { orders: new Map(), customers: new Map(), payments: new Map() }, warn: (m) => void warnings.push(m), parallel });
+      return snapshot({ data, warnings });
+    };
+    expect(await run('worker')).toEqual(await run('off'));
+  });
+});
