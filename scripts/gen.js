@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Writes a synthetic shop (customers.csv, orders.csv) into --out. Needs `npm run build` first.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const USAGE =
   'usage: npm run gen -- --customers N --orders M --seed S --out DIR ' +
-  '[--lines] [--second-currency EUR] [--prospects 0.15] [--start YYYY-MM-DD --end YYYY-MM-DD]';
+  '[--lines] [--second-currency EUR] [--prospects 0.15] [--start YYYY-MM-DD --end YYYY-MM-DD] [--spend]';
 
 function failUsage(message) {
   process.stderr.write(`gen: ${message}\n${USAGE}\n`);
@@ -32,6 +32,7 @@ try {
       prospects: { type: 'string' },
       start: { type: 'string' },
       end: { type: 'string' },
+      spend: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -83,6 +84,11 @@ try {
   throw err;
 } finally {
   for (const fd of files.values()) closeSync(fd);
+}
+if (args.spend) {
+  // monthly marketing spend per channel for clm kpis --spend (src/gen/spend.ts)
+  const { generateSpend } = await import('../dist/gen/spend.js');
+  writeFileSync(join(args.out, 'spend.csv'), generateSpend({ start: summary.start, end: summary.end, seed: options.seed }));
 }
 const seconds = Number(process.hrtime.bigint() - began) / 1e9;
 process.stderr.write(

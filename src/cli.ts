@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliIO } from './io/cli-io.js';
 import { PRESETS } from './io/mapping.js';
 
-export type CommandName = 'summary' | 'customers' | 'stages' | 'segments';
+export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'playbook' | 'cohorts' | 'kpis';
 
 /** What the parsed command line asks for; main() runs it. */
 export interface Invocation {
@@ -71,6 +71,24 @@ function addLifecycleOptions(cmd: Command): Command {
     .option('--explain', 'print how the thresholds and score cut points were set');
 }
 
+const CLV_HELP = `
+Models (spec §6): BG/NBD (Fader, Hardie & Lee 2005) or Pareto/NBD for the number of future
+purchases, Gamma-Gamma for their value, fitted by maximum likelihood on x = repeat purchase
+days, t_x = time of the last purchase since the first, T = time since the first purchase.
+Per customer: p_alive, churn_risk = 1 - p_alive, expected_purchases over --horizon,
+expected_avg_value and clv = margin x expected value x purchases, discounted monthly at the
+annual --discount.`;
+
+function addClvOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--model <model>', 'bgnbd (default), pnbd, historical or formula').choices(['bgnbd', 'pnbd', 'historical', 'formula']))
+    .addOption(new Option('--time-unit <unit>', 'time unit of the model: week (default) or day').choices(['week', 'day']))
+    .option('--horizon <duration>', 'prediction horizon: 12m (default), 52w, 365d, 2y')
+    .option('--discount <rate>', 'annual discount rate for CLV (default 0.1)')
+    .option('--margin <share>', 'gross margin applied to value, 0-1 (default 1)')
+    .option('--penalizer <l2>', 'L2 penalty on the model parameters (default 0), for small or odd data');
+}
+
 function addOutputOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <format>', 'auto (table on a terminal, CSV in a pipe), table, csv, tsv, json ({meta, rows}), ndjson, md').default('auto'))
@@ -97,6 +115,7 @@ export function buildProgram(io: CliIO, onInvoke: (inv: Invocation) => void): Co
 Examples:
   clm summary --orders fixtures/demo/orders.csv --customers fixtures/demo/customers.csv
   clm customers --orders orders_export.csv --preset shopify --format csv > customers.csv
+  clm cohorts --orders fixtures/demo/orders.csv --period quarter --metric revenue
   zcat online_retail.csv.gz | clm summary --orders - --preset online-retail`);
 
   const summary = program
@@ -117,15 +136,19 @@ Examples:
 
   const customers = program
     .command('customers')
-    .description('One row per customer: customer_id, first_order_date, last_order_date, orders, purchase_days, revenue,\nstage, recency_days, r_score, f_score, m_score, rfm_segment (and segment when the config defines\ncustom segments), then the attributes of the customers file. Sorted by customer_id.\nCost: one pass over the orders; holds one record per customer in memory.');
-  addOutputOptions(addLifecycleOptions(addInputOptions(customers)))
+    .description('One row per customer: customer_id, first_order_date, last_order_date, orders, purchase_days, revenue,\nstage, recency_days, r_score, f_score, m_score, rfm_segment (and segment when the config defines\ncustom segments), cohort (the period of the first order, --period), then the attributes of the\ncustomers file. Sorted by customer_id.\nCost: one pass over the orders; holds one record per customer in memory.');
+  addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(customers))))
+    .option('--where <rule>', 'only customers for whom this rule holds, e.g. \'stage == "at_risk" and clv > 200\' (fields as for custom segments, plus segment, cohort and the model columns)')
+    .addOption(new Option('--period <unit>', 'period of the cohort column: month (2024-01), week (ISO, Monday start: 2024-W03) or quarter (2024-Q1)').choices(['month', 'week', 'quarter']).default('month'))
     .addHelpText('after', `${INPUT_HELP}
 
 Examples:
   clm customers --orders orders.csv --customers customers.csv > customers_enriched.csv
   clm customers --orders orders.csv --format tsv | pbcopy
   clm customers --orders Online_Retail.csv --preset online-retail --output customers.csv
-  clm customers --orders orders.csv --format ndjson | head -3`)
+  clm customers --orders orders.csv --format ndjson | head -3
+  clm customers --orders orders.csv --model bgnbd --where 'stage == "at_risk" and clv > 200' > win_back.csv
+  clm customers --orders orders.csv --period quarter --format csv > customers_with_cohort.csv`)
     .action((opts) => onInvoke({ command: 'customers', flags: opts }));
 
   const stages = program
@@ -171,6 +194,188 @@ Examples:
   clm segments --orders orders.csv --customers customers.csv --scheme custom --config clm.config.json
   clm segments --orders orders.csv --format csv --table rfm_grid`)
     .action((opts) => onInvoke({ command: 'segments', flags: opts }));
+
+  const cohorts = program
+    .command('cohorts')
+    .description('Acquisition cohorts: customers grouped by the period of their first counted\norder and followed period by period (k = 0, 1, 2, ...): active customers and\nretention, orders, net revenue, or cumulative value per customer. A heatmap\ntriangle on a terminal; CSV (wide or long) in a pipe.\nCost: one pass over the orders, then one pass over the per-customer day ledger;\nholds one record per customer (plus one entry per customer-day).');
+  addOutputOptions(addInputOptions(cohorts))
+    .addOption(new Option('--period <unit>', 'cohort period: month (2024-01), week (ISO, Monday start: 2024-W03) or quarter (2024-Q1)').choices(['month', 'week', 'quarter']).default('month'))
+    .addOption(new Option('--metric <metric>', 'customers: active customers and retention (share of the cohort size); orders: counted orders; revenue: net revenue, revenue retention and net revenue retention; ltv: cumulative net revenue per cohort customer').choices(['customers', 'orders', 'revenue', 'ltv']).default('customers'))
+    .addOption(new Option('--layout <layout>', 'wide: one row per cohort, a column per k (k0, k1, ...); long: one row per cohort and k, for pivot tables').choices(['wide', 'long']).default('wide'))
+    .option('--by <field>', 'split the cohorts by a customer attribute (channel, country, or any column of the customers file)')
+    .option('--from <period>', 'show cohorts from this period on: 2024-01, 2024-W03, 2024-Q1 or a date')
+    .option('--to <period>', 'show cohorts up to this period (inclusive): 2024-06, 2024-W26, 2024-Q2 or a date')
+    .option('--min-size <n>', 'hide cohorts with fewer customers (still counted in meta)')
+    .option('--mark-incomplete', 'long layout in CSV/TSV/JSON: add a column incomplete (true for cells of the period holding the as-of date, when it is not over)')
+    .addHelpText('after', `
+Definitions: the cohort is the period of a customer's first counted order; k is the number of
+whole periods since. Active in k = at least one counted order in period k (refunds never make a
+customer active). Revenue in k = orders minus refunds dated in period k. Revenue retention =
+revenue in k / revenue in period 0 of the cohort; net revenue retention (average table) = the
+cohorts' summed revenue in k / their summed revenue in period 0. ltv = cumulative revenue over
+periods 0..k per cohort customer. Cells after the as-of date are empty, never zero; the period
+holding the as-of date is marked * when it is not over (the as-of date is not its last day).
+Tables: cohorts (the triangle; --layout wide or long, with exactly these columns in long:
+customers cohort,k,cohort_size,active,retention; orders cohort,k,cohort_size,orders;
+revenue cohort,k,cohort_size,revenue,revenue_retention; ltv cohort,k,cohort_size,ltv; --by adds
+the field as the first column) and average (per k, over the cohorts whose period k is complete:
+size-weighted retention and ltv, orders per customer, revenue and net revenue retention; pick it
+for CSV with --table average). Retention is a fraction in CSV/JSON (0.3661..., not 36.6%), a percent on screen.
+${INPUT_HELP}
+
+Examples:
+  clm cohorts --orders orders.csv
+  clm cohorts --orders orders.csv --period week --from 2024-W01 --metric revenue
+  clm cohorts --orders orders.csv --customers customers.csv --by channel --min-size 20
+  clm cohorts --orders orders.csv --metric ltv --period quarter --format csv > ltv_by_quarter.csv
+  clm cohorts --orders orders.csv --layout long --format csv > cohorts_long.csv
+  clm cohorts --orders CDNOW_master.txt --preset cdnow --format csv --table average`)
+    .action((opts) => onInvoke({ command: 'cohorts', flags: opts }));
+
+  const cltv = program
+    .command('cltv')
+    .description('Customer lifetime value: fits the purchase model (BG/NBD by default, or Pareto/NBD) and Gamma-Gamma\nfor spend on every customer\'s (x, t_x, T) at the as-of date, then prints the parameters with\nstandard errors, predicted value by stage, RFM segment and cohort, and the top customers.\n--model historical (net revenue to date) and formula (AOV x purchase rate x lifetime) need no fit.\nCost: one pass over the orders; the fit runs over distinct (x, t_x, T) rows, so 1M customers take seconds.');
+  addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(cltv))))
+    .option('--summary <file>', 'fit a summary computed elsewhere: customer_id, frequency, recency, T[, monetary_value] in --time-unit')
+    .option('--top <n>', 'how many top customers to list (default 20)')
+    .addHelpText('after', `${CLV_HELP}
+${INPUT_HELP}
+
+Examples:
+  clm cltv --orders orders.csv --customers customers.csv
+  clm cltv --orders orders.csv --model pnbd --horizon 24m --discount 0.08 --margin 0.3
+  clm cltv --summary cdnow_customers_summary.csv --time-unit week --format json | jq .meta.fit
+  clm customers --orders orders.csv --model bgnbd --format csv > customers_with_clv.csv`)
+    .action((opts) => onInvoke({ command: 'cltv', flags: opts }));
+
+  const backtest = program
+    .command('backtest')
+    .description('How well the model predicts: fits it on the orders up to --calibration-end (or the as-of date minus\n--holdout, default 39 weeks) and compares its predictions with the holdout: total predicted vs actual\nrepeat purchases, per-customer MAE and RMSE, the table by calibration frequency (0..7+), decile\nlift and weekly cumulative tracking. --fail-if turns a metric into an exit code for scheduled checks.');
+  addOutputOptions(addClvOptions(addInputOptions(backtest)))
+    .option('--calibration-end <date>', 'last day of the calibration period (YYYY-MM-DD)')
+    .option('--holdout <duration>', 'holdout length before the as-of date: 39w, 6m, 180d (default 39w)')
+    .option('--fail-if <expr>', 'exit 1 after printing when this holds, e.g. "mape > 0.3" or "abs_error > 0.2" (repeatable)', collect, [])
+    .addHelpText('after', `
+Metrics: customers, calibration_purchases, actual_purchases, predicted_purchases, error
+(predicted / actual - 1), abs_error, mae, rmse, mape (mean absolute percentage error of the
+cumulative tracking), lift_top_decile; also as backtest.NAME. Tables: backtest, by_frequency,
+deciles, tracking (--table picks one for CSV).
+${INPUT_HELP}
+
+Examples:
+  clm backtest --orders CDNOW_sample.txt --preset cdnow --calibration-end 1997-09-30
+  clm backtest --orders orders.csv --holdout 26w --format csv --table tracking > tracking.csv
+  clm backtest --config clm.config.json --fail-if 'mape > 0.3' --quiet`)
+    .action((opts) => onInvoke({ command: 'backtest', flags: opts }));
+
+  const kpis = program
+    .command('kpis')
+    .description('Lifecycle KPIs per month, quarter or year: active, new and returning customers, retention and churn\nrate, repeat-purchase rate, orders, average order value, purchase frequency, net revenue and the\nshare from existing customers, average historical value, each with the change against the period\nbefore; the goals of the config with their status; CAC, LTV:CAC and months to recover CAC with\n--spend; NPS and review scores per stage (and per period with --reviews).\nCost: one pass over the orders, then one pass over the per-customer day ledger per period unit\n(plus a model fit with --model bgnbd|pnbd).');
+  addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(kpis))))
+    .addOption(new Option('--period <unit>', 'KPI period: month (2024-01), quarter (2024-Q1) or year (2024)').choices(['month', 'quarter', 'year']).default('month'))
+    .option('--periods <n>', 'show the last N periods, the one holding the as-of date included (default: 13 months, 8 quarters, 5 years)')
+    .option('--spend <file>', 'monthly marketing spend: CSV with period (2024-01), channel, amount; adds CAC per channel, LTV:CAC and months to recover CAC')
+    .option('--fail-if <expr>', 'exit 1 after printing when this holds over the latest complete period, e.g. "churn_rate > 0.6" or "goal(retention_rate) == missed" (repeatable)', collect, [])
+    .addHelpText('after', `
+Definitions (--explain prints them in full): active = a counted order in the period; new = the
+first counted order in the period; returning = active and not new; retention_rate = of the
+customers active in the previous period, the share active again (churn_rate = 1 - retention_rate);
+repeat_purchase_rate = active customers with 2+ purchase days in the period / active;
+average_order_value = net revenue / orders; purchase_frequency = orders / active; revenue = net
+of the refunds dated in the period; revenue_from_existing_share = revenue of customers whose first
+order was before the period / revenue; average_historical_value = cumulative net revenue per
+customer known by the period end. The period holding the as-of date is marked * until it is over.
+Tables: kpis (one row per period; CSV adds NAME_change, relative, and NAME_change_pts for shares),
+kpi_changes (the latest complete period against the one before), goals, acquisition, ltv_cac,
+cac_payback (with --spend), feedback (with --reviews), feedback_by_stage (with nps, review_score
+or --reviews); --table picks one for CSV.
+Goals, in the config: "goals": {"retention_rate": {"target": 0.40, "by": "2025-12-31"},
+"churn_rate": {"target": 0.55}, "clv": {"target": 250}, "nps": {"target": 30}} (also any KPI,
+average_review_score; "period": "quarter" evaluates on quarters). Higher is better except churn_rate.
+Status: met, on_track (the trend of the last 3 periods reaches the target by "by"), behind, missed
+(the "by" date has passed without meeting it), no_data.
+--fail-if fields: every KPI and NAME_change (latest complete period), clv, nps,
+average_review_score; functions goal(NAME) (a status), goal_distance(NAME), goal_current(NAME).
+${INPUT_HELP}
+
+Examples:
+  clm kpis --orders orders.csv --customers customers.csv
+  clm kpis --orders orders.csv --period quarter --periods 8 --explain
+  clm kpis --orders orders.csv --customers customers.csv --spend spend.csv --format csv --table ltv_cac
+  clm kpis --orders orders.csv --spend spend.csv --model bgnbd --table acquisition --format csv > cac.csv
+  clm kpis --config clm.config.json --fail-if 'goal(retention_rate) == missed' --fail-if 'churn_rate > 0.7' --quiet`)
+    .action((opts) => onInvoke({ command: 'kpis', flags: opts }));
+
+  const playbook = program
+    .command('playbook')
+    .description('What to do with each lifecycle stage and RFM segment: the goal and recommended actions, with\nthe customers and the value at stake in each (revenue to date; predicted value with --model).\nThe text is clm\'s own; "playbook" in the config replaces any entry.\nCost: one pass over the orders (plus a model fit with --model).');
+  addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(playbook))))
+    .addHelpText('after', `
+Config: "playbook": {"stages": {"at_risk": {"actions": "Call them."}}, "segments": {"Champions": {"goal": "..."}}}
+Tables: playbook (stages), playbook_segments (--table picks one for CSV).
+${INPUT_HELP}
+
+Examples:
+  clm playbook --orders orders.csv --customers customers.csv
+  clm playbook --config clm.config.json --model bgnbd --format md > playbook.md`)
+    .action((opts) => onInvoke({ command: 'playbook', flags: opts }));
+
+  const report = program
+    .command('report')
+    .description('Every analysis as one folder: index.html (self-contained, charts as inline SVG), report.md, one CSV\nper table, customers.csv, report.xlsx and manifest.json (inputs with SHA-256, options, thresholds,\nrow counts, files). Written into a temporary folder and put in place at the end, so a failed or\nkilled run leaves the previous report as it was.\nCost: one pass over the orders, like clm customers.');
+  addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(report))))
+    .option('--out <dir>', 'the report folder (created or replaced whole; an existing folder must be an earlier report)')
+    .option('--holdout <duration>', 'backtest holdout before the as-of date (default: 39 weeks or a third of the history, whichever is shorter)')
+    .option('--calibration-end <date>', 'backtest calibration end instead of --holdout')
+    .option('--from <date>', 'start of the report window for transitions and churn rate (default: 90 days before the as-of date)')
+    .option('--fail-if <expr>', 'exit 1 after writing when this holds, e.g. "share(at_risk) > 0.25" or "churn_rate > 0.05" (repeatable)', collect, [])
+    .option('--state-dir <dir>', 'keep each customer\'s stage and segments here; the next run adds the changes since (changes.csv)')
+    .addHelpText('after', `
+Metrics for --fail-if: customers, prospects, known, orders, net_revenue, average_order_value,
+repeat_rate, churn_rate (of customers active at the window start, the share churned now),
+at_risk_rate (at-risk share of customers with an order), backtest.mape, backtest.abs_error,
+backtest.mae, backtest.rmse (see clm backtest); functions share(stage), count(stage),
+segment_share("Champions"). Operators: == != < <= > >= and or not, + - * /.
+With --quiet nothing is printed on success; exit codes: 0 written, 1 a --fail-if condition held
+(the report is still written), 2 usage error, 3 data error.
+${INPUT_HELP}
+
+Examples:
+  clm report --orders orders.csv --customers customers.csv --out report
+  clm report --config clm.config.json --out /srv/reports/latest --state-dir /srv/reports/state --quiet
+  clm report --orders orders.csv --out report --fail-if 'share(at_risk) > 0.25' --fail-if 'churn_rate > 0.05'`)
+    .action((opts) => onInvoke({ command: 'report', flags: opts }));
+
+  const diff = program
+    .command('diff')
+    .description('Customers whose stage or segment changed since the run that saved --state-dir (clm report\n--state-dir): one row per customer, ready for a CRM upload. Reads the state, never writes it.');
+  addOutputOptions(addLifecycleOptions(addInputOptions(diff)))
+    .option('--state-dir <dir>', 'the folder a clm report --state-dir run keeps its state in')
+    .addHelpText('after', `
+Examples:
+  clm diff --config clm.config.json --state-dir state --format csv > moved.csv
+  clm diff --orders orders.csv --customers customers.csv --state-dir state`)
+    .action((opts) => onInvoke({ command: 'diff', flags: opts }));
+
+  const init = program
+    .command('init')
+    .description('Write a starter clm.config.json from the column mapping detected in your files, so later runs\nneed no flags. Keeps an existing config unless --force.');
+  addOutputOptions(init)
+    .option('--orders <file>', 'orders export')
+    .option('--customers <file>', 'customers export')
+    .option('--payments <file>', 'payments per order (Olist)')
+    .option('--reviews <file>', 'order-level reviews')
+    .addOption(new Option('--preset <name>', 'column mapping of a known export').choices(Object.keys(PRESETS)))
+    .option('--map <field=Column>', 'map one field to a column (repeatable)', collect, [])
+    .option('--delimiter <char>', 'field delimiter instead of detection')
+    .option('--encoding <name>', 'text encoding of the inputs')
+    .option('--config <file>', 'write this file instead of clm.config.json')
+    .option('--force', 'replace an existing config file')
+    .addHelpText('after', `
+Examples:
+  clm init --orders orders_export.csv --customers customers_export.csv --preset shopify
+  clm init --orders olist_orders_dataset.csv --customers olist_customers_dataset.csv --payments olist_order_payments_dataset.csv --preset olist`)
+    .action((opts) => onInvoke({ command: 'init', flags: opts }));
 
   return program;
 }

@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { buildProgram, type Invocation } from './cli.js';
 import type { InputFlags, OutputFlags } from './commands/common.js';
 import { resolveFormat } from './commands/common.js';
-import { ClmError, DataError, InternalError } from './domain/errors.js';
+import { ClmError, ConditionHeld, DataError, InternalError } from './domain/errors.js';
 import type { CliIO } from './io/cli-io.js';
 import { AtomicFile, streamSink } from './io/write-output.js';
 import { renderResult } from './render/output.js';
@@ -65,10 +65,52 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         result = await runSegments(flags, io, warn);
         break;
       }
+      case 'cohorts': {
+        const { runCohorts } = await import('./commands/cohorts.js');
+        result = await runCohorts(flags, io, warn);
+        break;
+      }
+      case 'cltv': {
+        const { runCltv } = await import('./commands/cltv.js');
+        result = await runCltv(flags, io, warn);
+        break;
+      }
+      case 'backtest': {
+        const { runBacktestCommand } = await import('./commands/backtest.js');
+        result = await runBacktestCommand(flags, io, warn);
+        break;
+      }
+      case 'kpis': {
+        const { runKpis } = await import('./commands/kpis.js');
+        result = await runKpis(flags, io, warn);
+        break;
+      }
+      case 'playbook': {
+        const { runPlaybook } = await import('./commands/playbook.js');
+        result = await runPlaybook(flags, io, warn);
+        break;
+      }
+      case 'report': {
+        const { runReport } = await import('./commands/report.js');
+        result = await runReport(flags, io, warn);
+        break;
+      }
+      case 'diff': {
+        const { runDiff } = await import('./commands/diff.js');
+        result = await runDiff(flags, io, warn);
+        break;
+      }
+      case 'init': {
+        const { runInit } = await import('./commands/init.js');
+        result = await runInit(flags, io);
+        break;
+      }
     }
     spinner?.stop();
     spinner = undefined;
     const color = flags.color !== false && io.stdoutIsTTY && !flags.output && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+    // a report on --quiet says nothing on success (cron mails only what goes wrong)
+    if (invocation.command === 'report' && quiet) return 0;
     const table = flags.table;
     if (flags.output) {
       file = new AtomicFile(flags.output);
@@ -82,6 +124,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (result.notes?.length && format !== 'table' && format !== 'md') {
       io.stderr.write(result.notes.join('\n') + '\n');
     }
+    if (result.held) return reportError(new ConditionHeld(result.held), io);
     return 0;
   } catch (e) {
     spinner?.stop();

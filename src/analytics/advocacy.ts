@@ -1,5 +1,6 @@
 import type { CustomerTable } from '../domain/customer-state.js';
 import type { Day } from '../domain/dates.js';
+import type { ReviewLog } from '../domain/reviews.js';
 
 /**
  * Advocacy signals (spec §3, stage 6): a customer is a potential advocate when any of
@@ -11,12 +12,6 @@ import type { Day } from '../domain/dates.js';
  * Attribute values come from the customers file as text; unparseable numbers are no signal.
  */
 
-/** Reviews mapped to customers of the table, in file order. */
-export interface ReviewLog {
-  readonly customer: Int32Array;
-  readonly day: Int32Array;
-  readonly score: Float64Array;
-}
 
 export interface AdvocacyResult {
   /** 1 = has a signal. */

@@ -1,8 +1,9 @@
 import { dayFromCivil, formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
-import type { ReviewLog } from '../analytics/advocacy.js';
+import type { ReviewLog } from '../domain/reviews.js';
 import type { CliIO } from '../io/cli-io.js';
 import { CONFIG_FILE, loadConfig, type LoadedConfig } from '../io/config.js';
+import { readReviewsFile, type ReviewsFile } from '../io/read-reviews.js';
 import { parseMapFlags } from '../io/mapping.js';
 import { parseDelimiterFlag } from '../io/read-table.js';
 import { readCustomerState, REASONS, type LoadedData, type ReadOptions } from '../io/read-orders.js';
@@ -62,7 +63,7 @@ export function withConfig(flags: InputFlags, loaded: LoadedConfig | undefined):
   if (!loaded) return flags;
   const c = loaded.config;
   const map: string[] = [];
-  for (const kind of ['orders', 'customers', 'payments'] as const) {
+  for (const kind of ['orders', 'customers', 'payments', 'reviews'] as const) {
     for (const [field, column] of Object.entries(c.mapping?.[kind] ?? {})) map.push(`${kind}.${field}=${column}`);
   }
   return {
@@ -143,8 +144,31 @@ export async function loadInputs(flags: InputFlags, io: CliIO, warn: (m: string)
   const config = loadConfig(io.cwd, flags.config);
   const merged = withConfig(flags, config);
   const opts = toReadOptions(merged, io, warn);
+  let reviewsFile: ReviewsFile | undefined;
+  if (merged.reviews) {
+    if (merged.reviews === '-' && opts.orders === '-') throw new UsageError('only one input can come from stdin (`-`)');
+    reviewsFile = await readReviewsFile({
+      path: merged.reviews,
+      stdin: io.stdin,
+      encoding: opts.encoding,
+      delimiter: opts.delimiter,
+      dateOrder: opts.dateOrder,
+      timezone: opts.timezone,
+      map: opts.map.reviews ?? new Map(),
+      warn,
+    });
+    opts.reviews = reviewsFile.byOrder;
+  }
   const data = await readCustomerState(opts);
-  return { data, config, listed: data.listed, listedSince: signupDays(data, opts) };
+  if (reviewsFile) {
+    data.inputs.push({ role: 'reviews', source: reviewsFile.source, mapping: reviewsFile.mapping, delimiter: reviewsFile.delimiter, rows: reviewsFile.rows });
+    const matched = data.reviews?.customer.length ?? 0;
+    const unmatched = reviewsFile.byOrder.size - matched;
+    if (unmatched > 0) warn(`${unmatched} of ${reviewsFile.byOrder.size} reviewed orders are not counted orders of the orders file (cancelled, excluded or missing); their reviews are not used`);
+    const skippedRows = [...reviewsFile.skipped].filter(([k]) => k !== 'older_review_of_order');
+    if (skippedRows.length > 0) warn(`reviews not used: ${skippedRows.map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ')}`);
+  }
+  return { data, config, listed: data.listed, listedSince: signupDays(data, opts), reviews: data.reviews };
 }
 
 /** Signup days from the customers file's signup_date, when mapped; unparseable ones are unknown. */

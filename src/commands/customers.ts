@@ -1,11 +1,15 @@
+import { cohortPeriods } from '../analytics/cohorts.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import type { CustomerTable } from '../domain/customer-state.js';
+import { formatPeriod, type PeriodUnit } from '../domain/period.js';
 import { STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import type { Cell, Column, CommandResult, ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
-import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { compileCustomerRule, computeLifecycle, customerRuleRow, ruleFieldsFor, type ExtraRuleFields, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { periodUnitFlag } from './cohorts.js';
 import { thresholdsMeta } from './stages.js';
+import { clvSettings, customerValues, fitMeta, settingsMeta, type ClvFlags, type CustomerValues } from './cltv.js';
 
 export const CUSTOMER_COLUMNS: Column[] = [
   { name: 'customer_id', type: 'string', fromInput: true },
@@ -36,19 +40,32 @@ export function sortedCustomerOrder(t: CustomerTable): Int32Array {
 
 /**
  * One row per customer: the leading columns, then stage, recency and RFM (and the custom
- * segment when the config defines segments), then the attributes.
+ * segment when the config defines segments), the cohort (label of the period of the first
+ * order), then the attributes.
  */
-export function customerRowsTable(t: CustomerTable, lc: Lifecycle): ResultTable {
+export function customerRowsTable(t: CustomerTable, lc: Lifecycle, unit: PeriodUnit = 'month', values?: CustomerValues, keep?: (i: number) => boolean): ResultTable {
   const custom = lc.custom;
   const columns: Column[] = [
     ...CUSTOMER_COLUMNS,
     ...LIFECYCLE_COLUMNS,
     ...(custom ? [{ name: 'segment', type: 'string' as const, fromInput: true }] : []),
+    { name: 'cohort', type: 'string' },
+    ...(values ? CLV_COLUMNS : []),
     ...t.attributeNames.map((name) => ({ name, type: 'string' as const, fromInput: true })),
   ];
-  const order = sortedCustomerOrder(t);
+  const sorted = sortedCustomerOrder(t);
+  const order = keep ? sorted.filter((i) => keep(i)) : sorted;
   const nAttr = t.attributeNames.length;
-  const lead = CUSTOMER_COLUMNS.length + LIFECYCLE_COLUMNS.length + (custom ? 1 : 0);
+  const cohortAt = CUSTOMER_COLUMNS.length + LIFECYCLE_COLUMNS.length + (custom ? 1 : 0);
+  const clvAt = cohortAt + 1;
+  const lead = clvAt + (values ? CLV_COLUMNS.length : 0);
+  const periods = cohortPeriods(t, unit);
+  const labels = new Map<number, string>();
+  const labelOf = (p: number): string => {
+    let s = labels.get(p);
+    if (s === undefined) labels.set(p, (s = formatPeriod(unit, p)));
+    return s;
+  };
   return {
     name: 'customers',
     title: 'Customers',
@@ -72,6 +89,15 @@ export function customerRowsTable(t: CustomerTable, lc: Lifecycle): ResultTable 
         row[10] = has ? lc.mScore[i] : null;
         row[11] = has ? RFM_SEGMENTS[lc.rfmSegment[i]] : null;
         if (custom) row[12] = custom.names[custom.segment[i]];
+        row[cohortAt] = has ? labelOf(periods[i]) : null;
+        if (values) {
+          const nan = (v: number): number | null => (Number.isNaN(v) ? null : v);
+          row[clvAt] = nan(values.pAlive[i]);
+          row[clvAt + 1] = Number.isNaN(values.pAlive[i]) ? null : 1 - values.pAlive[i];
+          row[clvAt + 2] = nan(values.expectedPurchases[i]);
+          row[clvAt + 3] = nan(values.expectedAvgValue[i]);
+          row[clvAt + 4] = nan(values.clv[i]);
+        }
         for (let a = 0; a < nAttr; a++) row[lead + a] = t.attributes[a][i] ?? null;
         yield row;
       }
@@ -79,18 +105,84 @@ export function customerRowsTable(t: CustomerTable, lc: Lifecycle): ResultTable 
   };
 }
 
-export interface CustomersFlags extends InputFlags, LifecycleFlags {}
+export interface CustomersFlags extends InputFlags, LifecycleFlags, ClvFlags {
+  period?: string;
+  where?: string;
+}
+
+/** Model columns of `clm customers --model` (spec §6.1); empty for customers without a value. */
+export const CLV_COLUMNS: Column[] = [
+  { name: 'p_alive', type: 'ratio', decimals: 3 },
+  { name: 'churn_risk', type: 'ratio', decimals: 3 },
+  { name: 'expected_purchases', type: 'number', decimals: 3 },
+  { name: 'expected_avg_value', type: 'money' },
+  { name: 'clv', type: 'money' },
+];
 
 /** `clm customers`: the enriched per-customer file an analyst uploads back into the CRM. */
 export async function runCustomers(flags: CustomersFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
+  const unit = periodUnitFlag(flags.period);
   const inputs = await loadInputs(flags, io, warn);
   const { data } = inputs;
   const lc = computeLifecycle(inputs, flags);
   const meta = dataMeta(data, 'customers');
   meta.thresholds = thresholdsMeta(lc);
+  meta.cohort_period = unit;
+  const periods = cohortPeriods(data.table, unit);
+  // --where: compiled before any model is fitted, so a bad rule costs nothing; a rule that
+  // reads a model column fits the default model when --model is not given
+  let values: CustomerValues | undefined;
+  const valuesRef: { v?: CustomerValues } = {};
+  const extra = whereFields(lc, unit, periods, valuesRef);
+  const where = flags.where !== undefined ? compileCustomerRule(flags.where, '--where', ruleFieldsFor(data, extra)) : undefined;
+  const needsModel = where !== undefined && where.fieldsUsed.some((f) => MODEL_FIELDS.has(f));
+  // model columns only when a model is asked for: a fit costs seconds on millions of customers
+  if (flags.model !== undefined || needsModel) {
+    const settings = clvSettings(flags);
+    values = customerValues(inputs, settings);
+    valuesRef.v = values;
+    values.warnings.forEach(warn);
+    meta.clv = settingsMeta(settings);
+    if (values.scores) meta.fit = fitMeta(values.scores);
+  }
+  let keep: ((i: number) => boolean) | undefined;
+  if (where) {
+    const rowOf = customerRuleRow(data, lc, extra);
+    keep = (i) => where.test(rowOf(i));
+    meta.where = flags.where;
+  }
+  const table = customerRowsTable(data.table, lc, unit, values, keep);
+  const context = dataContext(data);
+  if (where) context.push(`--where ${flags.where}: ${table.rowCount.toLocaleString('en-US')} of ${data.table.size.toLocaleString('en-US')} customers`);
+  return { meta, context, tables: [table] };
+}
+
+const MODEL_FIELDS = new Set(['p_alive', 'churn_risk', 'expected_purchases', 'expected_avg_value', 'clv']);
+
+/** Rule fields beyond the fixed ones: the custom segment, the cohort and the model columns. */
+function whereFields(lc: Lifecycle, unit: PeriodUnit, periods: Int32Array, values: { v?: CustomerValues }): ExtraRuleFields {
+  const num = (a: Float64Array | undefined, i: number): number | null => (a === undefined || Number.isNaN(a[i]) ? null : a[i]);
   return {
-    meta,
-    context: dataContext(data),
-    tables: [customerRowsTable(data.table, lc)],
+    fields: [
+      { name: 'segment', type: 'string' },
+      { name: 'cohort', type: 'string' },
+      { name: 'p_alive', type: 'number' },
+      { name: 'churn_risk', type: 'number' },
+      { name: 'expected_purchases', type: 'number' },
+      { name: 'expected_avg_value', type: 'number' },
+      { name: 'clv', type: 'number' },
+    ],
+    get(i, k) {
+      const v = values.v;
+      switch (k) {
+        case 0: return lc.custom ? lc.custom.names[lc.custom.segment[i]] : null;
+        case 1: return lc.snapshot.orders[i] > 0 ? formatPeriod(unit, periods[i]) : null;
+        case 2: return num(v?.pAlive, i);
+        case 3: return v === undefined || Number.isNaN(v.pAlive[i]) ? null : 1 - v.pAlive[i];
+        case 4: return num(v?.expectedPurchases, i);
+        case 5: return num(v?.expectedAvgValue, i);
+        default: return num(v?.clv, i);
+      }
+    },
   };
 }

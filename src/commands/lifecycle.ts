@@ -1,6 +1,6 @@
 import { advocacySignals, type AdvocacyResult } from '../analytics/advocacy.js';
 import { monetaryValues, RFM_SEGMENTS, scoreRfm, type RfmResult } from '../analytics/rfm.js';
-import { compileRule, RuleSyntaxError, type RuleField, type RuleValue } from '../analytics/rule-expr.js';
+import { compileRule, RuleSyntaxError, type CompiledRule, type RuleField, type RuleValue } from '../analytics/rule-expr.js';
 import { assignStages, deriveThresholds, snapshotAt, type PurchaseSnapshot, type ThresholdDerivation } from '../analytics/stages.js';
 import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
@@ -156,21 +156,29 @@ export const CUSTOMER_RULE_FIELDS: readonly RuleField[] = [
   { name: 'rfm_segment', type: 'string' },
 ];
 
-/** The rule fields for this data: the fixed ones, then every attribute not already named. */
-export function ruleFieldsFor(data: LoadedData): RuleField[] {
-  const fields: RuleField[] = [...CUSTOMER_RULE_FIELDS];
+/** More per-customer fields for rules (model values, segment, cohort), after the fixed ones. */
+export interface ExtraRuleFields {
+  fields: RuleField[];
+  /** Value of extra field k for customer i. */
+  get(i: number, k: number): RuleValue;
+}
+
+/** The rule fields for this data: the fixed ones, the extras, then every attribute not already named. */
+export function ruleFieldsFor(data: LoadedData, extra?: ExtraRuleFields): RuleField[] {
+  const fields: RuleField[] = [...CUSTOMER_RULE_FIELDS, ...(extra?.fields ?? [])];
   const taken = new Set(fields.map((f) => f.name));
   for (const name of data.table.attributeNames) if (!taken.has(name)) fields.push({ name, type: 'any' });
   return fields;
 }
 
-/** A row accessor for customer i over ruleFieldsFor(data). */
-export function customerRuleRow(data: LoadedData, lc: Lifecycle): (i: number) => (f: number) => RuleValue | undefined {
+/** A row accessor for customer i over ruleFieldsFor(data, extra). */
+export function customerRuleRow(data: LoadedData, lc: Lifecycle, extra?: ExtraRuleFields): (i: number) => (f: number) => RuleValue | undefined {
   const t = data.table;
   const s = lc.snapshot;
   const nFixed = CUSTOMER_RULE_FIELDS.length;
+  const nExtra = extra?.fields.length ?? 0;
   const attrIndex: number[] = [];
-  const taken = new Set(CUSTOMER_RULE_FIELDS.map((f) => f.name));
+  const taken = new Set([...CUSTOMER_RULE_FIELDS, ...(extra?.fields ?? [])].map((f) => f.name));
   t.attributeNames.forEach((name, a) => {
     if (!taken.has(name)) attrIndex.push(a);
   });
@@ -192,27 +200,29 @@ export function customerRuleRow(data: LoadedData, lc: Lifecycle): (i: number) =>
       case 12: return buyer ? lc.fScore[i] : null;
       case 13: return buyer ? lc.mScore[i] : null;
       case 14: return buyer ? RFM_SEGMENTS[lc.rfmSegment[i]] : null;
-      default: return t.attributes[attrIndex[f - nFixed]][i] ?? null;
+      default:
+        if (f < nFixed + nExtra) return extra!.get(i, f - nFixed);
+        return t.attributes[attrIndex[f - nFixed - nExtra]][i] ?? null;
     }
   };
+}
+
+/** Compiles a rule over customers (custom segments, --where); errors become usage errors naming `where`. */
+export function compileCustomerRule(rule: string, where: string, fields: RuleField[]): CompiledRule {
+  try {
+    return compileRule(rule, { fields, constants: [...STAGES] });
+  } catch (e: unknown) {
+    if (e instanceof RuleSyntaxError) {
+      throw new UsageError(`${where}: ${e.message}\n${indent(e.pointer())}`, 'fix the rule; the Configuration section of the README lists the fields and operators');
+    }
+    throw e;
+  }
 }
 
 /** Custom segments (spec §4.2): the rules in order, first match wins, then the catch-all. */
 function evaluateCustomSegments(data: LoadedData, lc: Lifecycle, rules: { name: string; rule: string }[], defaultName: string, configPath: string): CustomSegments {
   const fields = ruleFieldsFor(data);
-  const compiled = rules.map((r, k) => {
-    try {
-      return compileRule(r.rule, { fields, constants: [...STAGES] });
-    } catch (e: unknown) {
-      if (e instanceof RuleSyntaxError) {
-        throw new UsageError(
-          `${configPath}: segments.rules[${k}].rule (${JSON.stringify(r.name)}): ${e.message}\n${indent(e.pointer())}`,
-          'fix the rule in the config; the Configuration section of the README lists the fields and operators',
-        );
-      }
-      throw e;
-    }
-  });
+  const compiled = rules.map((r, k) => compileCustomerRule(r.rule, `${configPath}: segments.rules[${k}].rule (${JSON.stringify(r.name)})`, fields));
   const names = [...rules.map((r) => r.name)];
   let defaultIndex = names.indexOf(defaultName);
   if (defaultIndex < 0) {

@@ -106,13 +106,13 @@ function profileRows(names: string[], groupOf: (i: number) => number, lc: Lifecy
 }
 
 /** The 11 named RFM segments over customers with an order, in the spec's order. */
-function rfmProfile(lc: Lifecycle): ResultTable {
+export function rfmProfile(lc: Lifecycle): ResultTable {
   const rows = profileRows([...RFM_SEGMENTS], (i) => lc.rfmSegment[i], lc, lc.buyers);
   return tableOf('segments', 'RFM segments (customers with an order)', PROFILE_COLUMNS, rows);
 }
 
 /** Custom segments over every customer (prospects included), in the config's order. */
-function customProfile(lc: Lifecycle): ResultTable {
+export function customProfile(lc: Lifecycle): ResultTable {
   const c = lc.custom!;
   const all = new Int32Array(lc.snapshot.size);
   for (let i = 0; i < all.length; i++) all[i] = i;
@@ -121,7 +121,7 @@ function customProfile(lc: Lifecycle): ResultTable {
 }
 
 /** Customers per R×F cell, R 5 (recent) at the top, F 1..5 across. */
-function rfmGrid(lc: Lifecycle): ResultTable {
+export function rfmGrid(lc: Lifecycle): ResultTable {
   const grid = Array.from({ length: 5 }, () => new Array<number>(5).fill(0));
   for (let k = 0; k < lc.buyers.length; k++) grid[5 - lc.rfm.r[k]][lc.rfm.f[k] - 1]++;
   const rows: Cell[][] = grid.map((r, k) => [5 - k, ...r]);
@@ -131,7 +131,7 @@ function rfmGrid(lc: Lifecycle): ResultTable {
   ], rows);
 }
 
-function rfmMeta(lc: Lifecycle): Record<string, unknown> {
+export function rfmMeta(lc: Lifecycle): Record<string, unknown> {
   const m = (x: MetricScoring): Record<string, unknown> => ({
     method: x.method,
     reason: x.reason ?? null,

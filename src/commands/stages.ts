@@ -1,9 +1,9 @@
 import { stageDistribution, transitionMatrix } from '../analytics/stages.js';
-import { formatDay } from '../domain/dates.js';
+import { formatDay, type Day } from '../domain/dates.js';
 import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
-import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
+import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
 import { computeLifecycle, parseFromDate, stagesAt, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 
 export interface StagesFlags extends InputFlags, LifecycleFlags {
@@ -19,19 +19,29 @@ export async function runStages(flags: StagesFlags, io: CliIO, warn: (m: string)
   const lc = computeLifecycle(inputs, flags);
   const meta = dataMeta(data, 'stages');
   meta.thresholds = thresholdsMeta(lc);
+  const st = stageTables(inputs, lc, from);
   const tables: ResultTable[] = [];
-  const before = from !== undefined ? stagesAt(inputs, from, lc.derivation.thresholds) : undefined;
-  if (flags.perCustomer) tables.push(perCustomerTable(data.table.ids, lc, before));
-  tables.push(distributionTable(lc));
-  if (before !== undefined) {
-    const m = transitionMatrix(before, lc.stages);
-    meta.transitions = { from: formatDay(from!), to: formatDay(data.asOf), thresholds: 'as-of thresholds at both dates' };
-    tables.push(transitionCounts(m, from!), transitionShares(m, from!));
-  }
+  if (flags.perCustomer) tables.push(perCustomerTable(data.table.ids, lc, st.before));
+  tables.push(...st.tables);
+  if (from !== undefined) meta.transitions = { from: formatDay(from), to: formatDay(data.asOf), thresholds: 'as-of thresholds at both dates' };
   const context = dataContext(data);
-  const th = lc.derivation.thresholds;
-  context.push(`thresholds: active ${th.activeDays} days · churn ${th.churnDays} days · loyal from ${th.loyalMinOrders} purchase days${flags.explain ? '' : ' (--explain says how)'}`);
+  context.push(thresholdsLine(lc, !flags.explain));
   return { meta, context, tables, notes: flags.explain ? explainThresholds(lc) : undefined };
+}
+
+export function thresholdsLine(lc: Lifecycle, hint: boolean): string {
+  const th = lc.derivation.thresholds;
+  return `thresholds: active ${th.activeDays} days · churn ${th.churnDays} days · loyal from ${th.loyalMinOrders} purchase days${hint ? ' (--explain says how)' : ''}`;
+}
+
+/** The distribution and, with a from date, the transition counts and row shares. */
+export function stageTables(inputs: Inputs, lc: Lifecycle, from: Day | undefined): { tables: ResultTable[]; before?: Uint8Array; matrix?: number[][] } {
+  const tables = [distributionTable(lc)];
+  if (from === undefined) return { tables };
+  const before = stagesAt(inputs, from, lc.derivation.thresholds);
+  const matrix = transitionMatrix(before, lc.stages);
+  tables.push(transitionCounts(matrix, from), transitionShares(matrix, from));
+  return { tables, before, matrix };
 }
 
 export function thresholdsMeta(lc: Lifecycle): Record<string, unknown> {
@@ -90,7 +100,7 @@ function distributionTable(lc: Lifecycle): ResultTable {
   ], rows);
 }
 
-const FROM_LABELS = [...STAGES, 'not_yet_customer'];
+export const FROM_LABELS = [...STAGES, 'not_yet_customer'];
 
 function matrixColumns(from: number, type: Column['type'], heat?: Column['heat']): Column[] {
   return [

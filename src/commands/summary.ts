@@ -1,15 +1,29 @@
 import { summarizeCustomers } from '../analytics/summary.js';
 import { formatDay } from '../domain/dates.js';
 import type { CliIO } from '../io/cli-io.js';
+import type { LoadedData } from '../io/read-orders.js';
 import { displayCell } from '../render/cells.js';
 import { tableOf, type Cell, type ColumnType, type CommandResult, type ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadData, mappingTable, reconciliationTable, type InputFlags } from './common.js';
 
-type Metric = [key: string, definition: string, value: number | null, type: ColumnType];
+export type Metric = [key: string, definition: string, value: number | null, type: ColumnType];
 
 /** `clm summary`: headline figures, the mapping used and the reconciliation of every row. */
 export async function runSummary(flags: InputFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
   const data = await loadData(flags, io, warn);
+  const { metrics, table } = summaryTable(data);
+  const meta = dataMeta(data, 'summary');
+  meta.summary = Object.fromEntries(metrics.map(([k, , v, type]) => [k, plainValue(v, type)]));
+  if (data.customersFile) meta.customers_file = data.customersFile;
+  return {
+    meta,
+    context: dataContext(data),
+    tables: [table, mappingTable(data), reconciliationTable(data)],
+  };
+}
+
+/** The headline metrics as a table (value for machines, display for people). */
+export function summaryTable(data: LoadedData): { metrics: Metric[]; table: ResultTable } {
   const s = summarizeCustomers(data.table);
   const metrics: Metric[] = [
     ['customers', 'customers with a counted order', s.customersWithOrders, 'int'],
@@ -23,17 +37,10 @@ export async function runSummary(flags: InputFlags, io: CliIO, warn: (m: string)
     ['repeat_customer_rate', 'share of customers with 2+ purchase days', s.repeatCustomerRate, 'ratio'],
     ['median_days_between_purchases', 'median gap between consecutive purchase days', s.medianDaysBetweenPurchases, 'number'],
   ];
-  const meta = dataMeta(data, 'summary');
-  meta.summary = Object.fromEntries(metrics.map(([k, , v, type]) => [k, plainValue(v, type)]));
-  if (data.customersFile) meta.customers_file = data.customersFile;
-  return {
-    meta,
-    context: dataContext(data),
-    tables: [metricTable(metrics), mappingTable(data), reconciliationTable(data)],
-  };
+  return { metrics, table: metricTable(metrics) };
 }
 
-function plainValue(v: number | null, type: ColumnType): string | number | null {
+export function plainValue(v: number | null, type: ColumnType): string | number | null {
   if (v === null) return null;
   if (type === 'date') return formatDay(v);
   if (type === 'money') return Math.round(v * 100) / 100;

@@ -19,9 +19,25 @@ const CONFIG = {
   range: { category: ['#1f5f9e', '#e07b39', '#3a9a5b', '#c23b3b', '#7b5ea7', '#8c6d31', '#d672b6', '#5b5b5b', '#17a2b8', '#b8a500'] },
 };
 
+/** vega-lite's compiler logs layout notes to the console; a CLI's stderr is not the place. */
+interface QuietLogger {
+  level(): number;
+  error(): QuietLogger;
+  warn(): QuietLogger;
+  info(): QuietLogger;
+  debug(): QuietLogger;
+}
+const SILENT: QuietLogger = {
+  level: () => 0,
+  error: () => SILENT,
+  warn: () => SILENT,
+  info: () => SILENT,
+  debug: () => SILENT,
+};
+
 /** Renders a vega-lite spec to an SVG string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const vg = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
+  const vg = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec, { logger: SILENT as never }).spec;
   // no loader: the spec carries its data inline, and a chart must never fetch anything
   const view = new View(parse(vg), { renderer: 'none', logLevel: 0 });
   try {

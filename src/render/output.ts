@@ -50,7 +50,30 @@ function forAudience(t: ResultTable, audience: 'machine' | 'human'): ResultTable
     rows: function* () {
       for (const r of t.rows()) yield keep.map((i) => r[i]);
     },
+    footer: t.footer?.map((r) => keep.map((i) => r[i])),
+    footerColumns: t.footerColumns && keep.map((i) => t.footerColumns![i]),
   };
+}
+
+/** The text of a cell in a human format, with the table's mark when it has one. */
+function markedText(t: ResultTable, text: string, row: number, c: Column, markedColumns: Set<string>, pad = true): string {
+  if (!t.marks || !markedColumns.has(c.name) || text === '') return text;
+  return text + (t.marks.cell(row, c.name) ? t.marks.symbol : pad ? ' '.repeat(t.marks.symbol.length) : '');
+}
+
+/** Columns holding at least one marked cell (their other cells are padded to keep alignment). */
+function markedColumnsOf(t: ResultTable, rows: Cell[][]): Set<string> {
+  const out = new Set<string>();
+  if (!t.marks) return out;
+  for (const c of t.columns) {
+    for (let r = 0; r < rows.length; r++) {
+      if (t.marks.cell(r, c.name)) {
+        out.add(c.name);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 export async function renderResult(full: CommandResult, format: Format, sink: TextSink, opts: RenderOptions): Promise<void> {
@@ -139,8 +162,20 @@ async function renderMarkdown(result: CommandResult, sink: TextSink): Promise<vo
     await b.add(`\n## ${mdEscape(t.title)}\n\n`);
     await b.add(`| ${t.columns.map((c) => mdEscape(c.name)).join(' | ')} |\n`);
     await b.add(`|${t.columns.map((c) => (isNumericColumn(c) ? ' ---: ' : ' --- ')).join('|')}|\n`);
-    for (const row of t.rows()) {
-      await b.add(`| ${t.columns.map((c, i) => mdEscape(displayCell(row[i], c))).join(' | ')} |\n`);
+    const rows = t.marks ? [...t.rows()] : t.rows();
+    const marked = t.marks ? markedColumnsOf(t, rows as Cell[][]) : new Set<string>();
+    let r = 0;
+    for (const row of rows) {
+      await b.add(`| ${t.columns.map((c, i) => mdEscape(markedText(t, displayCell(row[i], c), r, c, marked, false))).join(' | ')} |\n`);
+      r++;
+    }
+    const fcols = t.footerColumns ?? t.columns;
+    for (const row of t.footer ?? []) {
+      await b.add(`| ${fcols.map((c, i) => mdEscape(displayCell(row[i], c))).join(' | ')} |\n`);
+    }
+    if (t.legend?.length) {
+      await b.add('\n');
+      for (const line of t.legend) await b.add(`${mdEscape(line)}  \n`);
     }
   }
   await b.flush();
@@ -164,14 +199,47 @@ async function renderTerminal(result: CommandResult, sink: TextSink, opts: Rende
     });
     const rows = [...t.rows()];
     const shade = opts.color ? heatShader(t.columns, rows, chalk) : undefined;
-    for (const row of rows) table.push(t.columns.map((c, i) => (shade && c.heat ? shade(displayCell(row[i], c), row[i], c) : displayCell(row[i], c))));
+    const marked = markedColumnsOf(t, rows);
+    rows.forEach((row, r) => {
+      table.push(t.columns.map((c, i) => {
+        const text = markedText(t, displayCell(row[i], c), r, c, marked);
+        return shade && c.heat ? shade(text, row[i], c) : text;
+      }));
+    });
+    if (t.footer?.length) {
+      // a rule between the rows and the footer
+      table.push(t.columns.map(() => ''));
+      const fcols = t.footerColumns ?? t.columns;
+      for (const row of t.footer) {
+        table.push(fcols.map((c, i) => {
+          const text = marked.has(c.name) && row[i] !== null ? displayCell(row[i], c) + ' '.repeat(t.marks!.symbol.length) : displayCell(row[i], c);
+          // a footer aggregates rows: only fractions can be shaded on the rows' scale
+          return shade && c.heat === 'fraction' ? shade(text, row[i], c) : text;
+        }));
+      }
+    }
     await b.add(table.toString() + '\n');
+    for (const line of t.legend ?? []) await b.add(chalk.dim(line) + '\n');
+    if (shade) await b.add(heatLegend(t.columns, rows, chalk) + '\n');
   }
   await b.flush();
 }
 
 /** Background shades for heat columns: a 256-colour blue ramp from pale to deep. */
 const RAMP = [255, 254, 153, 117, 75, 33, 27, 21, 19, 17];
+
+/** One line under a shaded table: the ramp from its lowest to its highest value. */
+function heatLegend(columns: Column[], rows: Cell[][], chalk: InstanceType<typeof Chalk>): string {
+  const ramp = RAMP.map((c) => chalk.bgAnsi256(c)('  ')).join('');
+  const scaled = columns.findIndex((c) => c.heat === 'scaled');
+  if (scaled < 0) return `shade: 0% ${ramp} 100%`;
+  let max = 0;
+  columns.forEach((c, i) => {
+    if (c.heat !== 'scaled') return;
+    for (const r of rows) if (typeof r[i] === 'number' && (r[i] as number) > max) max = r[i] as number;
+  });
+  return `shade: 0 ${ramp} ${displayCell(max, columns[scaled])}`;
+}
 
 function heatShader(columns: Column[], rows: Cell[][], chalk: InstanceType<typeof Chalk>): ((text: string, v: Cell, c: Column) => string) | undefined {
   if (!columns.some((c) => c.heat)) return undefined;

@@ -31,6 +31,17 @@ export interface ResultTable {
   rowCount: number;
   /** Rows may be produced lazily so a million customers stream out without a copy. */
   rows: () => Iterable<Cell[]>;
+  /** Rows shown under the others in human formats only (table, md), e.g. an average row. */
+  footer?: Cell[][];
+  /** How footer cells are shown, when not like the rows (an average of counts); same names. */
+  footerColumns?: Column[];
+  /**
+   * Human formats only: cells shown with `symbol` after the value (row = index in rows(),
+   * column = column name), e.g. a period that is not over yet.
+   */
+  marks?: { symbol: string; cell: (row: number, column: string) => boolean };
+  /** Human formats only: lines under the table saying how to read it. */
+  legend?: string[];
 }
 
 export interface CommandResult {
@@ -46,6 +57,8 @@ export interface CommandResult {
    * stays clean.
    */
   notes?: string[];
+  /** A --fail-if condition held: main prints this after the output and exits 1. */
+  held?: string;
 }
 
 export function tableOf(name: string, title: string, columns: Column[], rows: Cell[][]): ResultTable {

@@ -145,7 +145,7 @@ describe('bad input: clear messages and the right exit code', () => {
       {
         customer_id: 'Zoë', first_order_date: '2024-01-01', last_order_date: '2024-01-03', orders: 2, purchase_days: 2, revenue: 1005.5,
         // one customer: the middle R and M score; F from the fixed breaks (2 purchase days)
-        stage: 'active', recency_days: 0, r_score: 3, f_score: 2, m_score: 3, rfm_segment: 'About To Sleep',
+        stage: 'active', recency_days: 0, r_score: 3, f_score: 2, m_score: 3, rfm_segment: 'About To Sleep', cohort: '2024-01',
       },
     ]);
     const latin = file('latin.csv', Buffer.from('order_id,customer_id,order_date,amount\n1,Presentaci\xf3n,2024-01-01,5\n', 'latin1'));

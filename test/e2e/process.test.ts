@@ -21,7 +21,7 @@ function sh(script: string): { code: number; stdout: string; stderr: string } {
 describe.skipIf(!existsSync(join(process.cwd(), 'dist/main.js')))('bin/clm.js as a process', () => {
   it('clm customers | head -1 prints the header, exits 0, stderr empty', () => {
     const r = sh(`node ${BIN} customers --orders ${big} | head -1`);
-    expect(r.stdout).toBe('customer_id,first_order_date,last_order_date,orders,purchase_days,revenue,stage,recency_days,r_score,f_score,m_score,rfm_segment\n');
+    expect(r.stdout).toBe('customer_id,first_order_date,last_order_date,orders,purchase_days,revenue,stage,recency_days,r_score,f_score,m_score,rfm_segment,cohort\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
@@ -51,7 +51,7 @@ describe.skipIf(!existsSync(join(process.cwd(), 'dist/main.js')))('bin/clm.js as
     const r = sh(`node ${BIN} customers --orders ${big} --output ${out}`);
     expect(r.code).toBe(0);
     const text = execFileSync('head', ['-2', out], { encoding: 'utf8' });
-    expect(text.split('\n')[0]).toBe('customer_id\tfirst_order_date\tlast_order_date\torders\tpurchase_days\trevenue\tstage\trecency_days\tr_score\tf_score\tm_score\trfm_segment');
+    expect(text.split('\n')[0]).toBe('customer_id\tfirst_order_date\tlast_order_date\torders\tpurchase_days\trevenue\tstage\trecency_days\tr_score\tf_score\tm_score\trfm_segment\tcohort');
     expect(existsSync(`${out}.tmp-${process.pid}`)).toBe(false);
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * The predictive CLV pipeline of spec §6.1 in one call: fit the purchase model (BG/NBD or
+ * Pareto/NBD) on the calibration summary, fit Gamma-Gamma on the repeat customers for spend,
+ * and score every customer: P(alive), expected purchases over the horizon, expected average
+ * value and discounted CLV. Pure; the warnings say what to look at.
+ */
+import { bgnbdPredictor, fitBgNbd, type BgNbdFit } from './bgnbd.js';
+import { fitGammaGamma, ggEligible, ggExpectedAverageValues, ggPopulationMean, spendFrequencyCorrelation, type GammaGammaFit } from './gamma-gamma.js';
+import type { PurchasePredictor } from './model.js';
+import { fitParetoNbd, pnbdPredictor, type ParetoNbdFit } from './pnbd.js';
+import type { ClvSummary } from './summary.js';
+import { clvValues } from './value.js';
+
+export type PurchaseModelName = 'bgnbd' | 'pnbd';
+
+export interface ScoreOptions {
+  readonly model: PurchaseModelName;
+  /** Horizon in the summary's unit. */
+  readonly horizon: number;
+  readonly annualDiscount: number;
+  readonly margin: number;
+  readonly penalizer?: number;
+}
+
+export interface ClvScores {
+  readonly purchase: BgNbdFit | ParetoNbdFit;
+  /** Undefined when too few repeat customers with positive spend to fit Gamma-Gamma. */
+  readonly spend?: GammaGammaFit;
+  readonly correlation?: { correlation: number; customers: number; warning?: string };
+  readonly predictor: PurchasePredictor;
+  readonly pAlive: Float64Array;
+  readonly expectedPurchases: Float64Array;
+  readonly expectedAvgValue: Float64Array;
+  readonly clv: Float64Array;
+  readonly warnings: readonly string[];
+}
+
+/** Fewer eligible repeat customers than this: no Gamma-Gamma fit, the mean repeat spend instead. */
+export const MIN_SPEND_CUSTOMERS = 10;
+
+export function fitPurchaseModel(summary: ClvSummary, model: PurchaseModelName, penalizer = 0): { fit: BgNbdFit | ParetoNbdFit; predictor: PurchasePredictor } {
+  if (model === 'pnbd') {
+    const fit = fitParetoNbd(summary, { penalizer });
+    return { fit, predictor: pnbdPredictor(fit.params, summary) };
+  }
+  const fit = fitBgNbd(summary, { penalizer });
+  return { fit, predictor: bgnbdPredictor(fit.params, summary) };
+}
+
+export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
+  const warnings: string[] = [];
+  const { fit: purchase, predictor } = fitPurchaseModel(summary, opts.model, opts.penalizer ?? 0);
+  warnings.push(...purchase.warnings);
+  let eligible = 0;
+  let spendSum = 0;
+  for (let i = 0; i < summary.size; i++) {
+    if (ggEligible(summary.frequency[i], summary.monetary[i])) {
+      eligible++;
+      spendSum += summary.monetary[i];
+    }
+  }
+  let spend: GammaGammaFit | undefined;
+  let correlation: ClvScores['correlation'];
+  let expectedAvgValue: Float64Array;
+  if (eligible >= MIN_SPEND_CUSTOMERS) {
+    spend = fitGammaGamma(summary, { penalizer: opts.penalizer ?? 0 });
+    warnings.push(...spend.warnings);
+    correlation = spendFrequencyCorrelation(summary);
+    if (correlation.warning) warnings.push(correlation.warning);
+    expectedAvgValue = ggExpectedAverageValues(spend.params, summary.frequency, summary.monetary);
+    if (!Number.isFinite(ggPopulationMean(spend.params))) warnings.push('Gamma-Gamma q <= 1: the population mean spend is infinite; customers without repeats get the mean repeat spend instead');
+    const fallback = eligible > 0 ? spendSum / eligible : 0;
+    for (let i = 0; i < expectedAvgValue.length; i++) if (!Number.isFinite(expectedAvgValue[i])) expectedAvgValue[i] = fallback;
+  } else {
+    warnings.push(`only ${eligible} repeat customers with positive spend: Gamma-Gamma is not fitted and every customer gets the mean repeat spend`);
+    expectedAvgValue = new Float64Array(summary.size).fill(eligible > 0 ? spendSum / eligible : 0);
+  }
+  const expectedPurchases = predictor.expected(opts.horizon);
+  const clv = clvValues(predictor, expectedAvgValue, { horizon: opts.horizon, unit: summary.unit, annualDiscount: opts.annualDiscount, margin: opts.margin });
+  return { purchase, spend, correlation, predictor, pAlive: predictor.pAlive, expectedPurchases, expectedAvgValue, clv, warnings };
+}

@@ -1,0 +1,71 @@
+import { RFM_SEGMENTS } from '../analytics/rfm.js';
+import { NOT_YET, STAGES } from '../domain/stage.js';
+import type { Cell, Column, ResultTable } from '../render/result.js';
+import type { CustomerValues } from './cltv.js';
+import type { Inputs } from './common.js';
+import type { Lifecycle } from './lifecycle.js';
+
+/**
+ * Audience files for a mailing tool (issue: audiences): one table per stage, per RFM segment
+ * and per custom segment, each with customer_id, email (when the customers file has one),
+ * stage, rfm_segment, segment (custom, when configured) and value (predicted CLV when a model
+ * ran, else net revenue to date). Every customer known at the as-of date is in exactly one
+ * stage file, and every customer with an order in exactly one RFM segment file.
+ */
+export interface Audience {
+  /** File name under audiences/, e.g. stage-at_risk.csv. */
+  file: string;
+  kind: 'stage' | 'rfm_segment' | 'segment';
+  name: string;
+  table: ResultTable;
+}
+
+export function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'unnamed';
+}
+
+export function audienceTables(inputs: Inputs, lc: Lifecycle, values?: CustomerValues): Audience[] {
+  const t = inputs.data.table;
+  const email = t.attributeNames.indexOf('email');
+  const custom = lc.custom;
+  const useClv = values !== undefined && !values.clv.every((v) => Number.isNaN(v));
+  const columns: Column[] = [
+    { name: 'customer_id', type: 'string', fromInput: true },
+    ...(email >= 0 ? [{ name: 'email', type: 'string' as const, fromInput: true }] : []),
+    { name: 'stage', type: 'string' },
+    { name: 'rfm_segment', type: 'string' },
+    ...(custom ? [{ name: 'segment', type: 'string' as const, fromInput: true }] : []),
+    { name: 'value', type: 'money' },
+  ];
+  const order = Array.from({ length: t.size }, (_, i) => i).sort((a, b) => (t.ids[a] < t.ids[b] ? -1 : t.ids[a] > t.ids[b] ? 1 : 0));
+  const rowOf = (i: number): Cell[] => {
+    const row: Cell[] = [t.ids[i]];
+    if (email >= 0) row.push(t.attributes[email][i] ?? null);
+    row.push(STAGES[lc.stages[i]], lc.rfmSegment[i] === 255 ? null : RFM_SEGMENTS[lc.rfmSegment[i]]);
+    if (custom) row.push(custom.names[custom.segment[i]]);
+    row.push(useClv ? (Number.isNaN(values!.clv[i]) ? null : values!.clv[i]) : lc.snapshot.revenue[i]);
+    return row;
+  };
+  const make = (kind: Audience['kind'], name: string, member: (i: number) => boolean): Audience => {
+    const members = order.filter((i) => lc.stages[i] !== NOT_YET && member(i));
+    const file = `${kind === 'stage' ? 'stage' : kind === 'rfm_segment' ? 'rfm' : 'segment'}-${slug(name)}.csv`;
+    return {
+      file,
+      kind,
+      name,
+      table: { name: file.replace(/\.csv$/, ''), title: `Audience: ${kind.replace('_', ' ')} ${name}`, columns, rowCount: members.length, rows: function* () { for (const i of members) yield rowOf(i); } },
+    };
+  };
+  const out: Audience[] = [];
+  STAGES.forEach((s, c) => out.push(make('stage', s, (i) => lc.stages[i] === c)));
+  RFM_SEGMENTS.forEach((s, c) => out.push(make('rfm_segment', s, (i) => lc.rfmSegment[i] === c)));
+  if (custom) custom.names.forEach((s, c) => out.push(make('segment', s, (i) => custom.segment[i] === c)));
+  // two custom names with the same slug would share a file: number the later ones
+  const seen = new Map<string, number>();
+  for (const a of out) {
+    const n = seen.get(a.file) ?? 0;
+    seen.set(a.file, n + 1);
+    if (n > 0) a.file = a.file.replace(/\.csv$/, `_${n + 1}.csv`);
+  }
+  return out;
+}

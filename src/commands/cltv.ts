@@ -1,0 +1,310 @@
+import { scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/clv/score.js';
+import { DAYS_PER_UNIT, summarizeLedger, summaryFromArrays, type ClvSummary, type TimeUnit } from '../analytics/clv/summary.js';
+import { formulaClv, historicalClv } from '../analytics/clv/value.js';
+import { RFM_SEGMENTS } from '../analytics/rfm.js';
+import { formatDay } from '../domain/dates.js';
+import { UsageError } from '../domain/errors.js';
+import { NOT_YET, STAGES } from '../domain/stage.js';
+import type { CliIO } from '../io/cli-io.js';
+import { readSummaryFile } from '../io/read-summary.js';
+import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
+import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
+import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+
+export interface ClvFlags {
+  model?: string;
+  timeUnit?: string;
+  horizon?: string;
+  discount?: string;
+  margin?: string;
+  penalizer?: string;
+}
+
+export interface CltvFlags extends InputFlags, LifecycleFlags, ClvFlags {
+  summary?: string;
+  top?: string;
+}
+
+export const MODELS = ['bgnbd', 'pnbd', 'historical', 'formula'] as const;
+export type ModelName = (typeof MODELS)[number];
+
+/** Parsed CLV options, shared by cltv, customers --model, backtest and report. */
+export interface ClvSettings {
+  model: ModelName;
+  unit: TimeUnit;
+  horizonDays: number;
+  horizonText: string;
+  discount: number;
+  margin: number;
+  penalizer: number;
+}
+
+function numberFlag(text: string | undefined, flag: string, dflt: number, ok: (v: number) => boolean, hint: string): number {
+  if (text === undefined) return dflt;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`${flag} ${JSON.stringify(text)} is not valid`, hint);
+  return v;
+}
+
+/** `12m`, `52w`, `365d`, `1y` → days. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(d|w|m|y)\s*$/i.exec(text);
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a duration`, 'write a number and a unit: 12m (months), 52w (weeks), 365d (days) or 1y');
+  const n = Number(m[1]);
+  const unit = m[2].toLowerCase();
+  return unit === 'd' ? n : unit === 'w' ? 7 * n : unit === 'm' ? (n * 365.25) / 12 : n * 365.25;
+}
+
+export function clvSettings(flags: ClvFlags): ClvSettings {
+  const model = (flags.model ?? 'bgnbd') as ModelName;
+  if (!MODELS.includes(model)) throw new UsageError(`--model ${JSON.stringify(flags.model)} is not a model`, `models: ${MODELS.join(', ')}`);
+  const unit = (flags.timeUnit ?? 'week') as TimeUnit;
+  if (unit !== 'week' && unit !== 'day') throw new UsageError(`--time-unit must be week or day, not ${JSON.stringify(flags.timeUnit)}`);
+  const horizonText = flags.horizon ?? '12m';
+  return {
+    model,
+    unit,
+    horizonDays: parseDuration(horizonText, '--horizon'),
+    horizonText,
+    discount: numberFlag(flags.discount, '--discount', 0.1, (v) => v >= 0 && v < 10, 'an annual rate such as 0.1 for 10%'),
+    margin: numberFlag(flags.margin, '--margin', 1, (v) => v > 0 && v <= 1, 'a gross margin between 0 and 1, such as 0.3'),
+    penalizer: numberFlag(flags.penalizer, '--penalizer', 0, (v) => v >= 0, 'an L2 penalty such as 0.001 (0 = none)'),
+  };
+}
+
+/** Per-customer values over the table's rows (NaN where a customer has none). */
+export interface CustomerValues {
+  settings: ClvSettings;
+  summary?: ClvSummary;
+  scores?: ClvScores;
+  /** By table row. */
+  pAlive: Float64Array;
+  expectedPurchases: Float64Array;
+  expectedAvgValue: Float64Array;
+  clv: Float64Array;
+  warnings: string[];
+}
+
+/** Fits the chosen model on the data up to the as-of date and scores every customer of the table. */
+export function customerValues(inputs: Inputs, settings: ClvSettings): CustomerValues {
+  const t = inputs.data.table;
+  const n = t.size;
+  const nan = (): Float64Array => new Float64Array(n).fill(NaN);
+  const out: CustomerValues = { settings, pAlive: nan(), expectedPurchases: nan(), expectedAvgValue: nan(), clv: nan(), warnings: [] };
+  if (settings.model === 'historical') {
+    out.clv = historicalClv(t, inputs.data.asOf, settings.margin);
+    return out;
+  }
+  if (settings.model === 'formula') return out;
+  const summary = summarizeLedger(t, { calibrationEnd: inputs.data.asOf, unit: settings.unit });
+  if (summary.size === 0) throw new UsageError('no customer has an order on or before the as-of date, so there is nothing to fit');
+  const scores = scoreClv(summary, { model: settings.model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer });
+  for (let k = 0; k < summary.size; k++) {
+    const i = summary.rows[k];
+    out.pAlive[i] = scores.pAlive[k];
+    out.expectedPurchases[i] = scores.expectedPurchases[k];
+    out.expectedAvgValue[i] = scores.expectedAvgValue[k];
+    out.clv[i] = scores.clv[k];
+  }
+  return { ...out, summary, scores, warnings: [...scores.warnings] };
+}
+
+/** Parameters with standard errors and the fit figures, one row each. */
+export function modelTable(scores: ClvScores): ResultTable {
+  const rows: Cell[][] = [];
+  const add = (model: string, fit: { params: object; se: object; logLik: number; customers: number; converged: boolean; iterations: number }): void => {
+    for (const [k, v] of Object.entries(fit.params)) rows.push([model, k, v as number, ((fit.se as Record<string, number | null>)[k] ?? null) as number | null]);
+    rows.push([model, 'log_likelihood', fit.logLik, null]);
+    rows.push([model, 'customers_fitted', fit.customers, null]);
+    rows.push([model, 'converged', fit.converged ? 1 : 0, null]);
+    rows.push([model, 'iterations', fit.iterations, null]);
+  };
+  add(scores.purchase.model, scores.purchase);
+  if (scores.spend) add('gg', scores.spend);
+  if (scores.correlation) rows.push(['gg', 'spend_frequency_correlation', scores.correlation.correlation, null]);
+  return tableOf('model', 'Model fit (parameters with standard errors)', [
+    { name: 'model', type: 'string' },
+    { name: 'parameter', type: 'string' },
+    { name: 'estimate', type: 'number', decimals: 4 },
+    { name: 'se', type: 'number', decimals: 4 },
+  ], rows);
+}
+
+const VALUE_COLUMNS = (key: string): Column[] => [
+  { name: key, type: 'string', fromInput: key === 'segment' },
+  { name: 'customers', type: 'int' },
+  { name: 'mean_p_alive', type: 'ratio', decimals: 3 },
+  { name: 'expected_purchases', type: 'number', decimals: 1 },
+  { name: 'total_clv', type: 'money' },
+  { name: 'mean_clv', type: 'money' },
+  { name: 'historical_revenue', type: 'money' },
+];
+
+/** Predicted value summed by a grouping of the table's rows (customers without a value are left out). */
+export function valueBy(name: string, title: string, key: string, groups: string[], groupOf: (i: number) => number, v: CustomerValues, revenue: Float64Array): ResultTable {
+  const k = groups.length;
+  const count = new Float64Array(k);
+  const pa = new Float64Array(k);
+  const ep = new Float64Array(k);
+  const clv = new Float64Array(k);
+  const rev = new Float64Array(k);
+  for (let i = 0; i < v.clv.length; i++) {
+    const g = groupOf(i);
+    if (g < 0 || Number.isNaN(v.clv[i])) continue;
+    count[g]++;
+    pa[g] += Number.isNaN(v.pAlive[i]) ? 0 : v.pAlive[i];
+    ep[g] += Number.isNaN(v.expectedPurchases[i]) ? 0 : v.expectedPurchases[i];
+    clv[g] += v.clv[i];
+    rev[g] += revenue[i];
+  }
+  const predictive = v.settings.model === 'bgnbd' || v.settings.model === 'pnbd';
+  const rows: Cell[][] = groups.map((label, g) => [label, count[g], predictive && count[g] > 0 ? pa[g] / count[g] : null, predictive ? ep[g] : null, clv[g], count[g] > 0 ? clv[g] / count[g] : null, rev[g]]);
+  return tableOf(name, title, VALUE_COLUMNS(key), rows.filter((r) => (r[1] as number) > 0));
+}
+
+function firstOrderMonth(t: Inputs['data']['table']): { labels: string[]; of: Int32Array } {
+  const labels: string[] = [];
+  const index = new Map<string, number>();
+  const of = new Int32Array(t.size).fill(-1);
+  const order: string[] = [];
+  for (let i = 0; i < t.size; i++) if (t.orders[i] > 0) order.push(formatDay(t.firstDay[i]).slice(0, 7));
+  for (const m of [...new Set(order)].sort()) {
+    index.set(m, labels.length);
+    labels.push(m);
+  }
+  for (let i = 0; i < t.size; i++) if (t.orders[i] > 0) of[i] = index.get(formatDay(t.firstDay[i]).slice(0, 7))!;
+  return { labels, of };
+}
+
+/** The value tables: by stage, RFM segment, first-order month, and the top customers. */
+export function valueTables(inputs: Inputs, lc: Lifecycle, v: CustomerValues, top: number): ResultTable[] {
+  const t = inputs.data.table;
+  const cohorts = firstOrderMonth(t);
+  const tables = [
+    valueBy('value_by_stage', 'Predicted value by stage', 'stage', [...STAGES], (i) => (lc.stages[i] === NOT_YET ? -1 : lc.stages[i]), v, t.revenue),
+    valueBy('value_by_segment', 'Predicted value by RFM segment', 'rfm_segment', [...RFM_SEGMENTS], (i) => (lc.rfmSegment[i] === 255 ? -1 : lc.rfmSegment[i]), v, t.revenue),
+    valueBy('value_by_cohort', 'Predicted value by cohort (month of the first order)', 'cohort', cohorts.labels, (i) => cohorts.of[i], v, t.revenue),
+  ];
+  const idx = Array.from({ length: t.size }, (_, i) => i).filter((i) => !Number.isNaN(v.clv[i]));
+  idx.sort((a, b) => v.clv[b] - v.clv[a] || (t.ids[a] < t.ids[b] ? -1 : 1));
+  const rows: Cell[][] = idx.slice(0, top).map((i) => [t.ids[i], STAGES[lc.stages[i]] ?? null, nanNull(v.pAlive[i]), nanNull(v.expectedPurchases[i]), nanNull(v.expectedAvgValue[i]), v.clv[i], t.revenue[i]]);
+  tables.push(
+    tableOf('top_customers', `Top ${Math.min(top, idx.length)} customers by predicted value`, [
+      { name: 'customer_id', type: 'string', fromInput: true },
+      { name: 'stage', type: 'string' },
+      { name: 'p_alive', type: 'ratio', decimals: 3 },
+      { name: 'expected_purchases', type: 'number', decimals: 2 },
+      { name: 'expected_avg_value', type: 'money' },
+      { name: 'clv', type: 'money' },
+      { name: 'historical_revenue', type: 'money' },
+    ], rows),
+  );
+  return tables;
+}
+
+function nanNull(v: number): number | null {
+  return Number.isNaN(v) ? null : v;
+}
+
+/** Formula CLV per stage: AOV x purchase rate x expected lifetime of that stage's customers. */
+function formulaTable(inputs: Inputs, lc: Lifecycle, margin: number): { table: ResultTable; warnings: string[] } {
+  const t = inputs.data.table;
+  const warnings: string[] = [];
+  const rows: Cell[][] = [];
+  const groups: [string, number[]][] = [['all customers', []], ...STAGES.filter((s) => s !== 'prospect').map((s) => [s, []] as [string, number[]])];
+  for (let i = 0; i < t.size; i++) {
+    if (t.orders[i] === 0) continue;
+    groups[0][1].push(i);
+    const g = groups.findIndex(([s]) => s === STAGES[lc.stages[i]]);
+    if (g > 0) groups[g][1].push(i);
+  }
+  for (const [label, members] of groups) {
+    if (members.length === 0) continue;
+    const f = formulaClv(t, { asOf: inputs.data.asOf, margin }, members);
+    if (label === 'all customers') warnings.push(...f.warnings);
+    rows.push([label, f.customers, f.averageOrderValue, f.purchasesPerYear, f.annualChurnRate, f.expectedLifetimeYears, f.clv]);
+  }
+  return {
+    table: tableOf('formula', 'Formula CLV: average order value x purchases per year x expected lifetime (1 / annual churn)', [
+      { name: 'group', type: 'string' },
+      { name: 'customers', type: 'int' },
+      { name: 'average_order_value', type: 'money' },
+      { name: 'purchases_per_year', type: 'number', decimals: 2 },
+      { name: 'annual_churn_rate', type: 'percent' },
+      { name: 'expected_lifetime_years', type: 'number', decimals: 1 },
+      { name: 'clv', type: 'money' },
+    ], rows),
+    warnings,
+  };
+}
+
+/** `clm cltv`: the model fit and predicted value by stage, segment and cohort, and the top customers. */
+export async function runCltv(flags: CltvFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
+  const settings = clvSettings(flags);
+  const top = Math.max(1, Math.floor(Number(flags.top ?? 20)) || 20);
+  if (flags.summary) return cltvFromSummary(flags, settings, top, warn);
+  const inputs = await loadInputs(flags, io, warn);
+  const lc = computeLifecycle(inputs, flags);
+  const meta = dataMeta(inputs.data, 'cltv');
+  meta.clv = settingsMeta(settings);
+  const context = dataContext(inputs.data);
+  context.push(settingsLine(settings));
+  if (settings.model === 'formula') {
+    const f = formulaTable(inputs, lc, settings.margin);
+    f.warnings.forEach(warn);
+    return { meta, context, tables: [f.table] };
+  }
+  const v = customerValues(inputs, settings);
+  v.warnings.forEach(warn);
+  const tables = valueTables(inputs, lc, v, top);
+  if (v.scores) {
+    tables.unshift(modelTable(v.scores));
+    meta.fit = fitMeta(v.scores);
+  }
+  return { meta, context, tables };
+}
+
+async function cltvFromSummary(flags: CltvFlags, settings: ClvSettings, top: number, warn: (m: string) => void): Promise<CommandResult> {
+  if (settings.model !== 'bgnbd' && settings.model !== 'pnbd') throw new UsageError(`--summary fits a predictive model; --model ${settings.model} needs the orders`, 'use --model bgnbd or --model pnbd');
+  const cols = await readSummaryFile(flags.summary!);
+  const summary = summaryFromArrays({ ...cols, unit: settings.unit, file: flags.summary });
+  const scores = scoreClv(summary, { model: settings.model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer });
+  scores.warnings.forEach(warn);
+  const idx = Array.from({ length: summary.size }, (_, i) => i).sort((a, b) => scores.clv[b] - scores.clv[a] || (summary.ids[a] < summary.ids[b] ? -1 : 1));
+  const rows: Cell[][] = idx.slice(0, top).map((i) => [summary.ids[i], scores.pAlive[i], scores.expectedPurchases[i], scores.expectedAvgValue[i], scores.clv[i]]);
+  return {
+    meta: { command: 'cltv', summary: flags.summary, clv: settingsMeta(settings), fit: fitMeta(scores) },
+    context: [`summary: ${flags.summary} (${summary.size.toLocaleString('en-US')} customers, in ${settings.unit}s)`, settingsLine(settings)],
+    tables: [
+      modelTable(scores),
+      tableOf('top_customers', `Top ${Math.min(top, summary.size)} customers by predicted value`, [
+        { name: 'customer_id', type: 'string', fromInput: true },
+        { name: 'p_alive', type: 'ratio', decimals: 3 },
+        { name: 'expected_purchases', type: 'number', decimals: 2 },
+        { name: 'expected_avg_value', type: 'money' },
+        { name: 'clv', type: 'money' },
+      ], rows),
+    ],
+  };
+}
+
+export function settingsMeta(s: ClvSettings): Record<string, unknown> {
+  return { model: s.model, time_unit: s.unit, horizon: s.horizonText, horizon_days: Number(s.horizonDays.toFixed(4)), discount: s.discount, margin: s.margin, penalizer: s.penalizer };
+}
+
+export function settingsLine(s: ClvSettings): string {
+  return `model ${s.model}${s.model === 'bgnbd' || s.model === 'pnbd' ? ' + Gamma-Gamma spend' : ''} · horizon ${s.horizonText} · discount ${(100 * s.discount).toFixed(1)}%/year · margin ${(100 * s.margin).toFixed(0)}% · time unit ${s.unit}`;
+}
+
+export function fitMeta(scores: ClvScores): Record<string, unknown> {
+  const f = (fit: ClvScores['purchase'] | NonNullable<ClvScores['spend']>): Record<string, unknown> => ({
+    params: fit.params,
+    se: fit.se,
+    log_likelihood: fit.logLik,
+    customers: fit.customers,
+    converged: fit.converged,
+    iterations: fit.iterations,
+    warnings: fit.warnings,
+  });
+  return { purchase: f(scores.purchase), spend: scores.spend ? f(scores.spend) : null, spend_frequency_correlation: scores.correlation?.correlation ?? null, warnings: scores.warnings };
+}

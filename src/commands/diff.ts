@@ -1,0 +1,76 @@
+import { RFM_SEGMENTS } from '../analytics/rfm.js';
+import { NOT_YET, STAGES } from '../domain/stage.js';
+import { UsageError } from '../domain/errors.js';
+import type { CliIO } from '../io/cli-io.js';
+import { readState, type SavedState, type StateRow } from '../io/state-store.js';
+import type { Cell, CommandResult, ResultTable } from '../render/result.js';
+import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
+import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+
+export interface DiffFlags extends InputFlags, LifecycleFlags {
+  stateDir?: string;
+}
+
+/** Stage and segments per customer known at the as-of date, as the state keeps them. */
+export function stateRows(ids: string[], lc: Lifecycle): Map<string, StateRow> {
+  const rows = new Map<string, StateRow>();
+  for (let i = 0; i < ids.length; i++) {
+    if (lc.stages[i] === NOT_YET) continue;
+    rows.set(ids[i], {
+      stage: STAGES[lc.stages[i]],
+      rfmSegment: lc.rfmSegment[i] === 255 ? '' : RFM_SEGMENTS[lc.rfmSegment[i]],
+      segment: lc.custom ? lc.custom.names[lc.custom.segment[i]] : '',
+    });
+  }
+  return rows;
+}
+
+/**
+ * Customers whose stage, RFM segment or custom segment differs from the saved state, new
+ * customers (no previous stage) and customers who left the data (no current stage), sorted
+ * by customer_id: the file to upload back into a CRM.
+ */
+export function changesTable(ids: string[], lc: Lifecycle, previous: SavedState): ResultTable {
+  const now = stateRows(ids, lc);
+  const out: Cell[][] = [];
+  const all = new Set<string>([...now.keys(), ...previous.rows.keys()]);
+  for (const id of [...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const a = previous.rows.get(id);
+    const b = now.get(id);
+    if (a && b && a.stage === b.stage && a.rfmSegment === b.rfmSegment && a.segment === b.segment) continue;
+    const change = !a ? 'new' : !b ? 'gone' : a.stage !== b.stage ? 'stage' : 'segment';
+    out.push([id, change, a?.stage ?? null, b?.stage ?? null, a?.rfmSegment || null, b?.rfmSegment || null, a?.segment || null, b?.segment || null]);
+  }
+  return {
+    name: 'changes',
+    title: `Changes since the last run${previous.asOf ? ` (as of ${previous.asOf})` : ''}`,
+    columns: [
+      { name: 'customer_id', type: 'string', fromInput: true },
+      { name: 'change', type: 'string' },
+      { name: 'previous_stage', type: 'string' },
+      { name: 'stage', type: 'string' },
+      { name: 'previous_rfm_segment', type: 'string' },
+      { name: 'rfm_segment', type: 'string' },
+      { name: 'previous_segment', type: 'string', fromInput: true },
+      { name: 'segment', type: 'string', fromInput: true },
+    ],
+    rowCount: out.length,
+    rows: () => out,
+  };
+}
+
+/** `clm diff --state-dir DIR`: who moved since the run that saved the state (read-only). */
+export async function runDiff(flags: DiffFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
+  if (!flags.stateDir) throw new UsageError('--state-dir DIR is required', 'name the folder a `clm report --state-dir DIR` run keeps its state in');
+  const previous = readState(flags.stateDir);
+  if (!previous) throw new UsageError(`--state-dir ${flags.stateDir} holds no saved state yet`, 'run clm report --state-dir DIR once first; later runs and clm diff compare against it');
+  const inputs = await loadInputs(flags, io, warn);
+  const lc = computeLifecycle(inputs, flags);
+  const table = changesTable(inputs.data.table.ids, lc, previous);
+  const meta = dataMeta(inputs.data, 'diff');
+  meta.previous_run = { as_of: previous.asOf, customers: previous.rows.size };
+  meta.changes = table.rowCount;
+  const context = dataContext(inputs.data);
+  context.push(`compared with the state saved as of ${previous.asOf || 'an earlier run'} (${previous.rows.size.toLocaleString('en-US')} customers): ${table.rowCount.toLocaleString('en-US')} changed`);
+  return { meta, context, tables: [table] };
+}

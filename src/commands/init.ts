@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { UsageError } from '../domain/errors.js';
+import type { CliIO } from '../io/cli-io.js';
+import { CONFIG_FILE, configSchema, type ClmConfig } from '../io/config.js';
+import { getPreset, mapColumns, parseMapFlags, type FileKind, type FileMapping } from '../io/mapping.js';
+import { parseDelimiterFlag, scanTable } from '../io/read-table.js';
+import { AtomicFile } from '../io/write-output.js';
+import { tableOf, type Cell, type CommandResult } from '../render/result.js';
+
+export interface InitFlags {
+  orders?: string;
+  customers?: string;
+  payments?: string;
+  reviews?: string;
+  preset?: string;
+  map?: string[];
+  delimiter?: string;
+  encoding?: string;
+  config?: string;
+  force?: boolean;
+}
+
+/** The header of a file and the mapping clm would use for it. */
+async function detect(kind: FileKind, path: string, flags: InitFlags): Promise<FileMapping> {
+  let mapping: FileMapping | undefined;
+  const preset = getPreset(flags.preset);
+  const delimiter = flags.delimiter !== undefined ? parseDelimiterFlag(flags.delimiter) : undefined;
+  await scanTable({ path, encoding: flags.encoding, delimiter: delimiter ?? (kind === 'orders' && preset?.whitespace ? 'whitespace' : undefined), headerless: kind === 'orders' ? preset?.headerless : undefined, what: kind }, (h) => {
+    mapping = mapColumns(kind, h.headers, preset, parseMapFlags(flags.map ?? [])[kind], path);
+    return () => false;
+  });
+  return mapping!;
+}
+
+/**
+ * `clm init`: writes a starter clm.config.json from the mapping detected in the given
+ * files, so later runs need no flags. The file validates against the config schema before
+ * it is written; an existing config is kept unless --force.
+ */
+export async function runInit(flags: InitFlags, io: CliIO): Promise<CommandResult> {
+  if (!flags.orders) throw new UsageError('--orders FILE is required', 'clm init --orders orders.csv [--customers customers.csv] [--preset NAME]');
+  if (flags.orders === '-') throw new UsageError('clm init needs a file, not stdin', 'pass the path of the orders export');
+  const target = resolve(io.cwd, flags.config ?? CONFIG_FILE);
+  if (existsSync(target) && !flags.force) {
+    throw new UsageError(`${flags.config ?? CONFIG_FILE} exists already`, 'pass --force to replace it, or --config FILE to write another file');
+  }
+  const files: [FileKind, string | undefined][] = [
+    ['orders', flags.orders],
+    ['customers', flags.customers],
+    ['payments', flags.payments],
+    ['reviews', flags.reviews],
+  ];
+  const config: ClmConfig = { inputs: {}, mapping: {} };
+  if (flags.preset) config.preset = flags.preset;
+  const rows: Cell[][] = [];
+  const base = resolve(target, '..');
+  for (const [kind, path] of files) {
+    if (!path) continue;
+    const m = await detect(kind, resolve(io.cwd, path), flags);
+    config.inputs![kind] = relative(base, resolve(io.cwd, path)) || path;
+    const block: Record<string, string> = {};
+    for (const f of m.fields.values()) {
+      block[f.field] = f.column;
+      rows.push([kind, f.field, f.column, f.how]);
+    }
+    config.mapping![kind] = block;
+  }
+  const checked = configSchema.safeParse(config);
+  if (!checked.success) throw new UsageError(`the detected config does not validate: ${checked.error.issues[0].message}`);
+  const out = new AtomicFile(target);
+  await out.sink.write(JSON.stringify(config, null, 2) + '\n');
+  await out.commit();
+  return {
+    meta: { command: 'init', config: target, mapping: config.mapping },
+    context: [`wrote ${relative(io.cwd, target) || target}: inputs and the column mapping below; add thresholds and segments as the README's Configuration section shows`],
+    tables: [
+      tableOf('mapping', 'Detected column mapping', [
+        { name: 'file', type: 'string' },
+        { name: 'field', type: 'string' },
+        { name: 'column', type: 'string', fromInput: true },
+        { name: 'matched_by', type: 'string' },
+      ], rows),
+    ],
+  };
+}

@@ -1,0 +1,380 @@
+import { reportMetrics, type ReportMetrics } from '../analytics/report-metrics.js';
+import { compileRule, RuleSyntaxError, type RuleFunction } from '../analytics/rule-expr.js';
+import { RFM_SEGMENTS } from '../analytics/rfm.js';
+import { formatDay, type Day } from '../domain/dates.js';
+import { ConditionHeld, UsageError } from '../domain/errors.js';
+import { STAGES } from '../domain/stage.js';
+import type { CliIO } from '../io/cli-io.js';
+import { ReportDir, sha256File } from '../io/report-dir.js';
+import { streamSink } from '../io/write-output.js';
+import { createWriteStream } from 'node:fs';
+import { barChart, heatmap, renderSvg, type HeatCell } from '../render/charts.js';
+import { renderHtml, type HtmlSection } from '../render/html.js';
+import { renderResult } from '../render/output.js';
+import type { CommandResult, ResultTable } from '../render/result.js';
+import { writeXlsx, XLSX_MAX_ROWS } from '../render/xlsx.js';
+import { dataContext, dataMeta, loadInputs, mappingTable, reconciliationTable, type InputFlags, type Inputs } from './common.js';
+import { customerRowsTable } from './customers.js';
+import { computeLifecycle, parseFromDate, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { customProfile, rfmGrid, rfmMeta, rfmProfile } from './segments.js';
+import { readState, writeState, type SavedState } from '../io/state-store.js';
+import { changesTable, stateRows } from './diff.js';
+import { explainThresholds, FROM_LABELS, stageTables, thresholdsLine, thresholdsMeta } from './stages.js';
+import { summaryTable } from './summary.js';
+import { clvSettings, customerValues, fitMeta, modelTable, settingsMeta, valueTables, type ClvFlags, type CustomerValues } from './cltv.js';
+import { backtestRun, backtestTables, type BacktestRun } from './backtest.js';
+import { playbookTables } from './playbook.js';
+import { cohortTables } from './cohorts.js';
+import { cohortMatrix, cumulativeValues, type CohortMatrix } from '../analytics/cohorts.js';
+import { formatPeriod } from '../domain/period.js';
+import { audienceTables } from './audiences.js';
+import { histogram, lineChart } from '../render/charts.js';
+
+export interface ReportFlags extends InputFlags, LifecycleFlags, ClvFlags {
+  out?: string;
+  holdout?: string;
+  calibrationEnd?: string;
+  from?: string;
+  failIf?: string[];
+  stateDir?: string;
+  quiet?: boolean;
+}
+
+const VERSION = '0.1.0';
+
+/** Default start of the report window (transitions, churn rate): 90 days before the as-of date. */
+export const DEFAULT_WINDOW_DAYS = 90;
+
+/**
+ * `clm report --out DIR`: every analysis of the run as one folder (spec §8): index.html,
+ * report.md, one CSV per table, customers.csv, report.xlsx and manifest.json, written into
+ * a temporary folder and put in place at the end. `--fail-if` is checked after writing.
+ */
+export async function runReport(flags: ReportFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
+  if (!flags.out) throw new UsageError('--out DIR is required', 'name the report folder, for example --out report');
+  const out = flags.out;
+  const conditions = (flags.failIf ?? []).map((text) => ({ text }));
+  // the temporary folder exists from the start, so a run stopped at any point cleans up
+  const dir = new ReportDir(flags.out);
+  try {
+    return await writeReport({ ...flags, out }, io, warn, dir, conditions);
+  } catch (e) {
+    dir.abort();
+    throw e;
+  }
+}
+
+async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn: (m: string) => void, dir: ReportDir, conditions: { text: string }[]): Promise<CommandResult> {
+  const inputs = await loadInputs(flags, io, warn);
+  const { data } = inputs;
+  const lc = computeLifecycle(inputs, flags);
+  const from = parseFromDate(flags.from, data.asOf) ?? windowStart(data.asOf, data.table.firstDay);
+  const st = stageTables(inputs, lc, from);
+  const metrics = reportMetrics(lc.snapshot, lc.stages, st.before);
+  // compile the conditions before the slow work, so a typo costs nothing (backtest metrics
+  // are declared now and filled in below; without a backtest they are null)
+  const checks = conditions.map((c, k) => ({ ...c, rule: compileCondition(c.text, k, metrics, lc) }));
+
+  const previous: SavedState | undefined = flags.stateDir ? readState(flags.stateDir) : undefined;
+  const changes = previous ? changesTable(data.table.ids, lc, previous) : undefined;
+
+  const settings = clvSettings(flags);
+  const values = customerValues(inputs, settings);
+  values.warnings.forEach(warn);
+  const backtest = reportBacktest(inputs, flags, settings.model, warn);
+  if (backtest) for (const [k, v] of Object.entries(backtest.metrics)) metrics.values[`backtest.${k}`] = v;
+
+  const summary = summaryTable(data);
+  const tables: ResultTable[] = [summary.table, ...st.tables, rfmProfile(lc), rfmGrid(lc)];
+  if (lc.custom) tables.push({ ...customProfile(lc), name: 'custom_segments' });
+  const cohorts = cohortMatrix(data.table, { unit: 'month', asOf: data.asOf });
+  const retention = cohortTables(cohorts, 'customers', 'cohort_retention');
+  const ltv = cohortTables(cohorts, 'ltv', 'cohort_ltv');
+  const cohortSection = [retention.triangle, retention.average, ltv.triangle];
+  tables.push(...cohortSection);
+  const clvTables = [...(values.scores ? [modelTable(values.scores)] : []), ...(settings.model === 'formula' ? [] : valueTables(inputs, lc, values, 20))];
+  tables.push(...clvTables);
+  const btTables = backtest ? backtestTables(backtest) : [];
+  tables.push(...btTables);
+  const playbook = playbookTables(inputs, lc, values);
+  tables.push(...playbook);
+  if (changes) tables.push(changes);
+  tables.push(mappingTable(data), reconciliationTable(data));
+  const audiences = audienceTables(inputs, lc, values);
+  const customers = customerRowsTable(data.table, lc, 'month', settings.model === 'formula' ? undefined : values);
+
+  const meta = dataMeta(data, 'report');
+  meta.tool = { name: 'clm', version: VERSION };
+  meta.thresholds = thresholdsMeta(lc);
+  meta.rfm = rfmMeta(lc);
+  meta.window = { from: formatDay(from), to: formatDay(data.asOf), days: data.asOf - from };
+  meta.clv = settingsMeta(settings);
+  if (values.scores) meta.fit = fitMeta(values.scores);
+  if (backtest) meta.backtest = { calibration_end: formatDay(backtest.calibrationEnd), holdout_end: formatDay(backtest.holdoutEnd), model: backtest.model, converged: backtest.converged };
+  meta.metrics = roundMetrics(metrics);
+  meta.options = optionsOf(flags);
+  if (inputs.config) meta.config = inputs.config.path;
+  if (previous) meta.previous_run = { as_of: previous.asOf, customers: previous.rows.size };
+
+  const context = [...dataContext(data), thresholdsLine(lc, false), `report window: ${formatDay(from)} to ${formatDay(data.asOf)} (transitions and churn rate)`];
+
+  const files: { file: string; rows?: number; table?: string }[] = [];
+  // one CSV per table, and the customers file
+  for (const t of [...tables, customers]) {
+    const name = `${t.name}.csv`;
+    const out = createWriteStream(dir.path(name));
+    await renderResult({ meta, context, tables: [t] }, 'csv', streamSink(out), { color: false });
+    await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
+    files.push({ file: name, rows: t.rowCount, table: t.name });
+  }
+  // audiences for a mailing tool: one file per stage and segment
+  const audienceFiles: { file: string; kind: string; name: string; rows: number }[] = [];
+  for (const a of audiences) {
+    const name = `audiences/${a.file}`;
+    const out = createWriteStream(dir.path(name));
+    await renderResult({ meta, context, tables: [a.table] }, 'csv', streamSink(out), { color: false });
+    await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
+    audienceFiles.push({ file: name, kind: a.kind, name: a.name, rows: a.table.rowCount });
+    files.push({ file: name, rows: a.table.rowCount });
+  }
+  meta.audiences = audienceFiles;
+  // Markdown: the whole report for people (customers are in the CSV)
+  const md: string[] = [];
+  await renderResult({ meta, context, tables, notes: explainThresholds(lc) }, 'md', { write: async (s) => void md.push(s) }, { color: false });
+  dir.writeText('report.md', `# Customer lifecycle report\n\n${md.join('')}`);
+  files.push({ file: 'report.md' });
+  // HTML with charts
+  const sections = await htmlSections(lc, st, from, tables, changes, summary.table, values, clvTables, backtest, btTables, playbook, cohorts, cohortSection);
+  dir.writeText('index.html', renderHtml({ title: 'Customer lifecycle report', context, sections, generatedBy: `clm ${VERSION} · as of ${formatDay(data.asOf)}` }));
+  files.push({ file: 'index.html' });
+  // XLSX: every table, and the customers when they fit a sheet
+  const sheets = customers.rowCount <= XLSX_MAX_ROWS ? [...tables, customers] : tables;
+  if (customers.rowCount > XLSX_MAX_ROWS) warn(`report.xlsx leaves out the customers sheet: ${customers.rowCount} rows are more than a sheet holds (customers.csv has them all)`);
+  const written = await writeXlsx(dir.path('report.xlsx'), sheets);
+  files.push({ file: 'report.xlsx', rows: written.reduce((s, w) => s + w.rows, 0) });
+  meta.xlsx_sheets = written;
+
+  meta.inputs_hashed = await Promise.all(
+    data.inputs.filter((i) => i.source.path !== '-').map(async (i) => ({ role: i.role, path: i.source.path, bytes: i.source.bytes ?? null, sha256: await sha256File(i.source.path) })),
+  );
+  const held = checks.filter((c) => c.rule.test((f) => fieldValue(f, metrics)));
+  meta.fail_if = checks.map((c) => ({ condition: c.text, held: held.includes(c) }));
+  files.push({ file: 'manifest.json' });
+  meta.files = files;
+  dir.writeText('manifest.json', JSON.stringify(meta, null, 2) + '\n');
+  dir.commit();
+  // the state moves on only once the report that shows the changes is in place
+  if (flags.stateDir) writeState(flags.stateDir, { asOf: formatDay(data.asOf), rows: stateRows(data.table.ids, lc) });
+  if (held.length > 0) {
+    throw new ConditionHeld(`--fail-if held: ${held.map((c) => c.text).join('; ')} (the report was written to ${flags.out})`);
+  }
+  // what the terminal shows: where the report went and the headline metrics
+  return {
+    meta,
+    context,
+    tables: [
+      {
+        name: 'report',
+        title: `Report written to ${flags.out}`,
+        columns: [
+          { name: 'metric', type: 'string' },
+          { name: 'value', type: 'number', decimals: 4 },
+        ],
+        rowCount: Object.keys(metrics.values).length,
+        rows: () => Object.entries(metrics.values).map(([k, v]) => [k, v]),
+      },
+    ],
+  };
+}
+
+/**
+ * The report's backtest: --calibration-end or --holdout when given, else a holdout of 39
+ * weeks or a third of the order history, whichever is shorter. Skipped (with a note) for
+ * models without purchase predictions or when the history is too short to hold out 4 weeks.
+ */
+function reportBacktest(inputs: Inputs, flags: ReportFlags, model: string, warn: (m: string) => void): BacktestRun | undefined {
+  if (model !== 'bgnbd' && model !== 'pnbd') return undefined;
+  let holdout = flags.holdout;
+  if (flags.calibrationEnd === undefined && holdout === undefined) {
+    const t = inputs.data.table;
+    let first = inputs.data.asOf;
+    for (let i = 0; i < t.size; i++) if (t.orders[i] > 0 && t.firstDay[i] < first) first = t.firstDay[i];
+    const weeks = Math.min(39, Math.floor((inputs.data.asOf - first) / 3 / 7));
+    if (weeks < 4) {
+      warn('the report has no backtest: the order history is too short to hold out 4 weeks');
+      return undefined;
+    }
+    holdout = `${weeks}w`;
+  }
+  return backtestRun(inputs, { ...flags, holdout });
+}
+
+/** 90 days before the as-of date, but not before the first order. */
+function windowStart(asOf: Day, firstDays: Int32Array): Day {
+  let first = asOf;
+  for (let i = 0; i < firstDays.length; i++) if (firstDays[i] !== -2147483648 && firstDays[i] < first) first = firstDays[i];
+  return Math.max(first, asOf - DEFAULT_WINDOW_DAYS);
+}
+
+const BACKTEST_METRICS = ['customers', 'calibration_purchases', 'actual_purchases', 'predicted_purchases', 'error', 'abs_error', 'mae', 'rmse', 'mape', 'lift_top_decile'];
+const METRIC_NAMES = ['customers', 'prospects', 'known', 'orders', 'net_revenue', 'average_order_value', 'repeat_rate', 'churn_rate', 'at_risk_rate', ...BACKTEST_METRICS.map((m) => `backtest.${m}`)];
+
+function fieldValue(f: number, m: ReportMetrics): number | null {
+  return m.values[METRIC_NAMES[f]] ?? null;
+}
+
+/** `--fail-if` conditions: metrics by name, share(stage), count(stage), segment_share(name). */
+function compileCondition(text: string, k: number, m: ReportMetrics, lc: Lifecycle) {
+  const segCounts = new Map<string, number>();
+  for (let j = 0; j < lc.buyers.length; j++) {
+    const name = RFM_SEGMENTS[lc.rfm.segment[j]];
+    segCounts.set(name, (segCounts.get(name) ?? 0) + 1);
+  }
+  const stageArg = (v: unknown): string => {
+    const s = String(v);
+    if (!(STAGES as readonly string[]).includes(s)) throw new UsageError(`--fail-if: ${JSON.stringify(s)} is not a stage`, `stages: ${STAGES.join(', ')}`);
+    return s;
+  };
+  const functions: RuleFunction[] = [
+    { name: 'share', arity: 1, nameArgs: true, call: (s) => (m.known > 0 ? m.stageCounts[stageArg(s)] / m.known : null) },
+    { name: 'count', arity: 1, nameArgs: true, call: (s) => m.stageCounts[stageArg(s)] },
+    { name: 'segment_share', arity: 1, call: (s) => (lc.buyers.length > 0 ? (segCounts.get(String(s)) ?? 0) / lc.buyers.length : null) },
+  ];
+  try {
+    return compileRule(text, { fields: METRIC_NAMES.map((name) => ({ name, type: 'number' as const })), functions, constants: [...STAGES] });
+  } catch (e: unknown) {
+    if (e instanceof RuleSyntaxError) {
+      throw new UsageError(`--fail-if ${k > 0 ? `#${k + 1} ` : ''}${e.message}\n    ${e.pointer().replace('\n', '\n    ')}`, `metrics: ${METRIC_NAMES.join(', ')}; functions: share(stage), count(stage), segment_share("RFM segment")`);
+    }
+    throw e;
+  }
+}
+
+function roundMetrics(m: ReportMetrics): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(m.values).map(([k, v]) => [k, v === null ? null : Number(v.toPrecision(12))]));
+}
+
+function optionsOf(flags: ReportFlags): Record<string, unknown> {
+  const keys: (keyof ReportFlags)[] = ['preset', 'asOf', 'from', 'activeDays', 'churnDays', 'loyalMinOrders', 'monetary', 'currency', 'timezone', 'grain', 'failIf', 'stateDir'];
+  return Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]]));
+}
+
+async function htmlSections(
+  lc: Lifecycle,
+  st: { tables: ResultTable[]; matrix?: number[][] },
+  from: Day,
+  tables: ResultTable[],
+  changes: ResultTable | undefined,
+  summary: ResultTable,
+  values: CustomerValues,
+  clvTables: ResultTable[],
+  backtest: BacktestRun | undefined,
+  btTables: ResultTable[],
+  playbook: ResultTable[],
+  cohorts: CohortMatrix,
+  cohortSection: ResultTable[],
+): Promise<HtmlSection[]> {
+  const byName = (n: string): ResultTable | undefined => tables.find((t) => t.name === n);
+  const sections: HtmlSection[] = [{ id: 'summary', title: 'Summary', tables: [summary] }];
+
+  const dist = [...st.tables[0].rows()];
+  sections.push({
+    id: 'stages',
+    title: 'Lifecycle stages',
+    intro: explainThresholds(lc).slice(1).map((l) => l.trim()),
+    charts: [await renderSvg(barChart('Customers by stage', dist.map((r) => ({ label: String(r[0]), value: Number(r[1]) })), 'customers'))],
+    tables: [st.tables[0]],
+  });
+
+  if (st.matrix) {
+    const cells: HeatCell[] = [];
+    st.matrix.forEach((row, k) => {
+      const total = row.reduce((a, b) => a + b, 0);
+      row.forEach((v, j) => cells.push({ row: FROM_LABELS[k], col: STAGES[j], value: total > 0 ? v / total : null, text: total > 0 ? `${Math.round((100 * v) / total)}%` : '' }));
+    });
+    sections.push({
+      id: 'transitions',
+      title: `Stage transitions since ${formatDay(from)}`,
+      intro: ['Rows: the stage at the start of the window; columns: the stage now; cells: share of the row. The same thresholds apply at both dates.'],
+      charts: [await renderSvg(heatmap('Where each stage went', cells, 'stage then', 'stage now', FROM_LABELS, [...STAGES], 'share of row'))],
+      tables: st.tables.slice(1, 2),
+    });
+  }
+
+  const grid = [...rfmGrid(lc).rows()];
+  const gridCells: HeatCell[] = [];
+  for (const r of grid) for (let f = 1; f <= 5; f++) gridCells.push({ row: `R${r[0]}`, col: `F${f}`, value: Number(r[f]), text: String(r[f]) });
+  sections.push({
+    id: 'segments',
+    title: 'RFM segments',
+    intro: [`R = days since the last order, F = purchase days, M = ${lc.monetary === 'mean' ? 'average net order value' : 'total net revenue'}; scores 1-5, 5 best.`],
+    charts: [
+      await renderSvg(heatmap('Customers in the R x F grid', gridCells, 'recency score', 'frequency score', ['R5', 'R4', 'R3', 'R2', 'R1'], ['F1', 'F2', 'F3', 'F4', 'F5'], 'customers', ',d')),
+    ],
+    tables: [byName('segments')!],
+  });
+  if (cohorts.cohorts.length > 0) {
+    // the latest 24 monthly cohorts keep the heatmap readable; the CSV has them all
+    const recent = cohorts.cohorts.slice(-24);
+    const labels = recent.map((c) => formatPeriod(cohorts.unit, c.period));
+    let maxK = 0;
+    for (const c of recent) maxK = Math.max(maxK, c.lastK);
+    const ks = Array.from({ length: maxK + 1 }, (_, k) => String(k));
+    const cells: HeatCell[] = [];
+    recent.forEach((c, r) => {
+      for (let k = 0; k <= c.lastK; k++) {
+        const v = c.size > 0 ? c.active[k] / c.size : null;
+        cells.push({ row: labels[r], col: String(k), value: k === 0 ? null : v, text: v === null ? '' : `${Math.round(100 * v)}` });
+      }
+    });
+    const curves = recent.slice(-12).flatMap((c) => {
+      const cum = cumulativeValues(c);
+      return [...cum].map((y, k) => ({ series: formatPeriod(cohorts.unit, c.period), x: k, y }));
+    });
+    sections.push({
+      id: 'cohorts',
+      title: 'Retention cohorts',
+      intro: [`Customers grouped by the month of their first order; cells: % of the cohort buying again in month k (k = 0 is 100% and left blank). ${cohorts.asOfPeriodComplete ? '' : `The as-of month ${formatPeriod(cohorts.unit, cohorts.asOfPeriod)} is incomplete.`}`],
+      charts: [
+        await renderSvg(heatmap('Retention by cohort (% active in month k)', cells, 'cohort', 'months since the first order (k)', labels, ks, 'retention')),
+        await renderSvg(lineChart('Cumulative net revenue per customer, latest 12 cohorts', curves, 'months since the first order (k)', 'value per customer')),
+      ],
+      tables: cohortSection.slice(0, 2),
+    });
+  }
+  if (clvTables.length > 0) {
+    const clv = [...values.clv].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+    const cap = clv.length > 0 ? clv[Math.min(clv.length - 1, Math.floor(0.99 * clv.length))] : 0;
+    sections.push({
+      id: 'clv',
+      title: 'Customer lifetime value',
+      intro: [
+        values.scores
+          ? `${values.settings.model === 'pnbd' ? 'Pareto/NBD' : 'BG/NBD'} for purchases and Gamma-Gamma for spend, fitted on every customer's history to the as-of date; value over ${values.settings.horizonText}, discounted at ${(100 * values.settings.discount).toFixed(1)}% a year, margin ${(100 * values.settings.margin).toFixed(0)}%.`
+          : `${values.settings.model} value: net revenue to date${values.settings.margin < 1 ? ` x margin ${values.settings.margin}` : ''}.`,
+        ...values.warnings,
+      ],
+      charts: clv.length > 0 ? [await renderSvg(histogram(`Distribution of customer value (up to the 99th percentile, ${cap.toFixed(0)})`, clv.filter((v) => v <= cap), 'value per customer'))] : [],
+      tables: clvTables,
+    });
+  }
+  if (backtest) {
+    const points = backtest.result.tracking.flatMap((r) => [
+      { series: 'predicted', x: r.period, y: r.predictedCumulative },
+      { series: 'actual', x: r.period, y: r.actualCumulative },
+    ]);
+    sections.push({
+      id: 'backtest',
+      title: 'Model backtest',
+      intro: [`Fitted on the orders to ${formatDay(backtest.calibrationEnd)}, then compared with the repeat purchases to ${formatDay(backtest.holdoutEnd)}.`, ...backtest.warnings],
+      charts: [await renderSvg(lineChart('Cumulative repeat purchases in the holdout', points, `${values.settings.unit}s after the calibration end`, 'repeat purchases'))],
+      tables: btTables.slice(0, 2),
+    });
+  }
+  sections.push({ id: 'playbook', title: 'Playbook', intro: ['What to do with each stage and segment, for how many customers and with how much at stake; audiences/ holds one file per stage and segment for a mailing tool.'], tables: playbook });
+  const custom = byName('custom_segments');
+  if (custom) sections.push({ id: 'custom-segments', title: 'Custom segments', tables: [custom] });
+  if (changes) sections.push({ id: 'changes', title: 'Changes since the last run', intro: [`${changes.rowCount.toLocaleString('en-US')} customers changed stage or segment; changes.csv lists them for a CRM upload.`], tables: [changes] });
+  sections.push({ id: 'data', title: 'Data and reconciliation', tables: [byName('mapping')!, byName('reconciliation')!] });
+  return sections;
+}

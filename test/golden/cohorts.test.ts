@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runClm } from '../helpers/run-clm.js';
+
+/**
+ * Golden outputs of `clm cohorts` on the demo shop: every metric in both layouts (terminal
+ * heatmap and CSV), plus weeks with an incomplete period, a split, Markdown and JSON. A changed
+ * output fails here; when the change is intended, regenerate with `UPDATE_GOLDEN=1 npx vitest
+ * run test/golden` and review the diff of test/golden/expected/ before committing it.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const expectedDir = join(here, 'expected');
+const DEMO = ['--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--as-of', '2024-12-31', '--no-color'];
+const METRICS = ['customers', 'orders', 'revenue', 'ltv'] as const;
+
+const CASES: { name: string; args: string[] }[] = [
+  ...METRICS.flatMap((m) => [
+    { name: `cohorts-${m}.txt`, args: ['cohorts', ...DEMO, '--metric', m, '--format', 'table'] },
+    { name: `cohorts-${m}.csv`, args: ['cohorts', ...DEMO, '--metric', m, '--format', 'csv'] },
+    { name: `cohorts-${m}-long.csv`, args: ['cohorts', ...DEMO, '--metric', m, '--layout', 'long', '--format', 'csv'] },
+  ]),
+  { name: 'cohorts-week.txt', args: ['cohorts', ...DEMO, '--period', 'week', '--from', '2024-W44', '--format', 'table'] },
+  { name: 'cohorts-week-revenue-long.txt', args: ['cohorts', ...DEMO, '--period', 'week', '--from', '2024-W49', '--metric', 'revenue', '--layout', 'long', '--format', 'table'] },
+  { name: 'cohorts-week-long.csv', args: ['cohorts', ...DEMO, '--period', 'week', '--from', '2024-W49', '--layout', 'long', '--mark-incomplete', '--format', 'csv'] },
+  { name: 'cohorts-quarter-by-channel.txt', args: ['cohorts', ...DEMO, '--period', 'quarter', '--by', 'channel', '--min-size', '20', '--format', 'table'] },
+  { name: 'cohorts-quarter-average.csv', args: ['cohorts', ...DEMO, '--period', 'quarter', '--metric', 'revenue', '--format', 'csv', '--table', 'average'] },
+  { name: 'cohorts-quarter.md', args: ['cohorts', ...DEMO, '--period', 'quarter', '--metric', 'ltv', '--format', 'md'] },
+  { name: 'cohorts-quarter.json', args: ['cohorts', ...DEMO, '--period', 'quarter', '--format', 'json'] },
+];
+
+describe('golden outputs of clm cohorts on the demo shop', () => {
+  for (const c of CASES) {
+    it(`clm ${c.args.filter((a) => !DEMO.includes(a)).join(' ')}`, async () => {
+      const r = await runClm(c.args);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const path = join(expectedDir, c.name);
+      if (process.env.UPDATE_GOLDEN || !existsSync(path)) {
+        mkdirSync(expectedDir, { recursive: true });
+        writeFileSync(path, r.stdout);
+        if (!process.env.UPDATE_GOLDEN) throw new Error(`golden file ${c.name} was missing and has been written; review it and run again`);
+      }
+      expect(r.stdout).toBe(readFileSync(path, 'utf8'));
+    });
+  }
+});
