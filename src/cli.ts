@@ -120,6 +120,7 @@ Examples:
 
   const summary = program
     .command('summary')
+    .summary('headline figures, the column mapping and the reconciliation of every row')
     .description('Headline figures of the shop, the column mapping used and a reconciliation of every input row.\nCost: one pass over the orders; holds one record per customer (plus one entry per customer-day) in memory.');
   addOutputOptions(addInputOptions(summary))
     .addHelpText('after', `${INPUT_HELP}
@@ -136,6 +137,7 @@ Examples:
 
   const customers = program
     .command('customers')
+    .summary('one enriched row per customer: orders, revenue, stage, RFM, cohort (and CLV with --model)')
     .description('One row per customer: customer_id, first_order_date, last_order_date, orders, purchase_days, revenue,\nstage, recency_days, r_score, f_score, m_score, rfm_segment (and segment when the config defines\ncustom segments), cohort (the period of the first order, --period), then the attributes of the\ncustomers file. Sorted by customer_id.\nCost: one pass over the orders; holds one record per customer in memory.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(customers))))
     .option('--where <rule>', 'only customers for whom this rule holds, e.g. \'stage == "at_risk" and clv > 200\' (fields as for custom segments, plus segment, cohort and the model columns)')
@@ -153,6 +155,7 @@ Examples:
 
   const stages = program
     .command('stages')
+    .summary('lifecycle stage distribution, and transitions since --from')
     .description('Lifecycle stage distribution: customers, share, revenue and averages per stage; with --from, the\ntransition matrix from the stages at that date to the stages now.\nCost: one pass over the orders; holds one record per customer (plus one entry per customer-day).');
   addOutputOptions(addLifecycleOptions(addInputOptions(stages)))
     .option('--from <date>', 'add the transitions from the stages at this date (YYYY-MM-DD) to the stages at the as-of date')
@@ -174,6 +177,7 @@ Examples:
 
   const segments = program
     .command('segments')
+    .summary('RFM (or custom) segment profile and the R x F grid')
     .description('Segment profile: customers, share, revenue share, mean R, F, M and historical value per segment,\nand the 5 x 5 R x F grid. --scheme custom profiles the segments defined in the config.\nCost: one pass over the orders, then a sort per RFM metric over customers.');
   addOutputOptions(addLifecycleOptions(addInputOptions(segments)))
     .addOption(new Option('--scheme <scheme>', 'rfm: the 11 named R x F segments; custom: the rules of segments in the config').choices(['rfm', 'custom']).default('rfm'))
@@ -197,6 +201,7 @@ Examples:
 
   const cohorts = program
     .command('cohorts')
+    .summary('acquisition-cohort triangles: retention, orders, revenue, cumulative value')
     .description('Acquisition cohorts: customers grouped by the period of their first counted\norder and followed period by period (k = 0, 1, 2, ...): active customers and\nretention, orders, net revenue, or cumulative value per customer. A heatmap\ntriangle on a terminal; CSV (wide or long) in a pipe.\nCost: one pass over the orders, then one pass over the per-customer day ledger;\nholds one record per customer (plus one entry per customer-day).');
   addOutputOptions(addInputOptions(cohorts))
     .addOption(new Option('--period <unit>', 'cohort period: month (2024-01), week (ISO, Monday start: 2024-W03) or quarter (2024-Q1)').choices(['month', 'week', 'quarter']).default('month'))
@@ -234,6 +239,7 @@ Examples:
 
   const cltv = program
     .command('cltv')
+    .summary('customer lifetime value: BG/NBD or Pareto/NBD with Gamma-Gamma, by stage, segment, cohort')
     .description('Customer lifetime value: fits the purchase model (BG/NBD by default, or Pareto/NBD) and Gamma-Gamma\nfor spend on every customer\'s (x, t_x, T) at the as-of date, then prints the parameters with\nstandard errors, predicted value by stage, RFM segment and cohort, and the top customers.\n--model historical (net revenue to date) and formula (AOV x purchase rate x lifetime) need no fit.\nCost: one pass over the orders; the fit runs over distinct (x, t_x, T) rows, so 1M customers take seconds.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(cltv))))
     .option('--summary <file>', 'fit a summary computed elsewhere: customer_id, frequency, recency, T[, monetary_value] in --time-unit')
@@ -250,6 +256,7 @@ Examples:
 
   const backtest = program
     .command('backtest')
+    .summary('fit on older orders, compare with the holdout: error, lift, tracking')
     .description('How well the model predicts: fits it on the orders up to --calibration-end (or the as-of date minus\n--holdout, default 39 weeks) and compares its predictions with the holdout: total predicted vs actual\nrepeat purchases, per-customer MAE and RMSE, the table by calibration frequency (0..7+), decile\nlift and weekly cumulative tracking. --fail-if turns a metric into an exit code for scheduled checks.');
   addOutputOptions(addClvOptions(addInputOptions(backtest)))
     .option('--calibration-end <date>', 'last day of the calibration period (YYYY-MM-DD)')
@@ -270,6 +277,7 @@ Examples:
 
   const kpis = program
     .command('kpis')
+    .summary('lifecycle KPIs per period, goals, CAC and LTV:CAC, NPS')
     .description('Lifecycle KPIs per month, quarter or year: active, new and returning customers, retention and churn\nrate, repeat-purchase rate, orders, average order value, purchase frequency, net revenue and the\nshare from existing customers, average historical value, each with the change against the period\nbefore; the goals of the config with their status; CAC, LTV:CAC and months to recover CAC with\n--spend; NPS and review scores per stage (and per period with --reviews).\nCost: one pass over the orders, then one pass over the per-customer day ledger per period unit\n(plus a model fit with --model bgnbd|pnbd).');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(kpis))))
     .addOption(new Option('--period <unit>', 'KPI period: month (2024-01), quarter (2024-Q1) or year (2024)').choices(['month', 'quarter', 'year']).default('month'))
@@ -308,6 +316,7 @@ Examples:
 
   const playbook = program
     .command('playbook')
+    .summary('recommended actions per stage and segment, with customers and value at stake')
     .description('What to do with each lifecycle stage and RFM segment: the goal and recommended actions, with\nthe customers and the value at stake in each (revenue to date; predicted value with --model).\nThe text is clm\'s own; "playbook" in the config replaces any entry.\nCost: one pass over the orders (plus a model fit with --model).');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(playbook))))
     .addHelpText('after', `
@@ -322,20 +331,24 @@ Examples:
 
   const report = program
     .command('report')
+    .summary('a report folder: HTML with charts, Markdown, CSVs, XLSX, manifest, audiences')
     .description('Every analysis as one folder: index.html (self-contained, charts as inline SVG), report.md, one CSV\nper table, customers.csv, report.xlsx and manifest.json (inputs with SHA-256, options, thresholds,\nrow counts, files). Written into a temporary folder and put in place at the end, so a failed or\nkilled run leaves the previous report as it was.\nCost: one pass over the orders, like clm customers.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(report))))
     .option('--out <dir>', 'the report folder (created or replaced whole; an existing folder must be an earlier report)')
     .option('--holdout <duration>', 'backtest holdout before the as-of date (default: 39 weeks or a third of the history, whichever is shorter)')
     .option('--calibration-end <date>', 'backtest calibration end instead of --holdout')
+    .option('--spend <file>', 'marketing spend per month and channel (month, channel, amount): adds CAC, LTV:CAC and payback')
     .option('--from <date>', 'start of the report window for transitions and churn rate (default: 90 days before the as-of date)')
     .option('--fail-if <expr>', 'exit 1 after writing when this holds, e.g. "share(at_risk) > 0.25" or "churn_rate > 0.05" (repeatable)', collect, [])
     .option('--state-dir <dir>', 'keep each customer\'s stage and segments here; the next run adds the changes since (changes.csv)')
     .addHelpText('after', `
-Metrics for --fail-if: customers, prospects, known, orders, net_revenue, average_order_value,
-repeat_rate, churn_rate (of customers active at the window start, the share churned now),
-at_risk_rate (at-risk share of customers with an order), backtest.mape, backtest.abs_error,
-backtest.mae, backtest.rmse (see clm backtest); functions share(stage), count(stage),
-segment_share("Champions"). Operators: == != < <= > >= and or not, + - * /.
+Metrics for --fail-if: customers, prospects, known, net_revenue, repeat_rate, at_risk_rate
+(at-risk share of customers with an order), window_churn_rate (of customers active at the
+window start, the share churned now); the KPIs of the latest complete month (churn_rate,
+retention_rate, active_customers, revenue, ... and NAME_change; see clm kpis), clv, nps;
+backtest.mape, backtest.abs_error, backtest.mae, backtest.rmse (see clm backtest); functions
+share(stage), count(stage), segment_share("Champions"), goal(NAME) (met, on_track, behind,
+missed, no_data). Operators: == != < <= > >= and or not, + - * /.
 With --quiet nothing is printed on success; exit codes: 0 written, 1 a --fail-if condition held
 (the report is still written), 2 usage error, 3 data error.
 ${INPUT_HELP}
@@ -348,6 +361,7 @@ Examples:
 
   const diff = program
     .command('diff')
+    .summary('who changed stage or segment since the last report --state-dir run')
     .description('Customers whose stage or segment changed since the run that saved --state-dir (clm report\n--state-dir): one row per customer, ready for a CRM upload. Reads the state, never writes it.');
   addOutputOptions(addLifecycleOptions(addInputOptions(diff)))
     .option('--state-dir <dir>', 'the folder a clm report --state-dir run keeps its state in')
@@ -359,6 +373,7 @@ Examples:
 
   const init = program
     .command('init')
+    .summary('write a starter clm.config.json from the detected column mapping')
     .description('Write a starter clm.config.json from the column mapping detected in your files, so later runs\nneed no flags. Keeps an existing config unless --force.');
   addOutputOptions(init)
     .option('--orders <file>', 'orders export')

@@ -6,11 +6,12 @@ import { NOT_YET, STAGE_CODE, STAGES } from '../domain/stage.js';
  * the report window:
  * - `customers`: customers with a counted order; `prospects`; `known`: both together;
  * - `share(stage)` / `count(stage)`: of the known customers (the stage table's share);
- * - `churn_rate`: of the customers who had bought and were not churned at the window start,
- *   the share churned now (customers lost over the window); null without such customers;
+ * - `window_churn_rate`: of the customers who had bought and were not churned at the window
+ *   start, the share churned now (customers lost over the window); null without such
+ *   customers. (`churn_rate` is the KPI of the latest complete month, from kpis.ts.)
  * - `at_risk_rate`: of the customers with an order now, the share at risk;
  * - `repeat_rate`: customers with 2+ purchase days / customers;
- * - `net_revenue`, `orders`, `average_order_value`.
+ * - `net_revenue`: counted orders minus refunds, to the as-of date.
  */
 export interface ReportMetrics {
   values: Record<string, number | null>;
@@ -23,7 +24,6 @@ export function reportMetrics(s: PurchaseSnapshot, stages: Uint8Array, before: U
   let known = 0;
   let buyers = 0;
   let repeat = 0;
-  let orders = 0;
   let revenue = 0;
   for (let i = 0; i < s.size; i++) {
     const c = stages[i];
@@ -32,7 +32,6 @@ export function reportMetrics(s: PurchaseSnapshot, stages: Uint8Array, before: U
     known++;
     if (s.orders[i] > 0) {
       buyers++;
-      orders += s.orders[i];
       revenue += s.revenue[i];
       if (s.purchaseDays[i] >= 2) repeat++;
     }
@@ -55,11 +54,9 @@ export function reportMetrics(s: PurchaseSnapshot, stages: Uint8Array, before: U
       customers: buyers,
       prospects: counts[STAGE_CODE.prospect],
       known,
-      orders,
       net_revenue: revenue,
-      average_order_value: orders > 0 ? revenue / orders : null,
       repeat_rate: buyers > 0 ? repeat / buyers : null,
-      churn_rate: before && base > 0 ? lost / base : null,
+      window_churn_rate: before && base > 0 ? lost / base : null,
       at_risk_rate: buyers > 0 ? counts[STAGE_CODE.at_risk] / buyers : null,
     },
   };

@@ -24,6 +24,9 @@ import { summaryTable } from './summary.js';
 import { clvSettings, customerValues, fitMeta, modelTable, settingsMeta, valueTables, type ClvFlags, type CustomerValues } from './cltv.js';
 import { backtestRun, backtestTables, type BacktestRun } from './backtest.js';
 import { playbookTables } from './playbook.js';
+import { CONDITION_FIELDS, kpisRun, type KpisRun } from './kpis.js';
+import { readSpendFile } from '../io/read-spend.js';
+import { GOAL_STATUSES } from '../domain/goals.js';
 import { cohortTables } from './cohorts.js';
 import { cohortMatrix, cumulativeValues, type CohortMatrix } from '../analytics/cohorts.js';
 import { formatPeriod } from '../domain/period.js';
@@ -32,6 +35,7 @@ import { histogram, lineChart } from '../render/charts.js';
 
 export interface ReportFlags extends InputFlags, LifecycleFlags, ClvFlags {
   out?: string;
+  spend?: string;
   holdout?: string;
   calibrationEnd?: string;
   from?: string;
@@ -71,9 +75,6 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const from = parseFromDate(flags.from, data.asOf) ?? windowStart(data.asOf, data.table.firstDay);
   const st = stageTables(inputs, lc, from);
   const metrics = reportMetrics(lc.snapshot, lc.stages, st.before);
-  // compile the conditions before the slow work, so a typo costs nothing (backtest metrics
-  // are declared now and filled in below; without a backtest they are null)
-  const checks = conditions.map((c, k) => ({ ...c, rule: compileCondition(c.text, k, metrics, lc) }));
 
   const previous: SavedState | undefined = flags.stateDir ? readState(flags.stateDir) : undefined;
   const changes = previous ? changesTable(data.table.ids, lc, previous) : undefined;
@@ -82,7 +83,13 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const values = customerValues(inputs, settings);
   values.warnings.forEach(warn);
   const backtest = reportBacktest(inputs, flags, settings.model, warn);
-  if (backtest) for (const [k, v] of Object.entries(backtest.metrics)) metrics.values[`backtest.${k}`] = v;
+  for (const k of BACKTEST_METRICS) metrics.values[`backtest.${k}`] = backtest?.metrics[k] ?? null;
+  const spend = flags.spend ? await readSpendFile({ path: flags.spend, encoding: flags.encoding, decimalComma: flags.decimalComma ?? inputs.config?.config.decimal_comma }) : undefined;
+  const kpis = kpisRun(inputs, { unit: 'month', periods: 12, spend, flags, lifecycle: lc, values: settings.model === 'bgnbd' || settings.model === 'pnbd' ? values : undefined });
+  kpis.warnings.forEach(warn);
+  for (const k of CONDITION_FIELDS) metrics.values[k] = kpis.metrics[k] ?? null;
+  // checked before any file is written, so a typo costs no half report
+  const checks = conditions.map((c, k) => ({ ...c, rule: compileCondition(c.text, k, metrics, lc, kpis) }));
 
   const summary = summaryTable(data);
   const tables: ResultTable[] = [summary.table, ...st.tables, rfmProfile(lc), rfmGrid(lc)];
@@ -96,6 +103,8 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   tables.push(...clvTables);
   const btTables = backtest ? backtestTables(backtest) : [];
   tables.push(...btTables);
+  const kpiTables = kpis.tables;
+  tables.push(...kpiTables);
   const playbook = playbookTables(inputs, lc, values);
   tables.push(...playbook);
   if (changes) tables.push(changes);
@@ -111,6 +120,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.clv = settingsMeta(settings);
   if (values.scores) meta.fit = fitMeta(values.scores);
   if (backtest) meta.backtest = { calibration_end: formatDay(backtest.calibrationEnd), holdout_end: formatDay(backtest.holdoutEnd), model: backtest.model, converged: backtest.converged };
+  meta.kpis = kpis.meta;
   meta.metrics = roundMetrics(metrics);
   meta.options = optionsOf(flags);
   if (inputs.config) meta.config = inputs.config.path;
@@ -144,7 +154,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   dir.writeText('report.md', `# Customer lifecycle report\n\n${md.join('')}`);
   files.push({ file: 'report.md' });
   // HTML with charts
-  const sections = await htmlSections(lc, st, from, tables, changes, summary.table, values, clvTables, backtest, btTables, playbook, cohorts, cohortSection);
+  const sections = await htmlSections(lc, st, from, tables, changes, summary.table, values, clvTables, backtest, btTables, playbook, cohorts, cohortSection, kpis);
   dir.writeText('index.html', renderHtml({ title: 'Customer lifecycle report', context, sections, generatedBy: `clm ${VERSION} · as of ${formatDay(data.asOf)}` }));
   files.push({ file: 'index.html' });
   // XLSX: every table, and the customers when they fit a sheet
@@ -157,7 +167,8 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.inputs_hashed = await Promise.all(
     data.inputs.filter((i) => i.source.path !== '-').map(async (i) => ({ role: i.role, path: i.source.path, bytes: i.source.bytes ?? null, sha256: await sha256File(i.source.path) })),
   );
-  const held = checks.filter((c) => c.rule.test((f) => fieldValue(f, metrics)));
+  const fields = Object.keys(metrics.values);
+  const held = checks.filter((c) => c.rule.test((f) => metrics.values[fields[f]] ?? null));
   meta.fail_if = checks.map((c) => ({ condition: c.text, held: held.includes(c) }));
   files.push({ file: 'manifest.json' });
   meta.files = files;
@@ -217,14 +228,15 @@ function windowStart(asOf: Day, firstDays: Int32Array): Day {
 }
 
 const BACKTEST_METRICS = ['customers', 'calibration_purchases', 'actual_purchases', 'predicted_purchases', 'error', 'abs_error', 'mae', 'rmse', 'mape', 'lift_top_decile'];
-const METRIC_NAMES = ['customers', 'prospects', 'known', 'orders', 'net_revenue', 'average_order_value', 'repeat_rate', 'churn_rate', 'at_risk_rate', ...BACKTEST_METRICS.map((m) => `backtest.${m}`)];
 
-function fieldValue(f: number, m: ReportMetrics): number | null {
-  return m.values[METRIC_NAMES[f]] ?? null;
-}
-
-/** `--fail-if` conditions: metrics by name, share(stage), count(stage), segment_share(name). */
-function compileCondition(text: string, k: number, m: ReportMetrics, lc: Lifecycle) {
+/**
+ * `--fail-if` conditions over everything the report knows: its own metrics (customers,
+ * prospects, known, net_revenue, repeat_rate, window_churn_rate, at_risk_rate), the KPIs of
+ * the latest complete month and their changes (churn_rate, retention_rate, ...; clv, nps),
+ * backtest.NAME, and the functions share(stage), count(stage), segment_share("Champions"),
+ * goal(NAME), goal_distance(NAME), goal_current(NAME).
+ */
+function compileCondition(text: string, k: number, m: ReportMetrics, lc: Lifecycle, kpis: KpisRun) {
   const segCounts = new Map<string, number>();
   for (let j = 0; j < lc.buyers.length; j++) {
     const name = RFM_SEGMENTS[lc.rfm.segment[j]];
@@ -235,16 +247,25 @@ function compileCondition(text: string, k: number, m: ReportMetrics, lc: Lifecyc
     if (!(STAGES as readonly string[]).includes(s)) throw new UsageError(`--fail-if: ${JSON.stringify(s)} is not a stage`, `stages: ${STAGES.join(', ')}`);
     return s;
   };
+  const goalArg = (v: unknown) => {
+    const g = kpis.goals.find((x) => x.metric === String(v));
+    if (!g) throw new UsageError(`--fail-if: no goal for ${JSON.stringify(String(v))} in the config`, `goals in the config: ${kpis.goals.map((x) => x.metric).join(', ') || 'none'}`);
+    return g;
+  };
   const functions: RuleFunction[] = [
     { name: 'share', arity: 1, nameArgs: true, call: (s) => (m.known > 0 ? m.stageCounts[stageArg(s)] / m.known : null) },
     { name: 'count', arity: 1, nameArgs: true, call: (s) => m.stageCounts[stageArg(s)] },
     { name: 'segment_share', arity: 1, call: (s) => (lc.buyers.length > 0 ? (segCounts.get(String(s)) ?? 0) / lc.buyers.length : null) },
+    { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n).status },
+    { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n).distance },
+    { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n).current },
   ];
+  const names = Object.keys(m.values);
   try {
-    return compileRule(text, { fields: METRIC_NAMES.map((name) => ({ name, type: 'number' as const })), functions, constants: [...STAGES] });
+    return compileRule(text, { fields: names.map((name) => ({ name, type: 'number' as const })), functions, constants: [...STAGES, ...GOAL_STATUSES] });
   } catch (e: unknown) {
     if (e instanceof RuleSyntaxError) {
-      throw new UsageError(`--fail-if ${k > 0 ? `#${k + 1} ` : ''}${e.message}\n    ${e.pointer().replace('\n', '\n    ')}`, `metrics: ${METRIC_NAMES.join(', ')}; functions: share(stage), count(stage), segment_share("RFM segment")`);
+      throw new UsageError(`--fail-if ${k > 0 ? `#${k + 1} ` : ''}${e.message}\n    ${e.pointer().replace('\n', '\n    ')}`, 'metrics: clm report --help lists them; functions: share(stage), count(stage), segment_share("RFM segment"), goal(NAME)');
     }
     throw e;
   }
@@ -273,9 +294,26 @@ async function htmlSections(
   playbook: ResultTable[],
   cohorts: CohortMatrix,
   cohortSection: ResultTable[],
+  kpis: KpisRun,
 ): Promise<HtmlSection[]> {
   const byName = (n: string): ResultTable | undefined => tables.find((t) => t.name === n);
   const sections: HtmlSection[] = [{ id: 'summary', title: 'Summary', tables: [summary] }];
+
+  const shown = kpis.series.periods.slice(kpis.shownFrom);
+  if (shown.length > 0) {
+    const points = shown.flatMap((p, x) => [
+      { series: 'active', x, y: p.activeCustomers },
+      { series: 'new', x, y: p.newCustomers },
+      { series: 'returning', x, y: p.returningCustomers },
+    ]);
+    sections.push({
+      id: 'kpis',
+      title: 'KPIs by month',
+      intro: [`${shown[0].label} to ${shown[shown.length - 1].label}${shown[shown.length - 1].complete ? '' : ` (${shown[shown.length - 1].label} is not over)`}; x axis: months from ${shown[0].label}.`, ...kpis.warnings],
+      charts: [await renderSvg(lineChart('Active, new and returning customers per month', points, `months from ${shown[0].label}`, 'customers', ',d'))],
+      tables: kpis.tables,
+    });
+  }
 
   const dist = [...st.tables[0].rows()];
   sections.push({

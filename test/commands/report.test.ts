@@ -89,6 +89,17 @@ describe('clm report on the demo shop', () => {
     ]);
     const quiet = await runClm(['report', ...DEMO, '--out', out2, '--quiet', '--fail-if', 'share(churned) > 0.99']);
     expect(quiet).toEqual({ code: 0, stdout: '', stderr: '' });
+    // KPIs of the latest complete month and goals from the config work too
+    const cfg = join(dir, 'goals.json');
+    writeFileSync(cfg, JSON.stringify({ goals: { retention_rate: { target: 0.99, by: '2024-06-30' } } }));
+    const goal = await runClm(['report', ...DEMO, '--config', cfg, '--out', out2, '--fail-if', 'goal(retention_rate) == missed', '--fail-if', 'retention_rate > 1']);
+    expect(goal.code).toBe(1);
+    expect(goal.stderr).toContain('--fail-if held: goal(retention_rate) == missed');
+    const gm = JSON.parse(readFileSync(join(out2, 'manifest.json'), 'utf8'));
+    expect(gm.metrics.retention_rate).toBeGreaterThan(0);
+    expect(gm.metrics.retention_rate).toBeLessThan(1);
+    expect(existsSync(join(out2, 'kpis.csv'))).toBe(true);
+    expect(existsSync(join(out2, 'goals.csv'))).toBe(true);
     const typo = await runClm(['report', ...DEMO, '--out', join(dir, 'never'), '--fail-if', 'share(churnd) > 0.2']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('is not a stage');
