@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { buildProgram, type Invocation } from './cli.js';
+import { buildProgram, type CommandName, type Invocation } from './cli.js';
 import type { InputFlags, OutputFlags } from './commands/common.js';
 import { resolveFormat } from './commands/common.js';
 import { ClmError, ConditionHeld, DataError, InternalError } from './domain/errors.js';
@@ -9,6 +9,24 @@ import { renderResult } from './render/output.js';
 import type { CommandResult } from './render/result.js';
 
 export type { CliIO } from './io/cli-io.js';
+
+type Runner = (flags: InputFlags & OutputFlags, io: CliIO, warn: (m: string) => void) => Promise<CommandResult>;
+
+/** Each command's module is loaded only when it runs (the CLI starts fast; report pulls in vega). */
+const COMMANDS: Record<CommandName, () => Promise<Runner>> = {
+  summary: async () => (await import('./commands/summary.js')).runSummary,
+  customers: async () => (await import('./commands/customers.js')).runCustomers,
+  stages: async () => (await import('./commands/stages.js')).runStages,
+  segments: async () => (await import('./commands/segments.js')).runSegments,
+  cohorts: async () => (await import('./commands/cohorts.js')).runCohorts,
+  cltv: async () => (await import('./commands/cltv.js')).runCltv,
+  backtest: async () => (await import('./commands/backtest.js')).runBacktestCommand,
+  kpis: async () => (await import('./commands/kpis.js')).runKpis,
+  playbook: async () => (await import('./commands/playbook.js')).runPlaybook,
+  report: async () => (await import('./commands/report.js')).runReport,
+  diff: async () => (await import('./commands/diff.js')).runDiff,
+  init: async () => (await import('./commands/init.js')).runInit,
+};
 
 /** Runs clm with argv (without node and script) and returns the exit code. The only catch. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -43,69 +61,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const { default: ora } = await import('ora');
       spinner = ora({ text: `reading ${flags.orders ?? ''}`, stream: io.stderr as unknown as NodeJS.WriteStream }).start();
     }
-    let result: CommandResult;
-    switch (invocation.command) {
-      case 'summary': {
-        const { runSummary } = await import('./commands/summary.js');
-        result = await runSummary(flags, io, warn);
-        break;
-      }
-      case 'customers': {
-        const { runCustomers } = await import('./commands/customers.js');
-        result = await runCustomers(flags, io, warn);
-        break;
-      }
-      case 'stages': {
-        const { runStages } = await import('./commands/stages.js');
-        result = await runStages(flags, io, warn);
-        break;
-      }
-      case 'segments': {
-        const { runSegments } = await import('./commands/segments.js');
-        result = await runSegments(flags, io, warn);
-        break;
-      }
-      case 'cohorts': {
-        const { runCohorts } = await import('./commands/cohorts.js');
-        result = await runCohorts(flags, io, warn);
-        break;
-      }
-      case 'cltv': {
-        const { runCltv } = await import('./commands/cltv.js');
-        result = await runCltv(flags, io, warn);
-        break;
-      }
-      case 'backtest': {
-        const { runBacktestCommand } = await import('./commands/backtest.js');
-        result = await runBacktestCommand(flags, io, warn);
-        break;
-      }
-      case 'kpis': {
-        const { runKpis } = await import('./commands/kpis.js');
-        result = await runKpis(flags, io, warn);
-        break;
-      }
-      case 'playbook': {
-        const { runPlaybook } = await import('./commands/playbook.js');
-        result = await runPlaybook(flags, io, warn);
-        break;
-      }
-      case 'report': {
-        const { runReport } = await import('./commands/report.js');
-        result = await runReport(flags, io, warn);
-        break;
-      }
-      case 'diff': {
-        const { runDiff } = await import('./commands/diff.js');
-        result = await runDiff(flags, io, warn);
-        break;
-      }
-      case 'init': {
-        const { runInit } = await import('./commands/init.js');
-        result = await runInit(flags, io);
-        break;
-      }
-    }
+    const run = await COMMANDS[invocation.command]();
+    const result: CommandResult = await run(flags, io, warn);
     spinner?.stop();
     spinner = undefined;
     const color = flags.color !== false && io.stdoutIsTTY && !flags.output && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
