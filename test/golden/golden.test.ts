@@ -22,6 +22,19 @@ const CASES: { name: string; args: string[] }[] = [
   { name: 'stages-transitions.csv', args: ['stages', ...DEMO, '--from', '2024-06-30', '--format', 'csv', '--table', 'transitions'] },
   { name: 'segments-explain.md', args: ['segments', ...DEMO, '--explain', '--monetary', 'total', '--format', 'md'] },
   { name: 'segments-grid.csv', args: ['segments', ...DEMO, '--format', 'csv', '--table', 'rfm_grid'] },
+  // cohorts: every metric in both layouts, weeks with an incomplete period, a split, Markdown, JSON
+  ...(['customers', 'orders', 'revenue', 'ltv'] as const).flatMap((m) => [
+    { name: `cohorts-${m}.txt`, args: ['cohorts', ...DEMO, '--metric', m, '--format', 'table'] },
+    { name: `cohorts-${m}.csv`, args: ['cohorts', ...DEMO, '--metric', m, '--format', 'csv'] },
+    { name: `cohorts-${m}-long.csv`, args: ['cohorts', ...DEMO, '--metric', m, '--layout', 'long', '--format', 'csv'] },
+  ]),
+  { name: 'cohorts-week.txt', args: ['cohorts', ...DEMO, '--period', 'week', '--from', '2024-W44', '--format', 'table'] },
+  { name: 'cohorts-week-revenue-long.txt', args: ['cohorts', ...DEMO, '--period', 'week', '--from', '2024-W49', '--metric', 'revenue', '--layout', 'long', '--format', 'table'] },
+  { name: 'cohorts-week-long.csv', args: ['cohorts', ...DEMO, '--period', 'week', '--from', '2024-W49', '--layout', 'long', '--mark-incomplete', '--format', 'csv'] },
+  { name: 'cohorts-quarter-by-channel.txt', args: ['cohorts', ...DEMO, '--period', 'quarter', '--by', 'channel', '--min-size', '20', '--format', 'table'] },
+  { name: 'cohorts-quarter-average.csv', args: ['cohorts', ...DEMO, '--period', 'quarter', '--metric', 'revenue', '--format', 'csv', '--table', 'average'] },
+  { name: 'cohorts-quarter.md', args: ['cohorts', ...DEMO, '--period', 'quarter', '--metric', 'ltv', '--format', 'md'] },
+  { name: 'cohorts-quarter.json', args: ['cohorts', ...DEMO, '--period', 'quarter', '--format', 'json'] },
 ];
 
 describe('golden outputs on the demo shop', () => {
