@@ -63,7 +63,7 @@ describe('clm report on the demo shop', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(out, 'report.xlsx'));
     const names = wb.worksheets.map((w) => w.name);
-    expect(names).toEqual(expect.arrayContaining(['summary', 'stages', 'transitions', 'segments', 'rfm_grid', 'reconciliation', 'customers']));
+    expect(names).toEqual(expect.arrayContaining(['summary', 'stages', 'transitions', 'segments', 'rfm_grid', 'cohort_retention', 'model', 'backtest', 'kpis', 'playbook', 'reconciliation', 'customers']));
     const stages = wb.getWorksheet('stages')!;
     expect(stages.getRow(1).getCell(1).value).toBe('stage');
     expect(typeof stages.getRow(2).getCell(2).value).toBe('number');
@@ -100,6 +100,12 @@ describe('clm report on the demo shop', () => {
     expect(gm.metrics.retention_rate).toBeLessThan(1);
     expect(existsSync(join(out2, 'kpis.csv'))).toBe(true);
     expect(existsSync(join(out2, 'goals.csv'))).toBe(true);
+    const gwb = new ExcelJS.Workbook();
+    await gwb.xlsx.readFile(join(out2, 'report.xlsx'));
+    expect(gwb.getWorksheet('goals')!.getRow(2).values).toContain('retention_rate');
+    const html = readFileSync(join(out2, 'index.html'), 'utf8');
+    for (const id of ['kpis', 'playbook', 'cohorts', 'clv', 'backtest']) expect(html).toContain(`id="${id}"`);
+    expect(html).toMatch(/<th>metric<\/th>.*retention_rate/s);
     const typo = await runClm(['report', ...DEMO, '--out', join(dir, 'never'), '--fail-if', 'share(churnd) > 0.2']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('is not a stage');
