@@ -133,7 +133,8 @@ export function lineChart(title: string, points: LinePoint[], xTitle: string, yT
     encoding: {
       x: { field: 'x', type: 'quantitative', title: xTitle },
       y: { field: 'y', type: 'quantitative', title: yTitle, axis: { format: yFormat } },
-      color: { field: 'series', type: 'nominal', title: null },
+      // 20 distinct colours: a report draws up to a dozen cohort curves
+      color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau20' } },
     },
   } as TopLevelSpec;
 }
