@@ -5,8 +5,8 @@
  * probability p ~ Beta(a, b). Parameter names as in the paper: r, alpha (α), a, b.
  */
 import { groupRows } from './summary.js';
-import { betaln, gammaln, hyp2f1Safe, logAddExp } from './special.js';
-import { fitNamed, sum, weightedRows, type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
+import { betaln, digamma, gammaln, hyp2f1Safe, logAddExp } from './special.js';
+import { fitNamed, subsampleRows, sum, weightedRows, type FitOptions, type LogLikelihood, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
 
 export interface BgNbdParams {
   readonly r: number;
@@ -34,10 +34,17 @@ export function bgnbdLogLik(p: BgNbdParams, x: number, tx: number, T: number): n
 
 /** Total (weighted) log-likelihood; per distinct x the gamma and beta terms are computed once. */
 export function bgnbdTotalLogLik(p: BgNbdParams, data: PurchaseData): number {
-  return makeTotal(weightedRows(data))(p);
+  return makeTotal(weightedRows(data)).value(p);
 }
 
-function makeTotal(rows: ReturnType<typeof weightedRows>): (p: BgNbdParams) => number {
+/** The total log-likelihood and its gradient (∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b) in one pass. */
+export function bgnbdTotalLogLikGradient(p: BgNbdParams, data: PurchaseData): { logLik: number; gradient: number[] } {
+  const gradient = [0, 0, 0, 0];
+  const logLik = makeTotal(weightedRows(data)).withGradient(p, gradient);
+  return { logLik, gradient };
+}
+
+function makeTotal(rows: ReturnType<typeof weightedRows>): LogLikelihood<BgNbdParams> {
   const { frequency: X, recency: TX, T, weight: W, size: n } = rows;
   // gamma/beta terms per distinct x, logarithms per distinct T and t_x: a ledger in days has
   // few distinct values of each, so one evaluation costs about one exp and one log per row
@@ -54,7 +61,7 @@ function makeTotal(rows: ReturnType<typeof weightedRows>): (p: BgNbdParams) => n
   const ix = gx.index;
   const iT = gT.index;
   const iR = gR.index;
-  return (p) => {
+  const value = (p: BgNbdParams): number => {
     const { r, alpha, a, b } = p;
     const common = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
     const la = Math.log(a);
@@ -79,9 +86,108 @@ function makeTotal(rows: ReturnType<typeof weightedRows>): (p: BgNbdParams) => n
     }
     return ll;
   };
+  // the gradient: with ψ = digamma and π the share of the second term in the log-sum
+  // ln(e^{a3} + e^{a4}), a3 = −(r+x) ln(α+T), a4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x):
+  // ∂/∂r = ψ(r+x) − ψ(r) + ln α − (1−π) ln(α+T) − π ln(α+t_x)
+  // ∂/∂α = r/α − (r+x) ((1−π)/(α+T) + π/(α+t_x))
+  // ∂/∂a = ψ(a+b) − ψ(a+b+x) + π/a
+  // ∂/∂b = ψ(b+x) − ψ(a+b+x) − ψ(b) + ψ(a+b) − π/(b+x−1)
+  const wsum = new Float64Array(gx.groups);
+  let wtotal = 0;
+  for (let i = 0; i < n; i++) {
+    wsum[ix[i]] += W[i];
+    wtotal += W[i];
+  }
+  const iTv = new Float64Array(gT.groups);
+  const iRv = new Float64Array(gR.groups);
+  const wpi = new Float64Array(gx.groups);
+  const withGradient = (p: BgNbdParams, grad: number[]): number => {
+    const { r, alpha, a, b } = p;
+    const common = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
+    const la = Math.log(a);
+    const psiR = digamma(r);
+    const psiAB = digamma(a + b);
+    const psiB = digamma(b);
+    let dr = 0;
+    let da = 0;
+    let db = 0;
+    for (let g = 0; g < xs.length; g++) {
+      const x = xs[g];
+      head[g] = gammaln(r + x) + betaln(a, b + x) + common;
+      lc[g] = x > 0 ? la - Math.log(b + x - 1) : -Infinity;
+      const w = wsum[g];
+      if (x > 0) {
+        const psiABX = digamma(a + b + x);
+        dr += w * (digamma(r + x) - psiR);
+        da += w * (psiAB - psiABX);
+        db += w * (digamma(b + x) - psiABX - psiB + psiAB);
+      }
+      wpi[g] = 0;
+    }
+    for (let g = 0; g < Ts.length; g++) {
+      lT[g] = Math.log(alpha + Ts[g]);
+      iTv[g] = 1 / (alpha + Ts[g]);
+    }
+    for (let g = 0; g < Rs.length; g++) {
+      lR[g] = Math.log(alpha + Rs[g]);
+      iRv[g] = 1 / (alpha + Rs[g]);
+    }
+    let ll = 0;
+    // Σ w ((1−π) ln(α+T) + π ln(α+t_x)) and Σ w (r+x) ((1−π)/(α+T) + π/(α+t_x))
+    let sLog = 0;
+    let sInv = 0;
+    for (let i = 0; i < n; i++) {
+      const g = ix[i];
+      const x = X[i];
+      const w = W[i];
+      const t = iT[i];
+      const a3 = -(r + x) * lT[t];
+      if (x > 0) {
+        const u = iR[i];
+        const a4 = lc[g] - (r + x) * lR[u];
+        let v: number;
+        let pi: number;
+        if (a3 > a4) {
+          const e = Math.exp(a4 - a3);
+          v = a3 + Math.log1p(e);
+          pi = e / (1 + e);
+        } else {
+          const e = Math.exp(a3 - a4);
+          v = a4 + Math.log1p(e);
+          pi = 1 / (1 + e);
+        }
+        ll += w * (head[g] + v);
+        const wp = w * pi;
+        wpi[g] += wp;
+        sLog += w * lT[t] + wp * (lR[u] - lT[t]);
+        sInv += (r + x) * (w * iTv[t] + wp * (iRv[u] - iTv[t]));
+      } else {
+        ll += w * (head[g] + a3);
+        sLog += w * lT[t];
+        sInv += r * w * iTv[t];
+      }
+    }
+    let dpa = 0;
+    let dpb = 0;
+    for (let g = 0; g < xs.length; g++) {
+      if (xs[g] > 0) {
+        dpa += wpi[g];
+        dpb += wpi[g] / (b + xs[g] - 1);
+      }
+    }
+    grad[0] = dr + wtotal * Math.log(alpha) - sLog;
+    grad[1] = (wtotal * r) / alpha - sInv;
+    grad[2] = da + dpa / a;
+    grad[3] = db - dpb;
+    return ll;
+  };
+  return { value, withGradient };
 }
 
-/** Maximum likelihood fit (identical rows merged unless weights are given). */
+/**
+ * Maximum likelihood fit (identical rows merged unless weights are given), by BFGS with the
+ * analytic gradient; with many distinct rows, warmed up by a fit on a subsample of them.
+ */
 export function fitBgNbd(data: PurchaseData, opts: FitOptions<BgNbdParams> = {}): BgNbdFit {
   const rows = weightedRows(data);
   const customers = sum(rows.weight);
@@ -94,7 +200,11 @@ export function fitBgNbd(data: PurchaseData, opts: FitOptions<BgNbdParams> = {})
   const warnings: string[] = [];
   if (customers > 0 && sx === 0) warnings.push('no customer has a repeat purchase in the calibration period: BG/NBD cannot be identified; use a longer calibration period');
   const alpha0 = sx > 0 && sT > 0 ? Math.min(1e6, Math.max(1e-3, sT / sx)) : 1;
-  return fitNamed('bgnbd', ['r', 'alpha', 'a', 'b'], makeTotal(rows), customers, rows.size, { r: 1, alpha: alpha0, a: 1, b: 1 }, opts, warnings, sx > 0);
+  // with many distinct rows, a fit on a subsample of them gives the start and the curvature
+  const full = makeTotal(rows);
+  const sub = subsampleRows(rows);
+  const logLik = sub ? { ...full, coarse: { logLik: makeTotal(sub), customers: sum(sub.weight) } } : full;
+  return fitNamed('bgnbd', ['r', 'alpha', 'a', 'b'], logLik, customers, rows.size, { r: 1, alpha: alpha0, a: 1, b: 1 }, opts, warnings, sx > 0);
 }
 
 /**

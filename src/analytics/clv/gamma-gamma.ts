@@ -6,8 +6,8 @@
  * repeat transactions. Parameter names as in note 025: p, q, v (γ in the JMR paper).
  */
 import { groupRows } from './summary.js';
-import { gammaln } from './special.js';
-import { fitNamed, type FitOptions, type ModelFit } from './model.js';
+import { digamma, gammaln } from './special.js';
+import { fitNamed, subsampleStride, type FitOptions, type LogLikelihood, type ModelFit } from './model.js';
 
 export interface GammaGammaParams {
   readonly p: number;
@@ -43,23 +43,11 @@ export function ggEligible(x: number, zbar: number): boolean {
 }
 
 /**
- * Maximum likelihood fit over repeat customers with a positive mean spend. Per distinct x the
- * gamma terms are computed once and Σ z̄-terms are sufficient statistics, so one evaluation
- * costs one logarithm per customer.
+ * The total log-likelihood over customers (x, z̄, weight), and with its gradient in one pass.
+ * Per distinct x the gamma terms are computed once and Σ z̄-terms are sufficient statistics,
+ * so one evaluation costs one logarithm (and, with the gradient, one division) per customer.
  */
-export function fitGammaGamma(data: SpendData, opts: FitOptions<GammaGammaParams> = {}): GammaGammaFit {
-  const n = data.frequency.length;
-  const X: number[] = [];
-  const Z: number[] = [];
-  const W: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = data.frequency[i];
-    const z = data.monetary[i];
-    if (!ggEligible(x, z)) continue;
-    X.push(x);
-    Z.push(z);
-    W.push(data.weight ? data.weight[i] : 1);
-  }
+function ggLikelihood(X: Float64Array, Z: Float64Array, W: Float64Array): LogLikelihood<GammaGammaParams> & { readonly customers: number } {
   const m = X.length;
   const g = groupRows([X], m);
   const xs = Array.from(g.first, (r) => X[r]);
@@ -68,34 +56,162 @@ export function fitGammaGamma(data: SpendData, opts: FitOptions<GammaGammaParams
   let sumWLogZ = 0;
   let sumWXLogZ = 0;
   let sumWXLogX = 0;
-  let sumWZ = 0;
-  let sumW2 = 0;
   const xz = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    wx[g.index[i]] += W[i];
-    customers += W[i];
+    const w = W[i];
+    wx[g.index[i]] += w;
+    customers += w;
     const lz = Math.log(Z[i]);
-    sumWLogZ += W[i] * lz;
-    sumWXLogZ += W[i] * X[i] * lz;
-    sumWXLogX += W[i] * X[i] * Math.log(X[i]);
-    sumWZ += W[i] * Z[i];
-    sumW2 += W[i] * Z[i] * Z[i];
+    sumWLogZ += w * lz;
+    sumWXLogZ += w * X[i] * lz;
+    sumWXLogX += w * X[i] * Math.log(X[i]);
     xz[i] = X[i] * Z[i];
   }
-  const total = (prm: GammaGammaParams): number => {
+  const value = (prm: GammaGammaParams): number => {
     const { p, q, v } = prm;
     let ll = q * Math.log(v) * customers - gammaln(q) * customers + p * sumWXLogZ - sumWLogZ + p * sumWXLogX;
     for (let k = 0; k < xs.length; k++) ll += wx[k] * (gammaln(p * xs[k] + q) - gammaln(p * xs[k]));
     for (let i = 0; i < m; i++) ll -= W[i] * (p * X[i] + q) * Math.log(v + xz[i]);
     return ll;
   };
-  // method-of-moments-ish start: mean spend = p v/(q−1) with q = 3
-  const mean = customers > 0 ? sumWZ / customers : 1;
-  const variance = customers > 0 ? Math.max(1e-12, sumW2 / customers - mean * mean) : 1;
-  const p0 = Math.min(100, Math.max(0.1, (mean * mean) / variance));
+  // the same sum and its gradient (ψ = digamma):
+  // ∂/∂p = Σ w x (ψ(px+q) − ψ(px) + ln z̄ + ln x − ln(v + x z̄)),
+  // ∂/∂q = Σ w (ψ(px+q) − ψ(q) + ln v − ln(v + x z̄)), ∂/∂v = Σ w (q/v − (px+q)/(v + x z̄))
+  const withGradient = (prm: GammaGammaParams, grad: number[]): number => {
+    const { p, q, v } = prm;
+    const lv = Math.log(v);
+    let ll = q * lv * customers - gammaln(q) * customers + p * sumWXLogZ - sumWLogZ + p * sumWXLogX;
+    let dp = sumWXLogZ + sumWXLogX;
+    let dq = (lv - digamma(q)) * customers;
+    let dv = (q / v) * customers;
+    for (let k = 0; k < xs.length; k++) {
+      const px = p * xs[k];
+      const psi = digamma(px + q);
+      ll += wx[k] * (gammaln(px + q) - gammaln(px));
+      dp += wx[k] * xs[k] * (psi - digamma(px));
+      dq += wx[k] * psi;
+    }
+    // Σ w ln(v + x z̄), Σ w x ln(v + x z̄), Σ w/(v + x z̄), Σ w x/(v + x z̄)
+    let sL = 0;
+    let sXL = 0;
+    let sInv = 0;
+    let sXInv = 0;
+    for (let i = 0; i < m; i++) {
+      const d = v + xz[i];
+      const wl = W[i] * Math.log(d);
+      const wi = W[i] / d;
+      sL += wl;
+      sXL += X[i] * wl;
+      sInv += wi;
+      sXInv += X[i] * wi;
+    }
+    ll -= p * sXL + q * sL;
+    grad[0] = dp - sXL;
+    grad[1] = dq - sL;
+    grad[2] = dv - (p * sXInv + q * sInv);
+    return ll;
+  };
+  return { value, withGradient, customers };
+}
+
+/** Total log-likelihood and its gradient (∂/∂p, ∂/∂q, ∂/∂v) over the eligible customers. */
+export function ggTotalLogLikGradient(params: GammaGammaParams, data: SpendData): { logLik: number; gradient: number[] } {
+  const { X, Z, W } = eligible(data);
+  const gradient = [0, 0, 0];
+  const logLik = ggLikelihood(X, Z, W).withGradient(params, gradient);
+  return { logLik, gradient };
+}
+
+function eligible(data: SpendData): { X: Float64Array; Z: Float64Array; W: Float64Array } {
+  const n = data.frequency.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) if (ggEligible(data.frequency[i], data.monetary[i])) m++;
+  const X = new Float64Array(m);
+  const Z = new Float64Array(m);
+  const W = new Float64Array(m);
+  for (let i = 0, j = 0; i < n; i++) {
+    const x = data.frequency[i];
+    const z = data.monetary[i];
+    if (!ggEligible(x, z)) continue;
+    X[j] = x;
+    Z[j] = z;
+    W[j] = data.weight ? data.weight[i] : 1;
+    j++;
+  }
+  return { X, Z, W };
+}
+
+/**
+ * Maximum likelihood fit over repeat customers with a positive mean spend, by BFGS with the
+ * analytic gradient from a method-of-moments start; with many customers, warmed up by a fit
+ * on every k-th customer.
+ */
+export function fitGammaGamma(data: SpendData, opts: FitOptions<GammaGammaParams> = {}): GammaGammaFit {
+  const { X, Z, W } = eligible(data);
+  const m = X.length;
+  const full = ggLikelihood(X, Z, W);
+  const customers = full.customers;
+  let logLik: LogLikelihood<GammaGammaParams> = full;
+  const k = subsampleStride(m);
+  if (k > 1) {
+    const size = Math.ceil(m / k);
+    const sx = new Float64Array(size);
+    const sz = new Float64Array(size);
+    const sw = new Float64Array(size);
+    for (let i = 0, j = 0; i < m; i += k, j++) {
+      sx[j] = X[i];
+      sz[j] = Z[i];
+      sw[j] = W[i] * k;
+    }
+    const sub = ggLikelihood(sx, sz, sw);
+    logLik = { value: full.value, withGradient: full.withGradient, coarse: { logLik: sub, customers: sub.customers } };
+  }
   const warnings: string[] = [];
   if (customers === 0) warnings.push('no repeat customer with a positive mean spend: Gamma-Gamma cannot be fitted');
-  return fitNamed('gg', ['p', 'q', 'v'], total, customers, m, { p: p0, q: 3, v: (2 * mean) / p0 }, opts, warnings);
+  return fitNamed('gg', ['p', 'q', 'v'], logLik, customers, m, ggMomentStart(X, Z, W), opts, warnings);
+}
+
+/**
+ * Method-of-moments start. Given ν, z̄ ~ Gamma(px, xν), and ν ~ Gamma(q, v), so
+ * E[z̄] = p v/(q−1) and E[z̄² | x] = A/x + B with A = p v²/((q−1)(q−2)), B = p A: a weighted
+ * least-squares line of z̄² on 1/x gives p = B/A, then B/E[z̄]² = (q−1)/(q−2) gives q and the
+ * mean gives v. When that is not usable (one x only, q ≤ 2), a rough start: p from the
+ * spend's coefficient of variation, q = 3, v from the mean.
+ */
+function ggMomentStart(X: Float64Array, Z: Float64Array, W: Float64Array): GammaGammaParams {
+  let n = 0;
+  let sZ = 0;
+  let sZZ = 0;
+  let sU = 0;
+  let sUU = 0;
+  let sUZZ = 0;
+  for (let i = 0; i < X.length; i++) {
+    const w = W[i];
+    const u = 1 / X[i];
+    const zz = Z[i] * Z[i];
+    n += w;
+    sZ += w * Z[i];
+    sZZ += w * zz;
+    sU += w * u;
+    sUU += w * u * u;
+    sUZZ += w * u * zz;
+  }
+  const mean = n > 0 ? sZ / n : 1;
+  const variance = n > 0 ? Math.max(1e-12, sZZ / n - mean * mean) : 1;
+  const p0 = Math.min(100, Math.max(0.1, (mean * mean) / variance));
+  const rough = { p: p0, q: 3, v: (2 * mean) / p0 };
+  if (!(n > 0)) return rough;
+  const mu = sU / n;
+  const varU = sUU / n - mu * mu;
+  if (!(varU > 1e-12 * mu * mu)) return rough;
+  const A = (sUZZ / n - mu * (sZZ / n)) / varU;
+  const B = sZZ / n - A * mu;
+  const R = B / (mean * mean);
+  if (!(A > 0 && B > 0 && R > 1 + 1e-6)) return rough;
+  const p = B / A;
+  const q = (2 * R - 1) / (R - 1);
+  const v = (mean * (q - 1)) / p;
+  return [p, q, v].every((t) => Number.isFinite(t) && t > 1e-4 && t < 1e6) ? { p, q, v } : rough;
 }
 
 /**

@@ -3,7 +3,7 @@
  * immutable fit result, and the predictor a fitted purchase model hands to scoring, CLV and
  * backtests.
  */
-import { maximizeLogLik } from './optimize.js';
+import { maximizeLogLik, type OptimizeResult } from './optimize.js';
 import { mergeIdentical } from './summary.js';
 
 /** Per-customer (x, t_x, T), optionally already merged with weights (a ClvSummary fits as is). */
@@ -32,8 +32,13 @@ export interface ModelFit<M extends string, P> {
   readonly se: Readonly<{ [K in keyof P]: number | null }>;
   /** Total log-likelihood at the optimum (without the penalty). */
   readonly logLik: number;
+  /** Optimiser iterations (Nelder–Mead and BFGS, all starts and the warm-up fit). */
   readonly iterations: number;
-  /** Log-likelihood evaluations used (all starts, gradients and the Hessian). */
+  /**
+   * Log-likelihood evaluations used (all starts, gradients, the Hessian, and the warm-up fit on
+   * a subsample where there is one); with an analytic gradient one pass computing the
+   * log-likelihood and its gradient counts once.
+   */
   readonly evaluations: number;
   readonly converged: boolean;
   readonly warnings: readonly string[];
@@ -72,11 +77,58 @@ export function weightedRows(data: PurchaseData): WeightedRows {
   };
 }
 
+/**
+ * A total log-likelihood with its analytic gradient in one pass: `withGradient(p, grad)` returns
+ * the log-likelihood and writes ∂LL/∂p into grad, in the order of the parameter names.
+ */
+export interface LogLikelihood<P> {
+  readonly value: (p: P) => number;
+  readonly withGradient: (p: P, grad: number[]) => number;
+  /**
+   * The same likelihood over a subsample of the rows (weights summing to `customers`): when
+   * given and no start is set, a fit on it gives the start and the initial inverse Hessian of
+   * the full fit, which then needs a few BFGS iterations only.
+   */
+  readonly coarse?: { readonly logLik: LogLikelihood<P>; readonly customers: number };
+}
+
+/** Rows a warm-up fit on a subsample aims at; data up to 4× that is fitted directly. */
+export const SUBSAMPLE_ROWS = 10_000;
+
+/** Stride k of the warm-up subsample (every k-th row); 1 = no subsample. */
+export function subsampleStride(rows: number): number {
+  return rows > 4 * SUBSAMPLE_ROWS ? Math.floor(rows / SUBSAMPLE_ROWS) : 1;
+}
+
+/**
+ * A subsample of weighted rows for a warm-up fit, or undefined when the data is small: rows
+ * with weight ≥ k are all kept, every k-th of the others is kept with its weight times k, so
+ * the weights still sum to about the number of customers.
+ */
+export function subsampleRows(rows: WeightedRows): WeightedRows | undefined {
+  const k = subsampleStride(rows.size);
+  if (k <= 1) return undefined;
+  const keep: number[] = [];
+  const w: number[] = [];
+  let light = 0;
+  for (let i = 0; i < rows.size; i++) {
+    if (rows.weight[i] >= k) {
+      keep.push(i);
+      w.push(rows.weight[i]);
+    } else if (light++ % k === 0) {
+      keep.push(i);
+      w.push(rows.weight[i] * k);
+    }
+  }
+  const pick = (a: Float64Array): Float64Array => Float64Array.from(keep, (i) => a[i]);
+  return { size: keep.length, frequency: pick(rows.frequency), recency: pick(rows.recency), T: pick(rows.T), weight: Float64Array.from(w) };
+}
+
 /** Runs the optimiser over named parameters and builds the frozen result. */
 export function fitNamed<M extends string, P extends { readonly [K in keyof P]: number }>(
   model: M,
   names: readonly (keyof P & string)[],
-  logLik: (p: P) => number,
+  logLik: ((p: P) => number) | LogLikelihood<P>,
   customers: number,
   rows: number,
   start: P,
@@ -88,10 +140,43 @@ export function fitNamed<M extends string, P extends { readonly [K in keyof P]: 
   const toP = (theta: readonly number[]): P => Object.fromEntries(names.map((n, i) => [n, theta[i]])) as unknown as P;
   const s = names.map((n) => (opts.start?.[n] as number | undefined) ?? (start[n] as number));
   const penalizer = opts.penalizer ?? 0;
-  const res =
-    customers > 0
-      ? maximizeLogLik((theta) => logLik(toP(theta)), customers, { start: s, penalizer, maxStarts: opts.maxStarts })
-      : undefined;
+  const value = typeof logLik === 'function' ? logLik : logLik.value;
+  const withGradient = typeof logLik === 'function' ? undefined : logLik.withGradient;
+  const coarse = typeof logLik === 'function' ? undefined : logLik.coarse;
+  const run = (
+    ll: (p: P) => number,
+    grad: ((p: P, g: number[]) => number) | undefined,
+    n: number,
+    start: readonly number[],
+    initialInverseHessian?: readonly (readonly number[])[],
+  ): OptimizeResult =>
+    maximizeLogLik((theta) => ll(toP(theta)), n, {
+      start,
+      penalizer,
+      maxStarts: opts.maxStarts,
+      gradient: grad && ((theta, g) => grad(toP(theta), g)),
+      initialInverseHessian,
+    });
+  let res: OptimizeResult | undefined;
+  let extraEvaluations = 0;
+  let extraIterations = 0;
+  if (customers > 0 && coarse && coarse.customers > 0 && !opts.start) {
+    // warm start: the fit on the subsample, then the full fit from there with its curvature
+    const c = run(coarse.logLik.value, coarse.logLik.withGradient, coarse.customers, s);
+    extraEvaluations += c.evaluations;
+    extraIterations += c.iterations;
+    if (c.converged && c.inverseHessian && c.params.every((t) => Math.abs(Math.log(t)) < 15)) {
+      const warm = run(value, withGradient, customers, c.params, c.inverseHessian);
+      if (warm.converged) res = warm;
+      else {
+        extraEvaluations += warm.evaluations;
+        extraIterations += warm.iterations;
+      }
+    }
+  }
+  if (customers > 0 && !res) res = run(value, withGradient, customers, s);
+  if (res && (extraEvaluations > 0 || extraIterations > 0))
+    res = { ...res, evaluations: res.evaluations + extraEvaluations, iterations: res.iterations + extraIterations };
   const params = toP(res ? res.params : s);
   const se = Object.fromEntries(names.map((n, i) => [n, res ? res.se[i] : null])) as unknown as { [K in keyof P]: number | null };
   const warnings = [...extraWarnings, ...(res ? res.warnings : ['there are no customers to fit the model on'])];

@@ -1,14 +1,24 @@
 /**
- * Maximum likelihood over log-parameters: Nelder–Mead to get near the optimum from a rough
- * start, then BFGS (central-difference gradients, Armijo backtracking) to polish; a numerical
- * Hessian at the optimum gives standard errors, mapped back to the natural scale by the delta
- * method (se(θ) = θ · se(ln θ)). When a start does not converge, further starts are tried and
- * the best fit is kept. Never throws on a failed fit: the result says converged = false and
- * carries warnings.
+ * Maximum likelihood over log-parameters. Without a gradient: Nelder–Mead to get near the
+ * optimum from a rough start, then BFGS (central-difference gradients, Armijo backtracking) to
+ * polish. With an analytic gradient (`gradient`, the log-likelihood and its gradient in one
+ * pass): BFGS with that gradient straight from the start (scaled initial inverse Hessian,
+ * Armijo backtracking with quadratic interpolation), and Nelder–Mead only as a fallback when
+ * BFGS does not converge from a start. A numerical Hessian at the optimum (central differences
+ * of the analytic gradient when there is one, of the objective otherwise) gives standard
+ * errors, mapped back to the natural scale by the delta method (se(θ) = θ · se(ln θ)). When a
+ * start does not converge, further starts are tried and the best fit is kept. Never throws on
+ * a failed fit: the result says converged = false and carries warnings.
  *
  * The objective minimised is the mean negative log-likelihood plus an optional L2 penalty on
  * the natural parameters, penalizer · Σ θ², the same scaling as lifetimes' `penalizer_coef`.
  */
+
+/**
+ * Total (weighted) log-likelihood at natural parameters theta, also writing its gradient
+ * ∂LL/∂θ_i (natural scale) into grad (length k); non-finite where undefined.
+ */
+export type LogLikWithGradient = (theta: readonly number[], grad: number[]) => number;
 
 export interface OptimizeOptions {
   /** Starting natural-scale parameters (all > 0); further starts are derived from it. */
@@ -23,6 +33,13 @@ export interface OptimizeOptions {
   maxStarts?: number;
   /** Gradient (of the mean objective over log-parameters) below which the fit converged. */
   gradientTolerance?: number;
+  /** The log-likelihood with its analytic gradient; when given, BFGS and the Hessian use it. */
+  gradient?: LogLikWithGradient;
+  /**
+   * Initial inverse Hessian of the mean objective over log-parameters for BFGS from `start`
+   * (e.g. `inverseHessian` of a fit on a subsample); used only with `gradient`.
+   */
+  initialInverseHessian?: readonly (readonly number[])[];
 }
 
 export interface OptimizeResult {
@@ -33,9 +50,12 @@ export interface OptimizeResult {
   /** Total log-likelihood at the optimum (weights applied, penalty excluded). */
   readonly logLik: number;
   readonly iterations: number;
+  /** Objective evaluations (with the gradient, each one pass computing both counts once). */
   readonly evaluations: number;
   readonly converged: boolean;
   readonly warnings: readonly string[];
+  /** Inverse Hessian of the mean objective over log-parameters at the optimum; null when unusable. */
+  readonly inverseHessian: readonly (readonly number[])[] | null;
 }
 
 /**
@@ -70,11 +90,51 @@ export function maximizeLogLik(
   starts.push(starts[0].map((v) => v + 1));
   for (let i = 4; i < maxStarts; i++) starts.push(starts[0].map((v, j) => v + Math.sin(7 * i + 3 * j) * 1.5));
 
+  // objective and its gradient over log-parameters in one pass (only with `gradient`)
+  const gradFn = opts.gradient;
+  const gl = new Array<number>(k).fill(0);
+  const objectiveGrad = (u: readonly number[], g: number[]): number => {
+    evaluations++;
+    const theta = u.map(Math.exp);
+    for (const t of theta) if (!(t > 0) || !Number.isFinite(t)) return Infinity;
+    gl.fill(0);
+    const ll = gradFn!(theta, gl);
+    if (!Number.isFinite(ll)) return Infinity;
+    let p = 0;
+    for (let i = 0; i < k; i++) {
+      const t = theta[i];
+      p += t * t;
+      // d/du_i of (−LL/scale + pen Σθ²), θ_i = e^{u_i}
+      g[i] = (-gl[i] * t) / scale + 2 * pen * t * t;
+      if (!Number.isFinite(g[i])) return Infinity;
+    }
+    return -ll / scale + pen * p;
+  };
+
   let best: { u: number[]; f: number; iterations: number; gnorm: number } | undefined;
   let iterations = 0;
   let tried = 0;
+  const consider = (r: { x: number[]; f: number; iterations: number; gnorm: number }): void => {
+    if (!best || r.f < best.f - 1e-12 || (Math.abs(r.f - best.f) <= 1e-12 && r.gnorm < best.gnorm))
+      best = { u: r.x, f: r.f, iterations: r.iterations, gnorm: r.gnorm };
+  };
   for (const u0 of starts.slice(0, maxStarts)) {
     tried++;
+    if (gradFn) {
+      const H0 = tried === 1 ? opts.initialInverseHessian : undefined;
+      const bf = bfgsWithGradient(objectiveGrad, u0, opts.maxBfgs ?? 200, gtol, H0);
+      iterations += bf.iterations;
+      if (Number.isFinite(bf.f)) consider(bf);
+      if (bf.gnorm <= gtol && Number.isFinite(bf.f)) break;
+      // fallback from this start: Nelder–Mead to get near the optimum, then BFGS again
+      if (!Number.isFinite(objective(u0))) continue;
+      const nm = nelderMead(objective, u0, opts.maxNelderMead ?? 400 * k, 1e-7);
+      const bf2 = bfgsWithGradient(objectiveGrad, nm.x, opts.maxBfgs ?? 200, gtol);
+      iterations += nm.iterations + bf2.iterations;
+      if (Number.isFinite(bf2.f)) consider(bf2);
+      if (bf2.gnorm <= gtol && Number.isFinite(bf2.f)) break;
+      continue;
+    }
     if (!Number.isFinite(objective(u0))) continue;
     const nm = nelderMead(objective, u0, opts.maxNelderMead ?? 400 * k, 1e-7);
     const bf = bfgs(objective, nm.x, opts.maxBfgs ?? 200, gtol);
@@ -91,6 +151,7 @@ export function maximizeLogLik(
       iterations,
       evaluations,
       converged: false,
+      inverseHessian: null,
       warnings: Object.freeze([
         'the log-likelihood is not finite at any starting point: check that the data has customers with repeat purchases, or try a --penalizer such as 0.001',
       ]),
@@ -99,7 +160,13 @@ export function maximizeLogLik(
   const u = best.u;
   const params = u.map(Math.exp);
   const totalObjective = (v: readonly number[]): number => objective(v) * scale;
-  const hess = hessian(totalObjective, u);
+  const hess = gradFn
+    ? hessianFromGradient((v, g) => {
+        const f = objectiveGrad(v, g);
+        for (let i = 0; i < k; i++) g[i] *= scale;
+        return f * scale;
+      }, u)
+    : hessian(totalObjective, u);
   const cov = invertSymmetric(hess);
   const se: (number | null)[] = [];
   let seOk = cov !== undefined;
@@ -133,6 +200,7 @@ export function maximizeLogLik(
     evaluations,
     converged,
     warnings: Object.freeze(warnings),
+    inverseHessian: cov && seOk ? Object.freeze(cov.map((row) => Object.freeze(row.map((c) => c * scale)))) : null,
   });
 }
 
@@ -287,6 +355,127 @@ export function bfgs(
     if (improvement <= 1e-16 * Math.max(1, Math.abs(fx)) && norm(g) <= gtol * 100) break;
   }
   return { x, f: fx, iterations: it, gnorm: norm(g) };
+}
+
+/**
+ * BFGS with an analytic gradient: `fg(x, g)` returns f(x) and writes ∇f(x) into g (non-finite
+ * f where undefined). Inverse-Hessian update, the initial inverse Hessian scaled by s'y / y'y
+ * after the first step (Nocedal & Wright 2006, eq. 6.20), steps in x capped at 3 per
+ * coordinate (the variables are log-parameters), Armijo backtracking with a safeguarded
+ * quadratic interpolation. `H0`, when given (finite), is the initial inverse Hessian instead.
+ * Once the gradient is below gtol, a few more full steps polish the optimum towards gtol/1000
+ * (cheap at the superlinear rate near the optimum); polishing stops at the first step that
+ * does not shrink the gradient.
+ */
+export function bfgsWithGradient(
+  fg: (x: readonly number[], g: number[]) => number,
+  x0: readonly number[],
+  maxIterations: number,
+  gtol: number,
+  H0?: readonly (readonly number[])[],
+): { x: number[]; f: number; iterations: number; gnorm: number } {
+  const n = x0.length;
+  let x = x0.slice();
+  let g = new Array<number>(n).fill(0);
+  let fx = fg(x, g);
+  const norm = (v: readonly number[]): number => {
+    let m = 0;
+    for (const e of v) m = Math.max(m, Math.abs(e));
+    return m;
+  };
+  if (!Number.isFinite(fx)) return { x, f: Infinity, iterations: 0, gnorm: Infinity };
+  const useH0 = H0 !== undefined && H0.length === n && H0.every((row) => row.length === n && row.every(Number.isFinite));
+  let H: number[][] = useH0 ? H0.map((row) => row.slice()) : identity(n);
+  let scaled = useH0;
+  let it = 0;
+  let gn = new Array<number>(n).fill(0);
+  const polishTo = gtol * 1e-3;
+  while (it < maxIterations && norm(g) > polishTo) {
+    it++;
+    const polishing = norm(g) <= gtol;
+    let d = H.map((row) => -row.reduce((s, h, j) => s + h * g[j], 0));
+    let slope = d.reduce((s, di, i) => s + di * g[i], 0);
+    if (!(slope < 0) || !Number.isFinite(slope)) {
+      H = identity(n);
+      scaled = false;
+      d = g.map((v) => -v);
+      slope = d.reduce((s, di, i) => s + di * g[i], 0);
+    }
+    const dmax = norm(d);
+    let step = dmax > 3 ? 3 / dmax : 1;
+    let xn = x;
+    let fn = fx;
+    let ok = false;
+    for (let k = 0; k < (polishing ? 1 : 60); k++) {
+      xn = x.map((v, i) => v + step * d[i]);
+      fn = fg(xn, gn);
+      // polishing: differences of f are at the rounding level, so the full step is taken when
+      // f does not rise beyond rounding and the gradient shrinks, else polishing ends
+      if (polishing ? Number.isFinite(fn) && fn <= fx + 1e-15 * Math.abs(fx) && norm(gn) < norm(g) : Number.isFinite(fn) && fn <= fx + 1e-4 * step * slope) {
+        ok = true;
+        break;
+      }
+      // minimiser of the quadratic through f(x), f'(x; d) and f(x + step d), kept in [0.1, 0.5]·step
+      let next = 0.5 * step;
+      if (Number.isFinite(fn)) {
+        const q = (-slope * step * step) / (2 * (fn - fx - slope * step));
+        if (q > 0 && Number.isFinite(q)) next = Math.min(0.5 * step, Math.max(0.1 * step, q));
+      }
+      step = next;
+    }
+    if (!ok) {
+      if (!polishing && H.some((row, i) => row.some((v, j) => v !== (i === j ? 1 : 0)))) {
+        H = identity(n);
+        scaled = false;
+        continue;
+      }
+      break;
+    }
+    const s = xn.map((v, i) => v - x[i]);
+    const y = gn.map((v, i) => v - g[i]);
+    const sy = s.reduce((a, v, i) => a + v * y[i], 0);
+    const yy = y.reduce((a, v) => a + v * v, 0);
+    if (sy > 1e-300 && yy > 0) {
+      if (!scaled) {
+        // the first curvature information fixes the scale of the initial inverse Hessian
+        H = identity(n).map((row) => row.map((v) => (v * sy) / yy));
+        scaled = true;
+      }
+      const Hy = H.map((row) => row.reduce((a, h, j) => a + h * y[j], 0));
+      const yHy = y.reduce((a, v, i) => a + v * Hy[i], 0);
+      const rho = 1 / sy;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) H[i][j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j];
+    }
+    const improvement = fx - fn;
+    x = xn;
+    fx = fn;
+    [g, gn] = [gn, g];
+    if (improvement <= 1e-16 * Math.max(1, Math.abs(fx)) && norm(g) <= gtol * (polishing ? 1 : 100)) break;
+  }
+  return { x, f: fx, iterations: it, gnorm: norm(g) };
+}
+
+/**
+ * Hessian at x by central differences of an analytic gradient (2n gradient evaluations),
+ * symmetrised; entries are NaN where a neighbouring gradient is not finite.
+ */
+export function hessianFromGradient(fg: (x: readonly number[], g: number[]) => number, x: readonly number[]): number[][] {
+  const n = x.length;
+  const cols: number[][] = [];
+  const gp = new Array<number>(n).fill(0);
+  const gm = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    const h = 1e-5 * Math.max(1, Math.abs(x[i]));
+    const xp = x.slice();
+    const xm = x.slice();
+    xp[i] += h;
+    xm[i] -= h;
+    const fp = fg(xp, gp);
+    const fm = fg(xm, gm);
+    cols.push(Number.isFinite(fp) && Number.isFinite(fm) ? gp.map((v, j) => (v - gm[j]) / (2 * h)) : new Array<number>(n).fill(NaN));
+  }
+  return cols.map((c, i) => c.map((v, j) => 0.5 * (v + cols[j][i])));
 }
 
 function identity(n: number): number[][] {

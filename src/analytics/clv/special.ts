@@ -1,16 +1,20 @@
 /**
- * Special functions for the CLV models. Log-gamma, log-beta and the Gauss hypergeometric
+ * Special functions for the CLV models. Log-gamma, digamma, log-beta and the Gauss hypergeometric
  * function come from stdlib (@stdlib/math-base-special-*, ports of Cephes / Boost, the same
  * algorithms SciPy uses, which is what lifetimes relies on). Only small compositions are
  * written here: log-sum-exp, and a plain power series for 2F1(1, b; c; z), which is both the
  * oracle the tests hold stdlib's 2F1 against and the fallback when it returns no finite value.
  */
 import betalnLib from '@stdlib/math-base-special-betaln';
+import digammaLib from '@stdlib/math-base-special-digamma';
 import gammalnLib from '@stdlib/math-base-special-gammaln';
 import hyp2f1Lib from '@stdlib/math-base-special-hyp2f1';
 
 /** ln Γ(x) for x > 0 (stdlib, Cephes/Boost algorithm). */
 export const gammaln: (x: number) => number = gammalnLib;
+
+/** ψ(x) = d ln Γ(x)/dx for x > 0 (stdlib, Boost algorithm); used by the analytic gradients. */
+export const digamma: (x: number) => number = digammaLib;
 
 /** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b), a, b > 0, without cancellation (stdlib). */
 export const betaln: (a: number, b: number) => number = betalnLib;
