@@ -87,7 +87,9 @@ export class OrderIdSet {
       return true;
     }
     // shared: claim an empty slot by compare-and-swap to PENDING, write h1, then publish the
-    // word; a reader that meets PENDING waits for the word, so no id slips past its twin
+    // word; a reader that meets PENDING waits for the word, so no id slips past its twin.
+    // A full half adds nothing more (its pass is discarded), so the table never fills up.
+    if (this.full) return true;
     for (;;) {
       let w = Atomics.load(t, 2 * slot + 1);
       if (w === 0) {
