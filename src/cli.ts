@@ -138,7 +138,7 @@ Examples:
   const customers = program
     .command('customers')
     .summary('one enriched row per customer: orders, revenue, stage, RFM, cohort (and CLV with --model)')
-    .description('One row per customer: customer_id, first_order_date, last_order_date, orders, purchase_days, revenue,\nstage, recency_days, r_score, f_score, m_score, rfm_segment (and segment when the config defines\ncustom segments), cohort (the period of the first order, --period), then the attributes of the\ncustomers file. Sorted by customer_id.\nCost: one pass over the orders; holds one record per customer in memory.');
+    .description('One row per customer: customer_id, first_order_date, last_order_date, orders, purchase_days, revenue,\nstage, recency_days, r_score, f_score, m_score, rfm_segment (and segment when the config defines\ncustom segments), cohort (the period of the first order, --period), with --model p_alive,\nchurn_risk, expected_purchases, expected_avg_value and clv, then the attributes of the customers\nfile. Sorted by customer_id; --where keeps the customers a rule selects.\nCost: one pass over the orders; holds one record per customer in memory (plus a model fit with --model).');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(customers))))
     .option('--where <rule>', 'only customers for whom this rule holds, e.g. \'stage == "at_risk" and clv > 200\' (fields as for custom segments, plus segment, cohort and the model columns)')
     .addOption(new Option('--period <unit>', 'period of the cohort column: month (2024-01), week (ISO, Monday start: 2024-W03) or quarter (2024-Q1)').choices(['month', 'week', 'quarter']).default('month'))
