@@ -75,13 +75,16 @@ const CLV_HELP = `
 Models (spec §6): BG/NBD (Fader, Hardie & Lee 2005) or Pareto/NBD for the number of future
 purchases, Gamma-Gamma for their value, fitted by maximum likelihood on x = repeat purchase
 days, t_x = time of the last purchase since the first, T = time since the first purchase.
+--model mbgnbd is MBG/NBD (Batislam, Denizel & Filiztekin 2007; lifetimes'
+ModifiedBetaGeoFitter): BG/NBD where a customer can also drop out right after the first
+purchase, so p_alive < 1 for customers without repeat purchases too.
 Per customer: p_alive, churn_risk = 1 - p_alive, expected_purchases over --horizon,
 expected_avg_value and clv = margin x expected value x purchases, discounted monthly at the
 annual --discount.`;
 
 function addClvOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--model <model>', 'bgnbd (default), pnbd, historical or formula').choices(['bgnbd', 'pnbd', 'historical', 'formula']))
+    .addOption(new Option('--model <model>', 'bgnbd (default), pnbd, mbgnbd, historical or formula').choices(['bgnbd', 'pnbd', 'mbgnbd', 'historical', 'formula']))
     .addOption(new Option('--time-unit <unit>', 'time unit of the model: week (default) or day').choices(['week', 'day']))
     .option('--horizon <duration>', 'prediction horizon: 12m (default), 52w, 365d, 2y')
     .option('--discount <rate>', 'annual discount rate for CLV (default 0.1)')
@@ -278,7 +281,7 @@ Examples:
   const kpis = program
     .command('kpis')
     .summary('lifecycle KPIs per period, goals, CAC and LTV:CAC, NPS')
-    .description('Lifecycle KPIs per month, quarter or year: active, new and returning customers, retention and churn\nrate, repeat-purchase rate, orders, average order value, purchase frequency, net revenue and the\nshare from existing customers, average historical value, each with the change against the period\nbefore; the goals of the config with their status; CAC, LTV:CAC and months to recover CAC with\n--spend; NPS and review scores per stage (and per period with --reviews).\nCost: one pass over the orders, then one pass over the per-customer day ledger per period unit\n(plus a model fit with --model bgnbd|pnbd).');
+    .description('Lifecycle KPIs per month, quarter or year: active, new and returning customers, retention and churn\nrate, repeat-purchase rate, orders, average order value, purchase frequency, net revenue and the\nshare from existing customers, average historical value, each with the change against the period\nbefore; the goals of the config with their status; CAC, LTV:CAC and months to recover CAC with\n--spend; NPS and review scores per stage (and per period with --reviews).\nCost: one pass over the orders, then one pass over the per-customer day ledger per period unit\n(plus a model fit with --model bgnbd|pnbd|mbgnbd).');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(kpis))))
     .addOption(new Option('--period <unit>', 'KPI period: month (2024-01), quarter (2024-Q1) or year (2024)').choices(['month', 'quarter', 'year']).default('month'))
     .option('--periods <n>', 'show the last N periods, the one holding the as-of date included (default: 13 months, 8 quarters, 5 years)')

@@ -7,7 +7,7 @@ import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type CommandResult, type ResultTable } from '../render/result.js';
-import { clvSettings, parseDuration, settingsMeta, type ClvFlags } from './cltv.js';
+import { clvSettings, isPredictive, parseDuration, settingsMeta, type ClvFlags } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
 
 export interface BacktestFlags extends InputFlags, ClvFlags {
@@ -52,8 +52,8 @@ export function resolveHoldout(inputs: Inputs, flags: { calibrationEnd?: string;
  */
 export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; holdout?: string } & ClvFlags): BacktestRun {
   const settings = clvSettings(flags);
-  const model: PurchaseModelName = settings.model === 'pnbd' ? 'pnbd' : 'bgnbd';
-  if (settings.model === 'historical' || settings.model === 'formula') throw new UsageError(`a backtest checks a predictive model; --model ${settings.model} predicts no purchases`, 'use --model bgnbd or --model pnbd');
+  if (!isPredictive(settings.model)) throw new UsageError(`a backtest checks a predictive model; --model ${settings.model} predicts no purchases`, 'use --model bgnbd, pnbd or mbgnbd');
+  const model: PurchaseModelName = settings.model;
   const { calibrationEnd, holdoutEnd } = resolveHoldout(inputs, flags);
   const t = inputs.data.table;
   const summary = summarizeLedger(t, { calibrationEnd, unit: settings.unit });

@@ -25,8 +25,21 @@ export interface CltvFlags extends InputFlags, LifecycleFlags, ClvFlags {
   top?: string;
 }
 
-export const MODELS = ['bgnbd', 'pnbd', 'historical', 'formula'] as const;
+export const MODELS = ['bgnbd', 'pnbd', 'mbgnbd', 'historical', 'formula'] as const;
 export type ModelName = (typeof MODELS)[number];
+
+/** The models that predict purchases (a purchase model fit plus Gamma-Gamma for spend). */
+export const PREDICTIVE_MODELS = ['bgnbd', 'pnbd', 'mbgnbd'] as const satisfies readonly PurchaseModelName[];
+
+/** True for a model that predicts purchases: bgnbd, pnbd or mbgnbd. */
+export function isPredictive(model: string): model is PurchaseModelName {
+  return (PREDICTIVE_MODELS as readonly string[]).includes(model);
+}
+
+/** The paper's name of a purchase model, for prose. */
+export function purchaseModelLabel(model: PurchaseModelName): string {
+  return model === 'pnbd' ? 'Pareto/NBD' : model === 'mbgnbd' ? 'MBG/NBD' : 'BG/NBD';
+}
 
 /** Parsed CLV options, shared by cltv, customers --model, backtest and report. */
 export interface ClvSettings {
@@ -157,7 +170,7 @@ export function valueBy(name: string, title: string, key: string, groups: string
     clv[g] += v.clv[i];
     rev[g] += revenue[i];
   }
-  const predictive = v.settings.model === 'bgnbd' || v.settings.model === 'pnbd';
+  const predictive = isPredictive(v.settings.model);
   const rows: Cell[][] = groups.map((label, g) => [label, count[g], predictive && count[g] > 0 ? pa[g] / count[g] : null, predictive ? ep[g] : null, clv[g], count[g] > 0 ? clv[g] / count[g] : null, rev[g]]);
   return tableOf(name, title, VALUE_COLUMNS(key), rows.filter((r) => (r[1] as number) > 0));
 }
@@ -265,7 +278,7 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warn: (m: string) => 
 }
 
 async function cltvFromSummary(flags: CltvFlags, settings: ClvSettings, top: number, warn: (m: string) => void): Promise<CommandResult> {
-  if (settings.model !== 'bgnbd' && settings.model !== 'pnbd') throw new UsageError(`--summary fits a predictive model; --model ${settings.model} needs the orders`, 'use --model bgnbd or --model pnbd');
+  if (!isPredictive(settings.model)) throw new UsageError(`--summary fits a predictive model; --model ${settings.model} needs the orders`, 'use --model bgnbd, pnbd or mbgnbd');
   const cols = await readSummaryFile(flags.summary!);
   const summary = summaryFromArrays({ ...cols, unit: settings.unit, file: flags.summary });
   const scores = scoreClv(summary, { model: settings.model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer });
@@ -293,7 +306,7 @@ export function settingsMeta(s: ClvSettings): Record<string, unknown> {
 }
 
 export function settingsLine(s: ClvSettings): string {
-  return `model ${s.model}${s.model === 'bgnbd' || s.model === 'pnbd' ? ' + Gamma-Gamma spend' : ''} · horizon ${s.horizonText} · discount ${(100 * s.discount).toFixed(1)}%/year · margin ${(100 * s.margin).toFixed(0)}% · time unit ${s.unit}`;
+  return `model ${s.model}${isPredictive(s.model) ? ' + Gamma-Gamma spend' : ''} · horizon ${s.horizonText} · discount ${(100 * s.discount).toFixed(1)}%/year · margin ${(100 * s.margin).toFixed(0)}% · time unit ${s.unit}`;
 }
 
 export function fitMeta(scores: ClvScores): Record<string, unknown> {

@@ -13,7 +13,7 @@ import type { CliIO } from '../io/cli-io.js';
 import { readSpendFile, type SpendFile } from '../io/read-spend.js';
 import { displayCell } from '../render/cells.js';
 import { tableOf, type Cell, type Column, type ColumnType, type CommandResult, type ResultTable } from '../render/result.js';
-import { clvSettings, customerValues, settingsLine, type ClvFlags, type ClvSettings, type CustomerValues } from './cltv.js';
+import { clvSettings, customerValues, isPredictive, settingsLine, type ClvFlags, type ClvSettings, type CustomerValues } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
 import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 
@@ -144,11 +144,11 @@ export function kpisRun(inputs: Inputs, opts: KpisOptions): KpisRun {
   const modelGiven = opts.values !== undefined || opts.flags.model !== undefined;
   const settings: ClvSettings = opts.values?.settings ?? clvSettings({ ...opts.flags, model: opts.flags.model ?? 'historical' });
   let values = opts.values;
-  if (!values && modelGiven && (settings.model === 'bgnbd' || settings.model === 'pnbd')) {
+  if (!values && modelGiven && isPredictive(settings.model)) {
     values = customerValues(inputs, settings);
     warnings.push(...values.warnings);
   }
-  const predictive = modelGiven && (settings.model === 'bgnbd' || settings.model === 'pnbd') && values !== undefined;
+  const predictive = modelGiven && isPredictive(settings.model) && values !== undefined;
 
   // feedback
   const npsColumn = attribute(t, 'nps');
@@ -638,7 +638,7 @@ export function explainKpis(unit: KpiUnit): string[] {
     '  NAME_change: against the period before: relative (value / previous - 1) for counts and amounts; for the shares (retention, churn, repeat purchase, revenue from existing) NAME_change_pts, the difference (0.03 = 3 points).',
     `  The ${unit} holding the as-of date is not over unless the as-of date is its last day (marked *); goals and --fail-if use the latest complete ${unit}.`,
     'Feedback: NPS = % promoters (9-10) - % detractors (0-6) of the nps answers in the customers file (-100..100; undated, so per stage, not per period); average review score out of 5 from the customers file review_score (per stage) and --reviews (per period by review date, and per stage).',
-    'Acquisition (--spend period,channel,amount; monthly): CAC = the channel\'s spend in the period / customers whose first order is in the period and whose channel attribute is that channel; (all) = all spend / all new customers. LTV:CAC over the spend months: LTV = mean historical value to date (x --margin) of the channel\'s customers acquired in those months, plus the predicted CLV with --model bgnbd|pnbd. Months to recover CAC: per monthly cohort, the first month k (0 = the acquisition month) where cumulative net revenue per customer (x margin) reaches the cohort\'s CAC.',
+    'Acquisition (--spend period,channel,amount; monthly): CAC = the channel\'s spend in the period / customers whose first order is in the period and whose channel attribute is that channel; (all) = all spend / all new customers. LTV:CAC over the spend months: LTV = mean historical value to date (x --margin) of the channel\'s customers acquired in those months, plus the predicted CLV with --model bgnbd|pnbd|mbgnbd. Months to recover CAC: per monthly cohort, the first month k (0 = the acquisition month) where cumulative net revenue per customer (x margin) reaches the cohort\'s CAC.',
     'Goals (config "goals"): higher is better except churn_rate (a goal may set "direction"); current = the latest complete period of the goal\'s "period" (month by default); distance = how far the value still has to move (0 or less = met); trend = change per period over the last up to 3 complete periods; status: met (target reached), missed (not met and the as-of date is on or after "by"), on_track (current + trend x periods left reaches the target by "by"; without "by", the trend points to the target), behind (otherwise), no_data.',
   ];
 }

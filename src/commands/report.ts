@@ -21,7 +21,7 @@ import { readState, writeState, type SavedState } from '../io/state-store.js';
 import { changesTable, stateRows } from './diff.js';
 import { explainThresholds, FROM_LABELS, stageTables, thresholdsLine, thresholdsMeta } from './stages.js';
 import { summaryTable } from './summary.js';
-import { clvSettings, customerValues, fitMeta, modelTable, settingsMeta, valueTables, type ClvFlags, type CustomerValues } from './cltv.js';
+import { clvSettings, customerValues, fitMeta, isPredictive, modelTable, purchaseModelLabel, settingsMeta, valueTables, type ClvFlags, type CustomerValues } from './cltv.js';
 import { backtestRun, backtestTables, type BacktestRun } from './backtest.js';
 import { playbookTables } from './playbook.js';
 import { CONDITION_FIELDS, kpisRun, type KpisRun } from './kpis.js';
@@ -85,7 +85,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const backtest = reportBacktest(inputs, flags, settings.model, warn);
   for (const k of BACKTEST_METRICS) metrics.values[`backtest.${k}`] = backtest?.metrics[k] ?? null;
   const spend = flags.spend ? await readSpendFile({ path: flags.spend, encoding: flags.encoding, decimalComma: flags.decimalComma ?? inputs.config?.config.decimal_comma }) : undefined;
-  const kpis = kpisRun(inputs, { unit: 'month', periods: 12, spend, flags, lifecycle: lc, values: settings.model === 'bgnbd' || settings.model === 'pnbd' ? values : undefined });
+  const kpis = kpisRun(inputs, { unit: 'month', periods: 12, spend, flags, lifecycle: lc, values: isPredictive(settings.model) ? values : undefined });
   kpis.warnings.forEach(warn);
   for (const k of CONDITION_FIELDS) metrics.values[k] = kpis.metrics[k] ?? null;
   // checked before any file is written, so a typo costs no half report
@@ -204,7 +204,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
  * models without purchase predictions or when the history is too short to hold out 4 weeks.
  */
 function reportBacktest(inputs: Inputs, flags: ReportFlags, model: string, warn: (m: string) => void): BacktestRun | undefined {
-  if (model !== 'bgnbd' && model !== 'pnbd') return undefined;
+  if (!isPredictive(model)) return undefined;
   let holdout = flags.holdout;
   if (flags.calibrationEnd === undefined && holdout === undefined) {
     const t = inputs.data.table;
@@ -388,7 +388,7 @@ async function htmlSections(
       title: 'Customer lifetime value',
       intro: [
         values.scores
-          ? `${values.settings.model === 'pnbd' ? 'Pareto/NBD' : 'BG/NBD'} for purchases and Gamma-Gamma for spend, fitted on every customer's history to the as-of date; value over ${values.settings.horizonText}, discounted at ${(100 * values.settings.discount).toFixed(1)}% a year, margin ${(100 * values.settings.margin).toFixed(0)}%.`
+          ? `${isPredictive(values.settings.model) ? purchaseModelLabel(values.settings.model) : values.settings.model} for purchases and Gamma-Gamma for spend, fitted on every customer's history to the as-of date; value over ${values.settings.horizonText}, discounted at ${(100 * values.settings.discount).toFixed(1)}% a year, margin ${(100 * values.settings.margin).toFixed(0)}%.`
           : `${values.settings.model} value: net revenue to date${values.settings.margin < 1 ? ` x margin ${values.settings.margin}` : ''}.`,
         ...values.warnings,
       ],

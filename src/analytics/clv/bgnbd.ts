@@ -223,8 +223,9 @@ export function bgnbdPAlive(p: BgNbdParams, x: number, tx: number, T: number): n
  * (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))],
  * evaluated through Euler's transformation 2F1(A, B; C; z) = (1−z)^{C−A−B} 2F1(C−A, C−B; C; z)
  * (DLMF 15.8.1) so that no factor overflows: [1 − (1−z)^{a−1} 2F1(a+b−1−r, a−1; a+b+x−1; z)].
+ * Exported for MBG/NBD, whose expectation if alive is this one with b + 1 in place of b.
  */
-function bgnbdExpectedIfAlive(p: BgNbdParams, t: number, x: number, T: number): number {
+export function bgnbdExpectedIfAlive(p: BgNbdParams, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
   const { r, alpha, b } = p;
   // a = 1 is a removable singularity; step off it

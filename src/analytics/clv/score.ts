@@ -1,17 +1,21 @@
 /**
- * The predictive CLV pipeline of spec §6.1 in one call: fit the purchase model (BG/NBD or
- * Pareto/NBD) on the calibration summary, fit Gamma-Gamma on the repeat customers for spend,
- * and score every customer: P(alive), expected purchases over the horizon, expected average
+ * The predictive CLV pipeline of spec §6.1 in one call: fit the purchase model (BG/NBD,
+ * Pareto/NBD or MBG/NBD) on the calibration summary, fit Gamma-Gamma on the repeat customers
+ * for spend, and score every customer: P(alive), expected purchases over the horizon, expected average
  * value and discounted CLV. Pure; the warnings say what to look at.
  */
 import { bgnbdPredictor, fitBgNbd, type BgNbdFit } from './bgnbd.js';
 import { fitGammaGamma, ggEligible, ggExpectedAverageValues, ggPopulationMean, spendFrequencyCorrelation, type GammaGammaFit } from './gamma-gamma.js';
+import { fitMbgNbd, mbgnbdPredictor, type MbgNbdFit } from './mbgnbd.js';
 import type { PurchasePredictor } from './model.js';
 import { fitParetoNbd, pnbdPredictor, type ParetoNbdFit } from './pnbd.js';
 import type { ClvSummary } from './summary.js';
 import { clvValues } from './value.js';
 
-export type PurchaseModelName = 'bgnbd' | 'pnbd';
+export type PurchaseModelName = 'bgnbd' | 'pnbd' | 'mbgnbd';
+
+/** A fitted purchase model. */
+export type PurchaseFit = BgNbdFit | ParetoNbdFit | MbgNbdFit;
 
 export interface ScoreOptions {
   readonly model: PurchaseModelName;
@@ -23,7 +27,7 @@ export interface ScoreOptions {
 }
 
 export interface ClvScores {
-  readonly purchase: BgNbdFit | ParetoNbdFit;
+  readonly purchase: PurchaseFit;
   /** Undefined when too few repeat customers with positive spend to fit Gamma-Gamma. */
   readonly spend?: GammaGammaFit;
   readonly correlation?: { correlation: number; customers: number; warning?: string };
@@ -38,10 +42,14 @@ export interface ClvScores {
 /** Fewer eligible repeat customers than this: no Gamma-Gamma fit, the mean repeat spend instead. */
 export const MIN_SPEND_CUSTOMERS = 10;
 
-export function fitPurchaseModel(summary: ClvSummary, model: PurchaseModelName, penalizer = 0): { fit: BgNbdFit | ParetoNbdFit; predictor: PurchasePredictor } {
+export function fitPurchaseModel(summary: ClvSummary, model: PurchaseModelName, penalizer = 0): { fit: PurchaseFit; predictor: PurchasePredictor } {
   if (model === 'pnbd') {
     const fit = fitParetoNbd(summary, { penalizer });
     return { fit, predictor: pnbdPredictor(fit.params, summary) };
+  }
+  if (model === 'mbgnbd') {
+    const fit = fitMbgNbd(summary, { penalizer });
+    return { fit, predictor: mbgnbdPredictor(fit.params, summary) };
   }
   const fit = fitBgNbd(summary, { penalizer });
   return { fit, predictor: bgnbdPredictor(fit.params, summary) };

@@ -1,0 +1,255 @@
+/**
+ * MBG/NBD: Batislam, Denizel & Filiztekin (2007), "Empirical validation and comparison of
+ * models for customer base analysis", International Journal of Research in Marketing 24(3),
+ * 201–209 (the model of lifetimes' ModifiedBetaGeoFitter). As BG/NBD, purchases while alive
+ * are Poisson with rate λ ~ Gamma(r, α) and a customer drops out with probability
+ * p ~ Beta(a, b) after a purchase, but the first purchase counts too: a customer can drop out
+ * right after it, so P(alive) < 1 even without repeat purchases. Parameter names as in BG/NBD:
+ * r, alpha (α), a, b.
+ */
+import { bgnbdExpectedIfAlive } from './bgnbd.js';
+import { groupRows } from './summary.js';
+import { betaln, digamma, gammaln, logAddExp } from './special.js';
+import { fitNamed, subsampleRows, sum, weightedRows, type FitOptions, type LogLikelihood, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
+
+export interface MbgNbdParams {
+  readonly r: number;
+  readonly alpha: number;
+  readonly a: number;
+  readonly b: number;
+}
+
+export type MbgNbdFit = ModelFit<'mbgnbd', MbgNbdParams>;
+
+/**
+ * Log-likelihood of one customer (Batislam et al. 2007; lifetimes' ModifiedBetaGeoFitter):
+ * L = B(a, b+x+1)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+T)^{r+x})
+ *   + B(a+1, b+x)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+t_x)^{r+x}),
+ * the second term (dropout right after the last purchase, the first one included) present for
+ * x = 0 too, where it is a/(a+b). In logs: ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x+1)
+ * − ln B(a, b) + ln( (α+T)^{−(r+x)} + a/(b+x) (α+t_x)^{−(r+x)} ), as B(a+1, b+x)/B(a, b+x+1) = a/(b+x).
+ */
+export function mbgnbdLogLik(p: MbgNbdParams, x: number, tx: number, T: number): number {
+  const { r, alpha, a, b } = p;
+  const head = gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + betaln(a, b + x + 1) - betaln(a, b);
+  const a3 = -(r + x) * Math.log(alpha + T);
+  const a4 = Math.log(a) - Math.log(b + x) - (r + x) * Math.log(alpha + tx);
+  return head + logAddExp(a3, a4);
+}
+
+/** Total (weighted) log-likelihood; per distinct x the gamma and beta terms are computed once. */
+export function mbgnbdTotalLogLik(p: MbgNbdParams, data: PurchaseData): number {
+  return makeTotal(weightedRows(data)).value(p);
+}
+
+/** The total log-likelihood and its gradient (∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b) in one pass. */
+export function mbgnbdTotalLogLikGradient(p: MbgNbdParams, data: PurchaseData): { logLik: number; gradient: number[] } {
+  const gradient = [0, 0, 0, 0];
+  const logLik = makeTotal(weightedRows(data)).withGradient(p, gradient);
+  return { logLik, gradient };
+}
+
+function makeTotal(rows: ReturnType<typeof weightedRows>): LogLikelihood<MbgNbdParams> {
+  const { frequency: X, recency: TX, T, weight: W, size: n } = rows;
+  // as in BG/NBD: gamma/beta terms per distinct x, logarithms per distinct T and t_x
+  const gx = groupRows([X], n);
+  const gT = groupRows([T], n);
+  const gR = groupRows([TX], n);
+  const xs = Array.from(gx.first, (r) => X[r]);
+  const Ts = Array.from(gT.first, (r) => T[r]);
+  const Rs = Array.from(gR.first, (r) => TX[r]);
+  const head = new Float64Array(gx.groups);
+  const lc = new Float64Array(gx.groups);
+  const lT = new Float64Array(gT.groups);
+  const lR = new Float64Array(gR.groups);
+  const ix = gx.index;
+  const iT = gT.index;
+  const iR = gR.index;
+  const prepare = (p: MbgNbdParams): void => {
+    const { r, alpha, a, b } = p;
+    const common = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
+    const la = Math.log(a);
+    for (let g = 0; g < xs.length; g++) {
+      const x = xs[g];
+      head[g] = gammaln(r + x) + betaln(a, b + x + 1) + common;
+      lc[g] = la - Math.log(b + x);
+    }
+    for (let g = 0; g < Ts.length; g++) lT[g] = Math.log(alpha + Ts[g]);
+    for (let g = 0; g < Rs.length; g++) lR[g] = Math.log(alpha + Rs[g]);
+  };
+  const value = (p: MbgNbdParams): number => {
+    prepare(p);
+    const r = p.r;
+    let ll = 0;
+    for (let i = 0; i < n; i++) {
+      const g = ix[i];
+      const rx = r + X[i];
+      const a3 = -rx * lT[iT[i]];
+      const a4 = lc[g] - rx * lR[iR[i]];
+      const v = a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4));
+      ll += W[i] * (head[g] + v);
+    }
+    return ll;
+  };
+  // the gradient: with ψ = digamma and π the share of the second term in the log-sum
+  // ln(e^{a3} + e^{a4}), a3 = −(r+x) ln(α+T), a4 = ln a − ln(b+x) − (r+x) ln(α+t_x):
+  // ∂/∂r = ψ(r+x) − ψ(r) + ln α − (1−π) ln(α+T) − π ln(α+t_x)
+  // ∂/∂α = r/α − (r+x) ((1−π)/(α+T) + π/(α+t_x))
+  // ∂/∂a = ψ(a+b) − ψ(a+b+x+1) + π/a
+  // ∂/∂b = ψ(b+x+1) − ψ(a+b+x+1) − ψ(b) + ψ(a+b) − π/(b+x)
+  const wsum = new Float64Array(gx.groups);
+  let wtotal = 0;
+  for (let i = 0; i < n; i++) {
+    wsum[ix[i]] += W[i];
+    wtotal += W[i];
+  }
+  const iTv = new Float64Array(gT.groups);
+  const iRv = new Float64Array(gR.groups);
+  const wpi = new Float64Array(gx.groups);
+  const withGradient = (p: MbgNbdParams, grad: number[]): number => {
+    prepare(p);
+    const { r, alpha, a, b } = p;
+    const psiR = digamma(r);
+    const psiAB = digamma(a + b);
+    const psiB = digamma(b);
+    let dr = 0;
+    let da = 0;
+    let db = 0;
+    for (let g = 0; g < xs.length; g++) {
+      const x = xs[g];
+      const w = wsum[g];
+      const psiABX = digamma(a + b + x + 1);
+      if (x > 0) dr += w * (digamma(r + x) - psiR);
+      da += w * (psiAB - psiABX);
+      db += w * (digamma(b + x + 1) - psiABX - psiB + psiAB);
+      wpi[g] = 0;
+    }
+    for (let g = 0; g < Ts.length; g++) iTv[g] = 1 / (alpha + Ts[g]);
+    for (let g = 0; g < Rs.length; g++) iRv[g] = 1 / (alpha + Rs[g]);
+    let ll = 0;
+    // Σ w ((1−π) ln(α+T) + π ln(α+t_x)) and Σ w (r+x) ((1−π)/(α+T) + π/(α+t_x))
+    let sLog = 0;
+    let sInv = 0;
+    for (let i = 0; i < n; i++) {
+      const g = ix[i];
+      const w = W[i];
+      const t = iT[i];
+      const u = iR[i];
+      const rx = r + X[i];
+      const a3 = -rx * lT[t];
+      const a4 = lc[g] - rx * lR[u];
+      let v: number;
+      let pi: number;
+      if (a3 > a4) {
+        const e = Math.exp(a4 - a3);
+        v = a3 + Math.log1p(e);
+        pi = e / (1 + e);
+      } else {
+        const e = Math.exp(a3 - a4);
+        v = a4 + Math.log1p(e);
+        pi = 1 / (1 + e);
+      }
+      ll += w * (head[g] + v);
+      const wp = w * pi;
+      wpi[g] += wp;
+      sLog += w * lT[t] + wp * (lR[u] - lT[t]);
+      sInv += rx * (w * iTv[t] + wp * (iRv[u] - iTv[t]));
+    }
+    let dpa = 0;
+    let dpb = 0;
+    for (let g = 0; g < xs.length; g++) {
+      dpa += wpi[g];
+      dpb += wpi[g] / (b + xs[g]);
+    }
+    grad[0] = dr + wtotal * Math.log(alpha) - sLog;
+    grad[1] = (wtotal * r) / alpha - sInv;
+    grad[2] = da + dpa / a;
+    grad[3] = db - dpb;
+    return ll;
+  };
+  return { value, withGradient };
+}
+
+/**
+ * Maximum likelihood fit (identical rows merged unless weights are given), by BFGS with the
+ * analytic gradient; with many distinct rows, warmed up by a fit on a subsample of them.
+ */
+export function fitMbgNbd(data: PurchaseData, opts: FitOptions<MbgNbdParams> = {}): MbgNbdFit {
+  const rows = weightedRows(data);
+  const customers = sum(rows.weight);
+  let sx = 0;
+  let sT = 0;
+  for (let i = 0; i < rows.size; i++) {
+    sx += rows.weight[i] * rows.frequency[i];
+    sT += rows.weight[i] * rows.T[i];
+  }
+  const warnings: string[] = [];
+  if (customers > 0 && sx === 0) warnings.push('no customer has a repeat purchase in the calibration period: MBG/NBD cannot be identified; use a longer calibration period');
+  const alpha0 = sx > 0 && sT > 0 ? Math.min(1e6, Math.max(1e-3, sT / sx)) : 1;
+  const full = makeTotal(rows);
+  const sub = subsampleRows(rows);
+  const logLik = sub ? { ...full, coarse: { logLik: makeTotal(sub), customers: sum(sub.weight) } } : full;
+  return fitNamed('mbgnbd', ['r', 'alpha', 'a', 'b'], logLik, customers, rows.size, { r: 1, alpha: alpha0, a: 1, b: 1 }, opts, warnings, sx > 0);
+}
+
+/**
+ * P(alive | x, t_x, T) = 1 / (1 + a/(b+x) ((α+T)/(α+t_x))^{r+x}), for every x including 0
+ * (Batislam et al. 2007; lifetimes' conditional_probability_alive). At x = 0, T = 0 it is the
+ * prior share that survives the first purchase, b/(a+b).
+ */
+export function mbgnbdPAlive(p: MbgNbdParams, x: number, tx: number, T: number): number {
+  const { r, alpha, a, b } = p;
+  const lz = Math.log(a) - Math.log(b + x) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+  return lz > 0 ? Math.exp(-lz) / (1 + Math.exp(-lz)) : 1 / (1 + Math.exp(lz));
+}
+
+/**
+ * Expected repeat purchases in (T, T+t] of a customer alive at T:
+ * (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} 2F1(r+x, b+x+1; a+b+x; t/(α+T+t))],
+ * which is BG/NBD's FHL (2005) eq. (10) bracket with b + 1 in place of b (given survival of
+ * the first purchase, p is Beta(a, b+1)).
+ */
+function mbgnbdExpectedIfAlive(p: MbgNbdParams, t: number, x: number, T: number): number {
+  return bgnbdExpectedIfAlive({ r: p.r, alpha: p.alpha, a: p.a, b: p.b + 1 }, t, x, T);
+}
+
+/**
+ * E[Y(t) | x, t_x, T]: expected repeat purchases in (T, T+t] (Batislam et al. 2007; lifetimes'
+ * conditional_expected_number_of_purchases_up_to_time) — the expectation if alive times P(alive).
+ */
+export function mbgnbdExpectedPurchases(p: MbgNbdParams, t: number, x: number, tx: number, T: number): number {
+  return mbgnbdExpectedIfAlive(p, t, x, T) * mbgnbdPAlive(p, x, tx, T);
+}
+
+/**
+ * E[X(t)] for a new customer over (0, t] (Batislam et al. 2007; lifetimes'
+ * expected_number_of_purchases_up_to_time):
+ * b/(a−1) · [1 − (α/(α+t))^r 2F1(r, b+1; a+b; t/(α+t))], i.e. the expectation if alive at 0
+ * times P(alive at 0) = b/(a+b).
+ */
+export function mbgnbdExpectedPurchasesNew(p: MbgNbdParams, t: number): number {
+  return mbgnbdExpectedIfAlive(p, t, 0, 0) * (p.b / (p.a + p.b));
+}
+
+/**
+ * The fitted model applied to customers: P(alive) once, and expected(t) with the
+ * hypergeometric part computed once per distinct (x, T).
+ */
+export function mbgnbdPredictor(p: MbgNbdParams, data: PurchaseData): PurchasePredictor {
+  const n = data.frequency.length;
+  const { frequency: X, recency: TX, T } = data;
+  const pAlive = new Float64Array(n);
+  for (let i = 0; i < n; i++) pAlive[i] = mbgnbdPAlive(p, X[i], TX[i], T[i]);
+  const g = groupRows([X, T], n);
+  return Object.freeze({
+    size: n,
+    pAlive,
+    expected(t: number): Float64Array {
+      const perGroup = new Float64Array(g.groups);
+      for (let k = 0; k < g.groups; k++) perGroup[k] = mbgnbdExpectedIfAlive(p, t, X[g.first[k]], T[g.first[k]]);
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = perGroup[g.index[i]] * pAlive[i];
+      return out;
+    },
+  });
+}
