@@ -28,7 +28,10 @@ export function summarizeCustomers(t: CustomerTable): ShopSummary {
   let first = Infinity;
   let last = -Infinity;
   let purchaseDays = 0;
-  const gaps = new Map<number, number>();
+  // gaps between purchase days are small positive integers: count them in a growable array
+  // (a Map costs a hash per gap); anything else (never in practice) goes to `odd`
+  let hist = new Int32Array(1024);
+  const odd = new Map<number, number>();
   let gapCount = 0;
   for (let i = 0; i < t.size; i++) {
     if (t.orders[i] === 0) continue;
@@ -45,7 +48,15 @@ export function summarizeCustomers(t: CustomerTable): ShopSummary {
       const d = t.ledgerDay[k];
       if (prev !== NO_DAY) {
         const g = d - prev;
-        gaps.set(g, (gaps.get(g) ?? 0) + 1);
+        if (g >= 0 && g < hist.length) hist[g]++;
+        else if (g >= 0 && g < 1 << 24) {
+          let n = hist.length;
+          while (n <= g) n *= 2;
+          const grown = new Int32Array(n);
+          grown.set(hist);
+          hist = grown;
+          hist[g]++;
+        } else odd.set(g, (odd.get(g) ?? 0) + 1);
         gapCount++;
       }
       prev = d;
@@ -62,9 +73,16 @@ export function summarizeCustomers(t: CustomerTable): ShopSummary {
     ordersPerCustomer: buyers > 0 ? orders / buyers : null,
     repeatCustomerRate: buyers > 0 ? repeat / buyers : null,
     repeatCustomers: repeat,
-    medianDaysBetweenPurchases: gapCount > 0 ? medianOfCounts(gaps, gapCount) : null,
+    medianDaysBetweenPurchases: gapCount > 0 ? medianOfCounts(histogramCounts(hist, odd), gapCount) : null,
     purchaseDays,
   };
+}
+
+/** The histogram's non-zero bins and the odd values as one value → count map. */
+function histogramCounts(hist: Int32Array, odd: Map<number, number>): Map<number, number> {
+  const counts = new Map(odd);
+  for (let g = 0; g < hist.length; g++) if (hist[g] !== 0) counts.set(g, hist[g]);
+  return counts;
 }
 
 /** Median of a multiset given as value → count (the mean of the two middle values when even). */

@@ -144,8 +144,19 @@ export class CustomerStateBuilder {
 
   /** Index of the customer whose (normalised) key is buf[s, e), created when new. */
   customerIndexBytes(buf: Buffer, s: number, e: number): number {
+    this.keys.prepare(buf, s, e);
+    return this.customerIndexPrepared(buf, s, e);
+  }
+
+  /** Hashes the key (see ByteKeyTable.prepare); customerIndexPrepared then looks it up. */
+  prepareCustomer(buf: Buffer, s: number, e: number): void {
+    this.keys.prepare(buf, s, e);
+  }
+
+  /** customerIndexBytes after prepareCustomer with the same bytes (and no other key looked up since). */
+  customerIndexPrepared(buf: Buffer, s: number, e: number): number {
     const before = this.keys.size;
-    const i = this.keys.lookupOrInsert(buf, s, e);
+    const i = this.keys.lookupPrepared(buf, s, e);
     if (i === before && i >= this.refundRows.length) {
       this.refundRows = growInt32(this.refundRows, i + 1);
       this.refundCount = growInt32(this.refundCount, i + 1);

@@ -31,6 +31,11 @@ export class ByteKeyTable {
   private n = 0;
   /** Slot of the last key looked up. */
   lastSlot = 0;
+  /** The last prepare()'s hash and first 12 key bytes. */
+  private ph = 0;
+  private p0 = 0;
+  private p1 = 0;
+  private p2 = 0;
 
   constructor(expected = 1024) {
     this.cap = capacityFor(expected);
@@ -47,6 +52,12 @@ export class ByteKeyTable {
 
   /** Index of the key buf[s, e), inserted when new (check `size` to tell). Sets lastSlot. */
   lookupOrInsert(buf: Buffer, s: number, e: number): number {
+    this.prepare(buf, s, e);
+    return this.lookupPrepared(buf, s, e);
+  }
+
+  /** Hashes the key buf[s, e); lookupPrepared with the same bytes then finds it. */
+  prepare(buf: Buffer, s: number, e: number): void {
     const len = e - s;
     let h = 0x811c9dc5 ^ len;
     let p0 = 0;
@@ -63,6 +74,19 @@ export class ByteKeyTable {
     h ^= h >>> 15;
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
+    this.ph = h;
+    this.p0 = p0;
+    this.p1 = p1;
+    this.p2 = p2;
+  }
+
+  /** Index of the key of the last prepare() (the same bytes, buf[s, e)), inserted when new. Sets lastSlot. */
+  lookupPrepared(buf: Buffer, s: number, e: number): number {
+    const len = e - s;
+    const h = this.ph;
+    const p0 = this.p0;
+    const p1 = this.p1;
+    const p2 = this.p2;
     const cap = this.cap;
     let slot = homeSlot(h, cap);
     const slots = this.slots;
