@@ -4,8 +4,9 @@
  * with rate λ ~ Gamma(r, α) across customers; after each purchase a customer drops out with
  * probability p ~ Beta(a, b). Parameter names as in the paper: r, alpha (α), a, b.
  */
+import { bgFamilyTotal } from './bg-likelihood.js';
 import { groupRows } from './summary.js';
-import { betaln, digamma, gammaln, hyp2f1Safe, logAddExp } from './special.js';
+import { betaln, gammaln, hyp2f1Safe, logAddExp } from './special.js';
 import { fitNamed, subsampleRows, sum, weightedRows, type FitOptions, type LogLikelihood, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
 
 export interface BgNbdParams {
@@ -44,144 +45,9 @@ export function bgnbdTotalLogLikGradient(p: BgNbdParams, data: PurchaseData): { 
   return { logLik, gradient };
 }
 
+/** The total log-likelihood and gradient over weighted rows (src/analytics/clv/bg-likelihood.ts). */
 function makeTotal(rows: ReturnType<typeof weightedRows>): LogLikelihood<BgNbdParams> {
-  const { frequency: X, recency: TX, T, weight: W, size: n } = rows;
-  // gamma/beta terms per distinct x, logarithms per distinct T and t_x: a ledger in days has
-  // few distinct values of each, so one evaluation costs about one exp and one log per row
-  const gx = groupRows([X], n);
-  const gT = groupRows([T], n);
-  const gR = groupRows([TX], n);
-  const xs = Array.from(gx.first, (r) => X[r]);
-  const Ts = Array.from(gT.first, (r) => T[r]);
-  const Rs = Array.from(gR.first, (r) => TX[r]);
-  const head = new Float64Array(gx.groups);
-  const lc = new Float64Array(gx.groups);
-  const lT = new Float64Array(gT.groups);
-  const lR = new Float64Array(gR.groups);
-  const ix = gx.index;
-  const iT = gT.index;
-  const iR = gR.index;
-  const value = (p: BgNbdParams): number => {
-    const { r, alpha, a, b } = p;
-    const common = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
-    const la = Math.log(a);
-    for (let g = 0; g < xs.length; g++) {
-      const x = xs[g];
-      head[g] = gammaln(r + x) + betaln(a, b + x) + common;
-      lc[g] = x > 0 ? la - Math.log(b + x - 1) : -Infinity;
-    }
-    for (let g = 0; g < Ts.length; g++) lT[g] = Math.log(alpha + Ts[g]);
-    for (let g = 0; g < Rs.length; g++) lR[g] = Math.log(alpha + Rs[g]);
-    let ll = 0;
-    for (let i = 0; i < n; i++) {
-      const g = ix[i];
-      const x = X[i];
-      const a3 = -(r + x) * lT[iT[i]];
-      let v = a3;
-      if (x > 0) {
-        const a4 = lc[g] - (r + x) * lR[iR[i]];
-        v = a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4));
-      }
-      ll += W[i] * (head[g] + v);
-    }
-    return ll;
-  };
-  // the gradient: with ψ = digamma and π the share of the second term in the log-sum
-  // ln(e^{a3} + e^{a4}), a3 = −(r+x) ln(α+T), a4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x):
-  // ∂/∂r = ψ(r+x) − ψ(r) + ln α − (1−π) ln(α+T) − π ln(α+t_x)
-  // ∂/∂α = r/α − (r+x) ((1−π)/(α+T) + π/(α+t_x))
-  // ∂/∂a = ψ(a+b) − ψ(a+b+x) + π/a
-  // ∂/∂b = ψ(b+x) − ψ(a+b+x) − ψ(b) + ψ(a+b) − π/(b+x−1)
-  const wsum = new Float64Array(gx.groups);
-  let wtotal = 0;
-  for (let i = 0; i < n; i++) {
-    wsum[ix[i]] += W[i];
-    wtotal += W[i];
-  }
-  const iTv = new Float64Array(gT.groups);
-  const iRv = new Float64Array(gR.groups);
-  const wpi = new Float64Array(gx.groups);
-  const withGradient = (p: BgNbdParams, grad: number[]): number => {
-    const { r, alpha, a, b } = p;
-    const common = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
-    const la = Math.log(a);
-    const psiR = digamma(r);
-    const psiAB = digamma(a + b);
-    const psiB = digamma(b);
-    let dr = 0;
-    let da = 0;
-    let db = 0;
-    for (let g = 0; g < xs.length; g++) {
-      const x = xs[g];
-      head[g] = gammaln(r + x) + betaln(a, b + x) + common;
-      lc[g] = x > 0 ? la - Math.log(b + x - 1) : -Infinity;
-      const w = wsum[g];
-      if (x > 0) {
-        const psiABX = digamma(a + b + x);
-        dr += w * (digamma(r + x) - psiR);
-        da += w * (psiAB - psiABX);
-        db += w * (digamma(b + x) - psiABX - psiB + psiAB);
-      }
-      wpi[g] = 0;
-    }
-    for (let g = 0; g < Ts.length; g++) {
-      lT[g] = Math.log(alpha + Ts[g]);
-      iTv[g] = 1 / (alpha + Ts[g]);
-    }
-    for (let g = 0; g < Rs.length; g++) {
-      lR[g] = Math.log(alpha + Rs[g]);
-      iRv[g] = 1 / (alpha + Rs[g]);
-    }
-    let ll = 0;
-    // Σ w ((1−π) ln(α+T) + π ln(α+t_x)) and Σ w (r+x) ((1−π)/(α+T) + π/(α+t_x))
-    let sLog = 0;
-    let sInv = 0;
-    for (let i = 0; i < n; i++) {
-      const g = ix[i];
-      const x = X[i];
-      const w = W[i];
-      const t = iT[i];
-      const a3 = -(r + x) * lT[t];
-      if (x > 0) {
-        const u = iR[i];
-        const a4 = lc[g] - (r + x) * lR[u];
-        let v: number;
-        let pi: number;
-        if (a3 > a4) {
-          const e = Math.exp(a4 - a3);
-          v = a3 + Math.log1p(e);
-          pi = e / (1 + e);
-        } else {
-          const e = Math.exp(a3 - a4);
-          v = a4 + Math.log1p(e);
-          pi = 1 / (1 + e);
-        }
-        ll += w * (head[g] + v);
-        const wp = w * pi;
-        wpi[g] += wp;
-        sLog += w * lT[t] + wp * (lR[u] - lT[t]);
-        sInv += (r + x) * (w * iTv[t] + wp * (iRv[u] - iTv[t]));
-      } else {
-        ll += w * (head[g] + a3);
-        sLog += w * lT[t];
-        sInv += r * w * iTv[t];
-      }
-    }
-    let dpa = 0;
-    let dpb = 0;
-    for (let g = 0; g < xs.length; g++) {
-      if (xs[g] > 0) {
-        dpa += wpi[g];
-        dpb += wpi[g] / (b + xs[g] - 1);
-      }
-    }
-    grad[0] = dr + wtotal * Math.log(alpha) - sLog;
-    grad[1] = (wtotal * r) / alpha - sInv;
-    grad[2] = da + dpa / a;
-    grad[3] = db - dpb;
-    return ll;
-  };
-  return { value, withGradient };
+  return bgFamilyTotal<BgNbdParams>(rows, false);
 }
 
 /**

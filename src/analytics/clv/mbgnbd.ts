@@ -8,8 +8,9 @@
  * r, alpha (α), a, b.
  */
 import { bgnbdExpectedIfAlive } from './bgnbd.js';
+import { bgFamilyTotal } from './bg-likelihood.js';
 import { groupRows } from './summary.js';
-import { betaln, digamma, gammaln, logAddExp } from './special.js';
+import { betaln, gammaln, logAddExp } from './special.js';
 import { fitNamed, subsampleRows, sum, weightedRows, type FitOptions, type LogLikelihood, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
 
 export interface MbgNbdParams {
@@ -49,125 +50,9 @@ export function mbgnbdTotalLogLikGradient(p: MbgNbdParams, data: PurchaseData): 
   return { logLik, gradient };
 }
 
+/** The total log-likelihood and gradient over weighted rows (src/analytics/clv/bg-likelihood.ts). */
 function makeTotal(rows: ReturnType<typeof weightedRows>): LogLikelihood<MbgNbdParams> {
-  const { frequency: X, recency: TX, T, weight: W, size: n } = rows;
-  // as in BG/NBD: gamma/beta terms per distinct x, logarithms per distinct T and t_x
-  const gx = groupRows([X], n);
-  const gT = groupRows([T], n);
-  const gR = groupRows([TX], n);
-  const xs = Array.from(gx.first, (r) => X[r]);
-  const Ts = Array.from(gT.first, (r) => T[r]);
-  const Rs = Array.from(gR.first, (r) => TX[r]);
-  const head = new Float64Array(gx.groups);
-  const lc = new Float64Array(gx.groups);
-  const lT = new Float64Array(gT.groups);
-  const lR = new Float64Array(gR.groups);
-  const ix = gx.index;
-  const iT = gT.index;
-  const iR = gR.index;
-  const prepare = (p: MbgNbdParams): void => {
-    const { r, alpha, a, b } = p;
-    const common = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
-    const la = Math.log(a);
-    for (let g = 0; g < xs.length; g++) {
-      const x = xs[g];
-      head[g] = gammaln(r + x) + betaln(a, b + x + 1) + common;
-      lc[g] = la - Math.log(b + x);
-    }
-    for (let g = 0; g < Ts.length; g++) lT[g] = Math.log(alpha + Ts[g]);
-    for (let g = 0; g < Rs.length; g++) lR[g] = Math.log(alpha + Rs[g]);
-  };
-  const value = (p: MbgNbdParams): number => {
-    prepare(p);
-    const r = p.r;
-    let ll = 0;
-    for (let i = 0; i < n; i++) {
-      const g = ix[i];
-      const rx = r + X[i];
-      const a3 = -rx * lT[iT[i]];
-      const a4 = lc[g] - rx * lR[iR[i]];
-      const v = a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4));
-      ll += W[i] * (head[g] + v);
-    }
-    return ll;
-  };
-  // the gradient: with ψ = digamma and π the share of the second term in the log-sum
-  // ln(e^{a3} + e^{a4}), a3 = −(r+x) ln(α+T), a4 = ln a − ln(b+x) − (r+x) ln(α+t_x):
-  // ∂/∂r = ψ(r+x) − ψ(r) + ln α − (1−π) ln(α+T) − π ln(α+t_x)
-  // ∂/∂α = r/α − (r+x) ((1−π)/(α+T) + π/(α+t_x))
-  // ∂/∂a = ψ(a+b) − ψ(a+b+x+1) + π/a
-  // ∂/∂b = ψ(b+x+1) − ψ(a+b+x+1) − ψ(b) + ψ(a+b) − π/(b+x)
-  const wsum = new Float64Array(gx.groups);
-  let wtotal = 0;
-  for (let i = 0; i < n; i++) {
-    wsum[ix[i]] += W[i];
-    wtotal += W[i];
-  }
-  const iTv = new Float64Array(gT.groups);
-  const iRv = new Float64Array(gR.groups);
-  const wpi = new Float64Array(gx.groups);
-  const withGradient = (p: MbgNbdParams, grad: number[]): number => {
-    prepare(p);
-    const { r, alpha, a, b } = p;
-    const psiR = digamma(r);
-    const psiAB = digamma(a + b);
-    const psiB = digamma(b);
-    let dr = 0;
-    let da = 0;
-    let db = 0;
-    for (let g = 0; g < xs.length; g++) {
-      const x = xs[g];
-      const w = wsum[g];
-      const psiABX = digamma(a + b + x + 1);
-      if (x > 0) dr += w * (digamma(r + x) - psiR);
-      da += w * (psiAB - psiABX);
-      db += w * (digamma(b + x + 1) - psiABX - psiB + psiAB);
-      wpi[g] = 0;
-    }
-    for (let g = 0; g < Ts.length; g++) iTv[g] = 1 / (alpha + Ts[g]);
-    for (let g = 0; g < Rs.length; g++) iRv[g] = 1 / (alpha + Rs[g]);
-    let ll = 0;
-    // Σ w ((1−π) ln(α+T) + π ln(α+t_x)) and Σ w (r+x) ((1−π)/(α+T) + π/(α+t_x))
-    let sLog = 0;
-    let sInv = 0;
-    for (let i = 0; i < n; i++) {
-      const g = ix[i];
-      const w = W[i];
-      const t = iT[i];
-      const u = iR[i];
-      const rx = r + X[i];
-      const a3 = -rx * lT[t];
-      const a4 = lc[g] - rx * lR[u];
-      let v: number;
-      let pi: number;
-      if (a3 > a4) {
-        const e = Math.exp(a4 - a3);
-        v = a3 + Math.log1p(e);
-        pi = e / (1 + e);
-      } else {
-        const e = Math.exp(a3 - a4);
-        v = a4 + Math.log1p(e);
-        pi = 1 / (1 + e);
-      }
-      ll += w * (head[g] + v);
-      const wp = w * pi;
-      wpi[g] += wp;
-      sLog += w * lT[t] + wp * (lR[u] - lT[t]);
-      sInv += rx * (w * iTv[t] + wp * (iRv[u] - iTv[t]));
-    }
-    let dpa = 0;
-    let dpb = 0;
-    for (let g = 0; g < xs.length; g++) {
-      dpa += wpi[g];
-      dpb += wpi[g] / (b + xs[g]);
-    }
-    grad[0] = dr + wtotal * Math.log(alpha) - sLog;
-    grad[1] = (wtotal * r) / alpha - sInv;
-    grad[2] = da + dpa / a;
-    grad[3] = db - dpb;
-    return ll;
-  };
-  return { value, withGradient };
+  return bgFamilyTotal<MbgNbdParams>(rows, true);
 }
 
 /**
