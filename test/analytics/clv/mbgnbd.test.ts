@@ -135,7 +135,7 @@ describe('MBG/NBD', () => {
         const elo = mbgnbdExpectedPurchases(p, lo, c.x, c.tx, c.T);
         const ehi = mbgnbdExpectedPurchases(p, hi, c.x, c.tx, c.T);
         expect(Number.isFinite(elo) && elo >= 0).toBe(true);
-        expect(ehi).toBeGreaterThanOrEqual(elo * (1 - 1e-9) - 1e-12);
+        expect(ehi).toBeGreaterThanOrEqual(elo * (1 - 1e-9) - 1e-9); // below 1e-9 purchases: rounding noise
       }),
       { numRuns: 300 },
     );

@@ -83,7 +83,9 @@ describe('BG/NBD', () => {
         const e2 = bgnbdExpectedPurchases(p, hi, c.x, c.tx, c.T);
         expect(Number.isFinite(e1) && Number.isFinite(e2)).toBe(true);
         expect(e1).toBeGreaterThanOrEqual(0);
-        expect(e2).toBeGreaterThanOrEqual(e1 * (1 - 1e-9) - 1e-12);
+        // below 1e-9 purchases the conditional expectation is rounding noise (a fast-check run
+        // found e(t) = 1e-12 and e(t') = 0 for a customer who is all but certainly gone)
+        expect(e2).toBeGreaterThanOrEqual(e1 * (1 - 1e-9) - 1e-9);
       }),
     );
   });
@@ -110,7 +112,7 @@ describe('BG/NBD', () => {
         const [lo, hi] = d1 < d2 ? [d1, d2] : [d2, d1];
         const vLo = clvValues(pred, 40, { horizon: 52, unit: 'week', annualDiscount: lo, margin: 0.3 })[0];
         const vHi = clvValues(pred, 40, { horizon: 52, unit: 'week', annualDiscount: hi, margin: 0.3 })[0];
-        expect(vHi).toBeLessThanOrEqual(vLo * (1 + 1e-12));
+        expect(vHi).toBeLessThanOrEqual(vLo * (1 + 1e-12) + 1e-9);
         const v0 = clvValues(pred, 40, { horizon: 52, unit: 'week', annualDiscount: 0 })[0];
         expect(v0).toBeCloseTo(40 * pred.expected(52)[0], 8);
       }),
