@@ -14,7 +14,7 @@
  *   ∂/∂b = ψ(b+x+s) − ψ(a+b+x+s) − ψ(b) + ψ(a+b) − π/(b+x−1+s)
  * (for BG/NBD and x = 0 the a and b terms vanish and π = 0).
  */
-import type { LogLikelihood, WeightedRows } from './model.js';
+import { fitNamed, repeatPurchaseStart, subsampleRows, sum, weightedRows, type FitOptions, type LogLikelihood, type ModelFit, type PurchaseData, type WeightedRows } from './model.js';
 import { betaln, digamma, gammaln } from './special.js';
 import { groupRows } from './summary.js';
 
@@ -155,4 +155,24 @@ export function bgFamilyTotal<P extends BgParams>(rows: WeightedRows, dropoutAtF
     return ll;
   };
   return { value, withGradient };
+}
+
+/**
+ * Maximum likelihood fit of BG/NBD or MBG/NBD (identical rows merged unless weights are
+ * given), by BFGS with the analytic gradient; with many distinct rows, warmed up by a fit on
+ * a subsample of them, which gives the start and the curvature.
+ */
+export function fitBgFamily<M extends string>(model: M, label: string, dropoutAtFirst: boolean, data: PurchaseData, opts: FitOptions<BgParams>): ModelFit<M, BgParams> {
+  const rows = weightedRows(data);
+  const start = repeatPurchaseStart(rows, label);
+  const full = bgFamilyTotal<BgParams>(rows, dropoutAtFirst);
+  const sub = subsampleRows(rows);
+  const logLik = sub ? { ...full, coarse: { logLik: bgFamilyTotal<BgParams>(sub, dropoutAtFirst), customers: sum(sub.weight) } } : full;
+  return fitNamed<M, BgParams>(model, ['r', 'alpha', 'a', 'b'], logLik, start.customers, rows.size, { r: 1, alpha: start.scale, a: 1, b: 1 }, opts, start.warnings, start.identified);
+}
+
+/** The total log-likelihood, and with its gradient (∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b), in one pass. */
+export function bgFamilyLogLik<P extends BgParams>(p: P, data: PurchaseData, dropoutAtFirst: boolean, gradient?: number[]): number {
+  const total = bgFamilyTotal<P>(weightedRows(data), dropoutAtFirst);
+  return gradient ? total.withGradient(p, gradient) : total.value(p);
 }

@@ -4,10 +4,10 @@
  * with rate λ ~ Gamma(r, α) across customers; after each purchase a customer drops out with
  * probability p ~ Beta(a, b). Parameter names as in the paper: r, alpha (α), a, b.
  */
-import { bgFamilyTotal } from './bg-likelihood.js';
+import { bgFamilyLogLik, fitBgFamily } from './bg-likelihood.js';
 import { groupRows } from './summary.js';
 import { betaln, gammaln, hyp2f1Safe, logAddExp } from './special.js';
-import { fitNamed, subsampleRows, sum, weightedRows, type FitOptions, type LogLikelihood, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
+import { type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
 
 export interface BgNbdParams {
   readonly r: number;
@@ -35,42 +35,19 @@ export function bgnbdLogLik(p: BgNbdParams, x: number, tx: number, T: number): n
 
 /** Total (weighted) log-likelihood; per distinct x the gamma and beta terms are computed once. */
 export function bgnbdTotalLogLik(p: BgNbdParams, data: PurchaseData): number {
-  return makeTotal(weightedRows(data)).value(p);
+  return bgFamilyLogLik(p, data, false);
 }
 
 /** The total log-likelihood and its gradient (∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b) in one pass. */
 export function bgnbdTotalLogLikGradient(p: BgNbdParams, data: PurchaseData): { logLik: number; gradient: number[] } {
   const gradient = [0, 0, 0, 0];
-  const logLik = makeTotal(weightedRows(data)).withGradient(p, gradient);
+  const logLik = bgFamilyLogLik(p, data, false, gradient);
   return { logLik, gradient };
 }
 
-/** The total log-likelihood and gradient over weighted rows (src/analytics/clv/bg-likelihood.ts). */
-function makeTotal(rows: ReturnType<typeof weightedRows>): LogLikelihood<BgNbdParams> {
-  return bgFamilyTotal<BgNbdParams>(rows, false);
-}
-
-/**
- * Maximum likelihood fit (identical rows merged unless weights are given), by BFGS with the
- * analytic gradient; with many distinct rows, warmed up by a fit on a subsample of them.
- */
+/** Maximum likelihood fit (src/analytics/clv/bg-likelihood.ts: fitBgFamily). */
 export function fitBgNbd(data: PurchaseData, opts: FitOptions<BgNbdParams> = {}): BgNbdFit {
-  const rows = weightedRows(data);
-  const customers = sum(rows.weight);
-  let sx = 0;
-  let sT = 0;
-  for (let i = 0; i < rows.size; i++) {
-    sx += rows.weight[i] * rows.frequency[i];
-    sT += rows.weight[i] * rows.T[i];
-  }
-  const warnings: string[] = [];
-  if (customers > 0 && sx === 0) warnings.push('no customer has a repeat purchase in the calibration period: BG/NBD cannot be identified; use a longer calibration period');
-  const alpha0 = sx > 0 && sT > 0 ? Math.min(1e6, Math.max(1e-3, sT / sx)) : 1;
-  // with many distinct rows, a fit on a subsample of them gives the start and the curvature
-  const full = makeTotal(rows);
-  const sub = subsampleRows(rows);
-  const logLik = sub ? { ...full, coarse: { logLik: makeTotal(sub), customers: sum(sub.weight) } } : full;
-  return fitNamed('bgnbd', ['r', 'alpha', 'a', 'b'], logLik, customers, rows.size, { r: 1, alpha: alpha0, a: 1, b: 1 }, opts, warnings, sx > 0);
+  return fitBgFamily('bgnbd', 'BG/NBD', false, data, opts);
 }
 
 /**

@@ -8,10 +8,10 @@
  * r, alpha (α), a, b.
  */
 import { bgnbdExpectedIfAlive } from './bgnbd.js';
-import { bgFamilyTotal } from './bg-likelihood.js';
+import { bgFamilyLogLik, fitBgFamily } from './bg-likelihood.js';
 import { groupRows } from './summary.js';
 import { betaln, gammaln, logAddExp } from './special.js';
-import { fitNamed, subsampleRows, sum, weightedRows, type FitOptions, type LogLikelihood, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
+import { type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
 
 export interface MbgNbdParams {
   readonly r: number;
@@ -40,41 +40,19 @@ export function mbgnbdLogLik(p: MbgNbdParams, x: number, tx: number, T: number):
 
 /** Total (weighted) log-likelihood; per distinct x the gamma and beta terms are computed once. */
 export function mbgnbdTotalLogLik(p: MbgNbdParams, data: PurchaseData): number {
-  return makeTotal(weightedRows(data)).value(p);
+  return bgFamilyLogLik(p, data, true);
 }
 
 /** The total log-likelihood and its gradient (∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b) in one pass. */
 export function mbgnbdTotalLogLikGradient(p: MbgNbdParams, data: PurchaseData): { logLik: number; gradient: number[] } {
   const gradient = [0, 0, 0, 0];
-  const logLik = makeTotal(weightedRows(data)).withGradient(p, gradient);
+  const logLik = bgFamilyLogLik(p, data, true, gradient);
   return { logLik, gradient };
 }
 
-/** The total log-likelihood and gradient over weighted rows (src/analytics/clv/bg-likelihood.ts). */
-function makeTotal(rows: ReturnType<typeof weightedRows>): LogLikelihood<MbgNbdParams> {
-  return bgFamilyTotal<MbgNbdParams>(rows, true);
-}
-
-/**
- * Maximum likelihood fit (identical rows merged unless weights are given), by BFGS with the
- * analytic gradient; with many distinct rows, warmed up by a fit on a subsample of them.
- */
+/** Maximum likelihood fit (src/analytics/clv/bg-likelihood.ts: fitBgFamily). */
 export function fitMbgNbd(data: PurchaseData, opts: FitOptions<MbgNbdParams> = {}): MbgNbdFit {
-  const rows = weightedRows(data);
-  const customers = sum(rows.weight);
-  let sx = 0;
-  let sT = 0;
-  for (let i = 0; i < rows.size; i++) {
-    sx += rows.weight[i] * rows.frequency[i];
-    sT += rows.weight[i] * rows.T[i];
-  }
-  const warnings: string[] = [];
-  if (customers > 0 && sx === 0) warnings.push('no customer has a repeat purchase in the calibration period: MBG/NBD cannot be identified; use a longer calibration period');
-  const alpha0 = sx > 0 && sT > 0 ? Math.min(1e6, Math.max(1e-3, sT / sx)) : 1;
-  const full = makeTotal(rows);
-  const sub = subsampleRows(rows);
-  const logLik = sub ? { ...full, coarse: { logLik: makeTotal(sub), customers: sum(sub.weight) } } : full;
-  return fitNamed('mbgnbd', ['r', 'alpha', 'a', 'b'], logLik, customers, rows.size, { r: 1, alpha: alpha0, a: 1, b: 1 }, opts, warnings, sx > 0);
+  return fitBgFamily('mbgnbd', 'MBG/NBD', true, data, opts);
 }
 
 /**

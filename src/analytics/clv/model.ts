@@ -124,6 +124,25 @@ export function subsampleRows(rows: WeightedRows): WeightedRows | undefined {
   return { size: keep.length, frequency: pick(rows.frequency), recency: pick(rows.recency), T: pick(rows.T), weight: Float64Array.from(w) };
 }
 
+/**
+ * What the purchase models need before a fit: the customers (sum of weights), a scale for
+ * the time parameter (mean T per repeat purchase, clamped), and whether the data identify
+ * the model at all (some repeat purchase), with the warning to give when not.
+ */
+export function repeatPurchaseStart(rows: WeightedRows, modelLabel: string): { customers: number; scale: number; identified: boolean; warnings: string[] } {
+  const customers = sum(rows.weight);
+  let sx = 0;
+  let sT = 0;
+  for (let i = 0; i < rows.size; i++) {
+    sx += rows.weight[i] * rows.frequency[i];
+    sT += rows.weight[i] * rows.T[i];
+  }
+  const warnings: string[] = [];
+  if (customers > 0 && sx === 0) warnings.push(`no customer has a repeat purchase in the calibration period: ${modelLabel} cannot be identified; use a longer calibration period`);
+  const scale = sx > 0 && sT > 0 ? Math.min(1e6, Math.max(1e-3, sT / sx)) : 1;
+  return { customers, scale, identified: sx > 0, warnings };
+}
+
 /** Runs the optimiser over named parameters and builds the frozen result. */
 export function fitNamed<M extends string, P extends { readonly [K in keyof P]: number }>(
   model: M,

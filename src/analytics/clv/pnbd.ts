@@ -5,7 +5,7 @@
  * while alive are Poisson with rate λ ~ Gamma(r, α); lifetimes are exponential with rate
  * μ ~ Gamma(s, β). Parameter names as in the papers: r, alpha (α), s, beta (β).
  */
-import { fitNamed, sum, weightedRows, type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
+import { fitNamed, repeatPurchaseStart, weightedRows, type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
 import { gammaln, logHyp2f1One } from './special.js';
 
 export interface ParetoNbdParams {
@@ -77,22 +77,14 @@ export function pnbdTotalLogLik(p: ParetoNbdParams, data: PurchaseData): number 
 /** Maximum likelihood fit (identical rows merged unless weights are given). */
 export function fitParetoNbd(data: PurchaseData, opts: FitOptions<ParetoNbdParams> = {}): ParetoNbdFit {
   const rows = weightedRows(data);
-  const customers = sum(rows.weight);
-  let sx = 0;
-  let sT = 0;
-  for (let i = 0; i < rows.size; i++) {
-    sx += rows.weight[i] * rows.frequency[i];
-    sT += rows.weight[i] * rows.T[i];
-  }
-  const warnings: string[] = [];
-  if (customers > 0 && sx === 0) warnings.push('no customer has a repeat purchase in the calibration period: Pareto/NBD cannot be identified; use a longer calibration period');
-  const scale = sx > 0 && sT > 0 ? Math.min(1e6, Math.max(1e-3, sT / sx)) : 1;
+  const { customers, scale, identified, warnings } = repeatPurchaseStart(rows, 'Pareto/NBD');
+  // over the merged rows directly (pnbdTotalLogLik would copy them on every evaluation)
   const total = (p: ParetoNbdParams): number => {
     let ll = 0;
     for (let i = 0; i < rows.size; i++) ll += rows.weight[i] * pnbdLogLik(p, rows.frequency[i], rows.recency[i], rows.T[i]);
     return ll;
   };
-  return fitNamed('pnbd', ['r', 'alpha', 's', 'beta'], total, customers, rows.size, { r: 1, alpha: scale, s: 1, beta: scale }, opts, warnings, sx > 0);
+  return fitNamed('pnbd', ['r', 'alpha', 's', 'beta'], total, customers, rows.size, { r: 1, alpha: scale, s: 1, beta: scale }, opts, warnings, identified);
 }
 
 /**
