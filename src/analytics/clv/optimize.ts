@@ -342,11 +342,7 @@ export function bfgs(
     const y = gn.map((v, i) => v - g[i]);
     const sy = s.reduce((a, v, i) => a + v * y[i], 0);
     if (sy > 1e-300) {
-      const Hy = H.map((row) => row.reduce((a, h, j) => a + h * y[j], 0));
-      const yHy = y.reduce((a, v, i) => a + v * Hy[i], 0);
-      const rho = 1 / sy;
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < n; j++) H[i][j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j];
+      bfgsUpdate(H, s, y, sy);
     }
     const improvement = fx - fn;
     x = xn;
@@ -441,11 +437,7 @@ export function bfgsWithGradient(
         H = identity(n).map((row) => row.map((v) => (v * sy) / yy));
         scaled = true;
       }
-      const Hy = H.map((row) => row.reduce((a, h, j) => a + h * y[j], 0));
-      const yHy = y.reduce((a, v, i) => a + v * Hy[i], 0);
-      const rho = 1 / sy;
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < n; j++) H[i][j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j];
+      bfgsUpdate(H, s, y, sy);
     }
     const improvement = fx - fn;
     x = xn;
@@ -541,4 +533,14 @@ export function invertSymmetric(A: number[][]): number[][] | undefined {
       inv[i][j] = s;
     }
   return inv;
+}
+
+/** The BFGS update of the inverse Hessian H (in place) from the step s and gradient change y, s·y = sy > 0. */
+function bfgsUpdate(H: number[][], s: readonly number[], y: readonly number[], sy: number): void {
+  const n = s.length;
+  const Hy = H.map((row) => row.reduce((a, h, j) => a + h * y[j], 0));
+  const yHy = y.reduce((a, v, i) => a + v * Hy[i], 0);
+  const rho = 1 / sy;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) H[i][j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j];
 }
