@@ -1,6 +1,7 @@
 import { NO_DAY, type CustomerTable } from '../domain/customer-state.js';
 import type { Day } from '../domain/dates.js';
 import { NOT_YET, STAGE_CODE, STAGES, type StageThresholds } from '../domain/stage.js';
+import { CountHistogram } from './histogram.js';
 
 /**
  * Lifecycle stages (spec §3).
@@ -129,30 +130,25 @@ export function deriveThresholds(
   ledger: Pick<CustomerTable, 'ledgerStart' | 'ledgerDay' | 'ledgerOrders'>,
   fixed: Partial<Record<keyof StageThresholds, { value: number; source: 'flag' | 'config' }>> = {},
 ): ThresholdDerivation {
-  const gapCounts = new Map<number, number>();
-  const pdCounts = new Map<number, number>();
-  let gaps = 0;
-  let repeat = 0;
+  const gapCounts = new CountHistogram();
+  const pdCounts = new CountHistogram();
   const { ledgerStart, ledgerDay, ledgerOrders } = ledger;
   for (let i = 0; i < s.size; i++) {
     if (s.purchaseDays[i] < 2) continue;
-    repeat++;
-    pdCounts.set(s.purchaseDays[i], (pdCounts.get(s.purchaseDays[i]) ?? 0) + 1);
+    pdCounts.add(s.purchaseDays[i]);
     let prev = NO_DAY;
     for (let k = ledgerStart[i], e = ledgerStart[i + 1]; k < e; k++) {
       const d = ledgerDay[k];
       if (d > s.day) break;
       if (ledgerOrders[k] === 0) continue;
-      if (prev !== NO_DAY) {
-        const g = d - prev;
-        gapCounts.set(g, (gapCounts.get(g) ?? 0) + 1);
-        gaps++;
-      }
+      if (prev !== NO_DAY) gapCounts.add(d - prev);
       prev = d;
     }
   }
-  const gapP80 = gaps > 0 ? nearestRankPercentile(gapCounts, gaps, 0.8) : null;
-  const pdP80 = repeat > 0 ? nearestRankPercentile(pdCounts, repeat, 0.8) : null;
+  const gaps = gapCounts.total;
+  const repeat = pdCounts.total;
+  const gapP80 = gaps > 0 ? nearestRankPercentile(gapCounts.counts(), gaps, 0.8) : null;
+  const pdP80 = repeat > 0 ? nearestRankPercentile(pdCounts.counts(), repeat, 0.8) : null;
   const source: ThresholdDerivation['source'] = {
     activeDays: fixed.activeDays?.source ?? (gapP80 === null ? 'default' : 'data'),
     churnDays: fixed.churnDays?.source ?? (gapP80 === null && !fixed.activeDays ? 'default' : 'data'),

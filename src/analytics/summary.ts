@@ -1,5 +1,6 @@
 import type { CustomerTable } from '../domain/customer-state.js';
 import { NO_DAY } from '../domain/customer-state.js';
+import { CountHistogram } from './histogram.js';
 
 export interface ShopSummary {
   customersWithOrders: number;
@@ -28,11 +29,7 @@ export function summarizeCustomers(t: CustomerTable): ShopSummary {
   let first = Infinity;
   let last = -Infinity;
   let purchaseDays = 0;
-  // gaps between purchase days are small positive integers: count them in a growable array
-  // (a Map costs a hash per gap); anything else (never in practice) goes to `odd`
-  let hist = new Int32Array(1024);
-  const odd = new Map<number, number>();
-  let gapCount = 0;
+  const gaps = new CountHistogram();
   for (let i = 0; i < t.size; i++) {
     if (t.orders[i] === 0) continue;
     buyers++;
@@ -46,19 +43,7 @@ export function summarizeCustomers(t: CustomerTable): ShopSummary {
     for (let k = t.ledgerStart[i]; k < t.ledgerStart[i + 1]; k++) {
       if (t.ledgerOrders[k] === 0) continue;
       const d = t.ledgerDay[k];
-      if (prev !== NO_DAY) {
-        const g = d - prev;
-        if (g >= 0 && g < hist.length) hist[g]++;
-        else if (g >= 0 && g < 1 << 24) {
-          let n = hist.length;
-          while (n <= g) n *= 2;
-          const grown = new Int32Array(n);
-          grown.set(hist);
-          hist = grown;
-          hist[g]++;
-        } else odd.set(g, (odd.get(g) ?? 0) + 1);
-        gapCount++;
-      }
+      if (prev !== NO_DAY) gaps.add(d - prev);
       prev = d;
     }
   }
@@ -73,16 +58,9 @@ export function summarizeCustomers(t: CustomerTable): ShopSummary {
     ordersPerCustomer: buyers > 0 ? orders / buyers : null,
     repeatCustomerRate: buyers > 0 ? repeat / buyers : null,
     repeatCustomers: repeat,
-    medianDaysBetweenPurchases: gapCount > 0 ? medianOfCounts(histogramCounts(hist, odd), gapCount) : null,
+    medianDaysBetweenPurchases: gaps.total > 0 ? medianOfCounts(gaps.counts(), gaps.total) : null,
     purchaseDays,
   };
-}
-
-/** The histogram's non-zero bins and the odd values as one value → count map. */
-function histogramCounts(hist: Int32Array, odd: Map<number, number>): Map<number, number> {
-  const counts = new Map(odd);
-  for (let g = 0; g < hist.length; g++) if (hist[g] !== 0) counts.set(g, hist[g]);
-  return counts;
 }
 
 /** Median of a multiset given as value → count (the mean of the two middle values when even). */
