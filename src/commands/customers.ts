@@ -43,7 +43,15 @@ export function sortedCustomerOrder(t: CustomerTable): Int32Array {
  * segment when the config defines segments), the cohort (label of the period of the first
  * order), then the attributes.
  */
-export function customerRowsTable(t: CustomerTable, lc: Lifecycle, unit: PeriodUnit = 'month', values?: CustomerValues, keep?: (i: number) => boolean): ResultTable {
+export function customerRowsTable(
+  t: CustomerTable,
+  lc: Lifecycle,
+  unit: PeriodUnit = 'month',
+  values?: CustomerValues,
+  keep?: (i: number) => boolean,
+  /** The cohort period of each customer, when the caller has computed it already. */
+  periods: Int32Array = cohortPeriods(t, unit),
+): ResultTable {
   const custom = lc.custom;
   const columns: Column[] = [
     ...CUSTOMER_COLUMNS,
@@ -59,7 +67,6 @@ export function customerRowsTable(t: CustomerTable, lc: Lifecycle, unit: PeriodU
   const cohortAt = CUSTOMER_COLUMNS.length + LIFECYCLE_COLUMNS.length + (custom ? 1 : 0);
   const clvAt = cohortAt + 1;
   const lead = clvAt + (values ? CLV_COLUMNS.length : 0);
-  const periods = cohortPeriods(t, unit);
   const labels = new Map<number, string>();
   const labelOf = (p: number): string => {
     let s = labels.get(p);
@@ -151,7 +158,7 @@ export async function runCustomers(flags: CustomersFlags, io: CliIO, warn: (m: s
     keep = (i) => where.test(rowOf(i));
     meta.where = flags.where;
   }
-  const table = customerRowsTable(data.table, lc, unit, values, keep);
+  const table = customerRowsTable(data.table, lc, unit, values, keep, periods);
   const context = dataContext(data);
   if (where) context.push(`--where ${flags.where}: ${table.rowCount.toLocaleString('en-US')} of ${data.table.size.toLocaleString('en-US')} customers`);
   return { meta, context, tables: [table] };
