@@ -2,7 +2,8 @@ import { scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/c
 import { DAYS_PER_UNIT, summarizeLedger, summaryFromArrays, type ClvSummary, type TimeUnit } from '../analytics/clv/summary.js';
 import { formulaClv, historicalClv } from '../analytics/clv/value.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
-import { formatDay } from '../domain/dates.js';
+import { cohortPeriods } from '../analytics/cohorts.js';
+import { formatPeriod } from '../domain/period.js';
 import { UsageError } from '../domain/errors.js';
 import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
@@ -175,18 +176,12 @@ export function valueBy(name: string, title: string, key: string, groups: string
   return tableOf(name, title, VALUE_COLUMNS(key), rows.filter((r) => (r[1] as number) > 0));
 }
 
+/** Monthly cohort of each customer (cohorts.ts) as a group index into sorted labels; −1 without an order. */
 function firstOrderMonth(t: Inputs['data']['table']): { labels: string[]; of: Int32Array } {
-  const labels: string[] = [];
-  const index = new Map<string, number>();
-  const of = new Int32Array(t.size).fill(-1);
-  const order: string[] = [];
-  for (let i = 0; i < t.size; i++) if (t.orders[i] > 0) order.push(formatDay(t.firstDay[i]).slice(0, 7));
-  for (const m of [...new Set(order)].sort()) {
-    index.set(m, labels.length);
-    labels.push(m);
-  }
-  for (let i = 0; i < t.size; i++) if (t.orders[i] > 0) of[i] = index.get(formatDay(t.firstDay[i]).slice(0, 7))!;
-  return { labels, of };
+  const periods = cohortPeriods(t, 'month');
+  const distinct = [...new Set(periods.filter((p) => p >= 0))].sort((x, y) => x - y);
+  const index = new Map(distinct.map((p, k) => [p, k]));
+  return { labels: distinct.map((p) => formatPeriod('month', p)), of: periods.map((p) => (p >= 0 ? index.get(p)! : -1)) };
 }
 
 /** The value tables: by stage, RFM segment, first-order month, and the top customers. */
