@@ -1,4 +1,4 @@
-import type { CustomerTable } from '../domain/customer-state.js';
+import { NO_DAY, type CustomerTable } from '../domain/customer-state.js';
 import type { Day } from '../domain/dates.js';
 import type { ReviewLog } from '../domain/reviews.js';
 
@@ -34,7 +34,7 @@ function numberOf(text: string | undefined): number {
 /** The latest review per customer up to `day` (a later line wins a same-day tie); NaN = none. */
 export function latestReviewScores(size: number, log: ReviewLog, day: Day): Float64Array {
   const score = new Float64Array(size).fill(NaN);
-  const at = new Int32Array(size).fill(-2147483648);
+  const at = new Int32Array(size).fill(NO_DAY);
   for (let k = 0; k < log.customer.length; k++) {
     const d = log.day[k];
     if (d > day) continue;

@@ -1,6 +1,7 @@
 import { reportMetrics, type ReportMetrics } from '../analytics/report-metrics.js';
 import { compileRule, RuleSyntaxError, type RuleFunction } from '../analytics/rule-expr.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
+import type { CustomerTable } from '../domain/customer-state.js';
 import { formatDay, type Day } from '../domain/dates.js';
 import { ConditionHeld, UsageError } from '../domain/errors.js';
 import { STAGES } from '../domain/stage.js';
@@ -46,7 +47,7 @@ export interface ReportFlags extends InputFlags, LifecycleFlags, ClvFlags {
 
 const VERSION = '0.1.0';
 
-/** Default start of the report window (transitions, churn rate): 90 days before the as-of date. */
+/** Default start of the report window (transitions, churn rate): 90 days before the as-of date, not before the first order. */
 export const DEFAULT_WINDOW_DAYS = 90;
 
 /**
@@ -72,7 +73,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const inputs = await loadInputs(flags, io, warn);
   const { data } = inputs;
   const lc = computeLifecycle(inputs, flags);
-  const from = parseFromDate(flags.from, data.asOf) ?? windowStart(data.asOf, data.table.firstDay);
+  const from = parseFromDate(flags.from, data.asOf) ?? Math.max(firstOrderDay(data.table, data.asOf), data.asOf - DEFAULT_WINDOW_DAYS);
   const st = stageTables(inputs, lc, from);
   const metrics = reportMetrics(lc.snapshot, lc.stages, st.before);
 
@@ -207,10 +208,7 @@ function reportBacktest(inputs: Inputs, flags: ReportFlags, model: string, warn:
   if (!isPredictive(model)) return undefined;
   let holdout = flags.holdout;
   if (flags.calibrationEnd === undefined && holdout === undefined) {
-    const t = inputs.data.table;
-    let first = inputs.data.asOf;
-    for (let i = 0; i < t.size; i++) if (t.orders[i] > 0 && t.firstDay[i] < first) first = t.firstDay[i];
-    const weeks = Math.min(39, Math.floor((inputs.data.asOf - first) / 3 / 7));
+    const weeks = Math.min(39, Math.floor((inputs.data.asOf - firstOrderDay(inputs.data.table, inputs.data.asOf)) / 3 / 7));
     if (weeks < 4) {
       warn('the report has no backtest: the order history is too short to hold out 4 weeks');
       return undefined;
@@ -220,11 +218,11 @@ function reportBacktest(inputs: Inputs, flags: ReportFlags, model: string, warn:
   return backtestRun(inputs, { ...flags, holdout });
 }
 
-/** 90 days before the as-of date, but not before the first order. */
-function windowStart(asOf: Day, firstDays: Int32Array): Day {
+/** The earliest first order of the table (the as-of date when nobody has ordered). */
+function firstOrderDay(t: CustomerTable, asOf: Day): Day {
   let first = asOf;
-  for (let i = 0; i < firstDays.length; i++) if (firstDays[i] !== -2147483648 && firstDays[i] < first) first = firstDays[i];
-  return Math.max(first, asOf - DEFAULT_WINDOW_DAYS);
+  for (let i = 0; i < t.size; i++) if (t.orders[i] > 0 && t.firstDay[i] < first) first = t.firstDay[i];
+  return first;
 }
 
 const BACKTEST_METRICS = ['customers', 'calibration_purchases', 'actual_purchases', 'predicted_purchases', 'error', 'abs_error', 'mae', 'rmse', 'mape', 'lift_top_decile'];
