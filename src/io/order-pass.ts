@@ -9,7 +9,7 @@ import type { ByteRange } from './input.js';
 import type { OrderReview } from './read-reviews.js';
 import { getPreset, mapColumns, type FileMapping } from './mapping.js';
 import { collectGarbage } from './memory.js';
-import { OrderIdSet } from './order-keys.js';
+import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { scanTable, type HeaderInfo, type TableScan } from './read-table.js';
 import type { Delimiter, RecordView } from './scanner.js';
 import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, normalizeStatus, type DayOrder, type StatusClass } from './values.js';
@@ -251,14 +251,14 @@ export class OrderPass {
    * `bytes` sizes the big arrays once (untouched pages of an over-estimate cost no memory;
    * undefined, for stdin, starts small and grows). `laterPart`: this pass reads a part of the
    * file after the first (see CustomerStateBuilder). `ids`: this part's region of an order-id
-   * table shared with the other part (see OrderIdSet).
+   * set shared with the other part (see OrderIdSet).
    */
   constructor(
     private readonly opts: PassOptions,
     private readonly hooks: PassHooks,
     bytes: number | undefined,
     laterPart = false,
-    ids?: { table: Int32Array; half: 0 | 1 },
+    ids?: { ids: OrderIdShare; half: 0 | 1 },
   ) {
     this.builder = new CustomerStateBuilder(
       bytes ? Math.min(bytes / 45, 100_000_000) : 1 << 16,
@@ -297,7 +297,7 @@ export class OrderPass {
     collectGarbage();
   }
 
-  /** True unless this part filled its region of a shared order-id table (cross-half duplicates: OrderIdSet.crossCheck). */
+  /** True unless this part filled its region of a shared order-id set (cross-half duplicates: OrderIdSet.crossCheck). */
   get idsOk(): boolean {
     return !this.orderIds.full;
   }

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { MergeLayout } from '../domain/customer-state.js';
 import type { ByteRange } from './input.js';
 import { getPreset, mapColumns } from './mapping.js';
-import { OrderIdSet } from './order-keys.js';
+import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { OrderPass, passGrain, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
 
@@ -63,8 +63,8 @@ export interface LaterPartInput {
   opts: PassOptions;
   range: ByteRange & { last: boolean };
   header: HeaderInfo;
-  /** The order-id table both halves share, a region each (see OrderIdSet). */
-  ids: Int32Array;
+  /** The order-id set both halves share, a part each (see OrderIdSet). */
+  ids: OrderIdShare;
   /** [first half, second half] read: 0 not yet, 1 done, 2 failed (see crossHalfCheck). */
   sync: Int32Array;
 }
@@ -75,6 +75,7 @@ interface AtomicsWaitAsync {
 }
 
 const DONE = 1;
+const NO_IDS: OrderIdShare = { table: new Int32Array(0), dir: new Int32Array(0), bits: new Int32Array(0) };
 const FAILED = 2;
 
 /** Marks this half read (or failed) and wakes the other. */
@@ -88,7 +89,7 @@ function signal(sync: Int32Array, half: 0 | 1, state: number): void {
  * thread looks up half of the second region's slots in the first region): true when no id is
  * in both halves; undefined when the other half failed (the reader falls back anyway).
  */
-async function crossHalfCheck(ids: Int32Array, sync: Int32Array, half: 0 | 1): Promise<boolean | undefined> {
+async function crossHalfCheck(ids: OrderIdShare, sync: Int32Array, half: 0 | 1): Promise<boolean | undefined> {
   const other = 1 - half;
   if (Atomics.load(sync, other) === 0) {
     const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(sync, other, 0);
@@ -97,7 +98,8 @@ async function crossHalfCheck(ids: Int32Array, sync: Int32Array, half: 0 | 1): P
   if (Atomics.load(sync, other) !== DONE) return undefined;
   const slots = OrderIdSet.regionSlots(ids);
   const mid = slots >> 1;
-  return !(half === 0 ? OrderIdSet.crossCheck(ids, 0, mid) : OrderIdSet.crossCheck(ids, mid, slots));
+  // the numbered ids' bitmaps take the first half a few milliseconds
+  return !(half === 0 ? OrderIdSet.crossCheckNumbered(ids) || OrderIdSet.crossCheck(ids, 0, mid) : OrderIdSet.crossCheck(ids, mid, slots));
 }
 
 /** Messages from the second half, in order: its customer keys, then the rest; or a failure. */
@@ -112,12 +114,12 @@ export type LaterPartMessage = { kind: 'keys'; keys: LaterKeys } | { kind: 'rest
 export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMessage, transfer: ArrayBuffer[]) => void, layout: Promise<MergeLayout>): Promise<void> {
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
-  let ids = input.ids;
+  let ids: OrderIdShare | undefined = input.ids;
   const sync = input.sync;
-  const pass = new OrderPass(input.opts, { onReject }, input.range.end - input.range.start, true, { table: ids, half: 1 });
-  // workerData lives as long as the worker: without this reference the shared table goes
+  const pass = new OrderPass(input.opts, { onReject }, input.range.end - input.range.start, true, { ids, half: 1 });
+  // workerData lives as long as the worker: without this reference the shared set goes
   // as soon as both halves drop theirs
-  input.ids = new Int32Array(0);
+  input.ids = NO_IDS;
   let scanned;
   try {
     scanned = await pass.scan(input.range, input.header);
@@ -130,7 +132,7 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
   const unique = await crossHalfCheck(ids, sync, 1);
   if (unique === undefined) return void send({ kind: 'failed', message: 'first half failed' }, []);
   const idsOk = pass.idsOk && unique;
-  ids = new Int32Array(0);
+  ids = undefined;
   pass.dropOrderIds();
   const keys = pass.takeKeys();
   send({ kind: 'keys', keys }, buffersOf(keys.keys.arena, keys.keys.spans, keys.counts));
@@ -159,12 +161,12 @@ export async function readOrdersInParallel(opts: PassOptions, bytes: number | un
   const header = await readHeader(opts, seam.at);
   if (!header) return undefined;
 
-  let ids: Int32Array = OrderIdSet.sharedTable(seam.rows);
+  let ids: OrderIdShare | undefined = OrderIdSet.shared(seam.rows);
   const sync = new Int32Array(new SharedArrayBuffer(8));
   const later = startLaterPart({ opts, range: { start: seam.at, end: bytes, last: true }, header, ids, sync }, mode);
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
-  const pass = new OrderPass(opts, { onReject }, seam.at, false, { table: ids, half: 0 });
+  const pass = new OrderPass(opts, { onReject }, seam.at, false, { ids, half: 0 });
   let signalled = false;
   try {
     const scanned = await pass.scan({ start: 0, end: seam.at, last: false });
@@ -175,7 +177,7 @@ export async function readOrdersInParallel(opts: PassOptions, bytes: number | un
     signal(sync, 0, DONE);
     signalled = true;
     const unique = await crossHalfCheck(ids, sync, 0);
-    ids = new Int32Array(0);
+    ids = undefined;
     pass.dropOrderIds();
     if (!unique) return later.cancel();
     const keys = await later.keys;

@@ -1,57 +1,108 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OrderIdSet } from '../../src/io/order-keys.js';
+import { OrderIdSet, type OrderIdShare } from '../../src/io/order-keys.js';
+
+/**
+ * Ids of the shapes exports use: numbered ones of many classes (prefixes, suffixes, leading
+ * zeros, more than the 8 classes a set keeps, numbers past the bitmap's range, digit runs too
+ * long) and arbitrary strings (some numbered by chance).
+ */
+const numbered = fc
+  .tuple(
+    fc.constantFrom('', 'O', '#', 'INV-', 'C', 'ORD', 'x', 'y', 'z', 'ab', 'Q-', 'longprefix', 'é'),
+    fc.oneof(fc.nat({ max: 40 }).map(String), fc.nat({ max: 40 }).map((n) => String(n).padStart(4, '0')), fc.nat().map(String), fc.nat({ max: 99_999_999 }).map(String), fc.constant('0'), fc.constant('123456789012')),
+    fc.constantFrom('', '', '', '-R', 'b', '/x', '-R2', ' ', 'suffixtoolong'),
+  )
+  .map(([p, d, s]) => p + d + s);
+const anyId = fc.oneof(numbered, fc.string({ minLength: 1, maxLength: 12 }));
+
+function add(set: OrderIdSet, id: string): boolean {
+  const b = Buffer.from(`x${id}y`);
+  return set.add(b, 1, b.length - 1);
+}
+
+function crossHalves(ids: OrderIdShare, split: number): boolean {
+  const slots = OrderIdSet.regionSlots(ids);
+  const at = split % (slots + 1);
+  return OrderIdSet.crossCheckNumbered(ids) || OrderIdSet.crossCheck(ids, 0, at) || OrderIdSet.crossCheck(ids, at, slots);
+}
 
 describe('OrderIdSet', () => {
-  it('finds every id it was given, and only those (property, through rehashes)', () => {
+  it('answers as a set of strings would: a repeat is found, a new id is not (property, through rehashes)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 3000 }), (ids) => {
+      fc.property(fc.array(anyId, { minLength: 1, maxLength: 3000 }), (ids) => {
         const set = new OrderIdSet(16);
+        const seen = new Set<string>();
         for (const id of ids) {
-          const b = Buffer.from(`x${id}y`);
-          expect(set.add(b, 1, b.length - 1)).toBe(true);
+          expect(add(set, id)).toBe(!seen.has(id));
+          seen.add(id);
         }
-        for (const id of ids) {
-          const b = Buffer.from(id);
-          expect(set.add(b, 0, b.length)).toBe(false);
-        }
-        expect(set.size).toBe(ids.length);
+        expect(set.size).toBe(seen.size);
       }),
-      { numRuns: 30 },
+      { numRuns: 60 },
     );
+  });
+
+  it('keeps numbered ids exactly: 007, 07 and 7 are three ids; O1 and O1-R two', () => {
+    const set = new OrderIdSet(16);
+    for (const id of ['007', '07', '7', 'O1', 'O1-R', '#1001', '#1002', '0']) expect(add(set, id)).toBe(true);
+    for (const id of ['007', '07', '7', 'O1', 'O1-R', '#1001', '0']) expect(add(set, id)).toBe(false);
+    expect(add(set, '00')).toBe(true);
+  });
+
+  it('finds 200,000 consecutive numbered ids and their repeats', () => {
+    const set = new OrderIdSet(16);
+    let added = 0;
+    for (let i = 1; i <= 200_000; i++) if (add(set, `O${String(i).padStart(8, '0')}`)) added++;
+    expect(added).toBe(200_000);
+    for (let i = 1; i <= 200_000; i += 997) expect(add(set, `O${String(i).padStart(8, '0')}`)).toBe(false);
+    expect(add(set, 'O00200001')).toBe(true);
+    expect(set.size).toBe(200_001);
   });
 });
 
 describe('OrderIdSet shared by two halves', () => {
   it('tells a repeat within a half (duplicate) from an id the other half added (cross-half check)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 2, maxLength: 2000 }), fc.nat(), (ids, k) => {
-        const table = OrderIdSet.sharedTable(ids.length);
-        const first = new OrderIdSet(0, { table, half: 0 });
-        const second = new OrderIdSet(0, { table, half: 1 });
+      fc.property(fc.uniqueArray(anyId, { minLength: 2, maxLength: 2000 }), fc.nat(), fc.nat(), (ids, k, split) => {
+        const share = OrderIdSet.shared(ids.length);
+        const first = new OrderIdSet(0, { ids: share, half: 0 });
+        const second = new OrderIdSet(0, { ids: share, half: 1 });
         const cut = 1 + (k % (ids.length - 1));
-        for (const id of ids.slice(0, cut)) expect(first.add(Buffer.from(id), 0, Buffer.byteLength(id))).toBe(true);
-        for (const id of ids.slice(cut)) expect(second.add(Buffer.from(id), 0, Buffer.byteLength(id))).toBe(true);
-        const again = Buffer.from(ids[ids.length - 1]);
-        expect(second.add(again, 0, again.length)).toBe(false);
-        const slots = OrderIdSet.regionSlots(table);
-        const split = k % (slots + 1);
-        const cross = (): boolean => OrderIdSet.crossCheck(table, 0, split) || OrderIdSet.crossCheck(table, split, slots);
-        expect(cross()).toBe(false);
-        const theirs = Buffer.from(ids[0]);
-        // the other half's id is new in this region; the check finds it in both
-        expect(second.add(theirs, 0, theirs.length)).toBe(true);
-        expect(cross()).toBe(true);
+        for (const id of ids.slice(0, cut)) expect(add(first, id)).toBe(true);
+        for (const id of ids.slice(cut)) expect(add(second, id)).toBe(true);
+        expect(add(second, ids[ids.length - 1])).toBe(false);
+        expect(crossHalves(share, split)).toBe(false);
+        // the other half's id is new in this half; the check finds it in both
+        expect(add(second, ids[k % cut])).toBe(true);
+        expect(crossHalves(share, split)).toBe(true);
         expect(first.full || second.full).toBe(false);
       }),
-      { numRuns: 30 },
+      { numRuns: 60 },
     );
   });
 
+  it('finds an id in both halves when one half kept its class in a bitmap and the other, out of classes, fingerprinted it', () => {
+    for (const [a, b] of [
+      [0, 1],
+      [1, 0],
+    ] as const) {
+      const share = OrderIdSet.shared(100);
+      const halves = [new OrderIdSet(0, { ids: share, half: 0 }), new OrderIdSet(0, { ids: share, half: 1 })];
+      // half b takes all 8 classes with other prefixes first
+      for (const p of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) add(halves[b], `${p}1`);
+      add(halves[a], 'Z0042-R');
+      add(halves[b], 'Z0041-R');
+      expect(crossHalves(share, 0)).toBe(false);
+      add(halves[b], 'Z0042-R');
+      expect(crossHalves(share, 0)).toBe(true);
+    }
+  });
+
   it('reports a half that fills its share of the table', () => {
-    const table = OrderIdSet.sharedTable(1000);
-    const half = new OrderIdSet(0, { table, half: 0 });
-    for (let i = 0; i < 2000 && !half.full; i++) half.add(Buffer.from(`o${i}`), 0, `o${i}`.length);
+    const share = OrderIdSet.shared(1000);
+    const half = new OrderIdSet(0, { ids: share, half: 0 });
+    for (let i = 0; i < 2000 && !half.full; i++) add(half, `o${i}x${i}`);
     expect(half.full).toBe(true);
   });
 });
