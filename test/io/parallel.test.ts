@@ -43,11 +43,20 @@ const rowArb: fc.Arbitrary<Row> = fc.record({
   channel: fc.integer({ min: 0, max: 3 }),
 }) as fc.Arbitrary<Row>;
 
+/**
+ * How order ids look: numbered (`o17`, kept in a bitmap), hashed (`h17k17`, fingerprinted) or
+ * many numbered classes (`a17` ... `j17` and their `-R`: more than the 8 classes a half keeps,
+ * so some ids of a class are in one half's bitmap and the other half's fingerprints).
+ */
+type IdStyle = 'numbered' | 'hashed' | 'classes';
+const idOf = (n: number, style: IdStyle): string =>
+  style === 'numbered' ? `o${n}` : style === 'hashed' ? `h${n}k${n}` : `${'abcdefghij'[(n * 7) % 10]}${n}${n % 3 === 0 ? '-R' : ''}`;
+
 /** A messy order-grain export: unsorted days, same-day orders, refunds, bad rows, duplicates, e-mail keys. */
-function writeOrders(rows: Row[], crlf: boolean, allowDuplicates: boolean): string {
+function writeOrders(rows: Row[], crlf: boolean, allowDuplicates: boolean, style: IdStyle = 'numbered'): string {
   const lines = ['order_id,customer_id,order_date,amount,status,channel'];
   rows.forEach((r, i) => {
-    const id = allowDuplicates && r.dupOf !== undefined && i > 0 ? `o${r.dupOf % i}` : `o${i}`;
+    const id = idOf(allowDuplicates && r.dupOf !== undefined && i > 0 ? r.dupOf % i : i, style);
     const customer = r.kind === 'no_customer' ? '' : r.email ? `Buyer${r.customer}@Shop.example` : ` c${r.customer} `;
     const date = r.kind === 'bad_date' ? '2024-02-30' : `2024-03-${String(r.day).padStart(2, '0')}${r.time ? ` ${String(r.cents % 24).padStart(2, '0')}:15:00` : ''}`;
     const amount = r.kind === 'bad_amount' ? '1.2.3' : r.kind === 'zero' ? '0' : `${r.kind === 'refund' ? '-' : ''}${(r.cents / 100).toFixed(2)}`;
@@ -89,8 +98,8 @@ describe('parallel orders pass', () => {
   it('gives exactly the sequential result on messy generated input (inline second half)', async () => {
     let taken = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(rowArb, { minLength: 2, maxLength: 300 }), fc.boolean(), fc.boolean(), async (rows, crlf, duplicates) => {
-        const path = writeOrders(rows, crlf, duplicates);
+      fc.asyncProperty(fc.array(rowArb, { minLength: 2, maxLength: 300 }), fc.boolean(), fc.boolean(), fc.constantFrom<IdStyle>('numbered', 'hashed', 'classes'), async (rows, crlf, duplicates, style) => {
+        const path = writeOrders(rows, crlf, duplicates, style);
         const sequential = await read(path, 'off');
         const parallel = await read(path, 'inline');
         expect(snapshot(parallel)).toEqual(snapshot(sequential));
@@ -113,10 +122,10 @@ describe('parallel orders pass', () => {
     expect(snapshot(await read(path, 'inline'))).toEqual(snapshot(await read(path, 'off')));
   });
 
-  it('falls back for an order id in both halves, and counts the duplicate once', async () => {
+  it.each<IdStyle>(['numbered', 'hashed', 'classes'])('falls back for an order id in both halves, and counts the duplicate once (%s ids)', async (style) => {
     const lines = ['order_id,customer_id,order_date,amount'];
-    for (let i = 0; i < 200; i++) lines.push(`o${i === 150 ? 10 : i},c${i % 7},2024-01-02,5.00`);
-    const path = join(dir, 'dup.csv');
+    for (let i = 0; i < 200; i++) lines.push(`${idOf(i === 150 ? 10 : i, style)},c${i % 7},2024-01-02,5.00`);
+    const path = join(dir, `dup-${style}.csv`);
     writeFileSync(path, lines.join('\n') + '\n');
     expect(await readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, 'inline')).toBeUndefined();
     const r = await read(path, 'inline');
