@@ -1,5 +1,5 @@
 import type { Day } from './dates.js';
-import { ByteKeyTable, SLOT_INTS, SLOT_LAST_DAY, SLOT_LAST_ENTRY, type KeyTableParts } from './key-table.js';
+import { ByteKeyTable, type KeyTableParts } from './key-table.js';
 
 /**
  * Per-customer state (spec §2), columnar. Index i is one customer.
@@ -192,14 +192,14 @@ export class CustomerStateBuilder {
 
   private addEntry(customer: number, day: Day, orders: number, amount: number): void {
     const keys = this.keys;
-    let slot = keys.lastSlot;
-    const slots = keys.slots;
-    if (slots[slot * SLOT_INTS + 1] !== customer + 1) slot = keys.slotOfIndex(customer);
-    const b = slot * SLOT_INTS;
-    // the latest entry of the customer; -1 before its first, -(e + 2) while entry e belongs
-    // to its first run and splitFirstRun keeps that run's events apart
-    const last = slots[b + SLOT_LAST_ENTRY];
-    const sameDay = slots[b + SLOT_LAST_DAY] === day;
+    if (keys.lastIndex !== customer) keys.locate(customer);
+    // the customer's two words in the key table (usually just looked up, so in cache): its
+    // latest entry (-1 before its first, -(e + 2) while entry e belongs to its first run and
+    // splitFirstRun keeps that run's events apart) and that entry's day
+    const st = keys.stateArr;
+    const b = keys.stateAt;
+    const last = st[b];
+    const sameDay = st[b + 1] === day;
     if (last >= 0 && sameDay) {
       const o = this.entOrders[last] + orders;
       if (o <= 255) this.entOrders[last] = o;
@@ -219,8 +219,8 @@ export class CustomerStateBuilder {
     this.entDay[e] = day;
     this.entOrders[e] = orders;
     this.entAmount[e] = amount;
-    slots[b + SLOT_LAST_ENTRY] = this.splitFirstRun && (last === -1 || (last < -1 && sameDay)) ? -(e + 2) : e;
-    slots[b + SLOT_LAST_DAY] = day;
+    st[b] = this.splitFirstRun && (last === -1 || (last < -1 && sameDay)) ? -(e + 2) : e;
+    st[b + 1] = day;
   }
 
   /**
@@ -316,7 +316,7 @@ export class CustomerStateBuilder {
    */
   absorbKeys(next: KeyTableParts, counts: Int32Array): Int32Array {
     const { arena, spans, size: nb } = next;
-    this.keys.reserve(this.keys.size + nb);
+    this.keys.reserve(nb);
     const remap = new Int32Array(nb);
     for (let j = 0; j < nb; j++) remap[j] = this.customerIndexBytes(arena, spans[2 * j], spans[2 * j] + spans[2 * j + 1]);
     this.later = { remap, counts };

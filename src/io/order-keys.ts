@@ -1,13 +1,13 @@
+import { classDigits, NUMBERED_CLASS, NUMBERED_MAX_BYTES, parseNumbered, sameClass, writeNumbered } from '../domain/numbered-key.js';
+
 /**
  * The set of order ids seen by the orders pass (a repeated id is a duplicate, spec §1.3).
  *
  * Numbered ids, the common case (Shopify's `#1001`, WooCommerce and UCI invoice numbers,
- * `O00000001` and its refund `O00000001-R`), are kept exactly, as one bit in a bitmap per id
- * class: an id is a prefix of up to 8 non-digit bytes, a run of at most 8 digits whose value
- * is below 2²⁶, and a suffix of up to 8 non-digit bytes; its class is the prefix, the suffix
- * and the digit count when the digits start with 0 (`007` and `7` are different ids; without
- * a leading zero the value alone gives the digits back). Consecutive numbers share a cache
- * line, so the check costs no random memory access, and the answer has no false duplicates.
+ * `O00000001` and its refund `O00000001-R`; see domain/numbered-key.ts) with a number below
+ * 2²⁶, are kept exactly, as one bit in a bitmap per id class. Consecutive numbers share a
+ * cache line, so the check costs no random memory access, and the answer has no false
+ * duplicates.
  * A set has at most 8 classes (the first 8 it meets); once they are taken, ids of other
  * classes go where every other id goes:
  *
@@ -31,10 +31,6 @@
  * reads, so `full` reports a half that filled its region; the reader falls back then too.
  */
 
-/** Longest prefix and suffix of a numbered id, bytes. */
-const AFFIX_MAX = 8;
-/** Longest digit run of a numbered id. */
-const DIGITS_MAX = 8;
 /** Numbered ids have a number below this; a class's bitmap has one bit per number. */
 const NUMBER_LIMIT = 1 << 26;
 /** Id classes a set keeps bitmaps for. */
@@ -44,9 +40,8 @@ const CLASS_WORDS = NUMBER_LIMIT >>> 5;
 
 /**
  * Directory of one set's classes, in Int32 words: a header [classes, saturated (an id of a
- * ninth class came), fingerprints added, unused], then per class [tag, prefix bytes 0-3,
- * 4-7, suffix bytes 0-3, 4-7, largest number]. tag = prefix length | digit count (0 without
- * a leading zero) << 4 | suffix length << 8 | 1 << 12.
+ * ninth class came), fingerprints added, unused], then per class its 5 words (see
+ * NUMBERED_CLASS) and its largest number.
  */
 const DIR_HEADER = 4;
 const CLASS_INTS = 6;
@@ -148,7 +143,8 @@ export class OrderIdSet {
       const other = (1 - half) * DIR_INTS;
       for (let k = 0; k < dir[mine]; k++) {
         const e = mine + DIR_HEADER + k * CLASS_INTS;
-        const j = findClass(dir, other, dir[e], dir[e + 1], dir[e + 2], dir[e + 3], dir[e + 4]);
+        NUMBERED_CLASS.set(dir.subarray(e, e + 5));
+        const j = findClass(dir, other);
         const bits = classView(ids.bits, half, k);
         if (j >= 0) {
           // compared once, from the first half's side
@@ -157,12 +153,12 @@ export class OrderIdSet {
           const words = (Math.min(dir[e + 5], dir[other + DIR_HEADER + j * CLASS_INTS + 5]) >>> 5) + 1;
           for (let w = 0; w < words; w++) if ((bits[w] & theirs[w]) !== 0) return true;
         } else if (dir[other + 1] !== 0 && dir[other + 2] !== 0) {
-          const id = Buffer.alloc(AFFIX_MAX * 2 + DIGITS_MAX);
+          const id = Buffer.alloc(NUMBERED_MAX_BYTES);
           const words = (dir[e + 5] >>> 5) + 1;
           for (let w = 0; w < words; w++) {
             for (let v = bits[w]; v !== 0; v &= v - 1) {
               const n = w * 32 + (31 - Math.clz32(v & -v));
-              const len = writeId(id, dir, e, n);
+              const len = writeNumbered(id, dir, e, n);
               hashId(id, 0, len);
               if (findIn(ids.table, (1 - half) * cap, cap, H1, F)) return true;
             }
@@ -240,67 +236,26 @@ export class OrderIdSet {
 
   /** The class of a numbered id in buf[s, e) (registered when new and there is room; this.num is its number), else -1. */
   private classify(buf: Buffer, s: number, e: number): number {
-    let i = s;
-    let p0 = 0;
-    let p1 = 0;
-    for (; i < e; i++) {
-      const c = buf[i];
-      if (c >= 48 && c <= 57) break;
-      const k = i - s;
-      if (k >= AFFIX_MAX) return -1;
-      if (k < 4) p0 |= c << (8 * k);
-      else p1 |= c << (8 * (k - 4));
-    }
-    if (i === e) return -1;
-    const ds = i;
-    let n = 0;
-    for (; i < e; i++) {
-      const c = buf[i];
-      if (c < 48 || c > 57) break;
-      if (i - ds === DIGITS_MAX) return -1;
-      n = n * 10 + (c - 48);
-    }
-    if (n >= NUMBER_LIMIT || e - i > AFFIX_MAX) return -1;
-    const digits = buf[ds] === 48 ? i - ds : 0;
-    const suffixLen = e - i;
-    let s0 = 0;
-    let s1 = 0;
-    for (let k = 0; i < e; i++, k++) {
-      const c = buf[i];
-      if (c >= 48 && c <= 57) return -1;
-      if (k < 4) s0 |= c << (8 * k);
-      else s1 |= c << (8 * (k - 4));
-    }
-    return this.classOf((ds - s) | (digits << 4) | (suffixLen << 8) | 4096, p0, p1, s0, s1, n);
-  }
-
-  private classOf(tag: number, p0: number, p1: number, s0: number, s1: number, n: number): number {
+    const n = parseNumbered(buf, s, e, NUMBER_LIMIT);
+    if (n < 0) return -1;
     const dir = this.dir;
     const d = this.d0;
-    let e = d + DIR_HEADER + this.lastCls * CLASS_INTS;
-    if (this.lastCls < dir[d] && dir[e] === tag && dir[e + 1] === p0 && dir[e + 2] === p1 && dir[e + 3] === s0 && dir[e + 4] === s1) {
-      this.num = n;
-      return this.lastCls;
-    }
-    let k = findClass(dir, d, tag, p0, p1, s0, s1);
+    this.num = n;
+    if (this.lastCls < dir[d] && sameClass(dir, d + DIR_HEADER + this.lastCls * CLASS_INTS)) return this.lastCls;
+    let k = findClass(dir, d);
     if (k < 0) {
       k = dir[d];
       if (k === MAX_CLASSES) {
         dir[d + 1] = 1;
         return -1;
       }
-      e = d + DIR_HEADER + k * CLASS_INTS;
-      dir[e] = tag;
-      dir[e + 1] = p0;
-      dir[e + 2] = p1;
-      dir[e + 3] = s0;
-      dir[e + 4] = s1;
+      const e = d + DIR_HEADER + k * CLASS_INTS;
+      dir.set(NUMBERED_CLASS, e);
       dir[e + 5] = 0;
-      this.classBits.push(this.shared ? classView(this.shared.bits, this.d0 / DIR_INTS, k) : new Int32Array(classWords(tag)));
+      this.classBits.push(this.shared ? classView(this.shared.bits, this.d0 / DIR_INTS, k) : new Int32Array(classWords(dir[e])));
       dir[d] = k + 1;
     }
     this.lastCls = k;
-    this.num = n;
     return k;
   }
 
@@ -357,27 +312,10 @@ function findIn(t: Int32Array, base: number, cap: number, h1: number, w: number)
   }
 }
 
-/** The class with this key in the directory at d, or -1. */
-function findClass(dir: Int32Array, d: number, tag: number, p0: number, p1: number, s0: number, s1: number): number {
-  for (let k = 0; k < dir[d]; k++) {
-    const e = d + DIR_HEADER + k * CLASS_INTS;
-    if (dir[e] === tag && dir[e + 1] === p0 && dir[e + 2] === p1 && dir[e + 3] === s0 && dir[e + 4] === s1) return k;
-  }
+/** The class NUMBERED_CLASS in the directory at d, or -1. */
+function findClass(dir: Int32Array, d: number): number {
+  for (let k = 0; k < dir[d]; k++) if (sameClass(dir, d + DIR_HEADER + k * CLASS_INTS)) return k;
   return -1;
-}
-
-/** Writes the id of number n in the class at dir[e] into out; returns its length. */
-function writeId(out: Buffer, dir: Int32Array, e: number, n: number): number {
-  const tag = dir[e];
-  const plen = tag & 15;
-  const digits = (tag >>> 4) & 15;
-  const slen = (tag >>> 8) & 15;
-  let p = 0;
-  for (let k = 0; k < plen; k++) out[p++] = (dir[e + 1 + (k >> 2)] >>> (8 * (k & 3))) & 255;
-  const text = digits > 0 ? String(n).padStart(digits, '0') : String(n);
-  for (let k = 0; k < text.length; k++) out[p++] = text.charCodeAt(k);
-  for (let k = 0; k < slen; k++) out[p++] = (dir[e + 3 + (k >> 2)] >>> (8 * (k & 3))) & 255;
-  return p;
 }
 
 /** The bitmap of class k of a share's half. */
@@ -388,7 +326,7 @@ function classView(bits: Int32Array, half: number, k: number): Int32Array {
 
 /** Words of a class's own bitmap: 10^digits numbers when the digit count is fixed. */
 function classWords(tag: number): number {
-  const digits = (tag >>> 4) & 15;
+  const digits = classDigits(tag);
   return digits > 0 ? Math.min(CLASS_WORDS, Math.ceil(10 ** digits / 32)) : CLASS_WORDS;
 }
 

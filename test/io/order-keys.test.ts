@@ -30,7 +30,7 @@ function crossHalves(ids: OrderIdShare, split: number): boolean {
 describe('OrderIdSet', () => {
   it('answers as a set of strings would: a repeat is found, a new id is not (property, through rehashes)', () => {
     fc.assert(
-      fc.property(fc.array(anyId, { minLength: 1, maxLength: 3000 }), (ids) => {
+      fc.property(fc.array(anyId, { minLength: 1, maxLength: 3000, size: 'large' }), (ids) => {
         const set = new OrderIdSet(16);
         const seen = new Set<string>();
         for (const id of ids) {
@@ -64,8 +64,9 @@ describe('OrderIdSet', () => {
 describe('OrderIdSet shared by two halves', () => {
   it('tells a repeat within a half (duplicate) from an id the other half added (cross-half check)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(anyId, { minLength: 2, maxLength: 2000 }), fc.nat(), fc.nat(), (ids, k, split) => {
-        const share = OrderIdSet.shared(ids.length);
+      fc.property(fc.uniqueArray(anyId, { minLength: 2, maxLength: 2000, size: 'large' }), fc.nat(), fc.nat(), (ids, k, split) => {
+        // room for all ids in either half (the reader sizes for halves of about equal rows)
+        const share = OrderIdSet.shared(2 * ids.length);
         const first = new OrderIdSet(0, { ids: share, half: 0 });
         const second = new OrderIdSet(0, { ids: share, half: 1 });
         const cut = 1 + (k % (ids.length - 1));
