@@ -37,9 +37,18 @@ export function streamSink(stream: Writable): TextSink & { closed: () => boolean
   };
 }
 
-/** A file written to a temporary name and renamed into place only when complete. */
+/** Bytes a file stream buffers before write() asks to wait (the default 16 KB made every 64 KB piece wait for its write). */
+const FILE_BUFFER = 4 << 20;
+
+/**
+ * A file written to a temporary name and renamed into place only when complete, so a reader
+ * (or a failed run) never sees half a file. A path that exists and is not a regular file
+ * (`/dev/null`, a FIFO, a socket) is written in place: renaming over it would replace the
+ * device or pipe with a plain file.
+ */
 export class AtomicFile {
-  private readonly tmp: string;
+  /** The temporary name; undefined when writing in place. */
+  private readonly tmp: string | undefined;
   private readonly out: WriteStream;
   readonly sink: TextSink;
   constructor(private readonly path: string) {
@@ -48,12 +57,19 @@ export class AtomicFile {
     } catch {
       throw new UsageError(`--output ${path}: the folder ${dirname(path)} does not exist`, 'create it first or write somewhere else');
     }
-    this.tmp = `${path}.tmp-${process.pid}`;
-    this.out = createWriteStream(this.tmp);
+    let inPlace = false;
+    try {
+      inPlace = !statSync(path).isFile();
+    } catch {
+      // a new file
+    }
+    this.tmp = inPlace ? undefined : `${path}.tmp-${process.pid}`;
+    this.out = createWriteStream(this.tmp ?? path, { highWaterMark: FILE_BUFFER });
     this.sink = streamSink(this.out);
   }
   async commit(): Promise<void> {
     await new Promise<void>((res, rej) => this.out.end((e?: Error | null) => (e ? rej(e) : res())));
+    if (this.tmp === undefined) return;
     try {
       renameSync(this.tmp, this.path);
     } catch (e) {
@@ -62,6 +78,7 @@ export class AtomicFile {
   }
   abort(): void {
     this.out.destroy();
+    if (this.tmp === undefined) return;
     try {
       unlinkSync(this.tmp);
     } catch {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,8 @@ const big = join(dir, 'big.csv');
 }
 
 function sh(script: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync('bash', ['-c', `set -o pipefail; ${script}`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
+  // a timeout, so a regression that blocks (a reader left waiting on a FIFO) fails instead of hanging
+  const r = spawnSync('bash', ['-c', `set -o pipefail; ${script}`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' }, timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -53,5 +54,17 @@ describe.skipIf(!existsSync(join(process.cwd(), 'dist/main.js')))('bin/clm.js as
     const text = execFileSync('head', ['-2', out], { encoding: 'utf8' });
     expect(text.split('\n')[0]).toBe('customer_id\tfirst_order_date\tlast_order_date\torders\tpurchase_days\trevenue\tstage\trecency_days\tr_score\tf_score\tm_score\trfm_segment\tcohort');
     expect(existsSync(`${out}.tmp-${process.pid}`)).toBe(false);
+  });
+
+  it('--output to a FIFO (or /dev/null) writes into it and leaves it a FIFO, not a file renamed over it', () => {
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const r = sh(`cat ${fifo} > ${join(dir, 'from-pipe.csv')} & node ${BIN} customers --orders ${big} --format csv --output ${fifo}; s=$?; wait; exit $s`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    const text = execFileSync('wc', ['-l', join(dir, 'from-pipe.csv')], { encoding: 'utf8' });
+    expect(Number(text.trim().split(' ')[0])).toBe(40_001);
+    expect(readdirSync(dir).filter((f) => f.startsWith('pipe.tmp-'))).toEqual([]);
   });
 });
