@@ -47,8 +47,18 @@ function pad2(n: number): string {
   return n < 10 ? '0' + n : String(n);
 }
 
-/** `YYYY-MM-DD`. */
+/** Days 1900-01-01 .. 2100-12-31 (relative to DAY_TEXT_FROM) whose text formatDay made already. */
+const DAY_TEXT_FROM = -25567;
+const dayText: (string | undefined)[] = new Array(73415);
+
+/** `YYYY-MM-DD` (memoised for 1900-2100: a million-row export formats the same days again and again). */
 export function formatDay(z: Day): string {
+  const k = z - DAY_TEXT_FROM;
+  if (k >= 0 && k < dayText.length) return (dayText[k] ??= dayString(z));
+  return dayString(z);
+}
+
+function dayString(z: Day): string {
   const c = civilFromDay(z);
   const y = c.year;
   const ys = y >= 0 && y < 10000 ? String(y).padStart(4, '0') : String(y);

@@ -108,7 +108,9 @@ async function renderDelimited(t: ResultTable, delim: string, sink: TextSink): P
     let line = '';
     for (let i = 0; i < cols.length; i++) {
       if (i > 0) line += delim;
-      line += quoteCsvField(plainCell(row[i], cols[i]), delim);
+      const v = row[i];
+      // a number's text (digits, '.', '-', 'e') never needs quoting
+      line += typeof v === 'number' ? plainCell(v, cols[i]) : quoteCsvField(plainCell(v, cols[i]), delim);
     }
     await b.add(line + '\n');
   }
