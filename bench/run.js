@@ -255,6 +255,20 @@ function main() {
     process.stderr.write(`bench: analytics ${set.name}: ${status}\n`);
   }
 
+  // start-up (spec §11: `clm --help` answers in under 0.3 s), against Node starting alone
+  const startup = [
+    { label: '`clm --help`', argv: ['node', 'bin/clm.js', '--help'] },
+    { label: '`clm summary --help`', argv: ['node', 'bin/clm.js', 'summary', '--help'] },
+    { label: 'Node alone (`node -e 0`)', argv: ['node', '-e', '0'] },
+  ].map((c) => ({ ...c, runs: [] }));
+  for (let k = 0; k < 10; k++) for (const c of startup) c.runs.push(runTimed(c.argv));
+  const startupRows = startup.map((c) => {
+    const secs = c.runs.filter((r) => r.ok).map((r) => r.seconds);
+    return `| ${c.label} | ${secs.length}/${c.runs.length} | ${fmt(median(secs))} | ${fmt(Math.min(...secs))} | ${fmt(Math.max(...secs))} |`;
+  });
+  const startupTable = ['| command | ok runs | median s | min s | max s |', '|---|---|---|---|---|', ...startupRows].join('\n');
+  process.stderr.write(`bench: start-up\n${startupTable}\n`);
+
   const header = '| size | command | ok runs | median s | min s | max s | peak RSS MB | median ratio vs DuckDB |';
   const rule = '|---|---|---|---|---|---|---|---|';
   const tableRows = [];
@@ -362,6 +376,13 @@ function main() {
     '',
     analyticsTable,
     '',
+    '## Start-up (spec §11)',
+    '',
+    '`clm --help` must answer in under 0.3 s; 10 interleaved runs each, with Node starting alone',
+    'for reference (wall time from `/usr/bin/time`, which has a resolution of 10 ms).',
+    '',
+    startupTable,
+    '',
     '## Agreement (clm summary vs DuckDB, first successful runs)',
     '',
     ...checks,
@@ -378,7 +399,7 @@ function main() {
     }
   }
   writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), lines.join('\n'));
-  process.stdout.write([table, extraTable, analyticsTable, checks.join('\n')].join('\n\n') + '\n');
+  process.stdout.write([table, extraTable, analyticsTable, startupTable, checks.join('\n')].join('\n\n') + '\n');
   process.stderr.write('bench: wrote bench/RESULTS.md\n');
 }
 

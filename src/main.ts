@@ -1,11 +1,9 @@
 import { CommanderError } from 'commander';
 import { buildProgram, type CommandName, type Invocation } from './cli.js';
 import type { InputFlags, OutputFlags } from './commands/common.js';
-import { resolveFormat } from './commands/common.js';
 import { ClmError, ConditionHeld, DataError, InternalError } from './domain/errors.js';
 import type { CliIO } from './io/cli-io.js';
-import { AtomicFile, streamSink } from './io/write-output.js';
-import { renderResult } from './render/output.js';
+import type { AtomicFile } from './io/write-output.js';
 import type { CommandResult } from './render/result.js';
 
 export type { CliIO } from './io/cli-io.js';
@@ -56,6 +54,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   let spinner: { stop(): void } | undefined;
   let file: AtomicFile | undefined;
   try {
+    // loaded here, not at the top: `clm --help` and usage errors need none of it (spec §11:
+    // help in under 0.3 s)
+    const [{ resolveFormat }, { AtomicFile, streamSink }, { renderResult }] = await Promise.all([
+      import('./commands/common.js'),
+      import('./io/write-output.js'),
+      import('./render/output.js'),
+    ]);
     const format = resolveFormat(flags, io);
     if (io.stderrIsTTY && !quiet) {
       const { default: ora } = await import('ora');
