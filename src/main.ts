@@ -80,7 +80,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       await file.commit();
       file = undefined;
     } else {
-      await renderResult(result, format, streamSink(io.stdout), { color, table });
+      await renderResult(result, format, streamSink(io.stdout), { color, table, width: terminalWidth(io) });
     }
     // explanations go with the tables for people; beside a CSV/JSON stream they go to stderr
     if (result.notes?.length && format !== 'table' && format !== 'md') {
@@ -93,6 +93,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     file?.abort();
     return reportError(e, io);
   }
+}
+
+/** Characters per line of the terminal stdout is (or COLUMNS says); undefined for a pipe or file. */
+function terminalWidth(io: CliIO): number | undefined {
+  const fromEnv = Number(io.env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  const columns = io.stdoutIsTTY ? (io.stdout as { columns?: number }).columns : undefined;
+  return typeof columns === 'number' && columns > 0 ? columns : undefined;
 }
 
 /** Formats an error for people: where, what, and the flag that fixes it. */

@@ -15,6 +15,11 @@ export interface TextSink {
 
 export interface RenderOptions {
   color: boolean;
+  /**
+   * Terminal tables wider than this many characters are split into column groups that fit,
+   * each repeating the first column (undefined: never split; a file or pipe gets whole rows).
+   */
+  width?: number;
   /** The table CSV/TSV/NDJSON write (by name); default the first. */
   table?: string;
 }
@@ -192,39 +197,103 @@ async function renderTerminal(result: CommandResult, sink: TextSink, opts: Rende
     for (const line of result.notes) await b.add(line + '\n');
   }
   for (const t of result.tables) {
-    await b.add('\n' + chalk.bold(t.title) + '\n');
-    const table = new Table({
-      head: t.columns.map((c) => c.name),
-      style: { head: opts.color ? ['cyan'] : [], border: opts.color ? ['grey'] : [], compact: true },
-      colAligns: t.columns.map((c) => (isNumericColumn(c) ? 'right' : 'left')),
-      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    });
     const rows = [...t.rows()];
     const shade = opts.color ? heatShader(t.columns, rows, chalk) : undefined;
     const marked = markedColumnsOf(t, rows);
-    rows.forEach((row, r) => {
-      table.push(t.columns.map((c, i) => {
+    const body = rows.map((row, r) =>
+      t.columns.map((c, i) => {
         const text = markedText(t, displayCell(row[i], c), r, c, marked);
         return shade && c.heat ? shade(text, row[i], c) : text;
-      }));
-    });
-    if (t.footer?.length) {
-      // a rule between the rows and the footer
-      table.push(t.columns.map(() => ''));
-      const fcols = t.footerColumns ?? t.columns;
-      for (const row of t.footer) {
-        table.push(fcols.map((c, i) => {
-          const text = marked.has(c.name) && row[i] !== null ? displayCell(row[i], c) + ' '.repeat(t.marks!.symbol.length) : displayCell(row[i], c);
-          // a footer aggregates rows: only fractions can be shaded on the rows' scale
-          return shade && c.heat === 'fraction' ? shade(text, row[i], c) : text;
-        }));
+      }),
+    );
+    const fcols = t.footerColumns ?? t.columns;
+    const footer = (t.footer ?? []).map((row) =>
+      fcols.map((c, i) => {
+        const text = marked.has(c.name) && row[i] !== null ? displayCell(row[i], c) + ' '.repeat(t.marks!.symbol.length) : displayCell(row[i], c);
+        // a footer aggregates rows: only fractions can be shaded on the rows' scale
+        return shade && c.heat === 'fraction' ? shade(text, row[i], c) : text;
+      }),
+    );
+    const { groups, widths } = columnGroups(t.columns, [...body, ...footer], opts.width);
+    for (let g = 0; g < groups.length; g++) {
+      const cols = groups[g];
+      // a column too wide for the terminal even with only the first beside it: its words wrap
+      const wrap = wrapWidths(cols, widths, opts.width);
+      const last = cols[cols.length - 1] + 1;
+      const which = g === 0 ? `columns 1-${last}` : `columns 1 and ${cols[1] + 1}${last > cols[1] + 1 ? `-${last}` : ''}`;
+      const part = groups.length > 1 ? chalk.dim(` (${which} of ${t.columns.length}${g === 0 ? '; wider than the terminal, --format csv gives whole rows' : ''})`) : '';
+      await b.add('\n' + chalk.bold(t.title) + part + '\n');
+      const table = new Table({
+        head: cols.map((i) => t.columns[i].name),
+        style: { head: opts.color ? ['cyan'] : [], border: opts.color ? ['grey'] : [], compact: true },
+        colAligns: cols.map((i) => (isNumericColumn(t.columns[i]) ? 'right' : 'left')),
+        chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+        ...(wrap ? { colWidths: wrap, wordWrap: true } : {}),
+      });
+      for (const row of body) table.push(cols.map((i) => row[i]));
+      if (footer.length) {
+        // a rule between the rows and the footer
+        table.push(cols.map(() => ''));
+        for (const row of footer) table.push(cols.map((i) => row[i] ?? ''));
       }
+      await b.add(table.toString() + '\n');
     }
-    await b.add(table.toString() + '\n');
     for (const line of t.legend ?? []) await b.add(chalk.dim(line) + '\n');
     if (shade) await b.add(heatLegend(t.columns, rows, chalk) + '\n');
   }
   await b.flush();
+}
+
+/** Characters a cell's text takes on screen (colour codes take none). */
+function visibleWidth(text: string): number {
+  let w = 0;
+  for (const line of text.replace(/\u001b\[[0-9;]*m/g, '').split('\n')) w = Math.max(w, [...line].length);
+  return w;
+}
+
+/**
+ * The columns of each group a table is split into so that every group fits `width`
+ * characters: the first column (what a row is about) starts every group, the others follow
+ * in order; one group when the table fits or no width is known. A column too wide on its own
+ * still gets a group (see wrapWidths). `widths`: each column's characters on screen, with
+ * its padding and one border.
+ */
+export function columnGroups(columns: Column[], cells: string[][], width: number | undefined): { groups: number[][]; widths: number[] } {
+  const all = columns.map((_, i) => i);
+  // cli-table3: one space of padding on each side of a cell, one border character between
+  // cells and one at each end
+  const widths = columns.map((c, i) => {
+    let m = visibleWidth(c.name);
+    for (const row of cells) if (row[i] !== undefined) m = Math.max(m, visibleWidth(row[i]));
+    return m + 3;
+  });
+  if (width === undefined || columns.length < 2 || widths.reduce((a, b) => a + b, 1) <= width) return { groups: [all], widths };
+  const groups: number[][] = [];
+  let group = [0];
+  let used = 1 + widths[0];
+  for (let i = 1; i < columns.length; i++) {
+    if (group.length > 1 && used + widths[i] > width) {
+      groups.push(group);
+      group = [0];
+      used = 1 + widths[0];
+    }
+    group.push(i);
+    used += widths[i];
+  }
+  groups.push(group);
+  return { groups, widths };
+}
+
+/** cli-table3 column widths that fit a group into `width` by narrowing its widest column (its words then wrap); undefined when it fits. */
+function wrapWidths(cols: number[], widths: number[], width: number | undefined): number[] | undefined {
+  const total = cols.reduce((a, i) => a + widths[i], 1);
+  if (width === undefined || total <= width) return undefined;
+  let widest = cols[cols.length - 1];
+  for (const i of cols.slice(1)) if (widths[i] > widths[widest]) widest = i;
+  const room = width - (total - widths[widest]);
+  // too narrow to wrap into: leave the table as it is
+  if (room < 16) return undefined;
+  return cols.map((i) => (i === widest ? room : widths[i]) - 1);
 }
 
 /** Background shades for heat columns: a 256-colour blue ramp from pale to deep. */

@@ -67,4 +67,14 @@ describe.skipIf(!existsSync(join(process.cwd(), 'dist/main.js')))('bin/clm.js as
     expect(Number(text.trim().split(' ')[0])).toBe(40_001);
     expect(readdirSync(dir).filter((f) => f.startsWith('pipe.tmp-'))).toEqual([]);
   });
+
+  it('--format table fits a terminal of COLUMNS characters (wide tables in column groups); without a width, rows stay whole', () => {
+    const narrow = sh(`COLUMNS=80 node ${BIN} kpis --orders ${big} --format table`);
+    expect(narrow.code).toBe(0);
+    const boxLines = (out: string): string[] => out.split('\n').filter((l) => /^[┌│└]/.test(l));
+    for (const l of boxLines(narrow.stdout)) expect([...l].length).toBeLessThanOrEqual(80);
+    expect(narrow.stdout).toContain('(columns 1-');
+    const whole = sh(`COLUMNS= node ${BIN} kpis --orders ${big} --format table`);
+    expect(Math.max(...boxLines(whole.stdout).map((l) => [...l].length))).toBeGreaterThan(80);
+  });
 });

@@ -5,7 +5,7 @@ import { renderResult, type Format, type TextSink } from '../../src/render/outpu
 import { type Cell, type Column, type ColumnType, type CommandResult, type ResultTable, tableOf } from '../../src/render/result.js';
 
 /** Renders into a string through a collecting sink; also counts the writes. */
-async function render(result: CommandResult, format: Format, color = false): Promise<{ out: string; writes: number }> {
+async function render(result: CommandResult, format: Format, color = false, width?: number): Promise<{ out: string; writes: number }> {
   let out = '';
   let writes = 0;
   const sink: TextSink = {
@@ -14,7 +14,7 @@ async function render(result: CommandResult, format: Format, color = false): Pro
       writes++;
     },
   };
-  await renderResult(result, format, sink, { color });
+  await renderResult(result, format, sink, { color, width });
   return { out, writes };
 }
 
@@ -387,11 +387,12 @@ describe('table', () => {
 
   it('with color false holds no ANSI escape codes, and shows every title and header', async () => {
     await fc.assert(
-      fc.asyncProperty(tableArb, tableArb, plainText, async (g0, g1, title) => {
+      fc.asyncProperty(tableArb, tableArb, plainText, fc.option(fc.integer({ min: 20, max: 200 })), async (g0, g1, title, width) => {
         const strip = (g: GenTable): GenTable => ({ ...g, rows: g.rows.map((r) => r.map((c) => (typeof c.cell === 'string' ? { ...c, cell: c.cell.replace(/\u001b/g, '') } : c))) });
         const a = toTable(strip(g0), 'a', 'First table');
         const b = toTable(strip(g1), 'b', title.replace(/\n|\r/g, ' ') || 'x');
-        const { out } = await render(resultOf(a, b), 'table', false);
+        // split into column groups or not (a terminal of `width` characters), the same holds
+        const { out } = await render(resultOf(a, b), 'table', false, width ?? undefined);
         expect(out).not.toMatch(ESC);
         expect(out).toContain('First table');
         expect(out).toContain('as of 2024-06-30');
@@ -421,6 +422,49 @@ describe('table', () => {
     for (const s of ['Customers by stage', 'stage', 'customers', 'active', '12,345', '98,765.43', '45.7%', '2024-01-01', 'lapsed']) expect(plain).toContain(s);
     const colored = (await render(resultOf(t), 'table', true)).out;
     expect(colored).toMatch(ANSI);
+  });
+
+  /** A KPI-like table: a period column and `n` wide numeric columns, and a long text column. */
+  function wideTable(n: number, withText: boolean): ResultTable {
+    const columns: Column[] = [{ name: 'period', type: 'string' }];
+    for (let c = 0; c < n; c++) columns.push({ name: `metric_number_${c}`, type: c % 2 ? 'percent' : 'money' });
+    if (withText) columns.push({ name: 'actions', type: 'string' });
+    const rows: Cell[][] = [];
+    for (let r = 0; r < 5; r++) {
+      const row: Cell[] = [`2024-0${r + 1}`];
+      for (let c = 0; c < n; c++) row.push(c % 2 ? (r + c) / 100 : 1000 * r + c + 0.25);
+      if (withText) row.push(`call them back ${r} `.repeat(8).trim());
+      rows.push(row);
+    }
+    return tableOf('wide', 'Wide table', columns, rows);
+  }
+  const screenLines = (out: string): string[] => out.split('\n').filter((l) => /^[┌│└]/.test(l));
+
+  it('a table wider than the terminal is split into column groups that fit, each starting with the first column, every cell shown once', async () => {
+    for (const width of [60, 80, 120]) {
+      const t = wideTable(9, true);
+      const { out } = await render(resultOf(t), 'table', false, width);
+      const lines = screenLines(out);
+      for (const l of lines) expect([...l].length).toBeLessThanOrEqual(width);
+      // each group's header row starts with the first column
+      const heads = lines.filter((l) => l.includes('period'));
+      expect(heads.length).toBeGreaterThan(1);
+      for (const h of heads) expect(h.startsWith('│ period')).toBe(true);
+      for (let c = 0; c < 9; c++) expect(out.split(`metric_number_${c} `).length - 1).toBe(1);
+      // the titles say which columns each group holds, and how to get whole rows
+      expect(out).toContain('(columns 1-');
+      expect(out).toContain('--format csv gives whole rows');
+      // the long text wraps at words instead of running past the edge
+      expect(out.replace(/[│ \n]+/g, ' ')).toContain('call them back 4 call them back 4');
+    }
+  });
+
+  it('a table that fits, or with no width known (a pipe or file), is one table as before', async () => {
+    const t = wideTable(3, false);
+    const whole = (await render(resultOf(t), 'table', false)).out;
+    expect((await render(resultOf(t), 'table', false, 200)).out).toBe(whole);
+    expect(whole).not.toContain('(columns');
+    expect(screenLines((await render(resultOf(wideTable(9, true)), 'table', false)).out).filter((l) => l.includes('period'))).toHaveLength(1);
   });
 
   it('with color false, escape sequences that come from the input data do not reach the terminal', async () => {
