@@ -46,12 +46,18 @@ const CLASS_WORDS = NUMBER_LIMIT >>> 5;
 const DIR_HEADER = 4;
 const CLASS_INTS = 6;
 const DIR_INTS = DIR_HEADER + MAX_CLASSES * CLASS_INTS;
+/**
+ * Words from one half's directory to the other's in a share: a cache line (16 words) of
+ * padding between them, whatever the buffer's alignment, so the two threads, which write
+ * their own directory on every numbered id, never write to one line.
+ */
+const DIR_STRIDE = Math.ceil(DIR_INTS / 16) * 16 + 16;
 
 /** What the two halves of the parallel reader share (see OrderIdSet.shared). */
 export interface OrderIdShare {
   /** Fingerprint pairs [h1, word] of both regions. */
   table: Int32Array;
-  /** The class directory of each half, DIR_INTS words apiece. */
+  /** The class directory of each half, DIR_STRIDE words apart. */
   dir: Int32Array;
   /** The class bitmaps of each half, MAX_CLASSES * CLASS_WORDS words apiece. */
   bits: Int32Array;
@@ -92,7 +98,7 @@ export class OrderIdSet {
       this.limit = Math.floor(this.cap * 0.9);
       this.shared = share.ids;
       this.dir = share.ids.dir;
-      this.d0 = share.half * DIR_INTS;
+      this.d0 = share.half * DIR_STRIDE;
     } else {
       this.cap = Math.max(1024, Math.ceil(expected / 0.75));
       this.table = new Int32Array(this.cap * 2);
@@ -108,7 +114,7 @@ export class OrderIdSet {
     const cap = Math.max(1024, Math.ceil(expected / 0.8 / 2)) * 2;
     return {
       table: new Int32Array(new SharedArrayBuffer(cap * 8)),
-      dir: new Int32Array(new SharedArrayBuffer(2 * DIR_INTS * 4)),
+      dir: new Int32Array(new SharedArrayBuffer(2 * DIR_STRIDE * 4)),
       bits: new Int32Array(new SharedArrayBuffer(2 * MAX_CLASSES * CLASS_WORDS * 4)),
     };
   }
@@ -119,7 +125,7 @@ export class OrderIdSet {
    */
   static crossCheck(ids: OrderIdShare, from: number, to: number): boolean {
     // nothing to look up, or nothing to find: skip reading the untouched table
-    if (ids.dir[2] === 0 || ids.dir[DIR_INTS + 2] === 0) return false;
+    if (ids.dir[2] === 0 || ids.dir[DIR_STRIDE + 2] === 0) return false;
     const cap = regionSlots(ids.table);
     const t = ids.table;
     for (let i = cap + from; i < cap + to; i++) {
@@ -139,8 +145,8 @@ export class OrderIdSet {
     const dir = ids.dir;
     const cap = regionSlots(ids.table);
     for (let half = 0; half < 2; half++) {
-      const mine = half * DIR_INTS;
-      const other = (1 - half) * DIR_INTS;
+      const mine = half * DIR_STRIDE;
+      const other = (1 - half) * DIR_STRIDE;
       for (let k = 0; k < dir[mine]; k++) {
         const e = mine + DIR_HEADER + k * CLASS_INTS;
         NUMBERED_CLASS.set(dir.subarray(e, e + 5));
@@ -252,7 +258,7 @@ export class OrderIdSet {
       const e = d + DIR_HEADER + k * CLASS_INTS;
       dir.set(NUMBERED_CLASS, e);
       dir[e + 5] = 0;
-      this.classBits.push(this.shared ? classView(this.shared.bits, this.d0 / DIR_INTS, k) : new Int32Array(classWords(dir[e])));
+      this.classBits.push(this.shared ? classView(this.shared.bits, this.d0 / DIR_STRIDE, k) : new Int32Array(classWords(dir[e])));
       dir[d] = k + 1;
     }
     this.lastCls = k;
