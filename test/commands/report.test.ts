@@ -73,6 +73,10 @@ describe('clm report on the demo shop', () => {
     const firstOrder = customers.getRow(2).getCell(header.indexOf('first_order_date') + 1).value;
     expect(firstOrder).toBeInstanceOf(Date);
     expect(customers.getRow(2).getCell(header.indexOf('first_order_date') + 1).numFmt).toBe('yyyy-mm-dd');
+    expect(customers.getRow(3).getCell(header.indexOf('revenue') + 1).numFmt).toBe('#,##0.00');
+    expect(customers.getRow(3).getCell(header.indexOf('orders') + 1).numFmt).toBe('#,##0');
+    expect(customers.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(customers.getRow(2).getCell(1).font?.bold).toBeFalsy();
   });
 
   it('--fail-if exits 1 after writing; a false condition exits 0; --quiet prints nothing', async () => {
