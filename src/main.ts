@@ -95,7 +95,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Characters per line of the terminal stdout is (or COLUMNS says); undefined for a pipe or file. */
+/**
+ * Characters per line for terminal tables: COLUMNS when set (an explicit request, honoured
+ * for a pipe or file too), else the width of the terminal stdout is; undefined otherwise
+ * (whole rows).
+ */
 function terminalWidth(io: CliIO): number | undefined {
   const fromEnv = Number(io.env.COLUMNS);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;

@@ -196,6 +196,7 @@ export class ByteKeyTable {
   }
 
   private growDense(min: number): void {
+    this.lastIndex = -1;
     let words = Math.max(3 * 1024, this.dense.length);
     while (words < min) words *= 2;
     const d = new Int32Array(Math.min(words, 3 * DENSE_LIMIT));
@@ -251,6 +252,8 @@ export class ByteKeyTable {
   }
 
   private rehash(cap: number): void {
+    // the builder's words of the last key move: addEntry must locate() again
+    this.lastIndex = -1;
     const old = this.slots;
     this.slots = new Int32Array(0);
     const slots = new Int32Array(cap * SLOT_INTS);

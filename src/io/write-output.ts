@@ -58,11 +58,15 @@ export class AtomicFile {
       throw new UsageError(`--output ${path}: the folder ${dirname(path)} does not exist`, 'create it first or write somewhere else');
     }
     let inPlace = false;
+    let isFolder = false;
     try {
-      inPlace = !statSync(path).isFile();
+      const st = statSync(path);
+      isFolder = st.isDirectory();
+      inPlace = st.isCharacterDevice() || st.isBlockDevice() || st.isFIFO() || st.isSocket();
     } catch {
       // a new file
     }
+    if (isFolder) throw new UsageError(`--output ${path} is a folder`, 'name a file in it, for example ' + `${path.replace(/\/+$/, '')}/out.csv`);
     this.tmp = inPlace ? undefined : `${path}.tmp-${process.pid}`;
     this.out = createWriteStream(this.tmp ?? path, { highWaterMark: FILE_BUFFER });
     this.sink = streamSink(this.out);

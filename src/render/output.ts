@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
+import stringWidth from 'string-width';
 import { quoteCsvField } from '../domain/csv-text.js';
 import { UsageError } from '../domain/errors.js';
 import { displayCell, isNumericColumn, jsonCell, plainCell } from './cells.js';
@@ -17,7 +18,7 @@ export interface RenderOptions {
   color: boolean;
   /**
    * Terminal tables wider than this many characters are split into column groups that fit,
-   * each repeating the first column (undefined: never split; a file or pipe gets whole rows).
+   * each repeating the first column (undefined: never split, whole rows).
    */
   width?: number;
   /** The table CSV/TSV/NDJSON write (by name); default the first. */
@@ -214,11 +215,11 @@ async function renderTerminal(result: CommandResult, sink: TextSink, opts: Rende
         return shade && c.heat === 'fraction' ? shade(text, row[i], c) : text;
       }),
     );
-    const { groups, widths } = columnGroups(t.columns, [...body, ...footer], opts.width);
+    const { groups, widths, minWidths } = columnGroups(t.columns, [...body, ...footer], opts.width);
     for (let g = 0; g < groups.length; g++) {
       const cols = groups[g];
       // a column too wide for the terminal even with only the first beside it: its words wrap
-      const wrap = wrapWidths(cols, widths, opts.width);
+      const wrap = wrapWidths(cols, widths, minWidths, opts.width);
       const last = cols[cols.length - 1] + 1;
       const which = g === 0 ? `columns 1-${last}` : `columns 1 and ${cols[1] + 1}${last > cols[1] + 1 ? `-${last}` : ''}`;
       const part = groups.length > 1 ? chalk.dim(` (${which} of ${t.columns.length}${g === 0 ? '; wider than the terminal, --format csv gives whole rows' : ''})`) : '';
@@ -244,10 +245,17 @@ async function renderTerminal(result: CommandResult, sink: TextSink, opts: Rende
   await b.flush();
 }
 
-/** Characters a cell's text takes on screen (colour codes take none). */
+/** Columns a cell's text takes on screen, as cli-table3 measures it (string-width: colour codes take none, CJK and emoji two). */
 function visibleWidth(text: string): number {
   let w = 0;
-  for (const line of text.replace(/\u001b\[[0-9;]*m/g, '').split('\n')) w = Math.max(w, [...line].length);
+  for (const line of text.split('\n')) w = Math.max(w, stringWidth(line));
+  return w;
+}
+
+/** Columns the longest word of a cell's text takes (wrapping cannot make a column narrower). */
+function longestWord(text: string): number {
+  let w = 0;
+  for (const word of text.split(/\s+/)) w = Math.max(w, stringWidth(word));
   return w;
 }
 
@@ -258,7 +266,7 @@ function visibleWidth(text: string): number {
  * still gets a group (see wrapWidths). `widths`: each column's characters on screen, with
  * its padding and one border.
  */
-export function columnGroups(columns: Column[], cells: string[][], width: number | undefined): { groups: number[][]; widths: number[] } {
+export function columnGroups(columns: Column[], cells: string[][], width: number | undefined): { groups: number[][]; widths: number[]; minWidths: number[] } {
   const all = columns.map((_, i) => i);
   // cli-table3: one space of padding on each side of a cell, one border character between
   // cells and one at each end
@@ -267,7 +275,14 @@ export function columnGroups(columns: Column[], cells: string[][], width: number
     for (const row of cells) if (row[i] !== undefined) m = Math.max(m, visibleWidth(row[i]));
     return m + 3;
   });
-  if (width === undefined || columns.length < 2 || widths.reduce((a, b) => a + b, 1) <= width) return { groups: [all], widths };
+  // what a column can shrink to by wrapping words: only text wraps, never a number or the header
+  const minWidths = columns.map((c, i) => {
+    if (isNumericColumn(c) || width === undefined) return widths[i];
+    let m = visibleWidth(c.name);
+    for (const row of cells) if (row[i] !== undefined) m = Math.max(m, longestWord(row[i]));
+    return m + 3;
+  });
+  if (width === undefined || columns.length < 2 || widths.reduce((a, b) => a + b, 1) <= width) return { groups: [all], widths, minWidths };
   const groups: number[][] = [];
   let group = [0];
   let used = 1 + widths[0];
@@ -281,18 +296,22 @@ export function columnGroups(columns: Column[], cells: string[][], width: number
     used += widths[i];
   }
   groups.push(group);
-  return { groups, widths };
+  return { groups, widths, minWidths };
 }
 
-/** cli-table3 column widths that fit a group into `width` by narrowing its widest column (its words then wrap); undefined when it fits. */
-function wrapWidths(cols: number[], widths: number[], width: number | undefined): number[] | undefined {
+/**
+ * cli-table3 column widths that fit a group into `width` by narrowing its widest text
+ * column, whose words then wrap; undefined when the group fits, or when no text column can
+ * narrow enough without cutting a word (the table then runs past the edge, whole).
+ */
+function wrapWidths(cols: number[], widths: number[], minWidths: number[], width: number | undefined): number[] | undefined {
   const total = cols.reduce((a, i) => a + widths[i], 1);
   if (width === undefined || total <= width) return undefined;
-  let widest = cols[cols.length - 1];
-  for (const i of cols.slice(1)) if (widths[i] > widths[widest]) widest = i;
+  let widest = -1;
+  for (const i of cols) if (minWidths[i] < widths[i] && (widest < 0 || widths[i] > widths[widest])) widest = i;
+  if (widest < 0) return undefined;
   const room = width - (total - widths[widest]);
-  // too narrow to wrap into: leave the table as it is
-  if (room < 16) return undefined;
+  if (room < minWidths[widest]) return undefined;
   return cols.map((i) => (i === widest ? room : widths[i]) - 1);
 }
 

@@ -77,4 +77,10 @@ describe.skipIf(!existsSync(join(process.cwd(), 'dist/main.js')))('bin/clm.js as
     const whole = sh(`COLUMNS= node ${BIN} kpis --orders ${big} --format table`);
     expect(Math.max(...boxLines(whole.stdout).map((l) => [...l].length))).toBeGreaterThan(80);
   });
+
+  it('--output naming a folder is a usage error (exit 2) that says so', () => {
+    const r = sh(`node ${BIN} summary --orders ${big} --output ${dir}`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is a folder');
+  });
 });

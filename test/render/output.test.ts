@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import stringWidth from 'string-width';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderResult, type Format, type TextSink } from '../../src/render/output.js';
@@ -457,6 +458,38 @@ describe('table', () => {
       // the long text wraps at words instead of running past the edge
       expect(out.replace(/[│ \n]+/g, ' ')).toContain('call them back 4 call them back 4');
     }
+  });
+
+  it('splitting and wrapping never cut a number, a header or a word; widths are screen columns (CJK and emoji take two)', async () => {
+    const t = tableOf(
+      'seg',
+      'Segments',
+      [
+        { name: 'segment', type: 'string' },
+        { name: 'predicted_revenue_12m', type: 'money' },
+        { name: 'note', type: 'string' },
+      ],
+      [
+        ['Loyal high-value customers (repeat) abcd', 1_234_567.5, 'see https://example.com/a/very/long/path/that/does/not/break'],
+        ['New', 1_234_567_890_123.25, 'short'],
+      ],
+    );
+    const { out } = await render(resultOf(t), 'table', false, 60);
+    for (const s of ['1,234,567.50', '1,234,567,890,123.25', 'predicted_revenue_12m', 'https://example.com/a/very/long/path/that/does/not/break']) expect(out).toContain(s);
+    expect(out).not.toContain('…');
+    const cjk = tableOf(
+      'c',
+      'Customers',
+      [
+        { name: 'customer', type: 'string' },
+        { name: 'city', type: 'string' },
+        { name: 'revenue', type: 'money' },
+        { name: 'orders', type: 'int' },
+      ],
+      [['顧客番号一二三四五六七八', '東京都千代田区丸の内一丁目 😀', 12.5, 3]],
+    );
+    const lines = screenLines((await render(resultOf(cjk), 'table', false, 60)).out);
+    for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(60);
   });
 
   it('a table that fits, or with no width known (a pipe or file), is one table as before', async () => {
