@@ -130,7 +130,7 @@ export class OrderIdSet {
     const t = ids.table;
     for (let i = cap + from; i < cap + to; i++) {
       const w = t[2 * i + 1];
-      if (w !== 0 && findIn(t, 0, cap, t[2 * i], w)) return true;
+      if (w !== 0 && probe(t, 0, cap, t[2 * i], w) >= 0) return true;
     }
     return false;
   }
@@ -166,7 +166,7 @@ export class OrderIdSet {
               const n = w * 32 + (31 - Math.clz32(v & -v));
               const len = writeNumbered(id, dir, e, n);
               hashId(id, 0, len);
-              if (findIn(ids.table, (1 - half) * cap, cap, H1, F)) return true;
+              if (probe(ids.table, (1 - half) * cap, cap, H1, F) >= 0) return true;
             }
           }
         }
@@ -220,18 +220,11 @@ export class OrderIdSet {
     if (this.full) return true;
     const h1 = this.h1;
     const f = this.f;
-    const cap = this.cap;
-    const base = this.base;
-    let slot = homeSlot(h1, cap);
-    const t = this.table;
-    for (;;) {
-      const w = t[2 * (base + slot) + 1];
-      if (w === 0) break;
-      if (w === f && t[2 * (base + slot)] === h1) return false;
-      if (++slot === cap) slot = 0;
-    }
-    t[2 * (base + slot)] = h1;
-    t[2 * (base + slot) + 1] = f;
+    const at = probe(this.table, this.base, this.cap, h1, f);
+    if (at >= 0) return false;
+    const slot = this.base + ~at;
+    this.table[2 * slot] = h1;
+    this.table[2 * slot + 1] = f;
     this.dir[this.d0 + 2] = ++this.hashed;
     if (this.hashed > this.limit) {
       if (this.shared) this.full = true;
@@ -307,13 +300,16 @@ function hashId(buf: Buffer, s: number, e: number): void {
   F = (h2 | 1) & ~2;
 }
 
-/** True when the fingerprint (h1, w) is in the `cap` slots from slot `base` of t. */
-function findIn(t: Int32Array, base: number, cap: number, h1: number, w: number): boolean {
+/**
+ * Looks for the fingerprint (h1, w) in the `cap` slots from slot `base` of t (linear
+ * probing): its slot (relative to base) when there, else ~(the empty slot where it goes).
+ */
+function probe(t: Int32Array, base: number, cap: number, h1: number, w: number): number {
   let slot = homeSlot(h1, cap);
   for (;;) {
     const v = t[2 * (base + slot) + 1];
-    if (v === 0) return false;
-    if (v === w && t[2 * (base + slot)] === h1) return true;
+    if (v === 0) return ~slot;
+    if (v === w && t[2 * (base + slot)] === h1) return slot;
     if (++slot === cap) slot = 0;
   }
 }

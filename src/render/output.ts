@@ -266,8 +266,9 @@ function longestWord(text: string): number {
  * still gets a group (see wrapWidths). `widths`: each column's characters on screen, with
  * its padding and one border.
  */
-export function columnGroups(columns: Column[], cells: string[][], width: number | undefined): { groups: number[][]; widths: number[]; minWidths: number[] } {
+function columnGroups(columns: Column[], cells: string[][], width: number | undefined): { groups: number[][]; widths: number[]; minWidths: number[] } {
   const all = columns.map((_, i) => i);
+  if (width === undefined || columns.length < 2) return { groups: [all], widths: [], minWidths: [] };
   // cli-table3: one space of padding on each side of a cell, one border character between
   // cells and one at each end
   const widths = columns.map((c, i) => {
@@ -275,14 +276,14 @@ export function columnGroups(columns: Column[], cells: string[][], width: number
     for (const row of cells) if (row[i] !== undefined) m = Math.max(m, visibleWidth(row[i]));
     return m + 3;
   });
+  if (widths.reduce((a, b) => a + b, 1) <= width) return { groups: [all], widths, minWidths: widths };
   // what a column can shrink to by wrapping words: only text wraps, never a number or the header
   const minWidths = columns.map((c, i) => {
-    if (isNumericColumn(c) || width === undefined) return widths[i];
+    if (isNumericColumn(c)) return widths[i];
     let m = visibleWidth(c.name);
     for (const row of cells) if (row[i] !== undefined) m = Math.max(m, longestWord(row[i]));
     return m + 3;
   });
-  if (width === undefined || columns.length < 2 || widths.reduce((a, b) => a + b, 1) <= width) return { groups: [all], widths, minWidths };
   const groups: number[][] = [];
   let group = [0];
   let used = 1 + widths[0];

@@ -6,7 +6,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCustomerState } from '../../src/io/read-orders.js';
 import type { CustomerTable } from '../../src/domain/customer-state.js';
 import { dayFromCivil } from '../../src/domain/dates.js';
 import {
@@ -21,7 +20,7 @@ import { bgnbdExpectedPurchases, bgnbdPredictor, fitBgNbd, type BgNbdFit } from 
 import { fitParetoNbd, pnbdExpectedPurchases, pnbdPAlive } from '../../src/analytics/clv/pnbd.js';
 import { fitGammaGamma, ggExpectedAverageValues, spendFrequencyCorrelation } from '../../src/analytics/clv/gamma-gamma.js';
 import { runBacktest } from '../../src/analytics/clv/backtest.js';
-import { DATASETS } from '../helpers/datasets.js';
+import { DATASETS, loadTable } from '../helpers/datasets.js';
 
 const DIR = join(DATASETS, 'cdnow');
 const SAMPLE = join(DIR, 'CDNOW_sample.txt');
@@ -61,13 +60,7 @@ describe.skipIf(!present)('CDNOW parity (spec §6.2)', () => {
   const holdEnd = dayFromCivil(1998, 6, 30);
 
   beforeAll(async () => {
-    const loaded = await readCustomerState({
-      orders: SAMPLE,
-      preset: 'cdnow',
-      map: { orders: new Map(), customers: new Map(), payments: new Map() },
-      warn: () => {},
-    });
-    table = loaded.table;
+    table = await loadTable(SAMPLE, 'cdnow');
     cal = summarizeLedger(table, { calibrationEnd: calEnd, unit: 'week' });
     hold = holdoutActuals(table, cal, holdEnd);
     bg = fitBgNbd(cal);

@@ -11,12 +11,11 @@ import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import type { CustomerTable } from '../../../src/domain/customer-state.js';
 import { dayFromCivil } from '../../../src/domain/dates.js';
-import { readCustomerState } from '../../../src/io/read-orders.js';
 import { bgnbdPredictor, fitBgNbd } from '../../../src/analytics/clv/bgnbd.js';
 import { fitGammaGamma, ggExpectedAverageValues } from '../../../src/analytics/clv/gamma-gamma.js';
 import { summarizeLedger } from '../../../src/analytics/clv/summary.js';
 import { clvValues } from '../../../src/analytics/clv/value.js';
-import { DATASETS } from '../../helpers/datasets.js';
+import { DATASETS, loadTable } from '../../helpers/datasets.js';
 import { simulateBgNbd } from './simulate.js';
 
 function run(label: string, table: CustomerTable, calibrationEnd: number): void {
@@ -79,9 +78,9 @@ describe.skipIf(!process.env.CLM_CLV_BENCH)('CLV bench', () => {
     for (const f of ['CDNOW_sample.txt', 'CDNOW_master.txt']) {
       const path = join(DATASETS, 'cdnow', f);
       if (!existsSync(path)) continue;
-      const loaded = await readCustomerState({ orders: path, preset: 'cdnow', map: { orders: new Map(), customers: new Map(), payments: new Map() }, warn: () => {} });
-      run(f, loaded.table, dayFromCivil(1997, 9, 30));
-      run(f + ' (2nd run, warm)', loaded.table, dayFromCivil(1997, 9, 30));
+      const table = await loadTable(path, 'cdnow');
+      run(f, table, dayFromCivil(1997, 9, 30));
+      run(f + ' (2nd run, warm)', table, dayFromCivil(1997, 9, 30));
     }
   });
   it('1M simulated customers', () => {

@@ -4,23 +4,11 @@
  * from a subsample against a fit without it.
  */
 import { describe, expect, it } from 'vitest';
+import { centralDiff } from '../../helpers/numeric-diff.js';
 import { bgnbdTotalLogLik, bgnbdTotalLogLikGradient, fitBgNbd, type BgNbdParams } from '../../../src/analytics/clv/bgnbd.js';
 import { fitGammaGamma, ggTotalLogLikGradient, type GammaGammaParams } from '../../../src/analytics/clv/gamma-gamma.js';
 import { bfgsWithGradient, hessianFromGradient, maximizeLogLik } from '../../../src/analytics/clv/optimize.js';
 import { rng, simulateBgNbd } from './simulate.js';
-
-/** Central difference of f in coordinate i with a relative step, Richardson-extrapolated. */
-function centralDiff(f: (t: number[]) => number, theta: number[], i: number): number {
-  const d = (h: number): number => {
-    const p = theta.slice();
-    const m = theta.slice();
-    p[i] += h;
-    m[i] -= h;
-    return (f(p) - f(m)) / (2 * h);
-  };
-  const h = 1e-4 * theta[i];
-  return (4 * d(h / 2) - d(h)) / 3;
-}
 
 function relErr(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1);

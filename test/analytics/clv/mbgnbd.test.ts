@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { centralDiff } from '../../helpers/numeric-diff.js';
 import { fitBgNbd } from '../../../src/analytics/clv/bgnbd.js';
 import {
   fitMbgNbd,
@@ -25,8 +26,7 @@ import { fitPurchaseModel } from '../../../src/analytics/clv/score.js';
 import { gammaln, hyp2f1Series } from '../../../src/analytics/clv/special.js';
 import { summarizeLedger, type ClvSummary } from '../../../src/analytics/clv/summary.js';
 import { dayFromCivil } from '../../../src/domain/dates.js';
-import { readCustomerState } from '../../../src/io/read-orders.js';
-import { DATASETS } from '../../helpers/datasets.js';
+import { DATASETS, loadTable } from '../../helpers/datasets.js';
 import { runClm } from '../../helpers/run-clm.js';
 import { gamma, rng } from './simulate.js';
 
@@ -61,19 +61,6 @@ function simulateMbgNbd(n: number, prm: MbgNbdParams, opts: { seed: number; Tmin
     T[i] = Ti;
   }
   return { frequency, recency, T };
-}
-
-/** Central difference of f in coordinate i with a relative step, Richardson-extrapolated. */
-function centralDiff(f: (t: number[]) => number, theta: number[], i: number): number {
-  const d = (h: number): number => {
-    const p = theta.slice();
-    const m = theta.slice();
-    p[i] += h;
-    m[i] -= h;
-    return (f(p) - f(m)) / (2 * h);
-  };
-  const h = 1e-4 * theta[i];
-  return (4 * d(h / 2) - d(h)) / 3;
 }
 
 const customer = fc
@@ -212,13 +199,7 @@ if (!present) console.warn(`mbgnbd: CDNOW fit skipped, the CDNOW sample (${SAMPL
 describe.skipIf(!present)('MBG/NBD on the CDNOW sample (calibration to 1997-09-30, weeks)', () => {
   let cal: ClvSummary;
   beforeAll(async () => {
-    const loaded = await readCustomerState({
-      orders: SAMPLE,
-      preset: 'cdnow',
-      map: { orders: new Map(), customers: new Map(), payments: new Map() },
-      warn: () => {},
-    });
-    cal = summarizeLedger(loaded.table, { calibrationEnd: dayFromCivil(1997, 9, 30), unit: 'week' });
+    cal = summarizeLedger(await loadTable(SAMPLE, 'cdnow'), { calibrationEnd: dayFromCivil(1997, 9, 30), unit: 'week' });
   });
 
   it('converges near lifetimes\' ModifiedBetaGeoFitter, with a log-likelihood close to BG/NBD\'s', () => {
