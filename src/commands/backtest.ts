@@ -7,7 +7,7 @@ import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type CommandResult, type ResultTable } from '../render/result.js';
-import { clvSettings, isPredictive, parseDuration, settingsMeta, type ClvFlags } from './cltv.js';
+import { clvSettings, isPredictive, parseDuration, purchaseModelLabel, settingsMeta, unusableModelError, type ClvFlags } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
 
 export interface BacktestFlags extends InputFlags, ClvFlags {
@@ -61,6 +61,8 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
   const holdout = holdoutActuals(t, summary, holdoutEnd);
   const periods = Math.ceil(holdout.duration - 1e-9);
   const { fit, predictor } = fitPurchaseModel(summary, model, settings.penalizer);
+  if (!fit.usable) throw unusableModelError(purchaseModelLabel(model), fit.problem);
+  const warnings = [...fit.warnings];
   // value for the decile lift: predicted purchases x expected spend, against actual holdout value
   let predictedValue: Float64Array | undefined;
   let eligible = 0;
@@ -68,8 +70,10 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
   const expected = predictor.expected(holdout.duration);
   if (eligible >= MIN_SPEND_CUSTOMERS) {
     const gg = fitGammaGamma(summary, { penalizer: settings.penalizer });
-    const value = ggExpectedAverageValues(gg.params, summary.frequency, summary.monetary);
-    predictedValue = expected.map((e, i) => e * (Number.isFinite(value[i]) ? value[i] : 0));
+    if (gg.usable) {
+      const value = ggExpectedAverageValues(gg.params, summary.frequency, summary.monetary);
+      predictedValue = expected.map((e, i) => e * (Number.isFinite(value[i]) ? value[i] : 0));
+    } else warnings.push(`${gg.problem} (Gamma-Gamma): the backtest has no value lift`);
   }
   const result = runBacktest({
     predictor,
@@ -101,7 +105,7 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
     mape: apeN > 0 ? apeSum / apeN : null,
     lift_top_decile: result.deciles[0]?.lift ?? null,
   };
-  return { calibrationEnd, holdoutEnd, model, result, metrics, converged: fit.converged, warnings: [...fit.warnings] };
+  return { calibrationEnd, holdoutEnd, model, result, metrics, converged: fit.converged, warnings };
 }
 
 export function backtestTables(run: BacktestRun): ResultTable[] {

@@ -4,7 +4,7 @@ import { formulaClv, historicalClv } from '../analytics/clv/value.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import { cohortPeriods } from '../analytics/cohorts.js';
 import { formatPeriod } from '../domain/period.js';
-import { UsageError } from '../domain/errors.js';
+import { DataError, UsageError } from '../domain/errors.js';
 import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { readSummaryFile } from '../io/read-summary.js';
@@ -96,11 +96,24 @@ export interface CustomerValues {
   expectedPurchases: Float64Array;
   expectedAvgValue: Float64Array;
   clv: Float64Array;
+  /** Why the fitted model's values must not be used (only with tolerateUnusable). */
+  problem?: string;
+  /** The model fitted, when `settings.model` was replaced by a fallback. */
+  fittedModel?: PurchaseModelName;
   warnings: string[];
 }
 
-/** Fits the chosen model on the data up to the as-of date and scores every customer of the table. */
-export function customerValues(inputs: Inputs, settings: ClvSettings): CustomerValues {
+/** The refusal when a model's fit must not be used (ModelFit.problem): a data error, exit 3. */
+export function unusableModelError(label: string, problem: string | null): DataError {
+  return new DataError(`${label}: ${problem ?? 'the fit is not usable'}; no predicted values are written`, {}, 'try --penalizer 0.001, a longer history (--as-of later), --time-unit week, or --model historical');
+}
+
+/**
+ * Fits the chosen model on the data up to the as-of date and scores every customer of the
+ * table. A purchase model whose fit is not usable is a DataError, unless `tolerateUnusable`
+ * (the report, which says so on its page): then the values are NaN and `problem` says why.
+ */
+export function customerValues(inputs: Inputs, settings: ClvSettings, tolerateUnusable = false): CustomerValues {
   const t = inputs.data.table;
   const n = t.size;
   const nan = (): Float64Array => new Float64Array(n).fill(NaN);
@@ -113,6 +126,7 @@ export function customerValues(inputs: Inputs, settings: ClvSettings): CustomerV
   const summary = summarizeLedger(t, { calibrationEnd: inputs.data.asOf, unit: settings.unit });
   if (summary.size === 0) throw new UsageError('no customer has an order on or before the as-of date, so there is nothing to fit');
   const scores = scoreClv(summary, { model: settings.model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer });
+  if (scores.problem && !tolerateUnusable) throw unusableModelError(purchaseModelLabel(settings.model), scores.problem);
   for (let k = 0; k < summary.size; k++) {
     const i = summary.rows[k];
     out.pAlive[i] = scores.pAlive[k];
@@ -120,17 +134,18 @@ export function customerValues(inputs: Inputs, settings: ClvSettings): CustomerV
     out.expectedAvgValue[i] = scores.expectedAvgValue[k];
     out.clv[i] = scores.clv[k];
   }
-  return { ...out, summary, scores, warnings: [...scores.warnings] };
+  return { ...out, summary, scores, ...(scores.problem ? { problem: scores.problem, fittedModel: settings.model } : {}), warnings: [...scores.warnings] };
 }
 
 /** Parameters with standard errors and the fit figures, one row each. */
 export function modelTable(scores: ClvScores): ResultTable {
   const rows: Cell[][] = [];
-  const add = (model: string, fit: { params: object; se: object; logLik: number; customers: number; converged: boolean; iterations: number }): void => {
+  const add = (model: string, fit: { params: object; se: object; logLik: number; customers: number; converged: boolean; usable: boolean; iterations: number }): void => {
     for (const [k, v] of Object.entries(fit.params)) rows.push([model, k, v as number, ((fit.se as Record<string, number | null>)[k] ?? null) as number | null]);
     rows.push([model, 'log_likelihood', fit.logLik, null]);
     rows.push([model, 'customers_fitted', fit.customers, null]);
     rows.push([model, 'converged', fit.converged ? 1 : 0, null]);
+    rows.push([model, 'usable', fit.usable ? 1 : 0, null]);
     rows.push([model, 'iterations', fit.iterations, null]);
   };
   add(scores.purchase.model, scores.purchase);
@@ -277,6 +292,7 @@ async function cltvFromSummary(flags: CltvFlags, settings: ClvSettings, top: num
   const cols = await readSummaryFile(flags.summary!);
   const summary = summaryFromArrays({ ...cols, unit: settings.unit, file: flags.summary });
   const scores = scoreClv(summary, { model: settings.model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer });
+  if (scores.problem) throw unusableModelError(purchaseModelLabel(settings.model), scores.problem);
   scores.warnings.forEach(warn);
   const idx = Array.from({ length: summary.size }, (_, i) => i).sort((a, b) => scores.clv[b] - scores.clv[a] || (summary.ids[a] < summary.ids[b] ? -1 : 1));
   const rows: Cell[][] = idx.slice(0, top).map((i) => [summary.ids[i], scores.pAlive[i], scores.expectedPurchases[i], scores.expectedAvgValue[i], scores.clv[i]]);
@@ -311,6 +327,8 @@ export function fitMeta(scores: ClvScores): Record<string, unknown> {
     log_likelihood: fit.logLik,
     customers: fit.customers,
     converged: fit.converged,
+    usable: fit.usable,
+    problem: fit.problem,
     iterations: fit.iterations,
     warnings: fit.warnings,
   });

@@ -3,7 +3,7 @@ import { compileRule, RuleSyntaxError, type RuleFunction } from '../analytics/ru
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import type { CustomerTable } from '../domain/customer-state.js';
 import { formatDay, type Day } from '../domain/dates.js';
-import { ConditionHeld, UsageError } from '../domain/errors.js';
+import { ConditionHeld, DataError, UsageError } from '../domain/errors.js';
 import { STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { ReportDir, sha256File } from '../io/report-dir.js';
@@ -31,6 +31,7 @@ import { GOAL_STATUSES } from '../domain/goals.js';
 import { cohortTables } from './cohorts.js';
 import { cohortMatrix, cumulativeValues, type CohortMatrix } from '../analytics/cohorts.js';
 import { formatPeriod } from '../domain/period.js';
+import { historicalClv } from '../analytics/clv/value.js';
 import { audienceTables } from './audiences.js';
 import { histogram, lineChart } from '../render/charts.js';
 
@@ -81,12 +82,15 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const changes = previous ? changesTable(data.table.ids, lc, previous) : undefined;
 
   const settings = clvSettings(flags);
-  const values = customerValues(inputs, settings);
-  values.warnings.forEach(warn);
+  // a model whose fit is not usable is said on the page and in the manifest, never written as values
+  const fitted = customerValues(inputs, settings, true);
+  fitted.warnings.forEach(warn);
+  const unusable = fitted.problem ?? null;
+  const values = unusable ? { ...fitted, settings: { ...settings, model: 'historical' as const }, clv: historicalClv(data.table, data.asOf, settings.margin) } : fitted;
   const backtest = reportBacktest(inputs, flags, settings.model, warn);
   for (const k of BACKTEST_METRICS) metrics.values[`backtest.${k}`] = backtest?.metrics[k] ?? null;
   const spend = flags.spend ? await readSpendFile({ path: flags.spend, encoding: flags.encoding, decimalComma: flags.decimalComma ?? inputs.config?.config.decimal_comma }) : undefined;
-  const kpis = kpisRun(inputs, { unit: 'month', periods: 12, spend, flags, lifecycle: lc, values: isPredictive(settings.model) ? values : undefined });
+  const kpis = kpisRun(inputs, { unit: 'month', periods: 12, spend, flags: unusable ? { ...flags, model: undefined } : flags, lifecycle: lc, values: isPredictive(settings.model) && !unusable ? values : undefined });
   kpis.warnings.forEach(warn);
   for (const k of CONDITION_FIELDS) metrics.values[k] = kpis.metrics[k] ?? null;
   // checked before any file is written, so a typo costs no half report
@@ -100,7 +104,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const ltv = cohortTables(cohorts, 'ltv', 'cohort_ltv');
   const cohortSection = [retention.triangle, retention.average, ltv.triangle];
   tables.push(...cohortSection);
-  const clvTables = [...(values.scores ? [modelTable(values.scores)] : []), ...(settings.model === 'formula' ? [] : valueTables(inputs, lc, values, 20))];
+  const clvTables = [...(values.scores ? [modelTable(values.scores)] : []), ...(settings.model === 'formula' || unusable ? [] : valueTables(inputs, lc, values, 20))];
   tables.push(...clvTables);
   const btTables = backtest ? backtestTables(backtest) : [];
   tables.push(...btTables);
@@ -111,7 +115,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   if (changes) tables.push(changes);
   tables.push(mappingTable(data), reconciliationTable(data));
   const audiences = audienceTables(inputs, lc, values);
-  const customers = customerRowsTable(data.table, lc, 'month', settings.model === 'formula' ? undefined : values);
+  const customers = customerRowsTable(data.table, lc, 'month', settings.model === 'formula' || unusable ? undefined : values);
 
   const meta = dataMeta(data, 'report');
   meta.tool = { name: 'clm', version: VERSION };
@@ -120,6 +124,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.window = { from: formatDay(from), to: formatDay(data.asOf), days: data.asOf - from };
   meta.clv = settingsMeta(settings);
   if (values.scores) meta.fit = fitMeta(values.scores);
+  if (unusable) meta.model_not_usable = { model: settings.model, problem: unusable, instead: 'historical value (net revenue to date x margin) in the playbook and audiences; no predicted values' };
   if (backtest) meta.backtest = { calibration_end: formatDay(backtest.calibrationEnd), holdout_end: formatDay(backtest.holdoutEnd), model: backtest.model, converged: backtest.converged };
   meta.kpis = kpis.meta;
   meta.metrics = roundMetrics(metrics);
@@ -215,7 +220,14 @@ function reportBacktest(inputs: Inputs, flags: ReportFlags, model: string, warn:
     }
     holdout = `${weeks}w`;
   }
-  return backtestRun(inputs, { ...flags, holdout });
+  try {
+    return backtestRun(inputs, { ...flags, holdout });
+  } catch (e) {
+    // a model that cannot be fitted on the calibration part: the report says so and goes on
+    if (!(e instanceof DataError)) throw e;
+    warn(`the report has no backtest: ${e.message}`);
+    return undefined;
+  }
 }
 
 /** The earliest first order of the table (the as-of date when nobody has ordered). */
@@ -385,7 +397,9 @@ async function htmlSections(
       id: 'clv',
       title: 'Customer lifetime value',
       intro: [
-        values.scores
+        values.problem
+          ? `Not usable: the ${values.fittedModel ? purchaseModelLabel(values.fittedModel) : 'model'} fit on this data (${values.problem}). No predicted values are shown; the playbook and the audiences use the historical value (net revenue to date) instead.`
+          : values.scores
           ? `${isPredictive(values.settings.model) ? purchaseModelLabel(values.settings.model) : values.settings.model} for purchases and Gamma-Gamma for spend, fitted on every customer's history to the as-of date; value over ${values.settings.horizonText}, discounted at ${(100 * values.settings.discount).toFixed(1)}% a year, margin ${(100 * values.settings.margin).toFixed(0)}%.`
           : `${values.settings.model} value: net revenue to date${values.settings.margin < 1 ? ` x margin ${values.settings.margin}` : ''}.`,
         ...values.warnings,

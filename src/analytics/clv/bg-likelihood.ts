@@ -8,14 +8,14 @@
  * with s = 0, c_x = δ_{x>0} for BG/NBD (a customer can drop out only after a repeat purchase)
  * and s = 1, c_x = 1 for MBG/NBD (also right after the first purchase). With ψ = digamma and
  * π the share of the second term in the log-sum:
- *   ∂/∂r = ψ(r+x) − ψ(r) + ln α − (1−π) ln(α+T) − π ln(α+t_x)
- *   ∂/∂α = r/α − (r+x) ((1−π)/(α+T) + π/(α+t_x))
+ *   ∂/∂r = ψ(r+x) − ψ(r) − (1−π) ln(1+T/α) − π ln(1+t_x/α)
+ *   ∂/∂α = (1−π) (r T/(α(α+T)) − x/(α+T)) + π (r t_x/(α(α+t_x)) − x/(α+t_x))
  *   ∂/∂a = ψ(a+b) − ψ(a+b+x+s) + π/a
  *   ∂/∂b = ψ(b+x+s) − ψ(a+b+x+s) − ψ(b) + ψ(a+b) − π/(b+x−1+s)
  * (for BG/NBD and x = 0 the a and b terms vanish and π = 0).
  */
-import { fitNamed, repeatPurchaseStart, subsampleRows, sum, weightedRows, type FitOptions, type LogLikelihood, type ModelFit, type PurchaseData, type WeightedRows } from './model.js';
-import { betaln, digamma, gammaln } from './special.js';
+import { fitNamed, PURCHASE_RATE_LIMIT, repeatPurchaseStart, subsampleRows, sum, weightedRows, type FitOptions, type LogLikelihood, type ModelFit, type PurchaseData, type WeightedRows } from './model.js';
+import { digammaRatio, lbetaRatio, lgammaRatio, logAddExp } from './special.js';
 import { groupRows } from './summary.js';
 
 export interface BgParams {
@@ -40,22 +40,33 @@ export function bgFamilyTotal<P extends BgParams>(rows: WeightedRows, dropoutAtF
   const Rs = Array.from(gR.first, (r) => TX[r]);
   const head = new Float64Array(gx.groups);
   const lc = new Float64Array(gx.groups);
+  // per distinct time t: ln(α+t), ln(1+t/α), 1/(α+t) and t/(α(α+t))
   const lT = new Float64Array(gT.groups);
+  const mT = new Float64Array(gT.groups);
   const lR = new Float64Array(gR.groups);
+  const mR = new Float64Array(gR.groups);
   const ix = gx.index;
   const iT = gT.index;
   const iR = gR.index;
+  // ln Γ(r+x) − ln Γ(r) and ln B(a, b+x+s) − ln B(a, b) as ratios, and r ln α − (r+x) ln(α+t)
+  // as −r ln(1+t/α) − x ln(α+t): when the data has no heterogeneity left, the fit runs r, α
+  // (and a, b) to infinity together, where the textbook differences lose every digit
   const prepare = (p: P): void => {
     const { r, alpha, a, b } = p;
-    const common = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
     const la = Math.log(a);
     for (let g = 0; g < xs.length; g++) {
       const x = xs[g];
-      head[g] = gammaln(r + x) + betaln(a, b + x + s) + common;
+      head[g] = lgammaRatio(r, x) + lbetaRatio(a, b, x + s);
       lc[g] = second(x) ? la - Math.log(b + x - 1 + s) : -Infinity;
     }
-    for (let g = 0; g < Ts.length; g++) lT[g] = Math.log(alpha + Ts[g]);
-    for (let g = 0; g < Rs.length; g++) lR[g] = Math.log(alpha + Rs[g]);
+    for (let g = 0; g < Ts.length; g++) {
+      lT[g] = Math.log(alpha + Ts[g]);
+      mT[g] = Math.log1p(Ts[g] / alpha);
+    }
+    for (let g = 0; g < Rs.length; g++) {
+      lR[g] = Math.log(alpha + Rs[g]);
+      mR[g] = Math.log1p(Rs[g] / alpha);
+    }
   };
   const value = (p: P): number => {
     prepare(p);
@@ -63,11 +74,11 @@ export function bgFamilyTotal<P extends BgParams>(rows: WeightedRows, dropoutAtF
     let ll = 0;
     for (let i = 0; i < n; i++) {
       const g = ix[i];
-      const rx = r + X[i];
-      const a3 = -rx * lT[iT[i]];
+      const x = X[i];
+      const a3 = -r * mT[iT[i]] - x * lT[iT[i]];
       let v = a3;
-      if (second(X[i])) {
-        const a4 = lc[g] - rx * lR[iR[i]];
+      if (second(x)) {
+        const a4 = lc[g] - r * mR[iR[i]] - x * lR[iR[i]];
         v = a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4));
       }
       ll += W[i] * (head[g] + v);
@@ -75,50 +86,52 @@ export function bgFamilyTotal<P extends BgParams>(rows: WeightedRows, dropoutAtF
     return ll;
   };
   const wsum = new Float64Array(gx.groups);
-  let wtotal = 0;
-  for (let i = 0; i < n; i++) {
-    wsum[ix[i]] += W[i];
-    wtotal += W[i];
-  }
-  const iTv = new Float64Array(gT.groups);
-  const iRv = new Float64Array(gR.groups);
+  for (let i = 0; i < n; i++) wsum[ix[i]] += W[i];
   const wpi = new Float64Array(gx.groups);
+  const kT = new Float64Array(gT.groups);
+  const jT = new Float64Array(gT.groups);
+  const kR = new Float64Array(gR.groups);
+  const jR = new Float64Array(gR.groups);
   const withGradient = (p: P, grad: number[]): number => {
     prepare(p);
     const { r, alpha, a, b } = p;
-    const psiR = digamma(r);
-    const psiAB = digamma(a + b);
-    const psiB = digamma(b);
     let dr = 0;
     let da = 0;
     let db = 0;
     for (let g = 0; g < xs.length; g++) {
       const x = xs[g];
       const w = wsum[g];
-      if (x > 0) dr += w * (digamma(r + x) - psiR);
+      if (x > 0) dr += w * digammaRatio(r, x);
       if (second(x)) {
-        const psiABX = digamma(a + b + x + s);
-        da += w * (psiAB - psiABX);
-        db += w * (digamma(b + x + s) - psiABX - psiB + psiAB);
+        const ab = digammaRatio(a + b, x + s);
+        da -= w * ab;
+        db += w * (digammaRatio(b, x + s) - ab);
       }
       wpi[g] = 0;
     }
-    for (let g = 0; g < Ts.length; g++) iTv[g] = 1 / (alpha + Ts[g]);
-    for (let g = 0; g < Rs.length; g++) iRv[g] = 1 / (alpha + Rs[g]);
+    for (let g = 0; g < Ts.length; g++) {
+      jT[g] = 1 / (alpha + Ts[g]);
+      kT[g] = (Ts[g] / alpha) * jT[g];
+    }
+    for (let g = 0; g < Rs.length; g++) {
+      jR[g] = 1 / (alpha + Rs[g]);
+      kR[g] = (Rs[g] / alpha) * jR[g];
+    }
     let ll = 0;
-    // Σ w ((1−π) ln(α+T) + π ln(α+t_x)) and Σ w (r+x) ((1−π)/(α+T) + π/(α+t_x))
-    let sLog = 0;
-    let sInv = 0;
+    // per row, with π the share of the second term: ∂/∂r −= (1−π) ln(1+T/α) + π ln(1+t_x/α);
+    // ∂/∂α += (1−π) (r T/(α(α+T)) − x/(α+T)) + π (r t_x/(α(α+t_x)) − x/(α+t_x))
+    let dalpha = 0;
     for (let i = 0; i < n; i++) {
       const g = ix[i];
       const x = X[i];
       const w = W[i];
       const t = iT[i];
-      const rx = r + x;
-      const a3 = -rx * lT[t];
+      const a3 = -r * mT[t] - x * lT[t];
+      const dAliveR = mT[t];
+      const dAliveA = r * kT[t] - x * jT[t];
       if (second(x)) {
         const u = iR[i];
-        const a4 = lc[g] - rx * lR[u];
+        const a4 = lc[g] - r * mR[u] - x * lR[u];
         let v: number;
         let pi: number;
         if (a3 > a4) {
@@ -131,14 +144,13 @@ export function bgFamilyTotal<P extends BgParams>(rows: WeightedRows, dropoutAtF
           pi = 1 / (1 + e);
         }
         ll += w * (head[g] + v);
-        const wp = w * pi;
-        wpi[g] += wp;
-        sLog += w * lT[t] + wp * (lR[u] - lT[t]);
-        sInv += rx * (w * iTv[t] + wp * (iRv[u] - iTv[t]));
+        wpi[g] += w * pi;
+        dr -= w * (dAliveR + pi * (mR[u] - dAliveR));
+        dalpha += w * (dAliveA + pi * (r * kR[u] - x * jR[u] - dAliveA));
       } else {
         ll += w * (head[g] + a3);
-        sLog += w * lT[t];
-        sInv += r * w * iTv[t];
+        dr -= w * dAliveR;
+        dalpha += w * dAliveA;
       }
     }
     let dpa = 0;
@@ -148,13 +160,24 @@ export function bgFamilyTotal<P extends BgParams>(rows: WeightedRows, dropoutAtF
       dpa += wpi[g];
       dpb += wpi[g] / (b + xs[g] - 1 + s);
     }
-    grad[0] = dr + wtotal * Math.log(alpha) - sLog;
-    grad[1] = (wtotal * r) / alpha - sInv;
+    grad[0] = dr;
+    grad[1] = dalpha;
     grad[2] = da + dpa / a;
     grad[3] = db - dpb;
     return ll;
   };
   return { value, withGradient };
+}
+
+/** One customer's log-likelihood, in the cancellation-free form of bgFamilyTotal. */
+export function bgFamilyLogLikOne(p: BgParams, x: number, tx: number, T: number, dropoutAtFirst: boolean): number {
+  const { r, alpha, a, b } = p;
+  const s = dropoutAtFirst ? 1 : 0;
+  const head = lgammaRatio(r, x) + lbetaRatio(a, b, x + s);
+  const a3 = -r * Math.log1p(T / alpha) - x * Math.log(alpha + T);
+  if (!dropoutAtFirst && x === 0) return head + a3;
+  const a4 = Math.log(a) - Math.log(b + x - 1 + s) - r * Math.log1p(tx / alpha) - x * Math.log(alpha + tx);
+  return head + logAddExp(a3, a4);
 }
 
 /**
@@ -168,7 +191,14 @@ export function fitBgFamily<M extends string>(model: M, label: string, dropoutAt
   const full = bgFamilyTotal<BgParams>(rows, dropoutAtFirst);
   const sub = subsampleRows(rows);
   const logLik = sub ? { ...full, coarse: { logLik: bgFamilyTotal<BgParams>(sub, dropoutAtFirst), customers: sum(sub.weight) } } : full;
-  return fitNamed<M, BgParams>(model, ['r', 'alpha', 'a', 'b'], logLik, start.customers, rows.size, { r: 1, alpha: start.scale, a: 1, b: 1 }, opts, start.warnings, start.identified);
+  return fitNamed<M, BgParams>(model, ['r', 'alpha', 'a', 'b'], logLik, {
+    customers: start.customers,
+    rows: rows.size,
+    start: { r: 1, alpha: start.scale, a: 1, b: 1 },
+    warnings: start.warnings,
+    identified: start.identified,
+    limits: [PURCHASE_RATE_LIMIT, { pair: ['a', 'b'], meaning: (p) => `a and b ran to infinity together: customers do not differ in their chance of dropping out after a purchase, which is one probability a/(a+b) = ${(p.a / (p.a + p.b)).toPrecision(3)} for everyone (the model's limit; its values hold, standard errors do not exist)` }],
+  }, opts);
 }
 
 /** The total log-likelihood, and with its gradient (∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b), in one pass. */

@@ -4,7 +4,7 @@
  * with rate λ ~ Gamma(r, α) across customers; after each purchase a customer drops out with
  * probability p ~ Beta(a, b). Parameter names as in the paper: r, alpha (α), a, b.
  */
-import { bgFamilyLogLik, fitBgFamily } from './bg-likelihood.js';
+import { bgFamilyLogLik, bgFamilyLogLikOne, fitBgFamily } from './bg-likelihood.js';
 import { groupRows } from './summary.js';
 import { betaln, gammaln, hyp2f1Safe, logAddExp } from './special.js';
 import { type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
@@ -26,11 +26,7 @@ export type BgNbdFit = ModelFit<'bgnbd', BgNbdParams>;
  * + ln( (α+T)^{−(r+x)} + δ_{x>0} a/(b+x−1) (α+t_x)^{−(r+x)} ).
  */
 export function bgnbdLogLik(p: BgNbdParams, x: number, tx: number, T: number): number {
-  const { r, alpha, a, b } = p;
-  const head = gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + betaln(a, b + x) - betaln(a, b);
-  const a3 = -(r + x) * Math.log(alpha + T);
-  const a4 = x > 0 ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx) : -Infinity;
-  return head + logAddExp(a3, a4);
+  return bgFamilyLogLikOne(p, x, tx, T, false);
 }
 
 /** Total (weighted) log-likelihood; per distinct x the gamma and beta terms are computed once. */

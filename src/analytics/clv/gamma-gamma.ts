@@ -6,8 +6,8 @@
  * repeat transactions. Parameter names as in note 025: p, q, v (γ in the JMR paper).
  */
 import { groupRows } from './summary.js';
-import { digamma, gammaln } from './special.js';
-import { fitNamed, subsampleStride, type FitOptions, type LogLikelihood, type ModelFit } from './model.js';
+import { digammaRatio, gammaln, lgammaRatio } from './special.js';
+import { fitNamed, subsampleStride, type FitOptions, type LogLikelihood, type ModelFit, type ParameterLimit } from './model.js';
 
 export interface GammaGammaParams {
   readonly p: number;
@@ -28,13 +28,15 @@ export interface SpendData {
  * Log-likelihood of one customer's mean spend z̄ over x transactions, note 025 eq. (4) /
  * FHL (2005, JMR) eq. (3):
  * f(z̄ | p, q, v, x) = Γ(px+q) / (Γ(px) Γ(q)) · v^q z̄^{px−1} x^{px} / (v + x z̄)^{px+q}.
+ * Evaluated as [ln Γ(px+q) − ln Γ(q)] − ln Γ(px) + (px−1) ln z̄ + px ln x − q ln(1 + x z̄/v)
+ * − px ln(v + x z̄): when customers barely differ in spend the fit runs q and v to infinity
+ * together, and the textbook form then subtracts numbers near 1e150 (ln Γ(q) against
+ * q ln v) and reports a "log-likelihood" of +1e48; this form has no such difference.
  */
 export function ggLogLik(params: GammaGammaParams, x: number, zbar: number): number {
   const { p, q, v } = params;
   const px = p * x;
-  return (
-    gammaln(px + q) - gammaln(px) - gammaln(q) + q * Math.log(v) + (px - 1) * Math.log(zbar) + px * Math.log(x) - (px + q) * Math.log(v + x * zbar)
-  );
+  return lgammaRatio(q, px) - gammaln(px) + (px - 1) * Math.log(zbar) + px * Math.log(x) - q * Math.log1p((x * zbar) / v) - px * Math.log(v + x * zbar);
 }
 
 /** The customers the fit uses: x > 0 and z̄ > 0 (finite). */
@@ -43,9 +45,10 @@ export function ggEligible(x: number, zbar: number): boolean {
 }
 
 /**
- * The total log-likelihood over customers (x, z̄, weight), and with its gradient in one pass.
- * Per distinct x the gamma terms are computed once and Σ z̄-terms are sufficient statistics,
- * so one evaluation costs one logarithm (and, with the gradient, one division) per customer.
+ * The total log-likelihood over customers (x, z̄, weight), and with its gradient in one pass,
+ * in the cancellation-free form of ggLogLik. Per distinct x the gamma terms are computed once
+ * and Σ ln z̄-terms are sufficient statistics, so one evaluation costs two logarithms per
+ * customer.
  */
 function ggLikelihood(X: Float64Array, Z: Float64Array, W: Float64Array): LogLikelihood<GammaGammaParams> & { readonly customers: number } {
   const m = X.length;
@@ -67,48 +70,44 @@ function ggLikelihood(X: Float64Array, Z: Float64Array, W: Float64Array): LogLik
     sumWXLogX += w * X[i] * Math.log(X[i]);
     xz[i] = X[i] * Z[i];
   }
+  const head = (p: number, q: number): number => {
+    let ll = p * (sumWXLogZ + sumWXLogX) - sumWLogZ;
+    for (let k = 0; k < xs.length; k++) ll += wx[k] * (lgammaRatio(q, p * xs[k]) - gammaln(p * xs[k]));
+    return ll;
+  };
   const value = (prm: GammaGammaParams): number => {
     const { p, q, v } = prm;
-    let ll = q * Math.log(v) * customers - gammaln(q) * customers + p * sumWXLogZ - sumWLogZ + p * sumWXLogX;
-    for (let k = 0; k < xs.length; k++) ll += wx[k] * (gammaln(p * xs[k] + q) - gammaln(p * xs[k]));
-    for (let i = 0; i < m; i++) ll -= W[i] * (p * X[i] + q) * Math.log(v + xz[i]);
+    let ll = head(p, q);
+    for (let i = 0; i < m; i++) ll -= W[i] * (q * Math.log1p(xz[i] / v) + p * X[i] * Math.log(v + xz[i]));
     return ll;
   };
   // the same sum and its gradient (ψ = digamma):
   // ∂/∂p = Σ w x (ψ(px+q) − ψ(px) + ln z̄ + ln x − ln(v + x z̄)),
-  // ∂/∂q = Σ w (ψ(px+q) − ψ(q) + ln v − ln(v + x z̄)), ∂/∂v = Σ w (q/v − (px+q)/(v + x z̄))
+  // ∂/∂q = Σ w (ψ(px+q) − ψ(q) − ln(1 + x z̄/v)), ∂/∂v = Σ w (q x z̄/(v (v + x z̄)) − px/(v + x z̄))
   const withGradient = (prm: GammaGammaParams, grad: number[]): number => {
     const { p, q, v } = prm;
-    const lv = Math.log(v);
-    let ll = q * lv * customers - gammaln(q) * customers + p * sumWXLogZ - sumWLogZ + p * sumWXLogX;
+    let ll = head(p, q);
     let dp = sumWXLogZ + sumWXLogX;
-    let dq = (lv - digamma(q)) * customers;
-    let dv = (q / v) * customers;
+    let dq = 0;
     for (let k = 0; k < xs.length; k++) {
       const px = p * xs[k];
-      const psi = digamma(px + q);
-      ll += wx[k] * (gammaln(px + q) - gammaln(px));
-      dp += wx[k] * xs[k] * (psi - digamma(px));
-      dq += wx[k] * psi;
+      dp += wx[k] * xs[k] * digammaRatio(px, q);
+      dq += wx[k] * digammaRatio(q, px);
     }
-    // Σ w ln(v + x z̄), Σ w x ln(v + x z̄), Σ w/(v + x z̄), Σ w x/(v + x z̄)
-    let sL = 0;
-    let sXL = 0;
-    let sInv = 0;
-    let sXInv = 0;
+    let dv = 0;
     for (let i = 0; i < m; i++) {
+      const w = W[i];
       const d = v + xz[i];
-      const wl = W[i] * Math.log(d);
-      const wi = W[i] / d;
-      sL += wl;
-      sXL += X[i] * wl;
-      sInv += wi;
-      sXInv += X[i] * wi;
+      const l1 = Math.log1p(xz[i] / v);
+      const ld = Math.log(d);
+      ll -= w * (q * l1 + p * X[i] * ld);
+      dp -= w * X[i] * ld;
+      dq -= w * l1;
+      dv += (w * (q * (xz[i] / v) - p * X[i])) / d;
     }
-    ll -= p * sXL + q * sL;
-    grad[0] = dp - sXL;
-    grad[1] = dq - sL;
-    grad[2] = dv - (p * sXInv + q * sInv);
+    grad[0] = dp;
+    grad[1] = dq;
+    grad[2] = dv;
     return ll;
   };
   return { value, withGradient, customers };
@@ -141,6 +140,13 @@ function eligible(data: SpendData): { X: Float64Array; Z: Float64Array; W: Float
   return { X, Z, W };
 }
 
+/** q and v to infinity together: one spend rate ν = q/v for every customer. */
+const SPEND_RATE_LIMIT: ParameterLimit<GammaGammaParams> = {
+  pair: ['q', 'v'],
+  meaning: (p) =>
+    `q and v ran to infinity together: customers' average spends differ no more than chance makes them, so every customer's expected spend is the population mean ${ggPopulationMean(p).toFixed(2)} (the model's limit; its values hold, standard errors do not exist)`,
+};
+
 /**
  * Maximum likelihood fit over repeat customers with a positive mean spend, by BFGS with the
  * analytic gradient from a method-of-moments start; with many customers, warmed up by a fit
@@ -168,7 +174,7 @@ export function fitGammaGamma(data: SpendData, opts: FitOptions<GammaGammaParams
   }
   const warnings: string[] = [];
   if (customers === 0) warnings.push('no repeat customer with a positive mean spend: Gamma-Gamma cannot be fitted');
-  return fitNamed('gg', ['p', 'q', 'v'], logLik, customers, m, ggMomentStart(X, Z, W), opts, warnings);
+  return fitNamed('gg', ['p', 'q', 'v'], logLik, { customers, rows: m, start: ggMomentStart(X, Z, W), warnings, limits: [SPEND_RATE_LIMIT] }, opts);
 }
 
 /**

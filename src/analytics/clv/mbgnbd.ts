@@ -8,7 +8,7 @@
  * r, alpha (α), a, b.
  */
 import { bgnbdExpectedIfAlive } from './bgnbd.js';
-import { bgFamilyLogLik, fitBgFamily } from './bg-likelihood.js';
+import { bgFamilyLogLik, bgFamilyLogLikOne, fitBgFamily } from './bg-likelihood.js';
 import { groupRows } from './summary.js';
 import { betaln, gammaln, logAddExp } from './special.js';
 import { type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
@@ -31,11 +31,7 @@ export type MbgNbdFit = ModelFit<'mbgnbd', MbgNbdParams>;
  * − ln B(a, b) + ln( (α+T)^{−(r+x)} + a/(b+x) (α+t_x)^{−(r+x)} ), as B(a+1, b+x)/B(a, b+x+1) = a/(b+x).
  */
 export function mbgnbdLogLik(p: MbgNbdParams, x: number, tx: number, T: number): number {
-  const { r, alpha, a, b } = p;
-  const head = gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + betaln(a, b + x + 1) - betaln(a, b);
-  const a3 = -(r + x) * Math.log(alpha + T);
-  const a4 = Math.log(a) - Math.log(b + x) - (r + x) * Math.log(alpha + tx);
-  return head + logAddExp(a3, a4);
+  return bgFamilyLogLikOne(p, x, tx, T, true);
 }
 
 /** Total (weighted) log-likelihood; per distinct x the gamma and beta terms are computed once. */

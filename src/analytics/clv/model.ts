@@ -3,7 +3,7 @@
  * immutable fit result, and the predictor a fitted purchase model hands to scoring, CLV and
  * backtests.
  */
-import { maximizeLogLik, type OptimizeResult } from './optimize.js';
+import { HESSIAN_WARNING, isInterior, maximizeLogLik, type OptimizeResult } from './optimize.js';
 import { mergeIdentical } from './summary.js';
 
 /** Per-customer (x, t_x, T), optionally already merged with weights (a ClvSummary fits as is). */
@@ -41,6 +41,12 @@ export interface ModelFit<M extends string, P> {
    */
   readonly evaluations: number;
   readonly converged: boolean;
+  /**
+   * False when the values must not be written (the log-likelihood is not a finite number ≤ 0,
+   * or does not re-evaluate to the same figure); `problem` says why.
+   */
+  readonly usable: boolean;
+  readonly problem: string | null;
   readonly warnings: readonly string[];
   /** Customers fitted (sum of weights) and distinct rows the likelihood ran over. */
   readonly customers: number;
@@ -143,19 +149,46 @@ export function repeatPurchaseStart(rows: WeightedRows, modelLabel: string): { c
   return { customers, scale, identified: sx > 0, warnings };
 }
 
+/**
+ * Two parameters that may run to infinity together with a finite ratio: the model's limit
+ * without heterogeneity in one respect (Gamma-Gamma's q and v: one spend rate for everyone),
+ * which predicts well-defined values. `meaning(params)` says so in words.
+ */
+export interface ParameterLimit<P> {
+  readonly pair: readonly [keyof P & string, keyof P & string];
+  readonly meaning: (params: P) => string;
+}
+
+/** r and α to infinity together (BG/NBD, MBG/NBD, Pareto/NBD): one purchase rate λ = r/α for every customer. */
+export const PURCHASE_RATE_LIMIT: ParameterLimit<{ readonly r: number; readonly alpha: number }> = {
+  pair: ['r', 'alpha'],
+  meaning: (p) =>
+    `r and alpha ran to infinity together: customers do not differ in purchase rate while alive, which is one rate r/alpha = ${(p.r / p.alpha).toPrecision(3)} per unit for everyone (the model's limit; its values hold, standard errors do not exist)`,
+};
+
+/** What a model file knows about its fit beyond the likelihood. */
+export interface FitContext<P> {
+  /** Customers fitted (sum of weights) and distinct rows. */
+  readonly customers: number;
+  readonly rows: number;
+  /** Default start (overridden by FitOptions.start). */
+  readonly start: P;
+  readonly warnings?: readonly string[];
+  /** False when the data cannot identify the model (the fit is then never "converged"). */
+  readonly identified?: boolean;
+  readonly limits?: readonly ParameterLimit<P>[];
+}
+
 /** Runs the optimiser over named parameters and builds the frozen result. */
 export function fitNamed<M extends string, P extends { readonly [K in keyof P]: number }>(
   model: M,
   names: readonly (keyof P & string)[],
   logLik: ((p: P) => number) | LogLikelihood<P>,
-  customers: number,
-  rows: number,
-  start: P,
+  ctx: FitContext<P>,
   opts: FitOptions<P>,
-  extraWarnings: string[] = [],
-  /** False when the data cannot identify the model (the fit is then never "converged"). */
-  identified = true,
 ): ModelFit<M, P> {
+  const { customers, rows, start } = ctx;
+  const identified = ctx.identified ?? true;
   const toP = (theta: readonly number[]): P => Object.fromEntries(names.map((n, i) => [n, theta[i]])) as unknown as P;
   const s = names.map((n) => (opts.start?.[n] as number | undefined) ?? (start[n] as number));
   const penalizer = opts.penalizer ?? 0;
@@ -184,7 +217,7 @@ export function fitNamed<M extends string, P extends { readonly [K in keyof P]: 
     const c = run(coarse.logLik.value, coarse.logLik.withGradient, coarse.customers, s);
     extraEvaluations += c.evaluations;
     extraIterations += c.iterations;
-    if (c.converged && c.inverseHessian && c.params.every((t) => Math.abs(Math.log(t)) < 15)) {
+    if (c.converged && c.inverseHessian && isInterior(c.params.map(Math.log))) {
       const warm = run(value, withGradient, customers, c.params, c.inverseHessian);
       if (warm.converged) res = warm;
       else {
@@ -198,16 +231,27 @@ export function fitNamed<M extends string, P extends { readonly [K in keyof P]: 
     res = { ...res, evaluations: res.evaluations + extraEvaluations, iterations: res.iterations + extraIterations };
   const params = toP(res ? res.params : s);
   const se = Object.fromEntries(names.map((n, i) => [n, res ? res.se[i] : null])) as unknown as { [K in keyof P]: number | null };
-  const warnings = [...extraWarnings, ...(res ? res.warnings : ['there are no customers to fit the model on'])];
+  let warnings = [...(ctx.warnings ?? []), ...(res ? res.warnings : ['there are no customers to fit the model on'])];
   let converged = res ? res.converged && identified : false;
-  // a parameter run off to 0 or infinity: the likelihood has no interior optimum
-  const edge = names.filter((n) => !(Math.abs(Math.log(params[n] as number)) < 15));
-  if (res && edge.length > 0) {
+  // a parameter run off to 0 or infinity: a limit of the model when it is a known pair gone to
+  // infinity together, else the likelihood has no interior optimum
+  const edge = names.filter((n) => !isInterior([Math.log(params[n] as number)]));
+  const limits = (ctx.limits ?? []).filter(({ pair: [u, v] }) => edge.includes(u) && edge.includes(v) && (params[u] as number) > 1 && (params[v] as number) > 1);
+  const unexplained = edge.filter((n) => !limits.some((l) => l.pair.includes(n)));
+  if (res && edge.length > 0 && unexplained.length === 0) {
+    // the optimum is the limit model: its values are well defined, its standard errors are not
+    converged = res.settled && identified;
+    warnings = warnings.filter((w) => w !== HESSIAN_WARNING);
+    for (const l of limits) warnings.push(l.meaning(params));
+  } else if (res && edge.length > 0) {
     converged = false;
     warnings.push(
       `parameter ${edge.join(', ')} ran to a boundary (${edge.map((n) => (params[n] as number).toExponential(2)).join(', ')}): the data does not identify the model; try a --penalizer such as 0.001 or a longer calibration period`,
     );
   }
+  const logLikAt = res ? value(params) : NaN;
+  const problem = !res ? 'there are no customers to fit the model on' : fitProblem(res.logLik, logLikAt);
+  if (problem && res) warnings.push(problem);
   return Object.freeze({
     model,
     params: Object.freeze(params),
@@ -216,11 +260,28 @@ export function fitNamed<M extends string, P extends { readonly [K in keyof P]: 
     iterations: res ? res.iterations : 0,
     evaluations: res ? res.evaluations : 0,
     converged,
+    usable: problem === null,
+    problem,
     warnings: Object.freeze(warnings),
     customers,
     rows,
     penalizer,
   });
+}
+
+/**
+ * Why a fit's values must not be used, or null: its log-likelihood is not a finite number
+ * ≤ 0 (a probability above 1 is a failed evaluation, not a fit), or the optimiser's figure
+ * disagrees with a fresh evaluation at the reported parameters.
+ */
+export function fitProblem(reported: number, evaluated: number): string | null {
+  if (!Number.isFinite(reported) || !Number.isFinite(evaluated))
+    return `the log-likelihood at the fitted parameters is ${Number.isFinite(reported) ? evaluated : reported}, not a finite number: the model is not usable on this data`;
+  if (reported > 0)
+    return `the log-likelihood at the fitted parameters is ${reported.toExponential(3)}, above 0 (a probability above 1): the model is not usable on this data`;
+  if (Math.abs(reported - evaluated) > 1e-6 * Math.max(1, Math.abs(evaluated)))
+    return `the optimiser's log-likelihood (${reported}) differs from its evaluation at the fitted parameters (${evaluated}): the model is not usable on this data`;
+  return null;
 }
 
 export function sum(a: ArrayLike<number>): number {

@@ -5,8 +5,8 @@
  * while alive are Poisson with rate λ ~ Gamma(r, α); lifetimes are exponential with rate
  * μ ~ Gamma(s, β). Parameter names as in the papers: r, alpha (α), s, beta (β).
  */
-import { fitNamed, repeatPurchaseStart, weightedRows, type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
-import { gammaln, logHyp2f1One } from './special.js';
+import { fitNamed, PURCHASE_RATE_LIMIT, repeatPurchaseStart, weightedRows, type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
+import { lgammaRatio, logHyp2f1One } from './special.js';
 
 export interface ParetoNbdParams {
   readonly r: number;
@@ -18,32 +18,35 @@ export interface ParetoNbdParams {
 export type ParetoNbdFit = ModelFit<'pnbd', ParetoNbdParams>;
 
 /**
- * ln G(τ), where G(τ) − G(T) = (r+s+x) ∫_τ^T (α+u)^{−(r+x)} (β+u)^{−(s+1)} du is the bracket
- * A₀ of Fader & Hardie (2005) eq. (22) (with α ≥ β: 2F1(r+s+x, s+1; r+s+x+1; (α−β)/(α+τ)) /
- * (α+τ)^{r+s+x}; with α < β the roles swap). Euler's transformation (DLMF 15.8.1) turns that
- * 2F1 into (1−z)^{−s} 2F1(1, r+x; r+s+x+1; z), a series of positive terms bounded by 1/(1−z),
- * so for α ≥ β: G(τ) = (α+τ)^{−(r+x)} (β+τ)^{−s} 2F1(1, r+x; r+s+x+1; (α−β)/(α+τ)); and for
- * α < β: G(τ) = (α+τ)^{1−(r+x)} (β+τ)^{−(s+1)} 2F1(1, s+1; r+s+x+1; (β−α)/(β+τ)).
- * No factor overflows however large α, β or x are.
+ * ln G(τ) + r ln α + s ln β, where G(τ) − G(T) = (r+s+x) ∫_τ^T (α+u)^{−(r+x)} (β+u)^{−(s+1)} du
+ * is the bracket A₀ of Fader & Hardie (2005) eq. (22) (with α ≥ β: 2F1(r+s+x, s+1; r+s+x+1;
+ * (α−β)/(α+τ)) / (α+τ)^{r+s+x}; with α < β the roles swap). Euler's transformation (DLMF
+ * 15.8.1) turns that 2F1 into (1−z)^{−s} 2F1(1, r+x; r+s+x+1; z), a series of positive terms
+ * bounded by 1/(1−z), so for α ≥ β: G(τ) = (α+τ)^{−(r+x)} (β+τ)^{−s} 2F1(1, r+x; r+s+x+1;
+ * (α−β)/(α+τ)); and for α < β: G(τ) = (α+τ)^{1−(r+x)} (β+τ)^{−(s+1)} 2F1(1, s+1; r+s+x+1;
+ * (β−α)/(β+τ)). The head's r ln α + s ln β is folded in as −r ln(1+τ/α) − s ln(1+τ/β), so
+ * no two large numbers are subtracted when r, α (or s, β) run to infinity together.
  */
 function logG(p: ParetoNbdParams, x: number, tau: number): number {
   const { r, alpha, s, beta } = p;
   const rsx = r + s + x;
+  const scaled = -r * Math.log1p(tau / alpha) - s * Math.log1p(tau / beta);
   if (alpha >= beta) {
     const z = (alpha - beta) / (alpha + tau);
-    return -(r + x) * Math.log(alpha + tau) - s * Math.log(beta + tau) + logHyp2f1One(r + x, rsx + 1, z);
+    return scaled - x * Math.log(alpha + tau) + logHyp2f1One(r + x, rsx + 1, z);
   }
   const z = (beta - alpha) / (beta + tau);
-  return (1 - r - x) * Math.log(alpha + tau) - (s + 1) * Math.log(beta + tau) + logHyp2f1One(s + 1, rsx + 1, z);
+  return scaled + (1 - x) * Math.log(alpha + tau) - Math.log(beta + tau) + logHyp2f1One(s + 1, rsx + 1, z);
 }
 
 /**
- * ln of L/(Γ(r+x) α^r β^s / Γ(r)) split in the two terms of Fader & Hardie (2005) eq. (22):
- * alive at T, ln[(α+T)^{−(r+x)} (β+T)^{−s}], and died in (t_x, T], ln[s/(r+s+x) · A₀].
+ * The two terms of Fader & Hardie (2005) eq. (22) in logs, each with the head's r ln α + s ln β
+ * folded in: alive at T, ln[α^r β^s (α+T)^{−(r+x)} (β+T)^{−s}], and died in (t_x, T],
+ * ln[α^r β^s s/(r+s+x) · A₀].
  */
 function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number): { alive: number; dead: number } {
   const { r, alpha, s, beta } = p;
-  const alive = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+  const alive = -r * Math.log1p(T / alpha) - x * Math.log(alpha + T) - s * Math.log1p(T / beta);
   if (T <= tx) return { alive, dead: -Infinity };
   const g1 = logG(p, x, tx);
   const g2 = logG(p, x, T);
@@ -57,9 +60,8 @@ function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number): { alive
  * L = Γ(r+x) α^r β^s / Γ(r) · [ 1/((α+T)^{r+x} (β+T)^s) + s/(r+s+x) · A₀ ].
  */
 export function pnbdLogLik(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  const { r, alpha, s, beta } = p;
   const t = logTerms(p, x, tx, T);
-  return gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + s * Math.log(beta) + logAddExp2(t.alive, t.dead);
+  return lgammaRatio(p.r, x) + logAddExp2(t.alive, t.dead);
 }
 
 function logAddExp2(a: number, b: number): number {
@@ -84,7 +86,14 @@ export function fitParetoNbd(data: PurchaseData, opts: FitOptions<ParetoNbdParam
     for (let i = 0; i < rows.size; i++) ll += rows.weight[i] * pnbdLogLik(p, rows.frequency[i], rows.recency[i], rows.T[i]);
     return ll;
   };
-  return fitNamed('pnbd', ['r', 'alpha', 's', 'beta'], total, customers, rows.size, { r: 1, alpha: scale, s: 1, beta: scale }, opts, warnings, identified);
+  return fitNamed('pnbd', ['r', 'alpha', 's', 'beta'], total, {
+    customers,
+    rows: rows.size,
+    start: { r: 1, alpha: scale, s: 1, beta: scale },
+    warnings,
+    identified,
+    limits: [PURCHASE_RATE_LIMIT, { pair: ['s', 'beta'], meaning: (p) => `s and beta ran to infinity together: customers do not differ in their dropout rate, which is one rate s/beta = ${(p.s / p.beta).toPrecision(3)} per unit for everyone (the model's limit; its values hold, standard errors do not exist)` }],
+  }, opts);
 }
 
 /**

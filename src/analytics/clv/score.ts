@@ -36,6 +36,11 @@ export interface ClvScores {
   readonly expectedPurchases: Float64Array;
   readonly expectedAvgValue: Float64Array;
   readonly clv: Float64Array;
+  /**
+   * Why the purchase model's values must not be used (ModelFit.problem), or null; when set,
+   * every per-customer array is NaN.
+   */
+  readonly problem: string | null;
   readonly warnings: readonly string[];
 }
 
@@ -59,6 +64,10 @@ export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
   const warnings: string[] = [];
   const { fit: purchase, predictor } = fitPurchaseModel(summary, opts.model, opts.penalizer ?? 0);
   warnings.push(...purchase.warnings);
+  if (!purchase.usable) {
+    const nan = (): Float64Array => new Float64Array(summary.size).fill(NaN);
+    return { purchase, predictor, pAlive: nan(), expectedPurchases: nan(), expectedAvgValue: nan(), clv: nan(), problem: purchase.problem, warnings };
+  }
   let eligible = 0;
   let spendSum = 0;
   for (let i = 0; i < summary.size; i++) {
@@ -70,20 +79,24 @@ export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
   let spend: GammaGammaFit | undefined;
   let correlation: ClvScores['correlation'];
   let expectedAvgValue: Float64Array;
-  if (eligible >= MIN_SPEND_CUSTOMERS) {
-    spend = fitGammaGamma(summary, { penalizer: opts.penalizer ?? 0 });
+  const meanSpend = eligible > 0 ? spendSum / eligible : 0;
+  if (eligible >= MIN_SPEND_CUSTOMERS) spend = fitGammaGamma(summary, { penalizer: opts.penalizer ?? 0 });
+  if (spend && !spend.usable) {
+    warnings.push(...spend.warnings);
+    warnings.push(`Gamma-Gamma is not used: every customer gets the mean repeat spend ${meanSpend.toFixed(2)}`);
+    expectedAvgValue = new Float64Array(summary.size).fill(meanSpend);
+  } else if (spend) {
     warnings.push(...spend.warnings);
     correlation = spendFrequencyCorrelation(summary);
     if (correlation.warning) warnings.push(correlation.warning);
     expectedAvgValue = ggExpectedAverageValues(spend.params, summary.frequency, summary.monetary);
     if (!Number.isFinite(ggPopulationMean(spend.params))) warnings.push('Gamma-Gamma q <= 1: the population mean spend is infinite; customers without repeats get the mean repeat spend instead');
-    const fallback = eligible > 0 ? spendSum / eligible : 0;
-    for (let i = 0; i < expectedAvgValue.length; i++) if (!Number.isFinite(expectedAvgValue[i])) expectedAvgValue[i] = fallback;
+    for (let i = 0; i < expectedAvgValue.length; i++) if (!Number.isFinite(expectedAvgValue[i])) expectedAvgValue[i] = meanSpend;
   } else {
     warnings.push(`only ${eligible} repeat customers with positive spend: Gamma-Gamma is not fitted and every customer gets the mean repeat spend`);
-    expectedAvgValue = new Float64Array(summary.size).fill(eligible > 0 ? spendSum / eligible : 0);
+    expectedAvgValue = new Float64Array(summary.size).fill(meanSpend);
   }
   const expectedPurchases = predictor.expected(opts.horizon);
   const clv = clvValues(predictor, expectedAvgValue, { horizon: opts.horizon, unit: summary.unit, annualDiscount: opts.annualDiscount, margin: opts.margin });
-  return { purchase, spend, correlation, predictor, pAlive: predictor.pAlive, expectedPurchases, expectedAvgValue, clv, warnings };
+  return { purchase, spend, correlation, predictor, pAlive: predictor.pAlive, expectedPurchases, expectedAvgValue, clv, problem: null, warnings };
 }
