@@ -43,7 +43,7 @@ function addInputOptions(cmd: Command): Command {
     .option('--timezone <iana>', 'calendar days in this time zone instead of UTC (e.g. Europe/Berlin)')
     .option('--currency <code>', 'keep only orders in this currency (needed when the orders mix currencies)')
     .option('--as-of <date>', 'analyse as of YYYY-MM-DD or today (default: the latest order date in the data)')
-    .option('--grain <grain>', 'order: one row per order; line: consecutive rows with one order id are lines of it (default from preset/columns)')
+    .option('--grain <grain>', 'order: one row per order (a repeated order id keeps its first row); line: every row is a line item, and the rows with one order id, wherever they are, add up to that order (default from the preset, or line when there is a quantity but no amount)')
     .option('--count-status <values>', 'count orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--rejects <file>', 'write every rejected row, with line and reason, to this CSV file')

@@ -12,7 +12,7 @@ import { collectGarbage } from './memory.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { scanTable, type HeaderInfo, type TableScan } from './read-table.js';
 import type { Delimiter, RecordView } from './scanner.js';
-import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, normalizeStatus, type DayOrder, type StatusClass } from './values.js';
+import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, excludedStatusClass, normalizeStatus, type DayOrder, type StatusClass } from './values.js';
 
 /**
  * The pass over the orders file (spec §1.3, §1.4): every row classified, counted in the
@@ -78,6 +78,7 @@ export const REASONS: Record<string, string> = {
   status_refunded: 'fully refunded',
   status_test: 'status: test',
   status_unknown: 'status not recognised',
+  status_excluded: 'status excluded by --exclude-status',
   after_as_of: 'dated after --as-of',
   duplicate_order_id: 'duplicate order id (first kept)',
   other_currency: 'other currency than --currency',
@@ -142,6 +143,7 @@ const STATUS_REASON: Record<StatusClass, string> = {
   refunded: 'status_refunded',
   test: 'status_test',
   unknown: 'status_unknown',
+  excluded: 'status_excluded',
 };
 
 const NO_ATTR_DAY = 2147483647;
@@ -385,7 +387,7 @@ export class OrderPass {
     const personOf = this.hooks.personOf;
     const reviews = this.hooks.reviews;
     const statusOverrides = new Map<string, StatusClass>();
-    for (const s of opts.excludeStatus ?? []) statusOverrides.set(normalizeStatus(s), 'cancelled');
+    for (const s of opts.excludeStatus ?? []) statusOverrides.set(normalizeStatus(s), excludedStatusClass(s));
     for (const s of opts.countStatus ?? []) statusOverrides.set(normalizeStatus(s), 'counted');
     const dates = new DateParser(opts.dateOrder, opts.timezone);
     const amounts = new AmountParser(opts.decimalComma ?? false);
@@ -405,7 +407,7 @@ export class OrderPass {
       throw new DataError(
         `cannot find the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''} in the orders file`,
         { file: opts.file, line: 1 },
-        `columns found: ${h.headers.map((x) => JSON.stringify(x)).join(', ')}; pass --map ${missing[0]}=COLUMN${opts.preset ? '' : ' or a --preset'}`,
+        `columns found: ${h.headers.map((x) => JSON.stringify(x)).join(', ')}; pass ${missing.map((m) => `--map ${m}=COLUMN`).join(' ')}${opts.preset ? '' : ' or a --preset'}`,
       );
     }
     const grain = passGrain(opts, mapping);

@@ -339,6 +339,9 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     if (rejectsTmp) safeUnlink(rejectsTmp);
     throw new DataError('the orders file has a header but no rows', { file: opts.orders, line: 1 }, 'export it again with the orders included');
   }
+  checkDuplicateShare(opts, rec.excluded.get('duplicate_order_id') ?? 0, dataRows, rec.grain, preset?.grain, mapping.fields.get('order_id')?.column, () => {
+    if (rejectsTmp) safeUnlink(rejectsTmp);
+  });
   if (unknownStatuses.size > 0) {
     const list = [...unknownStatuses].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([s, n]) => `${JSON.stringify(s)} (${n})`).join(', ');
     opts.warn(`orders with unrecognised status were excluded: ${list}; pass --count-status VALUE to count them or --exclude-status VALUE to silence this`);
@@ -408,6 +411,41 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
     listed: customers ? Uint8Array.from(table.ids, (id) => (customers.records.has(id) ? 1 : 0)) : undefined,
     reviews: reviews ? reviewLog(table.ids, reviewCustomer, reviewDay, reviewScore, (i) => builder.customerKey(i)) : undefined,
   };
+}
+
+/** A share of rows repeating an earlier order id above this always warns (order grain). */
+export const DUPLICATE_WARN_SHARE = 0.02;
+/** Above this, with no grain chosen (no --grain, no preset), the file is taken for a line-item export: exit 3. */
+export const DUPLICATE_STOP_SHARE = 0.05;
+
+/**
+ * In order grain every row after an order id's first is dropped as a duplicate. A file where
+ * many order ids repeat is almost always one row per line item (a grocery export: basket id
+ * and line value; a sales file: order number and line sales) whose lines would be lost: with
+ * no grain chosen that is a data error naming --grain line; with one chosen, a warning.
+ */
+function checkDuplicateShare(
+  opts: ReadOptions,
+  duplicates: number,
+  rows: number,
+  grain: 'order' | 'line',
+  presetGrain: 'order' | 'line' | undefined,
+  idColumn: string | undefined,
+  cleanUp: () => void,
+): void {
+  if (grain !== 'order' || duplicates === 0 || rows === 0) return;
+  const share = duplicates / rows;
+  if (share <= DUPLICATE_WARN_SHARE) return;
+  const what = `${duplicates.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} rows (${(100 * share).toFixed(1)}%) repeat an order id seen earlier${idColumn ? ` (column ${JSON.stringify(idColumn)})` : ''}`;
+  if (share > DUPLICATE_STOP_SHARE && opts.grain === undefined && presetGrain === undefined) {
+    cleanUp();
+    throw new DataError(
+      `${what}: this looks like one row per line item, and reading it as one row per order would drop those lines and their amounts`,
+      { file: opts.orders, column: idColumn },
+      'pass --grain line to add up the lines of each order, or --grain order if the file really repeats whole orders (the first row of each is kept)',
+    );
+  }
+  opts.warn(`${opts.orders}: ${what}; only the first row of each is kept (--grain order). If these are line items, pass --grain line to add them up`);
 }
 
 /** Reviews with table rows for customers (every reviewed customer has a counted order, so a row). */

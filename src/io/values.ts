@@ -283,26 +283,42 @@ export class AmountParser {
   }
 }
 
-export type StatusClass = 'counted' | 'cancelled' | 'failed' | 'pending' | 'refunded' | 'test' | 'unknown';
+/** `excluded`: a status --exclude-status names that is otherwise counted or not known. */
+export type StatusClass = 'counted' | 'cancelled' | 'failed' | 'pending' | 'refunded' | 'test' | 'unknown' | 'excluded';
 
 const STATUS: Record<string, StatusClass> = {};
 function add(cls: StatusClass, words: string): void {
   for (const w of words.split(' ')) STATUS[w] = cls;
 }
-add('counted', 'paid completed complete delivered fulfilled succeeded success successful shipped invoiced approved processing partiallyrefunded partiallypaid partiallyfulfilled unfulfilled closedwon won settled captured done finished active');
+add('counted', 'paid completed complete delivered fulfilled succeeded success successful shipped invoiced approved processing inprocess inprogress partiallyrefunded partiallypaid partiallyfulfilled unfulfilled closedwon won settled captured done finished active');
 add('cancelled', 'cancelled canceled cancel voided void unavailable reversed rejected');
 add('failed', 'failed failure declined error blocked');
 add('pending', 'pending created onhold draft awaitingpayment unpaid authorized open new checkoutdraft incomplete requirespaymentmethod requiresaction expired abandoned partiallyauthorized');
 add('refunded', 'refunded fullyrefunded chargeback chargedback');
 add('test', 'test testorder');
 
+/**
+ * The key a status is looked up by: lower case without punctuation or spaces (`On Hold` and
+ * `on-hold` are `onhold`). Letters outside a-z are kept, so a status in another script
+ * (`отменен`, `已取消`) is a status of its own, never blank.
+ */
 export function normalizeStatus(raw: string): string {
-  return raw.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return raw.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-/** Classifies an order status; `overrides` come from --count-status/--exclude-status. */
+/** Classifies an order status; `overrides` come from --count-status/--exclude-status. A blank status counts. */
 export function classifyStatus(raw: string, overrides: Map<string, StatusClass>): StatusClass {
+  if (raw.trim() === '') return 'counted';
   const k = normalizeStatus(raw);
-  if (k === '') return 'counted';
   return overrides.get(k) ?? STATUS[k] ?? 'unknown';
+}
+
+/**
+ * The class --exclude-status gives a status: its own class when that already excludes it
+ * (`On Hold` stays pending, `Chargeback` refunded), else `excluded`, counted under its own
+ * reason (not under "cancelled / voided").
+ */
+export function excludedStatusClass(raw: string): StatusClass {
+  const own = STATUS[normalizeStatus(raw)];
+  return own === undefined || own === 'counted' ? 'excluded' : own;
 }

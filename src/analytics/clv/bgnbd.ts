@@ -6,7 +6,7 @@
  */
 import { bgFamilyLogLik, bgFamilyLogLikOne, fitBgFamily } from './bg-likelihood.js';
 import { groupRows } from './summary.js';
-import { betaln, gammaln, hyp2f1Safe, logAddExp } from './special.js';
+import { betaln, gammaln, hyp2f1Safe } from './special.js';
 import { type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
 
 export interface BgNbdParams {
@@ -61,7 +61,8 @@ export function bgnbdPAlive(p: BgNbdParams, x: number, tx: number, T: number): n
  * The part of FHL (2005) eq. (10) that depends on (x, T, t) only:
  * (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))],
  * evaluated through Euler's transformation 2F1(A, B; C; z) = (1−z)^{C−A−B} 2F1(C−A, C−B; C; z)
- * (DLMF 15.8.1) so that no factor overflows: [1 − (1−z)^{a−1} 2F1(a+b−1−r, a−1; a+b+x−1; z)].
+ * (DLMF 15.8.1) so that no factor overflows: [1 − (1−z)^{a−1} 2F1(a+b−1−r, a−1; a+b+x−1; z)],
+ * unless a − 1 > b + x, where the plain form is the one whose series shrinks.
  * Exported for MBG/NBD, whose expectation if alive is this one with b + 1 in place of b.
  */
 export function bgnbdExpectedIfAlive(p: BgNbdParams, t: number, x: number, T: number): number {
@@ -70,8 +71,16 @@ export function bgnbdExpectedIfAlive(p: BgNbdParams, t: number, x: number, T: nu
   // a = 1 is a removable singularity; step off it
   const a = Math.abs(p.a - 1) < 1e-9 ? 1 + 1e-9 : p.a;
   const z = t / (alpha + T + t);
-  const f = hyp2f1Safe(a + b - 1 - r, a - 1, a + b + x - 1, z);
-  const bracket = -Math.expm1((a - 1) * Math.log1p(-z)) * f - (f - 1);
+  let bracket: number;
+  if (b + x < a - 1) {
+    // a large against b (an MBG/NBD fit on rare repeat buyers gives a near 2e5): the Euler form's
+    // series grows like e^{(a−1)z} and overflows, the plain one shrinks at once
+    const F = hyp2f1Safe(r + x, b + x, a + b + x - 1, z);
+    bracket = -Math.expm1((r + x) * Math.log1p(-z) + Math.log(F));
+  } else {
+    const f = hyp2f1Safe(a + b - 1 - r, a - 1, a + b + x - 1, z);
+    bracket = -Math.expm1((a - 1) * Math.log1p(-z)) * f - (f - 1);
+  }
   const v = ((a + b + x - 1) / (a - 1)) * bracket;
   return Number.isFinite(v) && v > 0 ? v : 0;
 }

@@ -6,7 +6,7 @@
  * repeat transactions. Parameter names as in note 025: p, q, v (γ in the JMR paper).
  */
 import { groupRows } from './summary.js';
-import { digammaRatio, gammaln, lgammaRatio } from './special.js';
+import { digammaRatio, negLogBeta } from './special.js';
 import { fitNamed, subsampleStride, type FitOptions, type LogLikelihood, type ModelFit, type ParameterLimit } from './model.js';
 
 export interface GammaGammaParams {
@@ -28,15 +28,16 @@ export interface SpendData {
  * Log-likelihood of one customer's mean spend z̄ over x transactions, note 025 eq. (4) /
  * FHL (2005, JMR) eq. (3):
  * f(z̄ | p, q, v, x) = Γ(px+q) / (Γ(px) Γ(q)) · v^q z̄^{px−1} x^{px} / (v + x z̄)^{px+q}.
- * Evaluated as [ln Γ(px+q) − ln Γ(q)] − ln Γ(px) + (px−1) ln z̄ + px ln x − q ln(1 + x z̄/v)
- * − px ln(v + x z̄): when customers barely differ in spend the fit runs q and v to infinity
- * together, and the textbook form then subtracts numbers near 1e150 (ln Γ(q) against
- * q ln v) and reports a "log-likelihood" of +1e48; this form has no such difference.
+ * Evaluated as −ln B(px, q) − ln z̄ − px ln(1 + v/(x z̄)) − q ln(1 + x z̄/v), which is the
+ * same sum regrouped: the fit runs q and v to infinity together when customers barely differ
+ * in spend, or p to infinity and v to 0 when a customer's orders barely differ from each
+ * other, and the textbook form then subtracts numbers near 1e150 (ln Γ(q) against q ln v)
+ * and reports a "log-likelihood" of +1e48; this form subtracts nothing large.
  */
 export function ggLogLik(params: GammaGammaParams, x: number, zbar: number): number {
   const { p, q, v } = params;
-  const px = p * x;
-  return lgammaRatio(q, px) - gammaln(px) + (px - 1) * Math.log(zbar) + px * Math.log(x) - q * Math.log1p((x * zbar) / v) - px * Math.log(v + x * zbar);
+  const xz = x * zbar;
+  return negLogBeta(p * x, q) - Math.log(zbar) - p * x * Math.log1p(v / xz) - q * Math.log1p(xz / v);
 }
 
 /** The customers the fit uses: x > 0 and z̄ > 0 (finite). */
@@ -47,8 +48,7 @@ export function ggEligible(x: number, zbar: number): boolean {
 /**
  * The total log-likelihood over customers (x, z̄, weight), and with its gradient in one pass,
  * in the cancellation-free form of ggLogLik. Per distinct x the gamma terms are computed once
- * and Σ ln z̄-terms are sufficient statistics, so one evaluation costs two logarithms per
- * customer.
+ * and Σ w ln z̄ is a sufficient statistic, so one evaluation costs two logarithms per customer.
  */
 function ggLikelihood(X: Float64Array, Z: Float64Array, W: Float64Array): LogLikelihood<GammaGammaParams> & { readonly customers: number } {
   const m = X.length;
@@ -57,37 +57,32 @@ function ggLikelihood(X: Float64Array, Z: Float64Array, W: Float64Array): LogLik
   const wx = new Float64Array(g.groups);
   let customers = 0;
   let sumWLogZ = 0;
-  let sumWXLogZ = 0;
-  let sumWXLogX = 0;
   const xz = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     const w = W[i];
     wx[g.index[i]] += w;
     customers += w;
-    const lz = Math.log(Z[i]);
-    sumWLogZ += w * lz;
-    sumWXLogZ += w * X[i] * lz;
-    sumWXLogX += w * X[i] * Math.log(X[i]);
+    sumWLogZ += w * Math.log(Z[i]);
     xz[i] = X[i] * Z[i];
   }
   const head = (p: number, q: number): number => {
-    let ll = p * (sumWXLogZ + sumWXLogX) - sumWLogZ;
-    for (let k = 0; k < xs.length; k++) ll += wx[k] * (lgammaRatio(q, p * xs[k]) - gammaln(p * xs[k]));
+    let ll = -sumWLogZ;
+    for (let k = 0; k < xs.length; k++) ll += wx[k] * negLogBeta(p * xs[k], q);
     return ll;
   };
   const value = (prm: GammaGammaParams): number => {
     const { p, q, v } = prm;
     let ll = head(p, q);
-    for (let i = 0; i < m; i++) ll -= W[i] * (q * Math.log1p(xz[i] / v) + p * X[i] * Math.log(v + xz[i]));
+    for (let i = 0; i < m; i++) ll -= W[i] * (p * X[i] * Math.log1p(v / xz[i]) + q * Math.log1p(xz[i] / v));
     return ll;
   };
   // the same sum and its gradient (ψ = digamma):
-  // ∂/∂p = Σ w x (ψ(px+q) − ψ(px) + ln z̄ + ln x − ln(v + x z̄)),
+  // ∂/∂p = Σ w x (ψ(px+q) − ψ(px) − ln(1 + v/(x z̄))),
   // ∂/∂q = Σ w (ψ(px+q) − ψ(q) − ln(1 + x z̄/v)), ∂/∂v = Σ w (q x z̄/(v (v + x z̄)) − px/(v + x z̄))
   const withGradient = (prm: GammaGammaParams, grad: number[]): number => {
     const { p, q, v } = prm;
     let ll = head(p, q);
-    let dp = sumWXLogZ + sumWXLogX;
+    let dp = 0;
     let dq = 0;
     for (let k = 0; k < xs.length; k++) {
       const px = p * xs[k];
@@ -97,13 +92,12 @@ function ggLikelihood(X: Float64Array, Z: Float64Array, W: Float64Array): LogLik
     let dv = 0;
     for (let i = 0; i < m; i++) {
       const w = W[i];
-      const d = v + xz[i];
-      const l1 = Math.log1p(xz[i] / v);
-      const ld = Math.log(d);
-      ll -= w * (q * l1 + p * X[i] * ld);
-      dp -= w * X[i] * ld;
-      dq -= w * l1;
-      dv += (w * (q * (xz[i] / v) - p * X[i])) / d;
+      const lp = Math.log1p(v / xz[i]);
+      const lq = Math.log1p(xz[i] / v);
+      ll -= w * (p * X[i] * lp + q * lq);
+      dp -= w * X[i] * lp;
+      dq -= w * lq;
+      dv += (w * (q * (xz[i] / v) - p * X[i])) / (v + xz[i]);
     }
     grad[0] = dp;
     grad[1] = dq;
@@ -140,6 +134,14 @@ function eligible(data: SpendData): { X: Float64Array; Z: Float64Array; W: Float
   return { X, Z, W };
 }
 
+/** p to infinity and v to 0: each customer's orders all cost their own average. */
+const FIXED_SPEND_LIMIT: ParameterLimit<GammaGammaParams> = {
+  pair: ['p', 'v'],
+  opposite: true,
+  meaning: () =>
+    "p ran to infinity and v to 0: each customer's orders differ from one another no more than rounding, so every repeat customer's expected spend is their own average (the model's limit; its values hold, standard errors do not exist)",
+};
+
 /** q and v to infinity together: one spend rate ν = q/v for every customer. */
 const SPEND_RATE_LIMIT: ParameterLimit<GammaGammaParams> = {
   pair: ['q', 'v'],
@@ -174,7 +176,7 @@ export function fitGammaGamma(data: SpendData, opts: FitOptions<GammaGammaParams
   }
   const warnings: string[] = [];
   if (customers === 0) warnings.push('no repeat customer with a positive mean spend: Gamma-Gamma cannot be fitted');
-  return fitNamed('gg', ['p', 'q', 'v'], logLik, { customers, rows: m, start: ggMomentStart(X, Z, W), warnings, limits: [SPEND_RATE_LIMIT] }, opts);
+  return fitNamed('gg', ['p', 'q', 'v'], logLik, { customers, rows: m, start: ggMomentStart(X, Z, W), warnings, limits: [SPEND_RATE_LIMIT, FIXED_SPEND_LIMIT] }, opts);
 }
 
 /**

@@ -156,6 +156,8 @@ export function repeatPurchaseStart(rows: WeightedRows, modelLabel: string): { c
  */
 export interface ParameterLimit<P> {
   readonly pair: readonly [keyof P & string, keyof P & string];
+  /** The second parameter runs to 0 while the first runs to infinity (their product stays finite). */
+  readonly opposite?: boolean;
   readonly meaning: (params: P) => string;
 }
 
@@ -230,19 +232,24 @@ export function fitNamed<M extends string, P extends { readonly [K in keyof P]: 
   if (res && (extraEvaluations > 0 || extraIterations > 0))
     res = { ...res, evaluations: res.evaluations + extraEvaluations, iterations: res.iterations + extraIterations };
   const params = toP(res ? res.params : s);
-  const se = Object.fromEntries(names.map((n, i) => [n, res ? res.se[i] : null])) as unknown as { [K in keyof P]: number | null };
+  const seOf = Object.fromEntries(names.map((n, i) => [n, res ? res.se[i] : null])) as Record<string, number | null>;
   let warnings = [...(ctx.warnings ?? []), ...(res ? res.warnings : ['there are no customers to fit the model on'])];
   let converged = res ? res.converged && identified : false;
   // a parameter run off to 0 or infinity: a limit of the model when it is a known pair gone to
   // infinity together, else the likelihood has no interior optimum
   const edge = names.filter((n) => !isInterior([Math.log(params[n] as number)]));
-  const limits = (ctx.limits ?? []).filter(({ pair: [u, v] }) => edge.includes(u) && edge.includes(v) && (params[u] as number) > 1 && (params[v] as number) > 1);
+  const limits = (ctx.limits ?? []).filter(
+    ({ pair: [u, v], opposite }) => edge.includes(u) && edge.includes(v) && (params[u] as number) > 1 && (opposite ? (params[v] as number) < 1 : (params[v] as number) > 1),
+  );
   const unexplained = edge.filter((n) => !limits.some((l) => l.pair.includes(n)));
   if (res && edge.length > 0 && unexplained.length === 0) {
     // the optimum is the limit model: its values are well defined, its standard errors are not
     converged = res.settled && identified;
     warnings = warnings.filter((w) => w !== HESSIAN_WARNING);
-    for (const l of limits) warnings.push(l.meaning(params));
+    for (const l of limits) {
+      warnings.push(l.meaning(params));
+      for (const n of l.pair) seOf[n] = null;
+    }
   } else if (res && edge.length > 0) {
     converged = false;
     warnings.push(
@@ -255,7 +262,7 @@ export function fitNamed<M extends string, P extends { readonly [K in keyof P]: 
   return Object.freeze({
     model,
     params: Object.freeze(params),
-    se: Object.freeze(se),
+    se: Object.freeze(seOf as { [K in keyof P]: number | null }),
     logLik: res ? res.logLik : 0,
     iterations: res ? res.iterations : 0,
     evaluations: res ? res.evaluations : 0,

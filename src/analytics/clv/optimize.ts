@@ -28,6 +28,9 @@ export type LogLikWithGradient = (theta: readonly number[], grad: number[]) => n
  */
 export const EDGE_LOG_PARAM = 15;
 
+/** |ln θ| at which BFGS stops following a parameter out (values there match the limit to ~1e-11). */
+const RUNAWAY_LOG_PARAM = 25;
+
 /** True when every log-parameter is inside (−EDGE_LOG_PARAM, EDGE_LOG_PARAM). */
 export function isInterior(u: readonly number[]): boolean {
   return u.every((v) => Math.abs(v) < EDGE_LOG_PARAM);
@@ -144,6 +147,8 @@ export function maximizeLogLik(
       iterations += bf.iterations;
       if (Number.isFinite(bf.f)) consider(bf);
       if (bf.gnorm <= gtol && Number.isFinite(bf.f) && isInterior(bf.x)) break;
+      // a start that ran off to a ridge: Nelder–Mead from it would only follow the ridge
+      if (Number.isFinite(bf.f) && !isInterior(bf.x)) continue;
       // fallback from this start: Nelder–Mead to get near the optimum, then BFGS again
       if (!Number.isFinite(objective(u0))) continue;
       const nm = nelderMead(objective, u0, opts.maxNelderMead ?? 400 * k, 1e-7);
@@ -462,6 +467,9 @@ export function bfgsWithGradient(
     x = xn;
     fx = fn;
     [g, gn] = [gn, g];
+    // a parameter run off far past the edge (θ beyond e^25 or below e^-25): a ridge or a limit
+    // of the model, where more steps only walk further out
+    if (!x.every((v) => Math.abs(v) < RUNAWAY_LOG_PARAM)) break;
     if (improvement <= 1e-16 * Math.max(1, Math.abs(fx)) && norm(g) <= gtol * (polishing ? 1 : 100)) break;
   }
   return { x, f: fx, iterations: it, gnorm: norm(g) };

@@ -50,6 +50,10 @@ function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number): { alive
   if (T <= tx) return { alive, dead: -Infinity };
   const g1 = logG(p, x, tx);
   const g2 = logG(p, x, T);
+  // where the hypergeometric function has no value (z within ~1e-4 of 1: α and β far apart
+  // and both huge), the likelihood has none either: NaN keeps the optimiser away, and a fit
+  // that ends there is not usable, instead of a finite value without the dropout term
+  if (Number.isNaN(g1) || Number.isNaN(g2)) return { alive, dead: NaN };
   // A₀ = G(t_x) − G(T) ≥ 0 (an integral of a positive function)
   const diff = g2 < g1 ? g1 + Math.log(-Math.expm1(g2 - g1)) : -Infinity;
   return { alive, dead: Math.log(s / (r + s + x)) + diff };
