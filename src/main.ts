@@ -56,12 +56,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     // loaded here, not at the top: `clm --help` and usage errors need none of it (spec §11:
     // help in under 0.3 s)
-    const [{ resolveFormat }, { AtomicFile, streamSink }, { renderResult }] = await Promise.all([
+    const [{ resolveFormat, checkOutputs }, { AtomicFile, streamSink }, { renderResult }] = await Promise.all([
       import('./commands/common.js'),
       import('./io/write-output.js'),
       import('./render/output.js'),
     ]);
     const format = resolveFormat(flags, io);
+    // before any input is read: --output or --rejects onto an input would destroy it
+    checkOutputs(flags as Record<string, unknown>);
     if (io.stderrIsTTY && !quiet) {
       const { default: ora } = await import('ora');
       spinner = ora({ text: `reading ${flags.orders ?? ''}`, stream: io.stderr as unknown as NodeJS.WriteStream }).start();

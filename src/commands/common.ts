@@ -11,6 +11,7 @@ import { DateParser, parseDateFormatFlag } from '../io/values.js';
 import { NO_DAY } from '../domain/customer-state.js';
 import { delimiterName } from '../io/scanner.js';
 import type { Format } from '../render/output.js';
+import { refuseOutputOntoInput, type NamedPath } from '../io/same-file.js';
 import { tableOf, type Cell, type ResultTable } from '../render/result.js';
 
 /** Options every data command shares (commander's camelCase names). */
@@ -140,9 +141,22 @@ export interface Inputs {
 }
 
 /** Reads the config (when there is one) and the inputs it and the flags name. */
+/** The files a command writes (--output, --rejects) and the input flags they must not be. */
+const OUTPUT_FLAGS = [['--output', 'output'], ['--rejects', 'rejects']] as const;
+const INPUT_FLAGS = [['--orders', 'orders'], ['--customers', 'customers'], ['--payments', 'payments'], ['--reviews', 'reviews'], ['--spend', 'spend'], ['--summary', 'summary'], ['--config', 'config']] as const;
+
+/** Refuses --output or --rejects onto any input file the flags (or the config's inputs) name. */
+export function checkOutputs(flags: Record<string, unknown>): void {
+  const named = (list: readonly (readonly [string, string])[]): NamedPath[] =>
+    list.map(([flag, key]) => ({ flag, path: typeof flags[key] === 'string' ? (flags[key] as string) : undefined }));
+  refuseOutputOntoInput(named(OUTPUT_FLAGS), named(INPUT_FLAGS));
+}
+
 export async function loadInputs(flags: InputFlags, io: CliIO, warn: (m: string) => void): Promise<Inputs> {
   const config = loadConfig(io.cwd, flags.config);
   const merged = withConfig(flags, config);
+  // the config's inputs too (resolved beside the config file), and the config itself
+  if (config) checkOutputs({ ...flags, ...merged, config: config.path } as Record<string, unknown>);
   const opts = toReadOptions(merged, io, warn);
   let reviewsFile: ReviewsFile | undefined;
   if (merged.reviews) {

@@ -415,8 +415,12 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
 
 /** A share of rows repeating an earlier order id above this always warns (order grain). */
 export const DUPLICATE_WARN_SHARE = 0.02;
-/** Above this, with no grain chosen (no --grain, no preset), the file is taken for a line-item export: exit 3. */
+/**
+ * Above this share and count, with no grain chosen (no --grain, no preset), the file is taken
+ * for a line-item export: exit 3 (a handful of repeats in a tiny file only warns).
+ */
 export const DUPLICATE_STOP_SHARE = 0.05;
+export const DUPLICATE_STOP_ROWS = 10;
 
 /**
  * In order grain every row after an order id's first is dropped as a duplicate. A file where
@@ -437,7 +441,7 @@ function checkDuplicateShare(
   const share = duplicates / rows;
   if (share <= DUPLICATE_WARN_SHARE) return;
   const what = `${duplicates.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} rows (${(100 * share).toFixed(1)}%) repeat an order id seen earlier${idColumn ? ` (column ${JSON.stringify(idColumn)})` : ''}`;
-  if (share > DUPLICATE_STOP_SHARE && opts.grain === undefined && presetGrain === undefined) {
+  if (share > DUPLICATE_STOP_SHARE && duplicates >= DUPLICATE_STOP_ROWS && opts.grain === undefined && presetGrain === undefined) {
     cleanUp();
     throw new DataError(
       `${what}: this looks like one row per line item, and reading it as one row per order would drop those lines and their amounts`,

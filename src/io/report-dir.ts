@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../domain/errors.js';
 
@@ -30,6 +30,7 @@ export class ReportDir {
       if (entries.length > 0 && !entries.includes('manifest.json')) {
         throw new UsageError(`--out ${out} is a folder that is not a clm report (no manifest.json), so clm will not replace it`, 'choose a new or empty folder');
       }
+      if (entries.length > 0) refuseForeignFiles(out, this.out);
     }
     const base = basename(this.out);
     removeStale(parent, base);
@@ -76,6 +77,38 @@ export class ReportDir {
     this.done = true;
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
+  }
+}
+
+/**
+ * Replacing an earlier report deletes it, so it may hold only what that run wrote (the files
+ * its manifest lists, and the manifest): an input kept in the folder, or notes beside the
+ * report, make clm refuse instead of deleting them.
+ */
+function refuseForeignFiles(flag: string, dir: string): void {
+  let listed: Set<string>;
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files?: { file?: unknown }[] };
+    listed = new Set((manifest.files ?? []).map((f) => String(f.file)));
+  } catch {
+    throw new UsageError(`--out ${flag}: its manifest.json is not one clm wrote, so clm will not replace the folder`, 'choose a new or empty folder');
+  }
+  listed.add('manifest.json');
+  const foreign: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const name = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(name);
+      else if (!listed.has(name)) foreign.push(name);
+    }
+  };
+  walk('');
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : '');
+    throw new UsageError(
+      `--out ${flag} holds ${foreign.length === 1 ? 'a file' : `${foreign.length} files`} the earlier report did not write (${shown}); replacing the report would delete ${foreign.length === 1 ? 'it' : 'them'}`,
+      'move them out of the report folder, or choose another --out',
+    );
   }
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../helpers/datasets.js';
 import { ggLogLikPrecise, totalPrecise } from '../helpers/precise-loglik.js';
-import { rng } from '../helpers/simulate-clv.js';
+import { rng } from '../analytics/clv/simulate.js';
 import { runClm } from '../helpers/run-clm.js';
 
 interface Shop {
@@ -21,8 +21,8 @@ interface Shop {
 }
 
 /** Customers with 20-40 orders on distinct days, spends around a common mean with the given spreads. */
-function writeShop(dir: string, name: string, spend: (g: ReturnType<typeof rng>, customerMean: number) => number, across: number): Shop {
-  const g = rng(18);
+function writeShop(dir: string, name: string, spend: (u: () => number, customerMean: number) => number, across: number): Shop {
+  const u = rng(18);
   const lines = ['order_id,customer_id,order_date,amount'];
   const x: number[] = [];
   const zbar: number[] = [];
@@ -30,13 +30,13 @@ function writeShop(dir: string, name: string, spend: (g: ReturnType<typeof rng>,
   let repeatCount = 0;
   let id = 1;
   for (let c = 1; c <= 400; c++) {
-    const n = 20 + Math.floor(21 * g.u());
-    const mean = 65 * (1 + across * (g.u() - 0.5));
-    let day = Date.UTC(2023, 0, 1) + Math.floor(60 * g.u()) * 86_400_000;
+    const n = 20 + Math.floor(21 * u());
+    const mean = 65 * (1 + across * (u() - 0.5));
+    let day = Date.UTC(2023, 0, 1) + Math.floor(60 * u()) * 86_400_000;
     let sum = 0;
     for (let k = 0; k < n; k++) {
-      day += (1 + Math.floor(12 * g.u())) * 86_400_000;
-      const amount = Math.round(100 * spend(g, mean)) / 100;
+      day += (1 + Math.floor(12 * u())) * 86_400_000;
+      const amount = Math.round(100 * spend(u, mean)) / 100;
       lines.push(`O${id++},C${c},${new Date(day).toISOString().slice(0, 10)},${amount.toFixed(2)}`);
       if (k > 0) {
         sum += amount;
@@ -64,7 +64,7 @@ describe('clm cltv writes no values from an impossible likelihood', () => {
 
   it('customers alike in spend: Gamma-Gamma reports its true log-likelihood and about the common mean per order', async () => {
     // per-order spend ±30% around each customer's mean, customers' means within ±1% of 65
-    const shop = writeShop(dir, 'alike.csv', (g, m) => m * (0.7 + 0.6 * g.u()), 0.02);
+    const shop = writeShop(dir, 'alike.csv', (u, m) => m * (0.7 + 0.6 * u()), 0.02);
     const r = await runClm(['cltv', '--orders', shop.file, '--format', 'json', '--top', '400']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);

@@ -78,6 +78,8 @@ async function read(orders: string, parallel: ParallelMode, extra: Partial<ReadO
     map: { orders: new Map(), customers: new Map(), payments: new Map() },
     warn: (m) => void warnings.push(m),
     parallel,
+    // these files are one row per order that repeat some orders on purpose
+    grain: 'order',
     ...extra,
   });
   return { data, warnings };

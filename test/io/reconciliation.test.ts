@@ -68,6 +68,7 @@ describe('every row is accounted for', () => {
           asOf: 19_782, // 2024-02-29
           asOfSource: 'flag',
           warn: () => {},
+          grain: 'order', // one row per order, some repeated on purpose
         });
         const rec = data.reconciliation;
         const excluded = [...rec.excluded.values()].reduce((a, b) => a + b, 0);

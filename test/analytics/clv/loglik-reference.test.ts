@@ -13,7 +13,7 @@ import { fitProblem, weightedRows, type PurchaseData } from '../../../src/analyt
 import { fitParetoNbd, pnbdLogLik } from '../../../src/analytics/clv/pnbd.js';
 import { digammaRatio, lbetaRatio, lgammaRatio } from '../../../src/analytics/clv/special.js';
 import { bgnbdLogLik } from '../../../src/analytics/clv/bgnbd.js';
-import { simulatePurchases, simulateSpend } from '../../helpers/simulate-clv.js';
+import { simulatePurchases, simulateSpend } from './simulate.js';
 import { bgLogLikPrecise, D, ggLogLikPrecise, lnGamma, pnbdLogLikPrecise, totalPrecise } from '../../helpers/precise-loglik.js';
 
 function expectSameLogLik(reported: number, precise: number): void {

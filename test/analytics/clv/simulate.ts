@@ -95,3 +95,55 @@ export function simulateBgNbd(
   }
   return { frequency, recency, T, monetary, times };
 }
+
+/**
+ * (x, t_x, T) in weeks from a BG/NBD-like process for the likelihood checks; `sameRate` gives
+ * every customer one purchase rate and one dropout probability (no heterogeneity: the fit
+ * runs its shape parameters to infinity).
+ */
+export function simulatePurchases(seed: number, n: number, sameRate: boolean): { frequency: number[]; recency: number[]; T: number[] } {
+  const u = rng(seed);
+  const frequency: number[] = [];
+  const recency: number[] = [];
+  const T: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const lambda = sameRate ? 0.4 : gamma(u, 0.5) / 2;
+    const g = gamma(u, 1);
+    const p = sameRate ? 0.05 : g / (g + gamma(u, 3));
+    const end = Math.round(10 + 60 * u());
+    let t = 0;
+    let x = 0;
+    let last = 0;
+    for (;;) {
+      t += -Math.log(u()) / lambda;
+      if (t > end) break;
+      x++;
+      last = t;
+      if (u() < p) break;
+    }
+    frequency.push(x);
+    recency.push(Math.round(last * 7) / 7);
+    T.push(end);
+  }
+  return { frequency, recency, T };
+}
+
+/**
+ * Repeat customers' (x, z̄) for the Gamma-Gamma checks: per-order spends Gamma(p, ν) with
+ * ν ~ Gamma(q, v), or one ν for every customer (`sameRate`: the fit runs q and v to infinity).
+ */
+export function simulateSpend(seed: number, n: number, sameRate: boolean): { frequency: number[]; monetary: number[] } {
+  const u = rng(seed);
+  const frequency: number[] = [];
+  const monetary: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = sameRate ? 20 + Math.floor(21 * u()) : 1 + Math.floor(10 * u());
+    const nu = sameRate ? 6 / 65 : gamma(u, 4) / 30;
+    const p = sameRate ? 6 : 3;
+    let sum = 0;
+    for (let k = 0; k < x; k++) sum += gamma(u, p) / nu;
+    frequency.push(x);
+    monetary.push(Math.round((100 * sum) / x) / 100);
+  }
+  return { frequency, monetary };
+}
