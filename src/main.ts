@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { buildProgram, type CommandName, type Invocation } from './cli.js';
 import type { InputFlags, OutputFlags } from './commands/common.js';
-import { ClmError, ConditionHeld, DataError, InternalError } from './domain/errors.js';
+import { ClmError, ConditionHeld, DataError, InternalError, OutputError } from './domain/errors.js';
 import type { CliIO } from './io/cli-io.js';
 import type { AtomicFile } from './io/write-output.js';
 import type { CommandResult } from './render/result.js';
@@ -82,7 +82,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       await file.commit();
       file = undefined;
     } else {
-      await renderResult(result, format, streamSink(io.stdout), { color, table, width: terminalWidth(io) });
+      const sink = streamSink(io.stdout);
+      await renderResult(result, format, sink, { color, table, width: terminalWidth(io) });
+      // a full disk or an I/O error under `> file` is exit 74, never a cut file with exit 0
+      await sink.flush();
     }
     // explanations go with the tables for people; beside a CSV/JSON stream they go to stderr
     if (result.notes?.length && format !== 'table' && format !== 'md') {
@@ -109,10 +112,22 @@ function terminalWidth(io: CliIO): number | undefined {
   return typeof columns === 'number' && columns > 0 ? columns : undefined;
 }
 
+/** System errors that only writing gives: an output error (74), not a bug (70). */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+};
+
+function isWriteFailure(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in WRITE_FAILURES;
+}
+
 /** Formats an error for people: where, what, and the flag that fixes it. */
 export function reportError(e: unknown, io: CliIO): number {
   let err: ClmError;
   if (e instanceof ClmError) err = e;
+  else if (isWriteFailure(e)) err = new OutputError(`cannot write ${e.path ?? 'an output'}: ${WRITE_FAILURES[e.code!]}`, 'free space or write somewhere else');
   else {
     err = new InternalError(e instanceof Error ? e.message : String(e));
     if (io.env.CLM_DEBUG && e instanceof Error && e.stack) io.stderr.write(e.stack + '\n');

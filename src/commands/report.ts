@@ -7,7 +7,7 @@ import { ConditionHeld, DataError, UsageError } from '../domain/errors.js';
 import { STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { ReportDir, sha256File } from '../io/report-dir.js';
-import { streamSink } from '../io/write-output.js';
+import { isSystemError, outputError, streamSink } from '../io/write-output.js';
 import { createWriteStream } from 'node:fs';
 import { barChart, heatmap, renderSvg, type HeatCell } from '../render/charts.js';
 import { renderHtml, type HtmlSection } from '../render/html.js';
@@ -66,7 +66,7 @@ export async function runReport(flags: ReportFlags, io: CliIO, warn: (m: string)
     return await writeReport({ ...flags, out }, io, warn, dir, conditions);
   } catch (e) {
     dir.abort();
-    throw e;
+    throw isSystemError(e) ? outputError(`--out ${flags.out}`, e) : e;
   }
 }
 

@@ -33,6 +33,16 @@ export class DataError extends ClmError {
   }
 }
 
+/**
+ * An output that could not be written (disk full, read-only, a name too long): exit 74, as
+ * EX_IOERR in sysexits. Nothing half-written is left behind.
+ */
+export class OutputError extends ClmError {
+  constructor(message: string, hint?: string) {
+    super(message, 74, hint);
+  }
+}
+
 /** A bug in clm: exit 70. */
 export class InternalError extends ClmError {
   constructor(message: string) {

@@ -1,4 +1,3 @@
-import { createWriteStream, renameSync, unlinkSync, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { CustomerTable } from '../domain/customer-state.js';
 import type { Day } from '../domain/dates.js';
@@ -12,6 +11,7 @@ import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
 import type { Delimiter } from './scanner.js';
 import { AmountParser, DateParser, type DayOrder } from './values.js';
+import { AtomicFile } from './write-output.js';
 
 export { normalizeCustomerKey, REASONS, type Reconciliation } from './order-pass.js';
 
@@ -272,6 +272,18 @@ async function readPaymentsFile(opts: ReadOptions, preset: Preset | undefined): 
 }
 
 async function readOnce(opts: ReadOptions): Promise<LoadedData> {
+  // rejects: written to a temporary file, renamed at the end so no half file is left (a
+  // device or FIFO is written in place); any failure on the way removes it
+  const rejects = opts.rejectsFile ? new AtomicFile(opts.rejectsFile, '--rejects') : undefined;
+  try {
+    return await readWithRejects(opts, rejects);
+  } catch (e) {
+    rejects?.abort();
+    throw e;
+  }
+}
+
+async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefined): Promise<LoadedData> {
   const preset = getPreset(opts.preset);
   if (opts.orders === '-' && (opts.customers === '-' || opts.payments === '-')) {
     throw new UsageError('only one input can come from stdin (`-`)');
@@ -299,13 +311,8 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
   };
   const showReject = (line: number, message: string): void => opts.warn(`${opts.orders}:${line}: ${message}`);
 
-  // rejects: written to a temporary file, renamed at the end so no half file is left
-  let rejectsOut: WriteStream | undefined;
-  const rejectsTmp = opts.rejectsFile ? `${opts.rejectsFile}.tmp-${process.pid}` : undefined;
-  if (rejectsTmp) {
-    rejectsOut = createWriteStream(rejectsTmp);
-    rejectsOut.write('file,line,reason,column,value,record\n');
-  }
+  const rejectsOut = rejects?.stream;
+  rejectsOut?.write('file,line,reason,column,value,record\n');
 
   // two threads when the file qualifies (plain, order grain, nothing that needs file order)
   const mode = opts.parallel ?? threadsFromEnv();
@@ -332,22 +339,15 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
   const { reviewCustomer, reviewDay, reviewScore } = pass;
   const reviews = opts.reviews;
   const wantCurrency = opts.currency?.trim().toUpperCase();
-  if (rejectsOut) {
-    await new Promise<void>((res, rej) => rejectsOut!.end((err?: Error | null) => (err ? rej(err) : res())));
-  }
   if (dataRows === 0) {
-    if (rejectsTmp) safeUnlink(rejectsTmp);
     throw new DataError('the orders file has a header but no rows', { file: opts.orders, line: 1 }, 'export it again with the orders included');
   }
-  checkDuplicateShare(opts, rec.excluded.get('duplicate_order_id') ?? 0, dataRows, rec.grain, preset?.grain, mapping.fields.get('order_id')?.column, () => {
-    if (rejectsTmp) safeUnlink(rejectsTmp);
-  });
+  checkDuplicateShare(opts, rec.excluded.get('duplicate_order_id') ?? 0, dataRows, rec.grain, preset?.grain, mapping.fields.get('order_id')?.column);
   if (unknownStatuses.size > 0) {
     const list = [...unknownStatuses].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([s, n]) => `${JSON.stringify(s)} (${n})`).join(', ');
     opts.warn(`orders with unrecognised status were excluded: ${list}; pass --count-status VALUE to count them or --exclude-status VALUE to silence this`);
   }
   if (wantCurrency === undefined && currencyRows.size > 1) {
-    if (rejectsTmp) safeUnlink(rejectsTmp);
     const list = [...currencyRows].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} (${n} rows)`).join(', ');
     throw new DataError(
       `the orders are in more than one currency: ${list}`,
@@ -355,7 +355,7 @@ async function readOnce(opts: ReadOptions): Promise<LoadedData> {
       `analyse one currency per run: pass --currency ${[...currencyRows].sort((a, b) => b[1] - a[1])[0][0]}`,
     );
   }
-  if (rejectsTmp && opts.rejectsFile) renameSync(rejectsTmp, opts.rejectsFile);
+  await rejects?.commit();
 
   // customers of the customers file with no counted order are prospects
   if (customers) for (const key of customers.records.keys()) builder.customerIndex(key);
@@ -435,14 +435,12 @@ function checkDuplicateShare(
   grain: 'order' | 'line',
   presetGrain: 'order' | 'line' | undefined,
   idColumn: string | undefined,
-  cleanUp: () => void,
 ): void {
   if (grain !== 'order' || duplicates === 0 || rows === 0) return;
   const share = duplicates / rows;
   if (share <= DUPLICATE_WARN_SHARE) return;
   const what = `${duplicates.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} rows (${(100 * share).toFixed(1)}%) repeat an order id seen earlier${idColumn ? ` (column ${JSON.stringify(idColumn)})` : ''}`;
   if (share > DUPLICATE_STOP_SHARE && duplicates >= DUPLICATE_STOP_ROWS && opts.grain === undefined && presetGrain === undefined) {
-    cleanUp();
     throw new DataError(
       `${what}: this looks like one row per line item, and reading it as one row per order would drop those lines and their amounts`,
       { file: opts.orders, column: idColumn },
@@ -477,10 +475,3 @@ function threadsFromEnv(): ParallelMode {
   return t === '1' ? 'off' : t === '2' ? 'worker' : 'auto';
 }
 
-function safeUnlink(p: string): void {
-  try {
-    unlinkSync(p);
-  } catch {
-    /* already gone */
-  }
-}

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { quoteCsvField } from '../domain/csv-text.js';
 import { DataError, UsageError } from '../domain/errors.js';
+import { outputError } from './write-output.js';
 
 /**
  * The per-customer stage and segments of the last run (`--state-dir DIR`, spec §8), so the
@@ -51,14 +52,23 @@ export function readState(dir: string): SavedState | undefined {
 }
 
 export function writeState(dir: string, state: SavedState): void {
-  mkdirSync(dir, { recursive: true });
   const lines = [COLUMNS.join(',')];
   for (const [id, r] of state.rows) lines.push([id, r.stage, r.rfmSegment, r.segment].map((v) => quoteCsvField(v, ',')).join(','));
   const put = (name: string, text: string): void => {
     const tmp = join(dir, `.${name}.tmp-${process.pid}`);
-    writeFileSync(tmp, text);
-    renameSync(tmp, join(dir, name));
+    try {
+      writeFileSync(tmp, text);
+      renameSync(tmp, join(dir, name));
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
   };
-  put('state.csv', lines.join('\n') + '\n');
-  put('state.json', JSON.stringify({ as_of: state.asOf, customers: state.rows.size }, null, 2) + '\n');
+  try {
+    mkdirSync(dir, { recursive: true });
+    put('state.csv', lines.join('\n') + '\n');
+    put('state.json', JSON.stringify({ as_of: state.asOf, customers: state.rows.size }, null, 2) + '\n');
+  } catch (e) {
+    throw outputError(`--state-dir ${dir}`, e as NodeJS.ErrnoException);
+  }
 }
