@@ -14,7 +14,10 @@ export async function runSummary(flags: InputFlags, io: CliIO, warn: (m: string)
   const { metrics, table } = summaryTable(data);
   const meta = dataMeta(data, 'summary');
   meta.summary = Object.fromEntries(metrics.map(([k, , v, type]) => [k, plainValue(v, type)]));
-  if (data.customersFile) meta.customers_file = data.customersFile;
+  if (data.customersFile) {
+    const f = data.customersFile;
+    meta.customers_file = { rows: f.rows, customers: f.customers, duplicate_rows: f.duplicateRows, blank_id_rows: f.blankIdRows, broken_rows: f.brokenRows, blank_rows: f.blankRows };
+  }
   return {
     meta,
     context: dataContext(data),

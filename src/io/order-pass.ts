@@ -12,7 +12,7 @@ import { collectGarbage } from './memory.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { scanTable, type HeaderInfo, type TableScan } from './read-table.js';
 import type { Delimiter, RecordView } from './scanner.js';
-import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, excludedStatusClass, normalizeStatus, type DayOrder, type StatusClass } from './values.js';
+import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, excludedStatusClass, MAX_AMOUNT, normalizeStatus, type DayOrder, type StatusClass } from './values.js';
 
 /**
  * The pass over the orders file (spec §1.3, §1.4): every row classified, counted in the
@@ -526,6 +526,7 @@ export class OrderPass {
         continuation = e - s === pend.idLen && buf.compare(pendId, 0, pend.idLen, s, e) === 0;
       }
       let lineAmount = 0;
+      let textCurrency = '';
       if (iAmt >= 0) {
         if (continuation && r.isEmpty(iAmt)) lineAmount = 0;
         else {
@@ -534,6 +535,7 @@ export class OrderPass {
             if (!continuation && grain === 'line' && r.isEmpty(iAmt)) lineAmount = 0;
             else return this.reject(r, 'bad_amount', colName(iAmt), r.field(iAmt), amountHint(r.field(iAmt)));
           }
+          textCurrency = amounts.currency;
         }
       } else if (iQty >= 0) {
         const q = amounts.parseBytes(buf, r.starts[iQty], r.ends[iQty]);
@@ -541,6 +543,11 @@ export class OrderPass {
         const p = amounts.parseBytes(buf, r.starts[iPrice], r.ends[iPrice]);
         if (Number.isNaN(p)) return this.reject(r, 'bad_amount', colName(iPrice), r.field(iPrice), amountHint(r.field(iPrice)));
         lineAmount = q * p;
+        textCurrency = amounts.currency;
+      }
+      if (!(Math.abs(lineAmount) <= MAX_AMOUNT)) {
+        const col = iAmt >= 0 ? iAmt : iPrice;
+        return this.reject(r, 'bad_amount', colName(col), r.field(col), `an amount beyond ${MAX_AMOUNT.toExponential(0)} is not believable (sums would overflow); check the column and the --map`);
       }
       let refundAmount = 0;
       if (iRefund >= 0 && !r.isEmpty(iRefund)) {
@@ -619,7 +626,8 @@ export class OrderPass {
         pend.status = st.cls;
         if (st.cls === 'unknown') count(this.unknownStatuses, st.raw);
       } else pend.status = 'counted';
-      pend.currency = iCur >= 0 ? currencies.get(buf, r.starts[iCur], r.ends[iCur]) : '';
+      // a currency column, else a currency written in the amount ($100, EUR 12)
+      pend.currency = iCur >= 0 ? currencies.get(buf, r.starts[iCur], r.ends[iCur]) : textCurrency;
       pend.channel = attrChannel >= 0 ? texts.get(buf, r.starts[attrChannel], r.ends[attrChannel]) : '';
       pend.country = attrCountry >= 0 ? texts.get(buf, r.starts[attrCountry], r.ends[attrCountry]) : '';
     };

@@ -65,7 +65,8 @@ export interface LoadedData {
   reconciliation: Reconciliation;
   inputs: InputReport[];
   preset: string | undefined;
-  customersFile?: { rows: number; customers: number; duplicateRows: number };
+  /** rows = customers + duplicate_rows + blank_id_rows + broken_rows + blank_rows (every row accounted for). */
+  customersFile?: { rows: number; customers: number; duplicateRows: number; blankIdRows: number; brokenRows: number; blankRows: number };
   /** Per customer of the table: 1 when the customers file lists it (a prospect before its first order). */
   listed?: Uint8Array;
   /** Reviews of counted orders (--reviews), mapped to table rows. */
@@ -149,6 +150,9 @@ async function readCustomersFile(
   attributeNames: string[];
   personOf: Map<string, string> | undefined;
   duplicateRows: number;
+  blankIdRows: number;
+  brokenRows: number;
+  blankRows: number;
 }> {
   const path = opts.customers!;
   const records = new Map<string, CustomerRecord>();
@@ -158,6 +162,9 @@ async function readCustomersFile(
   let attrIdx: number[] = [];
   let personOf: Map<string, string> | undefined;
   let duplicateRows = 0;
+  let blankIdRows = 0;
+  let brokenRows = 0;
+  let blankRows = 0;
   const { rows } = await scanTable(
     { path, stdin: opts.stdin, encoding: opts.encoding, delimiter: opts.delimiter, what: 'customers' },
     (h) => {
@@ -188,9 +195,17 @@ async function readCustomersFile(
         attributeNames.push(name);
         attrIdx.push(i);
       });
+      const width = h.headers.length;
       return (r) => {
+        // every row is accounted for: kept, a repeated id, a blank id, or a broken row
+        if (r.malformed !== undefined || r.count !== width) {
+          if (r.count === 1 && r.isEmpty(0)) return void blankRows++;
+          brokenRows++;
+          if (brokenRows <= 3) opts.warn(`${path}:${r.line}: ${r.malformed ?? `${r.count} fields where the header has ${width}`}; the row is left out`);
+          return;
+        }
         const raw = r.field(id.index);
-        if (raw.trim() === '') return;
+        if (raw.trim() === '') return void blankIdRows++;
         let key = normalizeCustomerKey(raw, preset?.lowercaseIds);
         if (person && personOf) {
           const p = normalizeCustomerKey(r.field(person.index), preset?.lowercaseIds);
@@ -215,12 +230,20 @@ async function readCustomersFile(
   if (rows === 0) {
     throw new DataError('the customers file has a header but no rows', { file: path, line: 1 }, 'export it again, or leave out --customers');
   }
+  const left = [
+    [blankIdRows, 'with a blank customer id'],
+    [brokenRows, 'with the wrong number of fields or broken quoting'],
+  ].filter(([n]) => (n as number) > 0);
+  if (left.length > 0) opts.warn(`${path}: rows left out of the customers file: ${left.map(([n, why]) => `${n} ${why}`).join(', ')}`);
   return {
     report: { role: 'customers', source: sourceInfo(path), mapping, delimiter: header.delimiter, rows },
     records,
     attributeNames,
     personOf,
     duplicateRows,
+    blankIdRows,
+    brokenRows,
+    blankRows,
   };
 }
 
@@ -406,7 +429,14 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
     inputs,
     preset: preset?.name,
     customersFile: customers
-      ? { rows: customers.report.rows, customers: customers.records.size, duplicateRows: customers.duplicateRows }
+      ? {
+          rows: customers.report.rows,
+          customers: customers.records.size,
+          duplicateRows: customers.duplicateRows,
+          blankIdRows: customers.blankIdRows,
+          brokenRows: customers.brokenRows,
+          blankRows: customers.blankRows,
+        }
       : undefined,
     listed: customers ? Uint8Array.from(table.ids, (id) => (customers.records.has(id) ? 1 : 0)) : undefined,
     reviews: reviews ? reviewLog(table.ids, reviewCustomer, reviewDay, reviewScore, (i) => builder.customerKey(i)) : undefined,

@@ -205,6 +205,12 @@ function d4(buf: Buffer, p: number): number {
   return a * 100 + b;
 }
 
+/** The currency a symbol written beside an amount stands for ($ is read as USD). */
+const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', 'R$': 'BRL', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR', '₩': 'KRW', '₽': 'RUB', '₺': 'TRY' };
+
+/** Amounts beyond this (in the currency's units) are not believed: a rejected row, never a sum near 1e308. */
+export const MAX_AMOUNT = 1e12;
+
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
@@ -213,10 +219,17 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 
  * --decimal-comma, which is ambiguous).
  */
 export class AmountParser {
+  /**
+   * The currency written in the text of the last amount parsed (`$100` → USD, `EUR 12` → EUR),
+   * or '' when it had none: the one-currency rule applies to it too.
+   */
+  currency = '';
+
   constructor(private readonly decimalComma: boolean) {}
 
   parseBytes(buf: Buffer, s: number, e: number): number {
     // fast path: -?digits(.digits)?  (exact: an integer mantissa divided by a power of ten)
+    this.currency = '';
     let p = s;
     let neg = false;
     if (p < e && buf[p] === 45) {
@@ -256,8 +269,13 @@ export class AmountParser {
       neg = true;
       t = t.slice(1, -1).trim();
     }
-    // currency symbols and codes around the number
+    // currency symbols and codes around the number (remembered for the one-currency rule)
+    this.currency = '';
+    const code = /^([A-Za-z]{3})\s*|\s*([A-Za-z]{3})$/.exec(t);
+    if (code) this.currency = (code[1] ?? code[2]).toUpperCase();
     t = t.replace(/^[A-Za-z]{3}\s*/, '').replace(/\s*[A-Za-z]{3}$/, '');
+    const symbol = /^(R\$|[$€£¥₹₩₽₺])|([$€£¥₹₩₽₺])$/.exec(t.replace(/^-/, ''));
+    if (symbol && this.currency === '') this.currency = CURRENCY_SYMBOLS[symbol[1] ?? symbol[2]] ?? '';
     t = t.replace(/^[$€£¥₹₩₽₺R$]+|[$€£¥₹₩₽₺]+$/g, '').trim();
     if (t.startsWith('-')) {
       neg = !neg;
