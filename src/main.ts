@@ -64,7 +64,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const format = resolveFormat(flags, io);
     // before any input is read: --output or --rejects onto an input would destroy it
     checkOutputs(flags as Record<string, unknown>);
-    if (io.stderrIsTTY && !quiet) {
+    // a terminal that reports no width (`script`, `docker run -t`, some editors) gets no
+    // spinner: ora's clear loop never ends there
+    const stderrColumns = (io.stderr as { columns?: number }).columns;
+    if (io.stderrIsTTY && !quiet && typeof stderrColumns === 'number' && stderrColumns > 0) {
       const { default: ora } = await import('ora');
       spinner = ora({ text: `reading ${flags.orders ?? ''}`, stream: io.stderr as unknown as NodeJS.WriteStream }).start();
     }
