@@ -3,6 +3,7 @@ import { buildProgram, type CommandName, type Invocation } from './cli.js';
 import type { InputFlags, OutputFlags } from './commands/common.js';
 import { ClmError, ConditionHeld, DataError, InternalError, OutputError } from './domain/errors.js';
 import type { CliIO } from './io/cli-io.js';
+import { visibleControls } from './domain/csv-text.js';
 import type { AtomicFile } from './io/write-output.js';
 import type { CommandResult } from './render/result.js';
 
@@ -49,7 +50,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const flags = invocation.flags as InputFlags & OutputFlags;
   const quiet = flags.quiet === true;
   const warn = (m: string): void => {
-    if (!quiet) io.stderr.write(`clm: warning: ${m}\n`);
+    // warnings quote data (statuses, ids, file names): no control character reaches the terminal
+    if (!quiet) io.stderr.write(`clm: warning: ${visibleControls(m)}\n`);
   };
   let spinner: { stop(): void } | undefined;
   let file: AtomicFile | undefined;
@@ -142,7 +144,7 @@ export function reportError(e: unknown, io: CliIO): number {
     if (l.column !== undefined) where += `column ${JSON.stringify(l.column)}: `;
     if (l.value !== undefined) where += `value ${JSON.stringify(l.value.length > 80 ? l.value.slice(0, 77) + '...' : l.value)}: `;
   }
-  io.stderr.write(`clm: error: ${where}${err.message}\n`);
-  if (err.hint) io.stderr.write(`  hint: ${err.hint}\n`);
+  io.stderr.write(`clm: error: ${visibleControls(where + err.message)}\n`);
+  if (err.hint) io.stderr.write(`  hint: ${visibleControls(err.hint)}\n`);
   return err.exitCode;
 }

@@ -1,3 +1,4 @@
+import { visibleControls } from '../domain/csv-text.js';
 import { formatDay } from '../domain/dates.js';
 import type { Cell, Column } from './result.js';
 
@@ -28,7 +29,8 @@ export function plainCell(v: Cell, col: Column): string {
     case 'percent':
       return typeof v === 'number' ? String(Number.isInteger(v) ? v : Number(v.toPrecision(12))) : String(v);
     default:
-      return col.fromInput ? guardSpreadsheet(String(v)) : String(v);
+      // every text cell, whatever its source (a segment name from the config is text too)
+      return guardSpreadsheet(visibleControls(String(v), true));
   }
 }
 
@@ -49,7 +51,8 @@ const moneyFmt = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maxi
 /** Human value for terminal tables and Markdown. */
 export function displayCell(v: Cell, col: Column): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return col.fromInput ? stripControls(v) : v;
+  // line breaks and tabs lay out as spaces; every other control character is shown as \xNN
+  if (typeof v === 'string') return visibleControls(v.replace(/\r\n|[\r\n\t]/g, ' '));
   switch (col.type) {
     case 'date':
       return formatDay(v);
@@ -70,10 +73,4 @@ export function displayCell(v: Cell, col: Column): string {
 
 export function isNumericColumn(col: Column): boolean {
   return col.type !== 'string' && col.type !== 'date';
-}
-
-/** Terminal safety: control characters from input (ESC sequences, CR) are shown as spaces. */
-function stripControls(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ');
 }

@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import stringWidth from 'string-width';
-import { quoteCsvField } from '../domain/csv-text.js';
+import { quoteCsvField, visibleControls } from '../domain/csv-text.js';
 import { UsageError } from '../domain/errors.js';
 import { displayCell, isNumericColumn, jsonCell, plainCell } from './cells.js';
 import type { Cell, CommandResult, Column, ResultTable } from './result.js';
@@ -131,7 +131,7 @@ function rowObject(row: Cell[], cols: Column[]): Record<string, string | number 
 
 async function renderNdjson(t: ResultTable, sink: TextSink): Promise<void> {
   const b = new Batcher(sink);
-  for (const row of t.rows()) await b.add(JSON.stringify(rowObject(row, t.columns)) + '\n');
+  for (const row of t.rows()) await b.add(jsonText(rowObject(row, t.columns)) + '\n');
   await b.flush();
 }
 
@@ -139,24 +139,42 @@ async function renderNdjson(t: ResultTable, sink: TextSink): Promise<void> {
 async function renderJson(result: CommandResult, sink: TextSink): Promise<void> {
   const b = new Batcher(sink);
   const [main, ...rest] = result.tables;
-  await b.add(`{"meta":${JSON.stringify(result.meta)},"rows":[`);
+  await b.add(`{"meta":${jsonText(result.meta)},"rows":[`);
   let first = true;
   for (const row of main.rows()) {
-    await b.add((first ? '\n' : ',\n') + JSON.stringify(rowObject(row, main.columns)));
+    await b.add((first ? '\n' : ',\n') + jsonText(rowObject(row, main.columns)));
     first = false;
   }
   await b.add(first ? ']' : '\n]');
   if (rest.length > 0) {
     const tables: Record<string, unknown[]> = {};
     for (const t of rest) tables[t.name] = [...t.rows()].map((r) => rowObject(r, t.columns));
-    await b.add(`,"tables":${JSON.stringify(tables)}`);
+    await b.add(`,"tables":${jsonText(tables)}`);
   }
   await b.add('}\n');
   await b.flush();
 }
 
+/**
+ * Markdown text from anywhere (data included): backslash-escapes the characters that make
+ * links, images, code and table cells (`[`, `]`, a backtick, `|`, `\\`) and writes `<`/`>` as
+ * entities, so `![t](http://evil.example/p.png)`, a `javascript:` link or raw HTML from data
+ * stays text and loads nothing when the report is viewed.
+ */
+/**
+ * JSON.stringify escapes C0 controls but writes DEL and the C1 controls (U+007F-U+009F, where
+ * U+009B is a terminal's CSI) raw; they are escaped too, so JSON on a terminal is inert.
+ */
+function jsonText(v: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(v).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function mdEscape(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ').replace(/</g, '&lt;');
+  return visibleControls(s.replace(/\r\n|[\r\n\t]/g, ' '))
+    .replace(/[\\`[\]|]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 async function renderMarkdown(result: CommandResult, sink: TextSink): Promise<void> {
@@ -192,10 +210,10 @@ async function renderMarkdown(result: CommandResult, sink: TextSink): Promise<vo
 async function renderTerminal(result: CommandResult, sink: TextSink, opts: RenderOptions): Promise<void> {
   const chalk = new Chalk({ level: opts.color ? 2 : 0 });
   const b = new Batcher(sink);
-  for (const line of result.context) await b.add(chalk.dim(line) + '\n');
+  for (const line of result.context) await b.add(chalk.dim(visibleControls(line)) + '\n');
   if (result.notes?.length) {
     await b.add('\n');
-    for (const line of result.notes) await b.add(line + '\n');
+    for (const line of result.notes) await b.add(visibleControls(line, true) + '\n');
   }
   for (const t of result.tables) {
     const rows = [...t.rows()];

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderResult, type Format, type TextSink } from '../../src/render/output.js';
 import { type Cell, type Column, type ColumnType, type CommandResult, type ResultTable, tableOf } from '../../src/render/result.js';
+import { visibleControls } from '../../src/domain/csv-text.js';
 
 /** Renders into a string through a collecting sink; also counts the writes. */
 async function render(result: CommandResult, format: Format, color = false, width?: number): Promise<{ out: string; writes: number }> {
@@ -103,10 +104,11 @@ function toTable(g: GenTable, name = 'main', title = 'Main'): ResultTable {
 
 const GUARDED = /^[=+\-@\t\r]/;
 
-/** What a spreadsheet-bound cell must read back as. */
+/** What a spreadsheet-bound cell must read back as: every text cell is guarded, whatever its source (issue 17, item 12). */
 function expectedPlain(c: GenCell, col: GenColumn): string {
-  if (col.kind === 'string' && col.col.fromInput && GUARDED.test(c.plain)) return `'${c.plain}`;
-  return c.plain;
+  if (col.kind !== 'string') return c.plain;
+  const text = visibleControls(c.plain, true);
+  return GUARDED.test(text) ? `'${text}` : text;
 }
 
 // ---------------------------------------------------------------- (a) CSV / TSV
@@ -116,7 +118,7 @@ describe('csv and tsv read back through csv-parse', () => {
     ['csv', ','],
     ['tsv', '\t'],
   ] as const) {
-    it(`${format}: same header, same cells, injection guard on fromInput text columns`, async () => {
+    it(`${format}: same header, same cells, injection guard on every text column`, async () => {
       await fc.assert(
         fc.asyncProperty(tableArb, async (g) => {
           const { out } = await render(resultOf(toTable(g)), format);
@@ -130,7 +132,7 @@ describe('csv and tsv read back through csv-parse', () => {
     });
   }
 
-  it('the guard: = + - @ tab CR get a leading quote on input text, nothing else does', async () => {
+  it('the guard: = + - @ tab CR get a leading quote on every text cell, whatever its source; numbers are not text', async () => {
     const values = ['=1+1', '+49 30 1234', '-5', '@SUM(A1)', '\tx', '\rx', "'already", 'plain', ' =lead space', '', 'a=b'];
     const cols: Column[] = [
       { name: 'from_input', type: 'string', fromInput: true },
@@ -141,7 +143,7 @@ describe('csv and tsv read back through csv-parse', () => {
     const { out } = await render(resultOf(t), 'csv');
     const back = parse(out) as string[][];
     expect(back.slice(1).map((r) => r[0])).toEqual(["'=1+1", "'+49 30 1234", "'-5", "'@SUM(A1)", "'\tx", "'\rx", "'already", 'plain', ' =lead space', '', 'a=b']);
-    expect(back.slice(1).map((r) => r[1])).toEqual(values);
+    expect(back.slice(1).map((r) => r[1])).toEqual(back.slice(1).map((r) => r[0]));
     // numbers are numbers, not text: a negative int is not guarded
     expect(back.slice(1).map((r) => r[2])).toEqual(values.map((_, i) => String(-i)));
   });
@@ -286,7 +288,7 @@ function mdCells(line: string): string[] {
 
 /** A cell as a Markdown reader sees it, escapes undone. */
 function mdUnescape(cell: string): string {
-  return cell.slice(1, -1).replace(/\\([\\|])/g, '$1');
+  return cell.slice(1, -1).replace(/\\([\\|`[\]])/g, '$1');
 }
 
 /** Markdown text: no lone CR here, that case has its own test below. */
@@ -301,6 +303,9 @@ const mdTableArb = fc
       title: mdText,
     }),
   );
+
+/** A Markdown cell's text: line ends and tabs as spaces, other control characters shown as \xNN, < and > as entities. */
+const shown = (v: string | null): string => visibleControls((v ?? '').replace(/\r\n|[\r\n\t]/g, ' ')).replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 describe('markdown', () => {
   it('one table per ResultTable, `|` escaped, every row keeps its cells', async () => {
@@ -322,14 +327,11 @@ describe('markdown', () => {
           at = lines.findIndex((l, i) => i >= at && l.startsWith('## ')) + 2;
           const header = mdCells(lines[at]);
           expect(header).toHaveLength(g.names.length + 2);
-          expect(header.slice(1, -1).map(mdUnescape)).toEqual(g.names.map((s) => s.replace(/\r\n|\r|\n/g, ' ').replace(/</g, '&lt;')));
+          expect(header.slice(1, -1).map(mdUnescape)).toEqual(g.names.map(shown));
           expect(lines[at + 1]).toBe(`|${g.names.map(() => ' --- ').join('|')}|`);
           for (let r = 0; r < g.rows.length; r++) {
             const cells = mdCells(lines[at + 2 + r]);
             expect(cells).toHaveLength(g.names.length + 2);
-            // control characters from input become spaces (terminal safety), then line ends become spaces
-            const shown = (v: string | null): string =>
-              (v ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ').replace(/\r\n|\r|\n/g, ' ').replace(/</g, '&lt;');
             expect(cells.slice(1, -1).map(mdUnescape)).toEqual(g.rows[r].map(shown));
           }
           at += 2 + g.rows.length;
