@@ -171,7 +171,8 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.xlsx_sheets = written;
 
   meta.inputs_hashed = await Promise.all(
-    data.inputs.filter((i) => i.source.path !== '-').map(async (i) => ({ role: i.role, path: i.source.path, bytes: i.source.bytes ?? null, sha256: await sha256File(i.source.path) })),
+    // a stream (stdin, a pipe) was read once and cannot be hashed afterwards: its sha256 is null
+    data.inputs.filter((i) => i.source.path !== '-').map(async (i) => ({ role: i.role, path: i.source.path, bytes: i.source.bytes ?? null, sha256: i.source.bytes === undefined ? null : await sha256File(i.source.path) })),
   );
   const fields = Object.keys(metrics.values);
   const held = checks.filter((c) => c.rule.test((f) => metrics.values[fields[f]] ?? null));

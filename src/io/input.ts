@@ -39,15 +39,18 @@ export async function* readChunks(
     if (!stdin) throw new UsageError('`-` means stdin, but there is no stdin here');
     raw = stdin;
   } else {
-    statOrFail(path);
+    const regular = statOrFail(path);
     if (range && range.end <= range.start) return;
-    raw = !midFile && startsWithGzipMagic(path) ? createReadStream(path, { highWaterMark: CHUNK }) : fileChunks(path, range);
+    // a FIFO, /dev/stdin from a pipe or a process substitution (`<(zcat x.gz)`) cannot seek:
+    // read it once as a stream (gzip is still recognised by its first bytes below)
+    if (!regular) raw = createReadStream(path, { highWaterMark: CHUNK });
+    else raw = !midFile && startsWithGzipMagic(path) ? createReadStream(path, { highWaterMark: CHUNK }) : fileChunks(path, range);
   }
   let decoder: TextDecoder | undefined;
-  const enc = (encoding ?? 'utf-8').toLowerCase();
-  if (enc !== 'utf8' && enc !== 'utf-8') {
+  const enc = decoderLabel(encoding ?? 'utf-8');
+  if (enc !== 'utf-8') {
     try {
-      decoder = new TextDecoder(enc === 'cp1252' ? 'windows-1252' : enc);
+      decoder = new TextDecoder(enc);
     } catch {
       throw new UsageError(`--encoding ${JSON.stringify(encoding)} is not an encoding Node knows`, 'try utf8, latin1, cp1252 (windows-1252) or utf16le');
     }
@@ -95,19 +98,22 @@ export async function* readChunks(
   }
   try {
     for await (let chunk of stream) {
+      // a UTF-16 byte-order mark says how to read the file, whatever --encoding says
+      if (first && !midFile && encoding === undefined && chunk.length >= 2) {
+        if (chunk[0] === 0xff && chunk[1] === 0xfe) decoder = new TextDecoder('utf-16le');
+        else if (chunk[0] === 0xfe && chunk[1] === 0xff) decoder = new TextDecoder('utf-16be');
+      }
       if (decoder) chunk = Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');
       if (first && !midFile) {
         first = false;
-        if (!decoder && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
-          throw new DataError('the file is UTF-16 encoded', { file: path }, 'pass --encoding utf16le');
-        }
         // a UTF-8 BOM (TextDecoder already drops the BOM of other encodings)
         if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
         if (looksBinary(chunk)) {
+          const utf16 = utf16Order(chunk);
           throw new DataError(
-            'this looks like a binary file, not CSV text',
+            utf16 ? `this looks like UTF-16 text without a byte-order mark (${utf16 === 'le' ? 'little' : 'big'}-endian)` : 'this looks like a binary file, not CSV text',
             { file: path },
-            'export the data as CSV (or TSV) text; for other encodings pass --encoding',
+            utf16 ? `pass --encoding utf16${utf16}` : 'export the data as CSV (or TSV) text; for other encodings pass --encoding',
           );
         }
       }
@@ -174,7 +180,8 @@ function looksBinary(chunk: Buffer): boolean {
   return n > 0 && control / n > 0.1;
 }
 
-function statOrFail(path: string): void {
+/** True for a regular file, false for a pipe, device or socket (read as a stream); errors for people otherwise. */
+function statOrFail(path: string): boolean {
   let st;
   try {
     st = statSync(path);
@@ -185,6 +192,7 @@ function statOrFail(path: string): void {
     throw new DataError(`cannot open the file (${code ?? String(e)})`, { file: path });
   }
   if (st.isDirectory()) throw new DataError('this is a directory, not a file', { file: path }, 'name the CSV file inside it');
+  return st.isFile();
 }
 
 function ioError(path: string, e: unknown): Error {
@@ -200,8 +208,41 @@ function ioError(path: string, e: unknown): Error {
 export function sourceInfo(path: string): SourceInfo {
   if (path === '-') return { path, bytes: undefined };
   try {
-    return { path, bytes: statSync(path).size };
+    const st = statSync(path);
+    // a pipe's size says nothing: it is read as a stream, once
+    return { path, bytes: st.isFile() ? st.size : undefined };
   } catch {
     return { path, bytes: undefined };
   }
+}
+
+/**
+ * The WHATWG label TextDecoder wants for an --encoding as people write it: `utf16le`, `ucs2`
+ * and `utf-16` are UTF-16LE, `utf16be` big-endian, `cp1252` Windows-1252 (`latin1` and the
+ * rest are WHATWG labels already).
+ */
+export function decoderLabel(encoding: string): string {
+  const e = encoding.trim().toLowerCase();
+  const compact = e.replace(/[-_]/g, '');
+  if (compact === 'utf8') return 'utf-8';
+  if (compact === 'utf16le' || compact === 'ucs2' || compact === 'utf16') return 'utf-16le';
+  if (compact === 'utf16be') return 'utf-16be';
+  if (compact === 'cp1252' || compact === 'windows1252') return 'windows-1252';
+  return e;
+}
+
+/** 'le' or 'be' when the bytes look like UTF-16 text (a NUL in most odd or even positions), else undefined. */
+function utf16Order(chunk: Buffer): 'le' | 'be' | undefined {
+  const n = Math.min(chunk.length, 4096) & ~1;
+  if (n < 8) return undefined;
+  let oddNul = 0;
+  let evenNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (chunk[i] === 0) evenNul++;
+    if (chunk[i + 1] === 0) oddNul++;
+  }
+  const half = n / 2;
+  if (oddNul > 0.7 * half && evenNul < 0.1 * half) return 'le';
+  if (evenNul > 0.7 * half && oddNul < 0.1 * half) return 'be';
+  return undefined;
 }
