@@ -144,7 +144,8 @@ export function reportError(e: unknown, io: CliIO): number {
     if (l.column !== undefined) where += `column ${JSON.stringify(l.column)}: `;
     if (l.value !== undefined) where += `value ${JSON.stringify(l.value.length > 80 ? l.value.slice(0, 77) + '...' : l.value)}: `;
   }
-  io.stderr.write(`clm: error: ${visibleControls(where + err.message)}\n`);
+  // clm's own messages may span lines (a rule with a caret under the character); data is quoted
+  io.stderr.write(`clm: error: ${visibleControls(where + err.message, true)}\n`);
   if (err.hint) io.stderr.write(`  hint: ${visibleControls(err.hint)}\n`);
   return err.exitCode;
 }

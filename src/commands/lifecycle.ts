@@ -89,12 +89,18 @@ export function computeLifecycle(inputs: Inputs, flags: LifecycleFlags): Lifecyc
   const { data, config, reviews, listed } = inputs;
   const t = data.table;
   const snapshot = snapshotAt(t, data.asOf, listed, inputs.listedSince);
-  const derivation = deriveThresholds(snapshot, t, fixedThresholds(flags, config));
+  const fixed = fixedThresholds(flags, config);
+  const derivation = deriveThresholds(snapshot, t, fixed);
   const th = derivation.thresholds;
   if (th.churnDays < th.activeDays) {
+    // say where each value came from: a flag, the config (file and key), or the data
+    const from = (key: 'activeDays' | 'churnDays', flag: string, configKey: string): string => {
+      const src = fixed?.[key]?.source;
+      return src === 'flag' ? flag : src === 'config' ? `${config!.path}: thresholds.${configKey}` : `${configKey} (derived from the data)`;
+    };
     throw new UsageError(
-      `churn_days (${th.churnDays}) is less than active_days (${th.activeDays}), so no customer could be at risk`,
-      'set --churn-days to at least --active-days',
+      `churn_days (${th.churnDays}, from ${from('churnDays', '--churn-days', 'churn_days')}) is less than active_days (${th.activeDays}, from ${from('activeDays', '--active-days', 'active_days')}), so no customer could be at risk`,
+      'set churn_days to at least active_days (--churn-days, or thresholds.churn_days in the config)',
     );
   }
   const advocacy = advocacySignals(t, data.asOf, reviews);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseIsoDay } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
 import { GOAL_METRICS, GOAL_PERIOD_UNITS, RATE_KPIS } from '../domain/goals.js';
+import { PRESETS } from './mapping.js';
 
 /**
  * `clm.config.json` (spec §10): inputs, mapping, preset, currency, time zone, thresholds,
@@ -60,7 +61,10 @@ export const configSchema = z.strictObject({
       reviews: z.string().optional(),
     })
     .optional(),
-  preset: z.string().optional(),
+  preset: z
+    .string()
+    .refine((name) => name in PRESETS, { message: `unknown preset; known presets: ${Object.keys(PRESETS).join(', ')}` })
+    .optional(),
   mapping: z
     .strictObject({
       orders: mappingBlock.optional(),
@@ -108,6 +112,9 @@ export interface LoadedConfig {
 
 export const CONFIG_FILE = 'clm.config.json';
 
+/** The largest config read (a config is a few KB; this leaves room for long segment lists). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /**
  * Reads and validates the config: `explicit` (from --config) must exist; otherwise
  * clm.config.json in `cwd` is used when present. Paths in `inputs` are relative to the file.
@@ -116,9 +123,14 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig | undef
   const path = explicit !== undefined ? resolve(cwd, explicit) : resolve(cwd, CONFIG_FILE);
   let text: string;
   try {
-    if (explicit === undefined && !statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
+    const st = statSync(path, { throwIfNoEntry: explicit !== undefined });
+    if (explicit === undefined && !st?.isFile()) return undefined;
+    // a config is a small JSON file: /dev/zero or a 2 GB file is refused before it is read
+    if (st && !st.isFile()) throw new UsageError(`--config ${explicit}: not a regular file`, 'name a JSON file');
+    if (st && st.size > MAX_CONFIG_BYTES) throw new UsageError(`--config ${explicit ?? CONFIG_FILE}: ${st.size.toLocaleString('en-US')} bytes is more than a config holds (at most ${MAX_CONFIG_BYTES / 1024 / 1024} MB)`, 'name the clm.config.json file');
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read the config file ${explicit}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path given to --config');
   }
   const shown = explicit ?? CONFIG_FILE;
