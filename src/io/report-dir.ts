@@ -33,6 +33,10 @@ export class ReportDir {
       if (entries.length > 0) refuseForeignFiles(out, this.out);
     }
     const base = basename(this.out);
+    // the hidden sibling adds `.` and `.clm-tmp-PID`: the name must leave room for them
+    if (Buffer.byteLength(base) > 255 - 24) {
+      throw new UsageError(`--out ${out}: the folder name is ${Buffer.byteLength(base)} bytes, more than the file system allows with the temporary suffix clm adds (231 bytes)`, 'choose a shorter folder name');
+    }
     removeStale(parent, base);
     this.tmp = join(parent, `.${base}.clm-tmp-${process.pid}`);
     this.old = join(parent, `.${base}.clm-old-${process.pid}`);

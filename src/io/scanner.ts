@@ -125,7 +125,11 @@ export class CsvScanner {
     const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     const used = this.scan(data, false);
     if (used < data.length) {
-      if (data.length - used > MAX_RECORD_BYTES) this.failUnclosed();
+      if (data.length - used > MAX_RECORD_BYTES) {
+        // without any quote in it, the record is one huge line, not an unclosed quote
+        if (data.indexOf(QUOTE, used) < 0) this.failTooLong(data.length - used);
+        this.failUnclosed();
+      }
       this.carry = Buffer.from(data.subarray(used));
     } else {
       this.carry = null;
@@ -139,6 +143,14 @@ export class CsvScanner {
       this.carry = null;
       this.scan(data, true);
     }
+  }
+
+  private failTooLong(bytes: number): never {
+    throw new DataError(
+      `a line of more than ${Math.floor(bytes / 1024 / 1024)} MB with no line break: this is not a CSV export (or its line breaks are not \\n, \\r\\n or \\r)`,
+      { file: this.file, line: this.line },
+      'check that this is the right file and that it was exported as CSV text',
+    );
   }
 
   /** `quoteLine` is the line of the opening quote when it differs from the record's first line. */
