@@ -12,7 +12,7 @@ import { collectGarbage } from './memory.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { scanTable, type HeaderInfo, type TableScan } from './read-table.js';
 import type { Delimiter, RecordView } from './scanner.js';
-import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, excludedStatusClass, MAX_AMOUNT, normalizeStatus, type DayOrder, type StatusClass } from './values.js';
+import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, excludedStatusClass, FIRST_ORDER_YEAR, LAST_ORDER_YEAR, MAX_AMOUNT, MAX_ORDER_DAY, MIN_ORDER_DAY, normalizeStatus, PLACEHOLDER_DAYS, type DayOrder, type StatusClass } from './values.js';
 
 /**
  * The pass over the orders file (spec §1.3, §1.4): every row classified, counted in the
@@ -79,6 +79,7 @@ export const REASONS: Record<string, string> = {
   status_test: 'status: test',
   status_unknown: 'status not recognised',
   status_excluded: 'status excluded by --exclude-status',
+  placeholder_date: 'placeholder date (1900-01-01, 9999-12-31, 0001-01-01)',
   after_as_of: 'dated after --as-of',
   duplicate_order_id: 'duplicate order id (first kept)',
   other_currency: 'other currency than --currency',
@@ -569,6 +570,21 @@ export class OrderPass {
       if (Number.isNaN(day) || day === AMBIGUOUS) {
         const v = r.field(iDate);
         return this.reject(r, 'bad_date', colName(iDate), v, v.trim() === '' ? 'every order needs a date' : 'dates look like 2024-03-31, 2024-03-31 14:05:00, 20240331 or 31/03/2024 with --date-format');
+      }
+      if (dates.dayFirstSeen !== undefined && dates.monthFirstSeen !== undefined) {
+        throw new DataError(
+          `the dates mix day-first (${dates.dayFirstSeen}) and month-first (${dates.monthFirstSeen}) order, so every date like 03/04 could be read either way`,
+          { file: this.opts.file, line: r.line, column: colName(iDate) },
+          'export the dates in one format, or pass --date-format DD/MM/YYYY or MM/DD/YYYY (values in the other order are then rejected)',
+        );
+      }
+      if (PLACEHOLDER_DAYS.has(day)) {
+        // "no date" written as a date (1900-01-01, 9999-12-31): excluded, never the as-of date
+        this.flush();
+        return void count(rec.excluded, 'placeholder_date');
+      }
+      if (day < MIN_ORDER_DAY || day > MAX_ORDER_DAY) {
+        return this.reject(r, 'bad_date', colName(iDate), r.field(iDate), `an order date before ${FIRST_ORDER_YEAR} or after ${LAST_ORDER_YEAR} is not believed; check the column and its format`);
       }
       this.flush();
       pend.active = true;

@@ -35,6 +35,9 @@ function isDigit(c: number): boolean {
 export class DateParser {
   /** Field order for slash/dot dates: given by --date-format or learned from the data. */
   order: DayOrder | undefined;
+  /** The first value that could only be day-first (25/03/2024), and month-first (03/25/2024), without --date-format. */
+  dayFirstSeen: string | undefined;
+  monthFirstSeen: string | undefined;
   private readonly tzFormat: Intl.DateTimeFormat | undefined;
   private readonly tzCache = new Map<number, number>();
 
@@ -119,7 +122,8 @@ export class DateParser {
       let q = p + 3;
       if (q < e && buf[q] === 58) q++;
       const om = q < e ? d2(buf, q) : 0;
-      if (oh < 0 || om < 0 || (q < e && q + 2 !== e)) return NaN;
+      // real offsets run from -12:00 to +14:00 (+99:99 and +2500 are not offsets)
+      if (oh < 0 || om < 0 || oh > 14 || om > 59 || (q < e && q + 2 !== e)) return NaN;
       const off = (oh * 60 + om) * (c === 45 ? -1 : 1);
       return this.shift(day, h * 60 + mi, off);
     }
@@ -143,20 +147,27 @@ export class DateParser {
       if (t.length === 12 || t.length === 13) return this.dayOfInstant(Number(t));
       return NaN;
     }
-    let m = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:[ T].*)?$/.exec(t);
+    let m = YMD_SLASH.exec(t);
     if (m) {
       const y = +m[1], mo = +m[2], d = +m[3];
-      return isValidCivil(y, mo, d) ? dayFromCivil(y, mo, d) : NaN;
+      return isValidCivil(y, mo, d) && validTime(m[4], m[5], m[6], m[7]) ? dayFromCivil(y, mo, d) : NaN;
     }
     m = /^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/.exec(t);
     if (m) {
+      if (!validTime(m[4], m[5], m[6], m[7])) return NaN;
       const a = +m[1], b = +m[2];
       let y = +m[3];
       if (m[3].length === 2) y += y < 70 ? 2000 : 1900;
       let order = this.order;
       if (order === undefined || order === 'ymd') {
-        if (a > 12 && b <= 12) order = 'dmy';
-        else if (b > 12 && a <= 12) order = 'mdy';
+        // a value that decides the order is remembered: a file with both kinds mixes conventions
+        if (a > 12 && b <= 12) {
+          order = 'dmy';
+          this.dayFirstSeen ??= t;
+        } else if (b > 12 && a <= 12) {
+          order = 'mdy';
+          this.monthFirstSeen ??= t;
+        }
         else if (a === b) order = 'dmy';
         else return AMBIGUOUS;
       }
@@ -164,10 +175,10 @@ export class DateParser {
       const mo = order === 'dmy' ? b : a;
       return isValidCivil(y, mo, d) ? dayFromCivil(y, mo, d) : NaN;
     }
-    m = /^(\d{1,2})[ \-]([A-Za-z]{3,9})\.?[ \-,]+(\d{4})(?:[ T].*)?$/.exec(t);
-    if (m) return civilText(+m[3], m[2], +m[1]);
-    m = /^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})(?:[ T,].*)?$/.exec(t);
-    if (m) return civilText(+m[3], m[1], +m[2]);
+    m = DAY_MONTH_NAME.exec(t);
+    if (m) return validTime(m[4], m[5], m[6], m[7]) ? civilText(+m[3], m[2], +m[1]) : NaN;
+    m = MONTH_NAME_DAY.exec(t);
+    if (m) return validTime(m[4], m[5], m[6], m[7]) ? civilText(+m[3], m[1], +m[2]) : NaN;
     const iso = /^(\d{4}-\d{2}-\d{2})/.exec(t);
     if (iso) return this.parseBytes(Buffer.from(t), 0, Buffer.byteLength(t));
     return NaN;
@@ -186,6 +197,31 @@ export class DateParser {
     return undefined;
   }
 }
+
+/** An optional time after a text date: hh:mm[:ss[.fff]] with AM/PM, Z, UTC/GMT or an offset; nothing else may follow. */
+const TIME = '(?:[ T,]+(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:[.,]\\d+)?)?\\s*([AaPp][Mm]|Z|UTC|GMT|[+-](?:0\\d|1[0-4]):?[0-5]\\d)?)?';
+
+const YMD_SLASH = new RegExp(`^(\\d{4})[/.](\\d{1,2})[/.](\\d{1,2})${TIME}$`);
+const DAY_MONTH_NAME = new RegExp(`^(\\d{1,2})[ \\-]([A-Za-z]{3,9})\\.?[ \\-,]+(\\d{4})${TIME}$`);
+const MONTH_NAME_DAY = new RegExp(`^([A-Za-z]{3,9})\\.? (\\d{1,2}),? (\\d{4})${TIME}$`);
+
+/** A time that exists: hours to 24 (12 with AM/PM), minutes to 59, seconds to 60; an absent time is valid. */
+function validTime(h: string | undefined, mi: string | undefined, sec: string | undefined, suffix: string | undefined): boolean {
+  if (h === undefined) return true;
+  const ampm = suffix !== undefined && /^[ap]m$/i.test(suffix);
+  return +h <= (ampm ? 12 : 24) && +mi! <= 59 && (sec === undefined || +sec <= 60);
+}
+
+/**
+ * Order dates outside these years are not believed: rejected, except the placeholders
+ * exports write for "no date" (PLACEHOLDER_DAYS), which are excluded with their own reason.
+ */
+export const FIRST_ORDER_YEAR = 1900;
+export const LAST_ORDER_YEAR = 2100;
+export const MIN_ORDER_DAY = dayFromCivil(FIRST_ORDER_YEAR, 1, 2);
+export const MAX_ORDER_DAY = dayFromCivil(LAST_ORDER_YEAR, 12, 31);
+/** 0001-01-01 (DateTime.MinValue), 1900-01-01 (Excel and SQL zero dates), 9999-12-31 (an open end). */
+export const PLACEHOLDER_DAYS: ReadonlySet<number> = new Set([dayFromCivil(1, 1, 1), dayFromCivil(1900, 1, 1), dayFromCivil(9999, 12, 31)]);
 
 function civilText(y: number, monthName: string, d: number): number {
   const mo = MONTHS[monthName.slice(0, monthName.length === 4 ? 4 : 3).toLowerCase()] ?? MONTHS[monthName.slice(0, 3).toLowerCase()];

@@ -110,7 +110,7 @@ describe('clm stages, hand-worked through the reader (as of 2024-06-30; active 3
   it('rejects contradictory thresholds and bad --from dates with exit 2', async () => {
     const bad = await runClm(['stages', '--orders', orders, '--active-days', '90', '--churn-days', '30']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('churn_days (30) is less than active_days (90)');
+    expect(bad.stderr).toContain('churn_days (30, from --churn-days) is less than active_days (90, from --active-days)');
     const late = await runClm(['stages', '--orders', orders, '--as-of', '2024-06-30', '--from', '2024-07-01']);
     expect(late.code).toBe(2);
     expect(late.stderr).toContain('--from 2024-07-01 is not before the as-of date 2024-06-30');
