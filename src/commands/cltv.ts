@@ -1,4 +1,4 @@
-import { scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/clv/score.js';
+import { purchaseModelLabel, scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT, summarizeLedger, summaryFromArrays, type ClvSummary, type TimeUnit } from '../analytics/clv/summary.js';
 import { formulaClv, historicalClv } from '../analytics/clv/value.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
@@ -37,10 +37,7 @@ export function isPredictive(model: string): model is PurchaseModelName {
   return (PREDICTIVE_MODELS as readonly string[]).includes(model);
 }
 
-/** The paper's name of a purchase model, for prose. */
-export function purchaseModelLabel(model: PurchaseModelName): string {
-  return model === 'pnbd' ? 'Pareto/NBD' : model === 'mbgnbd' ? 'MBG/NBD' : 'BG/NBD';
-}
+export { purchaseModelLabel };
 
 /** Parsed CLV options, shared by cltv, customers --model, backtest and report. */
 export interface ClvSettings {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../domain/errors.js';
+import { cleanUpOnSignal } from './signals.js';
 
 /**
  * A report folder written whole or not at all (spec §8): everything goes into a hidden
@@ -15,7 +16,7 @@ export class ReportDir {
   readonly out: string;
   readonly tmp: string;
   private readonly old: string;
-  private readonly onSignal: (signal: NodeJS.Signals) => void;
+  private readonly release: () => void;
   private done = false;
 
   constructor(out: string) {
@@ -42,14 +43,8 @@ export class ReportDir {
     this.old = join(parent, `.${base}.clm-old-${process.pid}`);
     rmSync(this.tmp, { recursive: true, force: true });
     mkdirSync(this.tmp);
-    this.onSignal = (signal) => {
-      this.abort();
-      // end as the signal would have: take the handlers away and send it again
-      process.removeAllListeners(signal);
-      process.kill(process.pid, signal);
-    };
-    process.once('SIGINT', this.onSignal);
-    process.once('SIGTERM', this.onSignal);
+    // Ctrl-C or a kill while writing: nothing temporary is left behind
+    this.release = cleanUpOnSignal(() => this.abort());
   }
 
   path(name: string): string {
@@ -79,8 +74,7 @@ export class ReportDir {
 
   private finish(): void {
     this.done = true;
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
+    this.release();
   }
 }
 

@@ -2,6 +2,7 @@ import { createWriteStream, renameSync, statSync, unlinkSync, type WriteStream }
 import { basename, dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ClmError, OutputError, UsageError } from '../domain/errors.js';
+import { cleanUpOnSignal } from './signals.js';
 import type { TextSink } from '../render/output.js';
 
 /**
@@ -91,7 +92,7 @@ export class AtomicFile {
   private readonly tmp: string | undefined;
   private readonly out: WriteStream;
   readonly sink: TextSink & { flush: () => Promise<void> };
-  private readonly onSignal: (signal: NodeJS.Signals) => void;
+  private readonly release: () => void;
   private done = false;
   /** `flag` names the option in messages (--output, --rejects). */
   constructor(
@@ -117,14 +118,8 @@ export class AtomicFile {
     this.tmp = inPlace ? undefined : `${path}.tmp-${process.pid}`;
     this.out = createWriteStream(this.tmp ?? path, { highWaterMark: FILE_BUFFER });
     this.sink = streamSink(this.out, `${flag} ${path}`);
-    // Ctrl-C or a kill while writing: no FILE.tmp-PID is left behind
-    this.onSignal = (signal) => {
-      this.abort();
-      process.removeAllListeners(signal);
-      process.kill(process.pid, signal);
-    };
-    process.once('SIGINT', this.onSignal);
-    process.once('SIGTERM', this.onSignal);
+    // Ctrl-C or a kill while writing: nothing temporary is left behind
+    this.release = cleanUpOnSignal(() => this.abort());
   }
 
   /** The stream itself, for writers that do their own pacing (the rejects of the order pass). */
@@ -160,7 +155,6 @@ export class AtomicFile {
   private finish(): void {
     if (this.done) return;
     this.done = true;
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
+    this.release();
   }
 }

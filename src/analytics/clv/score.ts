@@ -14,6 +14,11 @@ import { clvValues } from './value.js';
 
 export type PurchaseModelName = 'bgnbd' | 'pnbd' | 'mbgnbd';
 
+/** The paper's name of a purchase model, for prose. */
+export function purchaseModelLabel(model: PurchaseModelName): string {
+  return model === 'pnbd' ? 'Pareto/NBD' : model === 'mbgnbd' ? 'MBG/NBD' : 'BG/NBD';
+}
+
 /** A fitted purchase model. */
 export type PurchaseFit = BgNbdFit | ParetoNbdFit | MbgNbdFit;
 
@@ -63,7 +68,9 @@ export function fitPurchaseModel(summary: ClvSummary, model: PurchaseModelName, 
 export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
   const warnings: string[] = [];
   const { fit: purchase, predictor } = fitPurchaseModel(summary, opts.model, opts.penalizer ?? 0);
-  warnings.push(...purchase.warnings);
+  // each warning says which model it is about
+  const label = purchaseModelLabel(opts.model);
+  warnings.push(...purchase.warnings.map((w) => `${label}: ${w}`));
   if (!purchase.usable) {
     const nan = (): Float64Array => new Float64Array(summary.size).fill(NaN);
     return { purchase, predictor, pAlive: nan(), expectedPurchases: nan(), expectedAvgValue: nan(), clv: nan(), problem: purchase.problem, warnings };
@@ -82,11 +89,11 @@ export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
   const meanSpend = eligible > 0 ? spendSum / eligible : 0;
   if (eligible >= MIN_SPEND_CUSTOMERS) spend = fitGammaGamma(summary, { penalizer: opts.penalizer ?? 0 });
   if (spend && !spend.usable) {
-    warnings.push(...spend.warnings);
+    warnings.push(...spend.warnings.map((w) => `Gamma-Gamma: ${w}`));
     warnings.push(`Gamma-Gamma is not used: every customer gets the mean repeat spend ${meanSpend.toFixed(2)}`);
     expectedAvgValue = new Float64Array(summary.size).fill(meanSpend);
   } else if (spend) {
-    warnings.push(...spend.warnings);
+    warnings.push(...spend.warnings.map((w) => `Gamma-Gamma: ${w}`));
     correlation = spendFrequencyCorrelation(summary);
     if (correlation.warning) warnings.push(correlation.warning);
     expectedAvgValue = ggExpectedAverageValues(spend.params, summary.frequency, summary.monetary);
