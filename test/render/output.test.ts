@@ -582,3 +582,17 @@ describe('columns for one audience', () => {
     expect(lazy.columns).toHaveLength(4);
   });
 });
+
+describe('long terminal tables', () => {
+  it('are laid out in pieces that read as one table: one top and one bottom border, every line as wide', async () => {
+    const rows: Cell[][] = Array.from({ length: 1_234 }, (_, i) => [`customer-${i}`, i * 7, i % 3 === 0 ? 'a much longer text value' : 'short']);
+    const t = tableOf('t', 'T', [{ name: 'id', type: 'string' }, { name: 'n', type: 'int' }, { name: 'note', type: 'string' }], rows);
+    const { out } = await render(resultOf(t), 'table');
+    const lines = out.split('\n').filter((l) => /^[┌│└├]/.test(l));
+    expect(lines.filter((l) => l.startsWith('┌'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('└'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('│'))).toHaveLength(1 + rows.length);
+    expect(new Set(lines.map((l) => stringWidth(l))).size).toBe(1);
+    expect(lines[lines.length - 2]).toContain('customer-1233');
+  });
+});
