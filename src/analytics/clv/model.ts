@@ -22,6 +22,8 @@ export interface FitOptions<P> {
   readonly start?: Partial<P>;
   /** Starts tried at most when a start does not converge (default 4). */
   readonly maxStarts?: number;
+  /** Likelihood evaluations at most over the whole fit (the optimiser's default bound otherwise). */
+  readonly maxEvaluations?: number;
 }
 
 export interface ModelFit<M extends string, P> {
@@ -208,6 +210,7 @@ export function fitNamed<M extends string, P extends { readonly [K in keyof P]: 
       start,
       penalizer,
       maxStarts: opts.maxStarts,
+      maxEvaluations: opts.maxEvaluations,
       gradient: grad && ((theta, g) => grad(toP(theta), g)),
       initialInverseHessian,
     });

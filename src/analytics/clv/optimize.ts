@@ -36,6 +36,11 @@ export function isInterior(u: readonly number[]): boolean {
   return u.every((v) => Math.abs(v) < EDGE_LOG_PARAM);
 }
 
+/** Likelihood evaluations one fit may use (all starts): a bound, so no fit runs without end. */
+export const DEFAULT_MAX_EVALUATIONS = 20_000;
+
+class OutOfEvaluations extends Error {}
+
 export const HESSIAN_WARNING =
   'the Hessian at the optimum is not positive definite, so standard errors are unavailable: a parameter may be at a boundary; try a --penalizer such as 0.001';
 
@@ -50,6 +55,8 @@ export interface OptimizeOptions {
   maxBfgs?: number;
   /** Number of starts tried at most (1 = only `start`). */
   maxStarts?: number;
+  /** Likelihood evaluations at most over all starts (default DEFAULT_MAX_EVALUATIONS). */
+  maxEvaluations?: number;
   /** Gradient (of the mean objective over log-parameters) below which the fit converged. */
   gradientTolerance?: number;
   /** The log-likelihood with its analytic gradient; when given, BFGS and the Hessian use it. */
@@ -92,7 +99,20 @@ export function maximizeLogLik(
   const pen = opts.penalizer ?? 0;
   const scale = n > 0 ? n : 1;
   let evaluations = 0;
+  // the evaluation budget: past it the search stops with the best point seen so far
+  const budget = opts.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS;
+  let budgetOn = true;
+  let seen: { u: number[]; f: number } | undefined;
+  const spend = (u: readonly number[], f: number): void => {
+    if (Number.isFinite(f) && (!seen || f < seen.f)) seen = { u: u.slice(), f };
+    if (budgetOn && evaluations > budget) throw new OutOfEvaluations();
+  };
   const objective = (u: readonly number[]): number => {
+    const f = objectiveOnce(u);
+    spend(u, f);
+    return f;
+  };
+  const objectiveOnce = (u: readonly number[]): number => {
     evaluations++;
     const theta = u.map(Math.exp);
     for (const t of theta) if (!(t > 0) || !Number.isFinite(t)) return Infinity;
@@ -115,6 +135,11 @@ export function maximizeLogLik(
   const gradFn = opts.gradient;
   const gl = new Array<number>(k).fill(0);
   const objectiveGrad = (u: readonly number[], g: number[]): number => {
+    const f = objectiveGradOnce(u, g);
+    spend(u, f);
+    return f;
+  };
+  const objectiveGradOnce = (u: readonly number[], g: number[]): number => {
     evaluations++;
     const theta = u.map(Math.exp);
     for (const t of theta) if (!(t > 0) || !Number.isFinite(t)) return Infinity;
@@ -139,6 +164,16 @@ export function maximizeLogLik(
     if (!best || r.f < best.f - 1e-12 || (Math.abs(r.f - best.f) <= 1e-12 && r.gnorm < best.gnorm))
       best = { u: r.x, f: r.f, iterations: r.iterations, gnorm: r.gnorm };
   };
+  let outOfBudget = false;
+  try {
+    searchStarts();
+  } catch (e) {
+    if (!(e instanceof OutOfEvaluations)) throw e;
+    outOfBudget = true;
+    if (seen && (!best || seen.f < best.f)) best = { u: seen.u, f: seen.f, iterations: 0, gnorm: Infinity };
+  }
+  budgetOn = false;
+  function searchStarts(): void {
   for (const u0 of starts.slice(0, maxStarts)) {
     tried++;
     if (gradFn) {
@@ -165,7 +200,13 @@ export function maximizeLogLik(
     if (!best || bf.f < best.f - 1e-12) best = { u: bf.x, f: bf.f, iterations: bf.iterations, gnorm: bf.gnorm };
     if (bf.gnorm <= gtol && Number.isFinite(bf.f) && isInterior(bf.x)) break;
   }
+  }
   const warnings: string[] = [];
+  if (outOfBudget) {
+    warnings.push(
+      `the fit stopped after ${budget.toLocaleString('en-US')} evaluations of the likelihood without settling (the bound on every fit): try --model bgnbd, a --penalizer such as 0.001, or a longer calibration period`,
+    );
+  }
   if (!best || !Number.isFinite(best.f)) {
     return Object.freeze({
       params: Object.freeze(opts.start.slice()),

@@ -97,8 +97,15 @@ export function fitParetoNbd(data: PurchaseData, opts: FitOptions<ParetoNbdParam
     warnings,
     identified,
     limits: [PURCHASE_RATE_LIMIT, { pair: ['s', 'beta'], meaning: (p) => `s and beta ran to infinity together: customers do not differ in their dropout rate, which is one rate s/beta = ${(p.s / p.beta).toPrecision(3)} per unit for everyone (the model's limit; its values hold, standard errors do not exist)` }],
-  }, opts);
+  }, { maxEvaluations: PNBD_MAX_EVALUATIONS, ...opts });
 }
+
+/**
+ * Pareto/NBD has no analytic gradient here, and each evaluation may sum hypergeometric series:
+ * its fits are bounded at this many evaluations (CDNOW takes about 380) and then report that
+ * they did not settle, instead of running for tens of minutes.
+ */
+export const PNBD_MAX_EVALUATIONS = 3_000;
 
 /**
  * P(alive | x, t_x, T), Fader & Hardie (2005) eq. (18): the share of the likelihood in the
