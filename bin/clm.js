@@ -5,6 +5,13 @@ import { main } from '../dist/main.js';
 process.stdout.on('error', (err) => {
   if (err && err.code === 'EPIPE') process.exit(0);
 });
+// A stderr that cannot be written (a full disk under `2> log`) must not crash with Node's exit 1
+// (which means a --fail-if held): the run's own code stands, and a success whose warnings were
+// lost is an output error (74).
+let stderrFailed = false;
+process.stderr.on('error', () => {
+  stderrFailed = true;
+});
 
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
@@ -16,4 +23,4 @@ const code = await main(process.argv.slice(2), {
   now: () => new Date(),
   cwd: process.cwd(),
 });
-process.exitCode = code;
+process.exitCode = code === 0 && stderrFailed ? 74 : code;

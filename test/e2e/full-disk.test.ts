@@ -47,6 +47,24 @@ describe('/dev/full', () => {
   });
 });
 
+describe('stderr on a full device', () => {
+  const haveFull = existsSync('/dev/full');
+  it.runIf(haveFull)('never exits 1 (a --fail-if code): a data error stays 3, lost warnings are 74', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clm-stderr-'));
+    const f = join(dir, 'w.csv');
+    writeFileSync(f, 'order_id,customer_id,order_date,amount,status\n1,a,2024-01-01,10,weird\n2,b,2024-01-02,x,paid\n3,b,2024-01-03,4,paid\n');
+    const spawnErr = (args: string[]): number | null => {
+      const fd = openSync('/dev/full', 'w');
+      const r = spawnSync(process.execPath, [CLM, ...args], { stdio: ['ignore', 'ignore', fd] });
+      closeSync(fd);
+      return r.status;
+    };
+    expect(spawnErr(['summary', '--orders', join(dir, 'missing.csv')])).toBe(3);
+    expect(spawnErr(['summary', '--orders', f])).toBe(74);
+    expect(spawnErr(['summary', ...DEMO])).toBe(0);
+  });
+});
+
 /** A tmpfs of 64 KB (and a read-only one) when this process may mount; undefined otherwise. */
 function mountTmpfs(): { full: string; readOnly: string } | undefined {
   if (process.getuid?.() !== 0) return undefined;
