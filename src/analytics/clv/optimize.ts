@@ -173,33 +173,34 @@ export function maximizeLogLik(
     if (seen && (!best || seen.f < best.f)) best = { u: seen.u, f: seen.f, iterations: 0, gnorm: Infinity };
   }
   budgetOn = false;
+  // every start in turn; a start that settles inside the parameter space ends the search
   function searchStarts(): void {
-  for (const u0 of starts.slice(0, maxStarts)) {
-    tried++;
-    if (gradFn) {
-      const H0 = tried === 1 ? opts.initialInverseHessian : undefined;
-      const bf = bfgsWithGradient(objectiveGrad, u0, opts.maxBfgs ?? 200, gtol, H0);
-      iterations += bf.iterations;
-      if (Number.isFinite(bf.f)) consider(bf);
-      if (bf.gnorm <= gtol && Number.isFinite(bf.f) && isInterior(bf.x)) break;
-      // a start that ran off to a ridge: Nelder–Mead from it would only follow the ridge
-      if (Number.isFinite(bf.f) && !isInterior(bf.x)) continue;
-      // fallback from this start: Nelder–Mead to get near the optimum, then BFGS again
+    for (const u0 of starts.slice(0, maxStarts)) {
+      tried++;
+      if (gradFn) {
+        const H0 = tried === 1 ? opts.initialInverseHessian : undefined;
+        const bf = bfgsWithGradient(objectiveGrad, u0, opts.maxBfgs ?? 200, gtol, H0);
+        iterations += bf.iterations;
+        if (Number.isFinite(bf.f)) consider(bf);
+        if (bf.gnorm <= gtol && Number.isFinite(bf.f) && isInterior(bf.x)) break;
+        // a start that ran off to a ridge: Nelder–Mead from it would only follow the ridge
+        if (Number.isFinite(bf.f) && !isInterior(bf.x)) continue;
+        // fallback from this start: Nelder–Mead to get near the optimum, then BFGS again
+        if (!Number.isFinite(objective(u0))) continue;
+        const nm = nelderMead(objective, u0, opts.maxNelderMead ?? 400 * k, 1e-7);
+        const bf2 = bfgsWithGradient(objectiveGrad, nm.x, opts.maxBfgs ?? 200, gtol);
+        iterations += nm.iterations + bf2.iterations;
+        if (Number.isFinite(bf2.f)) consider(bf2);
+        if (bf2.gnorm <= gtol && Number.isFinite(bf2.f) && isInterior(bf2.x)) break;
+        continue;
+      }
       if (!Number.isFinite(objective(u0))) continue;
       const nm = nelderMead(objective, u0, opts.maxNelderMead ?? 400 * k, 1e-7);
-      const bf2 = bfgsWithGradient(objectiveGrad, nm.x, opts.maxBfgs ?? 200, gtol);
-      iterations += nm.iterations + bf2.iterations;
-      if (Number.isFinite(bf2.f)) consider(bf2);
-      if (bf2.gnorm <= gtol && Number.isFinite(bf2.f) && isInterior(bf2.x)) break;
-      continue;
+      const bf = bfgs(objective, nm.x, opts.maxBfgs ?? 200, gtol);
+      iterations += nm.iterations + bf.iterations;
+      if (!best || bf.f < best.f - 1e-12) best = { u: bf.x, f: bf.f, iterations: bf.iterations, gnorm: bf.gnorm };
+      if (bf.gnorm <= gtol && Number.isFinite(bf.f) && isInterior(bf.x)) break;
     }
-    if (!Number.isFinite(objective(u0))) continue;
-    const nm = nelderMead(objective, u0, opts.maxNelderMead ?? 400 * k, 1e-7);
-    const bf = bfgs(objective, nm.x, opts.maxBfgs ?? 200, gtol);
-    iterations += nm.iterations + bf.iterations;
-    if (!best || bf.f < best.f - 1e-12) best = { u: bf.x, f: bf.f, iterations: bf.iterations, gnorm: bf.gnorm };
-    if (bf.gnorm <= gtol && Number.isFinite(bf.f) && isInterior(bf.x)) break;
-  }
   }
   const warnings: string[] = [];
   if (outOfBudget) {

@@ -54,3 +54,17 @@ describe('optimizer', () => {
     ).toBeUndefined();
   });
 });
+
+describe('the evaluation budget', () => {
+  it('stops a fit at its bound with the best point seen, not converged, and says so', () => {
+    const ll = (t: readonly number[]): number => -((Math.log(t[0]) - 3) ** 2) - (Math.log(t[1]) + 1) ** 2;
+    const r = maximizeLogLik(ll, 1, { start: [1, 1], maxEvaluations: 5 });
+    expect(r.converged).toBe(false);
+    expect(r.warnings.join(' ')).toMatch(/stopped after 5 evaluations/);
+    expect(Number.isFinite(r.logLik)).toBe(true);
+    // without the bound the same fit settles at (e^3, e^-1)
+    const free = maximizeLogLik(ll, 1, { start: [1, 1] });
+    expect(free.converged).toBe(true);
+    expect(free.params[0]).toBeCloseTo(Math.exp(3), 3);
+  });
+});
