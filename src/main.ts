@@ -34,8 +34,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     invocation = inv;
   });
   if (argv.length === 0) {
-    io.stdout.write(program.helpInformation());
-    return 0;
+    // no command is a usage error: the help goes to stderr (stdout stays clean for a pipe)
+    io.stderr.write(program.helpInformation());
+    io.stderr.write('clm: error: no command given (clm summary --orders FILE is the place to start)\n');
+    return 2;
   }
   try {
     await program.parseAsync(argv, { from: 'user' });

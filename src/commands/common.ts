@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { dayFromCivil, formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
 import type { ReviewLog } from '../domain/reviews.js';
@@ -208,10 +209,24 @@ export function resolveFormat(flags: OutputFlags, io: CliIO): Format {
   throw new UsageError(`--format ${JSON.stringify(flags.format)} is not a format`, 'use auto, table, csv, tsv, json, ndjson or md');
 }
 
+/** Extensions --output understands; a file with none (or a device) is CSV. */
+const EXTENSION_FORMATS: Record<string, Format> = { csv: 'csv', txt: 'csv', tsv: 'tsv', tab: 'tsv', json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', md: 'md', markdown: 'md' };
+
+/**
+ * The format an --output file's extension names (`.jsonl` is NDJSON); an extension clm cannot
+ * write (`.xlsx`, `.parquet`) is a usage error, never CSV under a name that promises otherwise.
+ */
 function formatFromExtension(path: string): Format {
-  const ext = path.toLowerCase().split('.').pop();
-  if (ext === 'tsv' || ext === 'json' || ext === 'ndjson' || ext === 'md') return ext;
-  return 'csv';
+  const name = basename(path);
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return 'csv';
+  const ext = name.slice(dot + 1).toLowerCase();
+  const f = EXTENSION_FORMATS[ext];
+  if (f) return f;
+  throw new UsageError(
+    `--output ${path}: clm does not write .${ext} files`,
+    ext === 'xlsx' ? 'clm report --out DIR writes report.xlsx; for one table use --output FILE.csv' : 'use .csv, .tsv, .json, .ndjson (.jsonl) or .md, or set --format',
+  );
 }
 
 /** The context every result carries (json meta, terminal header). */

@@ -6,7 +6,7 @@ import type { ReviewLog } from '../domain/reviews.js';
 import type { OrderReview } from './read-reviews.js';
 import { sourceInfo, type SourceInfo } from './input.js';
 import { getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
-import { AmbiguousDates, normalizeCustomerKey, OrderPass, type PassOptions, type Reconciliation } from './order-pass.js';
+import { AmbiguousDates, normalizeCustomerKey, OrderPass, REASONS, type PassOptions, type Reconciliation } from './order-pass.js';
 import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
 import type { Delimiter } from './scanner.js';
@@ -409,11 +409,15 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
   if (customers) inputs.push(customers.report);
   if (payments) inputs.push(payments.report);
 
+  if (rec.orders === 0) throw noCountedOrder(opts, rec, dataRows, unknownStatuses);
   let asOf: Day;
   let asOfSource: LoadedData['asOfSource'];
   if (opts.asOf !== undefined) {
     asOf = opts.asOf;
     asOfSource = opts.asOfSource ?? 'flag';
+    let last = -Infinity;
+    for (let i = 0; i < table.size; i++) if (table.orders[i] > 0 && table.lastDay[i] > last) last = table.lastDay[i];
+    if (asOf - last > FAR_AS_OF_DAYS) opts.warn(`the as-of date is ${(asOf - last).toLocaleString('en-US')} days after the last counted order: every customer looks churned; is this the export you meant?`);
   } else {
     asOfSource = 'data';
     let m = -Infinity;
@@ -441,6 +445,45 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
     listed: customers ? Uint8Array.from(table.ids, (id) => (customers.records.has(id) ? 1 : 0)) : undefined,
     reviews: reviews ? reviewLog(table.ids, reviewCustomer, reviewDay, reviewScore, (i) => builder.customerKey(i)) : undefined,
   };
+}
+
+/** An --as-of date more than this many days after the last order gets a warning. */
+const FAR_AS_OF_DAYS = 180;
+
+/** What fixes each reason a row was not counted, for the "no counted order" error. */
+const REASON_FIXES: Record<string, string> = {
+  status_unknown: 'pass --count-status VALUE for the status that means paid',
+  status_pending: 'pass --count-status VALUE if those orders are paid',
+  status_cancelled: 'pass --count-status VALUE if those orders count',
+  status_excluded: 'drop the --exclude-status that names them',
+  bad_amount: 'check the amount column: pass --decimal-comma for 1.234,50, or --map amount=COLUMN',
+  bad_date: 'check the date column: pass --date-format DD/MM/YYYY or MM/DD/YYYY, or --map order_date=COLUMN',
+  after_as_of: 'pass a later --as-of (every order is dated after it)',
+  other_currency: 'pass the --currency the orders are in',
+  no_customer_id: 'pass --map customer_id=COLUMN',
+  field_count: 'check the delimiter (--delimiter) and the quoting',
+  bad_quote: 'check the quoting',
+  placeholder_date: 'check the date column (--map order_date=COLUMN)',
+};
+
+/**
+ * No counted order at all: every row was excluded or rejected. That is never an empty
+ * analysis with exit 0 (or an "as of 1970-01-01" header): a data error with the reasons and
+ * the flag that fixes the largest one.
+ */
+function noCountedOrder(opts: ReadOptions, rec: Reconciliation, rows: number, unknownStatuses: Map<string, number>): DataError {
+  const reasons = [...rec.excluded, ...rec.rejected].sort((a, b) => b[1] - a[1]);
+  const listed = reasons.map(([k, n]) => `${n.toLocaleString('en-US')} ${REASONS[k] ?? k}`).join(', ');
+  let fix = reasons.length > 0 ? REASON_FIXES[reasons[0][0]] : undefined;
+  if (reasons[0]?.[0] === 'status_unknown' && unknownStatuses.size > 0) {
+    const top = [...unknownStatuses].sort((a, b) => b[1] - a[1])[0][0];
+    fix = `pass --count-status ${JSON.stringify(top)} if that status means paid`;
+  }
+  return new DataError(
+    `no counted order in ${rows.toLocaleString('en-US')} rows${listed ? `: ${listed}` : ''}`,
+    { file: opts.orders },
+    fix ?? 'check the export and the column mapping (clm summary prints it)',
+  );
 }
 
 /** A share of rows repeating an earlier order id above this always warns (order grain). */

@@ -24,7 +24,8 @@ function rows(csv: string): Record<string, string>[] {
 
 async function stagesByCustomer(args: string[]): Promise<Record<string, Record<string, string>>> {
   const r = await runClm(['stages', ...args, '--per-customer', '--format', 'csv']);
-  expect(r.stderr).toBe('');
+  // nothing on stderr but the warning that the as-of date is long after the last order
+  expect(r.stderr.split('\n').filter((l) => l !== '' && !/the as-of date is [\d,]+ days after the last counted order/.test(l))).toEqual([]);
   expect(r.code).toBe(0);
   return Object.fromEntries(rows(r.stdout).map((x) => [x.customer_id, x]));
 }
@@ -143,7 +144,8 @@ describe('transitions (property)', () => {
             lines.push(`o${n++},c${k},${formatDay(start + o.day)},${amount},${o.kind === 'cancelled' ? 'cancelled' : 'paid'}`);
           }
         });
-        if (n === 0) lines.push(`o${n++},c0,${formatDay(start)},1.00,paid`);
+        // a counted order on the first day, so every as-of date in range has one (none at all is exit 3)
+        lines.push(`o${n++},c0,${formatDay(start)},1.00,paid`);
         const orders = file(lines.join('\n'));
         const inputs = ['--orders', orders, ...(listed.length > 1 ? ['--customers', file(listed.join('\n'))] : []), ...TH];
         const asOf = formatDay(start + 500);
