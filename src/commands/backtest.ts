@@ -7,7 +7,8 @@ import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type CommandResult, type ResultTable } from '../render/result.js';
-import { clvSettings, isPredictive, parseDuration, purchaseModelLabel, settingsMeta, unusableModelError, type ClvFlags } from './cltv.js';
+import { purchaseModelLabel } from '../analytics/clv/score.js';
+import { clvSettings, isPredictive, parseDuration, settingsMeta, unusableModelError, type ClvFlags } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
 
 export interface BacktestFlags extends InputFlags, ClvFlags {

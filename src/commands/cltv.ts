@@ -37,8 +37,6 @@ export function isPredictive(model: string): model is PurchaseModelName {
   return (PREDICTIVE_MODELS as readonly string[]).includes(model);
 }
 
-export { purchaseModelLabel };
-
 /** Parsed CLV options, shared by cltv, customers --model, backtest and report. */
 export interface ClvSettings {
   model: ModelName;

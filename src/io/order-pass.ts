@@ -578,12 +578,13 @@ export class OrderPass {
           'export the dates in one format, or pass --date-format DD/MM/YYYY or MM/DD/YYYY (values in the other order are then rejected)',
         );
       }
-      if (PLACEHOLDER_DAYS.has(day)) {
-        // "no date" written as a date (1900-01-01, 9999-12-31): excluded, never the as-of date
-        this.flush();
-        return void count(rec.excluded, 'placeholder_date');
-      }
+      // two comparisons on the hot path; the placeholders all lie outside the believed range
       if (day < MIN_ORDER_DAY || day > MAX_ORDER_DAY) {
+        if (PLACEHOLDER_DAYS.has(day)) {
+          // "no date" written as a date (1900-01-01, 9999-12-31): excluded, never the as-of date
+          this.flush();
+          return void count(rec.excluded, 'placeholder_date');
+        }
         return this.reject(r, 'bad_date', colName(iDate), r.field(iDate), `an order date before ${FIRST_ORDER_YEAR} or after ${LAST_ORDER_YEAR} is not believed; check the column and its format`);
       }
       this.flush();

@@ -87,13 +87,14 @@ export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
   let correlation: ClvScores['correlation'];
   let expectedAvgValue: Float64Array;
   const meanSpend = eligible > 0 ? spendSum / eligible : 0;
-  if (eligible >= MIN_SPEND_CUSTOMERS) spend = fitGammaGamma(summary, { penalizer: opts.penalizer ?? 0 });
-  if (spend && !spend.usable) {
+  if (eligible >= MIN_SPEND_CUSTOMERS) {
+    spend = fitGammaGamma(summary, { penalizer: opts.penalizer ?? 0 });
     warnings.push(...spend.warnings.map((w) => `Gamma-Gamma: ${w}`));
+  }
+  if (spend && !spend.usable) {
     warnings.push(`Gamma-Gamma is not used: every customer gets the mean repeat spend ${meanSpend.toFixed(2)}`);
     expectedAvgValue = new Float64Array(summary.size).fill(meanSpend);
   } else if (spend) {
-    warnings.push(...spend.warnings.map((w) => `Gamma-Gamma: ${w}`));
     correlation = spendFrequencyCorrelation(summary);
     if (correlation.warning) warnings.push(correlation.warning);
     expectedAvgValue = ggExpectedAverageValues(spend.params, summary.frequency, summary.monetary);
