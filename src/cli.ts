@@ -98,7 +98,7 @@ function addOutputOptions(cmd: Command): Command {
     .option('--table <name>', 'the table CSV, TSV and NDJSON write when a command has several (default: the first)')
     .option('-o, --output <file>', 'write to this file (written whole, then renamed into place)')
     .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
-    .option('-q, --quiet', 'no spinner and no warnings on stderr');
+    .option('-q, --quiet', 'no spinner or progress; warnings still go to stderr');
 }
 
 /** Every command and option, in one place. */
@@ -352,7 +352,7 @@ retention_rate, active_customers, revenue, ... and NAME_change; see clm kpis), c
 backtest.mape, backtest.abs_error, backtest.mae, backtest.rmse (see clm backtest); functions
 share(stage), count(stage), segment_share("Champions"), goal(NAME) (met, on_track, behind,
 missed, no_data). Operators: == != < <= > >= and or not, + - * /.
-With --quiet nothing is printed on success; exit codes: 0 written, 1 a --fail-if condition held
+With --quiet a run prints nothing but its warnings; exit codes: 0 written, 1 a --fail-if condition held
 (the report is still written), 2 usage error, 3 data error.
 ${INPUT_HELP}
 

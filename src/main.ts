@@ -52,8 +52,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const flags = invocation.flags as InputFlags & OutputFlags;
   const quiet = flags.quiet === true;
   const warn = (m: string): void => {
-    // warnings quote data (statuses, ids, file names): no control character reaches the terminal
-    if (!quiet) io.stderr.write(`clm: warning: ${visibleControls(m)}\n`);
+    // warnings quote data (statuses, ids, file names): no control character reaches the terminal.
+    // --quiet silences progress, never a warning: a cron log must say what clm was unsure of
+    io.stderr.write(`clm: warning: ${visibleControls(m)}\n`);
   };
   let spinner: { stop(): void } | undefined;
   let file: AtomicFile | undefined;

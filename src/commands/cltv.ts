@@ -10,7 +10,7 @@ import type { CliIO } from '../io/cli-io.js';
 import { readSummaryFile } from '../io/read-summary.js';
 import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
-import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { computeLifecycle, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
 
 export interface ClvFlags {
   model?: string;
@@ -263,6 +263,7 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warn: (m: string) => 
   if (flags.summary) return cltvFromSummary(flags, settings, top, warn);
   const inputs = await loadInputs(flags, io, warn);
   const lc = computeLifecycle(inputs, flags);
+  warnSmallSamples(lc, warn);
   const meta = dataMeta(inputs.data, 'cltv');
   meta.clv = settingsMeta(settings);
   const context = dataContext(inputs.data);

@@ -6,7 +6,7 @@ import { STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import type { Cell, Column, CommandResult, ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
-import { compileCustomerRule, computeLifecycle, customerRuleRow, ruleFieldsFor, type ExtraRuleFields, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { compileCustomerRule, computeLifecycle, customerRuleRow, ruleFieldsFor, type ExtraRuleFields, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
 import { periodUnitFlag } from './cohorts.js';
 import { thresholdsMeta } from './stages.js';
 import { clvSettings, customerValues, fitMeta, settingsMeta, type ClvFlags, type CustomerValues } from './cltv.js';
@@ -132,6 +132,7 @@ export async function runCustomers(flags: CustomersFlags, io: CliIO, warn: (m: s
   const inputs = await loadInputs(flags, io, warn);
   const { data } = inputs;
   const lc = computeLifecycle(inputs, flags);
+  warnSmallSamples(lc, warn);
   const meta = dataMeta(data, 'customers');
   meta.thresholds = thresholdsMeta(lc);
   meta.cohort_period = unit;

@@ -5,7 +5,7 @@ import type { CliIO } from '../io/cli-io.js';
 import { readState, type SavedState, type StateRow } from '../io/state-store.js';
 import type { Cell, CommandResult, ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
-import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { computeLifecycle, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
 
 export interface DiffFlags extends InputFlags, LifecycleFlags {
   stateDir?: string;
@@ -66,6 +66,7 @@ export async function runDiff(flags: DiffFlags, io: CliIO, warn: (m: string) => 
   if (!previous) throw new UsageError(`--state-dir ${flags.stateDir} holds no saved state yet`, 'run clm report --state-dir DIR once first; later runs and clm diff compare against it');
   const inputs = await loadInputs(flags, io, warn);
   const lc = computeLifecycle(inputs, flags);
+  warnSmallSamples(lc, warn);
   const table = changesTable(inputs.data.table.ids, lc, previous);
   const meta = dataMeta(inputs.data, 'diff');
   meta.previous_run = { as_of: previous.asOf, customers: previous.rows.size };

@@ -1,6 +1,7 @@
 import { advocacySignals, type AdvocacyResult } from '../analytics/advocacy.js';
 import { monetaryValues, RFM_SEGMENTS, scoreRfm, type RfmResult } from '../analytics/rfm.js';
 import { compileRule, RuleSyntaxError, type CompiledRule, type RuleField, type RuleValue } from '../analytics/rule-expr.js';
+import { rfmSampleWarning, thresholdSampleWarning } from '../analytics/sample-size.js';
 import { assignStages, deriveThresholds, snapshotAt, type PurchaseSnapshot, type ThresholdDerivation } from '../analytics/stages.js';
 import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
@@ -37,6 +38,8 @@ export interface Lifecycle {
   mScore: Uint8Array;
   rfmSegment: Uint8Array;
   custom?: CustomSegments;
+  /** Small-sample warnings (analytics/sample-size.ts): thresholds for stage outputs, rfm for RFM outputs. */
+  sampleWarnings: { thresholds: string | null; rfm: string | null };
 }
 
 export interface CustomSegments {
@@ -75,6 +78,12 @@ export function parseFromDate(text: string | undefined, asOf: Day): Day | undefi
   if (d === undefined) throw new UsageError(`--from ${JSON.stringify(text)} is not a date`, 'use YYYY-MM-DD');
   if (d >= asOf) throw new UsageError(`--from ${text} is not before the as-of date ${formatDay(asOf)}`, 'pick an earlier --from date, or a later --as-of');
   return d;
+}
+
+/** Says the small-sample warnings that concern an output of stages, RFM segments or both. */
+export function warnSmallSamples(lc: Lifecycle, warn: (m: string) => void, which: { stages?: boolean; rfm?: boolean } = { stages: true, rfm: true }): void {
+  if (which.stages && lc.sampleWarnings.thresholds) warn(lc.sampleWarnings.thresholds);
+  if (which.rfm && lc.sampleWarnings.rfm) warn(lc.sampleWarnings.rfm);
 }
 
 /** Stages at `day` with the given thresholds (transitions use the as-of thresholds for both ends). */
@@ -137,7 +146,8 @@ export function computeLifecycle(inputs: Inputs, flags: LifecycleFlags): Lifecyc
     mScore[i] = rfm.m[k];
     rfmSegment[i] = rfm.segment[k];
   }
-  const lc: Lifecycle = { snapshot, derivation, stages, advocacy, recencyDays, buyers, rfm, monetary, rScore, fScore, mScore, rfmSegment };
+  const sampleWarnings = { thresholds: thresholdSampleWarning(derivation), rfm: rfmSampleWarning(nb) };
+  const lc: Lifecycle = { snapshot, derivation, stages, advocacy, recencyDays, buyers, rfm, monetary, rScore, fScore, mScore, rfmSegment, sampleWarnings };
   const seg = config?.config.segments;
   if (seg) lc.custom = evaluateCustomSegments(data, lc, seg.rules, seg.default ?? 'other', config!.path);
   return lc;

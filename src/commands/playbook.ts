@@ -5,7 +5,7 @@ import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
 import { clvSettings, customerValues, settingsMeta, type ClvFlags, type CustomerValues } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
-import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { computeLifecycle, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
 
 export interface PlaybookFlags extends InputFlags, LifecycleFlags, ClvFlags {}
 
@@ -40,6 +40,7 @@ export function playbookTables(inputs: Inputs, lc: Lifecycle, values?: CustomerV
 export async function runPlaybook(flags: PlaybookFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
   const inputs = await loadInputs(flags, io, warn);
   const lc = computeLifecycle(inputs, flags);
+  warnSmallSamples(lc, warn);
   const meta = dataMeta(inputs.data, 'playbook');
   let values: CustomerValues | undefined;
   if (flags.model !== undefined) {

@@ -16,7 +16,7 @@ import type { CommandResult, ResultTable } from '../render/result.js';
 import { writeXlsx, XLSX_MAX_ROWS } from '../render/xlsx.js';
 import { dataContext, dataMeta, loadInputs, mappingTable, reconciliationTable, type InputFlags, type Inputs } from './common.js';
 import { customerRowsTable } from './customers.js';
-import { computeLifecycle, parseFromDate, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { computeLifecycle, parseFromDate, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
 import { customProfile, rfmGrid, rfmMeta, rfmProfile } from './segments.js';
 import { readState, writeState, type SavedState } from '../io/state-store.js';
 import { changesTable, stateRows } from './diff.js';
@@ -71,10 +71,18 @@ export async function runReport(flags: ReportFlags, io: CliIO, warn: (m: string)
   }
 }
 
-async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn: (m: string) => void, dir: ReportDir, conditions: { text: string }[]): Promise<CommandResult> {
+async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warnOut: (m: string) => void, dir: ReportDir, conditions: { text: string }[]): Promise<CommandResult> {
+  // every warning of the run also goes on the page (a banner) and into the manifest: a cron
+  // report read days later must say what clm was unsure of
+  const warnings: string[] = [];
+  const warn = (m: string): void => {
+    if (!warnings.includes(m)) warnings.push(m);
+    warnOut(m);
+  };
   const inputs = await loadInputs(flags, io, warn);
   const { data } = inputs;
   const lc = computeLifecycle(inputs, flags);
+  warnSmallSamples(lc, warn);
   const from = parseFromDate(flags.from, data.asOf) ?? Math.max(firstOrderDay(data.table, data.asOf), data.asOf - DEFAULT_WINDOW_DAYS);
   const st = stageTables(inputs, lc, from);
   const metrics = reportMetrics(lc.snapshot, lc.stages, st.before);
@@ -162,7 +170,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   files.push({ file: 'report.md' });
   // HTML with charts
   const sections = await htmlSections(lc, st, from, tables, changes, summary.table, values, clvTables, backtest, btTables, playbook, cohorts, cohortSection, kpis);
-  dir.writeText('index.html', renderHtml({ title: 'Customer lifecycle report', context, sections, generatedBy: `clm ${VERSION} · as of ${formatDay(data.asOf)}` }));
+  dir.writeText('index.html', renderHtml({ title: 'Customer lifecycle report', context, warnings, sections, generatedBy: `clm ${VERSION} · as of ${formatDay(data.asOf)}` }));
   files.push({ file: 'index.html' });
   // XLSX: every table, and the customers when they fit a sheet
   const sheets = customers.rowCount <= XLSX_MAX_ROWS ? [...tables, customers] : tables;
@@ -178,6 +186,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const fields = Object.keys(metrics.values);
   const held = checks.filter((c) => c.rule.test((f) => metrics.values[fields[f]] ?? null));
   meta.fail_if = checks.map((c) => ({ condition: c.text, held: held.includes(c) }));
+  meta.warnings = warnings;
   files.push({ file: 'manifest.json' });
   meta.files = files;
   dir.writeText('manifest.json', JSON.stringify(meta, null, 2) + '\n');
@@ -394,6 +403,7 @@ async function htmlSections(
   }
   if (clvTables.length > 0) {
     const clv = [...values.clv].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+    const unconverged = values.scores !== undefined && !values.problem && (!values.scores.purchase.converged || values.scores.spend?.converged === false);
     const cap = clv.length > 0 ? clv[Math.min(clv.length - 1, Math.floor(0.99 * clv.length))] : 0;
     sections.push({
       id: 'clv',
@@ -404,9 +414,11 @@ async function htmlSections(
           : values.scores
           ? `${isPredictive(values.settings.model) ? purchaseModelLabel(values.settings.model) : values.settings.model} for purchases and Gamma-Gamma for spend, fitted on every customer's history to the as-of date; value over ${values.settings.horizonText}, discounted at ${(100 * values.settings.discount).toFixed(1)}% a year, margin ${(100 * values.settings.margin).toFixed(0)}%.`
           : `${values.settings.model} value: net revenue to date${values.settings.margin < 1 ? ` x margin ${values.settings.margin}` : ''}.`,
+        ...(unconverged ? ['The fit did not converge, so no chart of its values is drawn; the tables are there to inspect, not to act on.'] : []),
         ...values.warnings,
       ],
-      charts: clv.length > 0 ? [await renderSvg(histogram(`Distribution of customer value (up to the 99th percentile, ${cap.toFixed(0)})`, clv.filter((v) => v <= cap), 'value per customer'))] : [],
+      // an unconverged fit's values are not drawn: a chart would lend them a certainty they lack
+      charts: clv.length > 0 && !unconverged ? [await renderSvg(histogram(`Distribution of customer value (up to the 99th percentile, ${cap.toFixed(0)})`, clv.filter((v) => v <= cap), 'value per customer'))] : [],
       tables: clvTables,
     });
   }

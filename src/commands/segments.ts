@@ -3,7 +3,7 @@ import { UsageError } from '../domain/errors.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type CommandResult, type ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
-import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { computeLifecycle, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
 import { explainThresholds, thresholdsMeta } from './stages.js';
 
 export interface SegmentsFlags extends InputFlags, LifecycleFlags {
@@ -17,6 +17,7 @@ export async function runSegments(flags: SegmentsFlags, io: CliIO, warn: (m: str
   const inputs = await loadInputs(flags, io, warn);
   const { data } = inputs;
   const lc = computeLifecycle(inputs, flags);
+  warnSmallSamples(lc, warn, { rfm: true });
   if (scheme === 'custom' && !lc.custom) {
     throw new UsageError('--scheme custom needs segments in the config', 'add "segments": {"rules": [{"name": "VIP", "rule": "revenue > 1000"}], "default": "other"} to clm.config.json (or pass --config FILE)');
   }

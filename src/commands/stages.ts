@@ -4,7 +4,7 @@ import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
-import { computeLifecycle, parseFromDate, stagesAt, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { computeLifecycle, parseFromDate, stagesAt, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
 
 export interface StagesFlags extends InputFlags, LifecycleFlags {
   from?: string;
@@ -17,6 +17,7 @@ export async function runStages(flags: StagesFlags, io: CliIO, warn: (m: string)
   const { data } = inputs;
   const from = parseFromDate(flags.from, data.asOf);
   const lc = computeLifecycle(inputs, flags);
+  warnSmallSamples(lc, warn, { stages: true });
   const meta = dataMeta(data, 'stages');
   meta.thresholds = thresholdsMeta(lc);
   const st = stageTables(inputs, lc, from);

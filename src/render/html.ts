@@ -22,6 +22,8 @@ export interface HtmlReport {
   /** Lines under the title: as-of, inputs, thresholds (escaped). */
   context: string[];
   sections: HtmlSection[];
+  /** What clm was unsure of in this run (small samples, an unconverged fit, skipped rows): a banner above the sections. */
+  warnings?: readonly string[];
   /** Tables longer than this show their first rows and say how many more are in the CSV. */
   maxRows?: number;
   generatedBy: string;
@@ -45,6 +47,9 @@ nav a { color: #1f5f9e; margin-right: 14px; text-decoration: none; }
 main { padding: 8px 32px 40px; max-width: 1200px; }
 section { background: #fff; border: 1px solid #e3e6ea; border-radius: 6px; margin: 18px 0; padding: 16px 20px; page-break-inside: avoid; }
 h2 { font-size: 17px; margin: 0 0 10px; }
+.warnings { margin: 14px 32px 0; max-width: 1136px; background: #fff8e1; border: 1px solid #e0b400; border-left: 5px solid #e0b400; border-radius: 6px; padding: 10px 18px; }
+.warnings h2 { font-size: 14.5px; margin: 0 0 4px; color: #6b4e00; }
+.warnings ul { margin: 0; padding-left: 18px; }
 h3 { font-size: 13.5px; margin: 16px 0 6px; color: #3b4557; }
 p.intro { margin: 4px 0 10px; color: #3b4557; }
 .chart { margin: 8px 0 14px; overflow-x: auto; }
@@ -78,6 +83,13 @@ function tableHtml(t: ResultTable, maxRows: number): string {
   return `<h3>${escapeHtml(t.title)}</h3><div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${body.join('')}</tbody></table></div>${more}`;
 }
 
+/** The run's warnings in one box at the top of the page, or nothing. */
+function warningBanner(warnings: readonly string[]): string {
+  if (warnings.length === 0) return '';
+  const items = warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('');
+  return `\n<aside class="warnings" role="alert"><h2>${warnings.length === 1 ? 'A warning' : `${warnings.length} warnings`} about this run</h2><ul>${items}</ul></aside>`;
+}
+
 export function renderHtml(r: HtmlReport): string {
   const maxRows = r.maxRows ?? 50;
   const nav = r.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join('');
@@ -100,7 +112,7 @@ export function renderHtml(r: HtmlReport): string {
 </head>
 <body>
 <header><h1>${escapeHtml(r.title)}</h1>${r.context.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</header>
-<nav>${nav}</nav>
+<nav>${nav}</nav>${warningBanner(r.warnings ?? [])}
 <main>
 ${sections}
 </main>

@@ -28,3 +28,11 @@ export async function runClm(args: string[], opts: { stdin?: string; env?: Recor
   await new Promise((r) => setImmediate(r));
   return { code, stdout: out, stderr: err };
 }
+
+/** stderr without the small-sample warnings that tiny test inputs always get (issue 14, item 6). */
+export function stderrBeyondSmallSamples(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((l) => !l.startsWith('clm: warning: small sample: '))
+    .join('\n');
+}

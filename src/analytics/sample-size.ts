@@ -1,0 +1,44 @@
+import type { ThresholdDerivation } from './stages.js';
+
+/**
+ * When is a derived number resting on too little data to be trusted? clm still computes it
+ * (a small shop is a real shop), but says so on stderr, in the report and in the manifest
+ * (spec §3 and issue 14: "when clm is unsure, it says so").
+ *
+ * The limits are rules of thumb, chosen so that the 80th percentile behind a threshold
+ * moves by less than a rank or two when one more customer arrives:
+ * - stage thresholds from fewer than 30 gaps between purchases (active/churn days) or
+ *   fewer than 20 repeat customers (loyal purchase days);
+ * - RFM quintiles of fewer than 50 customers (10 per score: one customer more or less
+ *   moves a score boundary).
+ */
+export const MIN_GAPS = 30;
+export const MIN_REPEAT_CUSTOMERS = 20;
+export const MIN_RFM_CUSTOMERS = 50;
+
+const THRESHOLD_FLAGS = '--active-days, --churn-days and --loyal-min-orders (or "thresholds" in the config)';
+
+/** A warning when the stage thresholds taken from the data rest on few gaps or repeat customers; null otherwise. */
+export function thresholdSampleWarning(d: ThresholdDerivation): string | null {
+  const { basis, source, thresholds } = d;
+  const parts: string[] = [];
+  if (source.activeDays === 'default') {
+    parts.push(`no customer bought on two days, so active_days is the default ${thresholds.activeDays} and churn_days ${thresholds.churnDays}`);
+  } else if (source.activeDays === 'data' && basis.gaps < MIN_GAPS) {
+    parts.push(`active_days ${thresholds.activeDays} comes from only ${basis.gaps} gap${basis.gaps === 1 ? '' : 's'} between purchases (fewer than ${MIN_GAPS})`);
+  }
+  if (source.loyalMinOrders === 'default') {
+    parts.push(`loyal_min_orders is the default ${thresholds.loyalMinOrders}`);
+  } else if (source.loyalMinOrders === 'data' && basis.repeatCustomers < MIN_REPEAT_CUSTOMERS) {
+    parts.push(`loyal_min_orders ${thresholds.loyalMinOrders} comes from only ${basis.repeatCustomers} repeat customer${basis.repeatCustomers === 1 ? '' : 's'} (fewer than ${MIN_REPEAT_CUSTOMERS})`);
+  }
+  if (parts.length === 0) return null;
+  return `small sample: ${parts.join('; ')}. Stages may shift as data arrives; set ${THRESHOLD_FLAGS} if you know your buying cycle`;
+}
+
+/** A warning when RFM quintiles rank too few customers to mean much; null otherwise. */
+export function rfmSampleWarning(customers: number): string | null {
+  if (customers === 0 || customers >= MIN_RFM_CUSTOMERS) return null;
+  const per = Math.max(1, Math.round(customers / 5));
+  return `small sample: RFM scores rank only ${customers} customer${customers === 1 ? '' : 's'} (about ${per} per quintile, fewer than ${MIN_RFM_CUSTOMERS} in all), so one customer more or less moves a score; read the segments as a rough grouping`;
+}

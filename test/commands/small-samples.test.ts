@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MIN_GAPS, MIN_REPEAT_CUSTOMERS, MIN_RFM_CUSTOMERS, rfmSampleWarning, thresholdSampleWarning } from '../../src/analytics/sample-size.js';
+import type { ThresholdDerivation } from '../../src/analytics/stages.js';
+import { runClm } from '../helpers/run-clm.js';
+
+/**
+ * Issue 14, item 6: numbers derived from a handful of customers are said to be shaky on
+ * stderr (also under --quiet), on the report's page and in its manifest; an unconverged fit's
+ * values are not charted.
+ */
+
+/** Twelve customers, 11 gaps between purchase days (3+1+2+1+2+1+1), 7 repeat customers (an unconverged BG/NBD fit). */
+function tinyShop(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'clm-small-'));
+  const orders: [string, string, string, number][] = [];
+  const days: Record<string, string[]> = {
+    C1: ['2024-01-05', '2024-03-09', '2024-06-30', '2024-11-29'],
+    C2: ['2024-02-11'],
+    C3: ['2024-04-02', '2024-09-14'],
+    C4: ['2024-05-20', '2024-07-01', '2024-12-02'],
+    C5: ['2024-08-08'],
+    C6: ['2024-01-20', '2024-02-25'],
+    C7: ['2024-03-03', '2024-10-10', '2024-12-20'],
+    C8: ['2024-06-06'],
+    C9: ['2024-09-09', '2024-11-11'],
+    C10: ['2024-02-02', '2024-05-05'],
+    C11: ['2024-12-01'],
+    C12: ['2024-07-07'],
+  };
+  let k = 0;
+  for (const [c, ds] of Object.entries(days)) for (const d of ds) orders.push([`O${++k}`, c, d, 20 + ((k * 37) % 70)]);
+  const path = join(dir, 'orders.csv');
+  writeFileSync(path, 'order_id,customer_id,order_date,amount\n' + orders.map((r) => r.join(',')).join('\n') + '\n');
+  return path;
+}
+
+const derivation = (over: Partial<ThresholdDerivation['basis']>, source: Partial<ThresholdDerivation['source']> = {}): ThresholdDerivation => ({
+  thresholds: { activeDays: 60, churnDays: 120, loyalMinOrders: 3 },
+  source: { activeDays: 'data', churnDays: 'data', loyalMinOrders: 'data', ...source },
+  basis: { repeatCustomers: 500, gaps: 2000, gapP80: 60, purchaseDaysP80: 3, ...over },
+});
+
+describe('small-sample warnings (pure)', () => {
+  it('thresholds: silent at the limits, a warning below them naming the counts and the flags', () => {
+    expect(thresholdSampleWarning(derivation({ gaps: MIN_GAPS, repeatCustomers: MIN_REPEAT_CUSTOMERS }))).toBeNull();
+    const few = thresholdSampleWarning(derivation({ gaps: MIN_GAPS - 1 }))!;
+    expect(few).toContain(`only ${MIN_GAPS - 1} gaps`);
+    expect(few).not.toContain('repeat customer');
+    expect(few).toContain('--active-days');
+    expect(thresholdSampleWarning(derivation({ repeatCustomers: 1 }))).toContain('only 1 repeat customer (fewer');
+  });
+
+  it('thresholds set by a flag or the config never warn; defaults (no repeat customer) do', () => {
+    expect(thresholdSampleWarning(derivation({ gaps: 2, repeatCustomers: 1 }, { activeDays: 'flag', churnDays: 'flag', loyalMinOrders: 'config' }))).toBeNull();
+    const none = thresholdSampleWarning(derivation({ gaps: 0, repeatCustomers: 0, gapP80: null, purchaseDaysP80: null }, { activeDays: 'default', churnDays: 'default', loyalMinOrders: 'default' }))!;
+    expect(none).toContain('no customer bought on two days, so active_days is the default 60');
+  });
+
+  it('RFM: a warning under 50 scored customers, none at 50 or with nobody to score', () => {
+    expect(rfmSampleWarning(MIN_RFM_CUSTOMERS)).toBeNull();
+    expect(rfmSampleWarning(0)).toBeNull();
+    expect(rfmSampleWarning(12)).toContain('only 12 customers (about 2 per quintile');
+  });
+});
+
+describe('small samples on the commands', () => {
+  const orders = tinyShop();
+  const args = ['--orders', orders, '--as-of', '2024-12-31'];
+
+  it('stages warns about its thresholds (not RFM), segments about RFM (not thresholds), also with --quiet', async () => {
+    const st = await runClm(['stages', ...args, '--quiet']);
+    expect(st.code).toBe(0);
+    expect(st.stderr).toMatch(/warning: small sample: active_days \d+ comes from only 11 gaps between purchases \(fewer than 30\); loyal_min_orders \d+ comes from only 7 repeat customers/);
+    expect(st.stderr).not.toContain('RFM');
+    const seg = await runClm(['segments', ...args, '--quiet']);
+    expect(seg.code).toBe(0);
+    expect(seg.stderr).toContain('warning: small sample: RFM scores rank only 12 customers');
+    expect(seg.stderr).not.toContain('active_days');
+  });
+
+  it('the demo shop (1,500 customers) has no small-sample warning', async () => {
+    const r = await runClm(['customers', '--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--as-of', '2024-12-31']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('small sample');
+  });
+
+  it('the report puts every warning in a banner and the manifest, also with --quiet, and draws no chart of an unconverged fit', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'clm-small-rep-')), 'report');
+    const r = await runClm(['report', ...args, '--out', out, '--quiet']);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const said = r.stderr.split('\n').filter((l) => l.startsWith('clm: warning: ')).map((l) => l.slice('clm: warning: '.length));
+    expect(said.length).toBeGreaterThanOrEqual(2);
+    expect(manifest.warnings).toEqual([...new Set(said)]);
+    expect(manifest.warnings.some((w: string) => w.startsWith('small sample: RFM'))).toBe(true);
+    expect(manifest.fit.purchase.converged).toBe(false);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    const banner = html.match(/<aside class="warnings"[^]*?<\/aside>/)?.[0] ?? '';
+    expect(banner).toContain('warnings about this run');
+    expect(banner).toContain('small sample: RFM scores rank only 12 customers');
+    const clv = html.match(/<section id="clv">[^]*?<\/section>/)?.[0] ?? '';
+    expect(clv).toContain('The fit did not converge, so no chart of its values is drawn');
+    expect(clv).not.toContain('<svg');
+  });
+
+  it('a report without warnings has no banner and an empty warnings list', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'clm-demo-rep-')), 'report');
+    const r = await runClm(['report', '--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--as-of', '2024-12-31', '--out', out, '--quiet']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).warnings).toEqual([]);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).not.toContain('class="warnings"');
+  });
+});
