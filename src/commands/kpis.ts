@@ -8,7 +8,7 @@ import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
 import { defaultDirection, GOAL_METRICS, GOAL_STATUSES, KPI_NAMES, type GoalMetric, type GoalPeriodUnit, type KpiName } from '../domain/goals.js';
 import { formatPeriod, periodOfDay } from '../domain/period.js';
-import { NOT_YET, STAGES } from '../domain/stage.js';
+import { ADVOCATE_DEFINITION, NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { readSpendFile, type SpendFile } from '../io/read-spend.js';
 import { displayCell } from '../render/cells.js';
@@ -559,7 +559,7 @@ function feedbackByStageTable(inputs: Inputs, lc: Lifecycle, nps: Float64Array |
   };
   const rows: Cell[][] = STAGES.map((s, k) => (members[k].length ? row(s, members[k]) : undefined)).filter((r): r is Cell[] => r !== undefined);
   rows.push(row('(all)', all));
-  return tableOf('feedback_by_stage', 'Feedback per stage (NPS = % promoters 9-10 - % detractors 0-6, from the customers file; review scores out of 5)', [
+  const table = tableOf('feedback_by_stage', 'Feedback per stage (NPS = % promoters 9-10 - % detractors 0-6, from the customers file; review scores out of 5)', [
     { name: 'stage', type: 'string' },
     { name: 'customers', type: 'int' },
     { name: 'nps_responses', type: 'int' },
@@ -572,6 +572,8 @@ function feedbackByStageTable(inputs: Inputs, lc: Lifecycle, nps: Float64Array |
     { name: 'reviews', type: 'int' },
     { name: 'average_reviewed_score', type: 'number', decimals: 2 },
   ], rows);
+  // the advocate row is high by construction: these scores are among the signals that define it
+  return { ...table, legend: [...(table.legend ?? []), ADVOCATE_DEFINITION] };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import type { CustomerTable } from '../domain/customer-state.js';
 import { formatDay, type Day } from '../domain/dates.js';
 import { ConditionHeld, DataError, UsageError } from '../domain/errors.js';
-import { STAGES } from '../domain/stage.js';
+import { ADVOCATE_DEFINITION, STAGE_VS_RFM, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { ReportDir, sha256File } from '../io/report-dir.js';
 import { isSystemError, outputError, streamSink } from '../io/write-output.js';
@@ -327,10 +327,11 @@ async function htmlSections(
       { series: 'new', x, y: p.newCustomers },
       { series: 'returning', x, y: p.returningCustomers },
     ]);
+    const feedbackNote = kpis.tables.some((t) => t.name === 'feedback_by_stage') ? [`Feedback per stage: ${ADVOCATE_DEFINITION}.`] : [];
     sections.push({
       id: 'kpis',
       title: 'KPIs by month',
-      intro: [`${shown[0].label} to ${shown[shown.length - 1].label}${shown[shown.length - 1].complete ? '' : ` (${shown[shown.length - 1].label} is not over)`}; x axis: months from ${shown[0].label}.`, ...kpis.warnings],
+      intro: [`${shown[0].label} to ${shown[shown.length - 1].label}${shown[shown.length - 1].complete ? '' : ` (${shown[shown.length - 1].label} is not over)`}; x axis: months from ${shown[0].label}.`, ...kpis.warnings, ...feedbackNote],
       charts: [await renderSvg(lineChart('Active, new and returning customers per month', points, `months from ${shown[0].label}`, 'customers', ',d'))],
       tables: kpis.tables,
     });
@@ -366,7 +367,7 @@ async function htmlSections(
   sections.push({
     id: 'segments',
     title: 'RFM segments',
-    intro: [`R = days since the last order, F = purchase days, M = ${lc.monetary === 'mean' ? 'average net order value' : 'total net revenue'}; scores 1-5, 5 best.`],
+    intro: [`R = days since the last order, F = purchase days, M = ${lc.monetary === 'mean' ? 'average net order value' : 'total net revenue'}; scores 1-5, 5 best.`, STAGE_VS_RFM],
     charts: [
       await renderSvg(heatmap('Customers in the R x F grid', gridCells, 'recency score', 'frequency score', ['R5', 'R4', 'R3', 'R2', 'R1'], ['F1', 'F2', 'F3', 'F4', 'F5'], 'customers', ',d')),
     ],

@@ -4,6 +4,7 @@ import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type CommandResult, type ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
 import { computeLifecycle, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
+import { STAGE_VS_RFM } from '../domain/stage.js';
 import { explainThresholds, thresholdsMeta } from './stages.js';
 
 export interface SegmentsFlags extends InputFlags, LifecycleFlags {
@@ -161,6 +162,7 @@ export function explainRfm(lc: Lifecycle): string[] {
     ...metric('R = days since last order', lc.rfm.recency, ' days'),
     ...metric('F = purchase days', lc.rfm.frequency, ' purchase day(s)'),
     ...metric(`M = ${lc.monetary === 'mean' ? 'average net order value' : 'total net revenue'}`, lc.rfm.monetary, '', true),
+    `  ${STAGE_VS_RFM}`,
   ];
 }
 

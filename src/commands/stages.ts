@@ -1,6 +1,6 @@
 import { stageDistribution, transitionMatrix } from '../analytics/stages.js';
 import { formatDay, type Day } from '../domain/dates.js';
-import { NOT_YET, STAGES } from '../domain/stage.js';
+import { ADVOCATE_DEFINITION, NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
@@ -74,6 +74,7 @@ export function explainThresholds(lc: Lifecycle): string[] {
     `  churn_days = ${th.churnDays}: ${how(d.source.churnDays, '2 × active_days, at most 730')}`,
     `  loyal_min_orders = ${th.loyalMinOrders}: ${how(d.source.loyalMinOrders, b.purchaseDaysP80 === null ? 'no repeat customer; 3' : `max(3, 80th percentile of purchase days among repeat customers = ${b.purchaseDaysP80})`)}`,
     `  advocacy signals: ${lc.advocacy.sources.length ? lc.advocacy.sources.join(', ') : 'none in the data (no advocates; map referrals, review_score, nps or advocate, or pass --reviews)'}`,
+    `  ${ADVOCATE_DEFINITION}`,
   ];
   return lines;
 }
