@@ -709,6 +709,7 @@ function dateHint(value: string): string {
 }
 
 function amountHint(value: string): string {
+  if (value.trim() === '') return 'the amount is empty: every order needs one (if it is in another column, pass --map amount=COLUMN)';
   if (/^\s*-?\d+,\d{1,2}\s*$/.test(value)) return 'this looks like a decimal comma: pass --decimal-comma';
   return 'amounts look like 1234.50, 1,234.50, $1,234.50 or (12.00); use --decimal-comma for 1.234,50';
 }

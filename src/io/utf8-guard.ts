@@ -198,14 +198,21 @@ function countLineEnds(buf: Buffer, to: number): number {
   return k;
 }
 
-/** Up to 24 bytes either side of the bad byte, within its line, from a letter on. */
+/** Up to 24 bytes either side of the bad byte, within its field (line ends, delimiters and quotes bound it). */
 function snippet(buf: Buffer, at: number): Buffer {
   let s = at;
-  while (s > 0 && at - s < 24 && buf[s - 1] !== 10 && buf[s - 1] !== 13 && buf[s - 1] !== 44 && buf[s - 1] !== 59 && buf[s - 1] !== 9) s--;
+  while (s > 0 && at - s < 24 && !BOUND[buf[s - 1]]) s--;
   let e = at;
-  while (e < buf.length && e - at < 24 && buf[e] !== 10 && buf[e] !== 13 && buf[e] !== 44 && buf[e] !== 59 && buf[e] !== 9) e++;
+  while (e < buf.length && e - at < 24 && !BOUND[buf[e]]) e++;
   return buf.subarray(s, e);
 }
+
+/** \n \r , ; tab | and " */
+const BOUND = (() => {
+  const t = new Uint8Array(256);
+  for (const c of [10, 13, 44, 59, 9, 124, 34]) t[c] = 1;
+  return t;
+})();
 
 /** The bytes as a quoted string, non-ASCII as \xNN. */
 function escaped(bytes: Buffer): string {

@@ -88,6 +88,14 @@ describe("Excel's empty rows and a repeated header", () => {
     expect(warnings).toEqual([]);
   });
 
+  it('a row with an empty amount is rejected with its own hint, not a --decimal-comma one', async () => {
+    const f = write('empty-amount.csv', [HEADER, '1,a,2024-01-01,10', '2,b,2024-01-02,']);
+    const r = await runClm(['summary', '--orders', f]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${f}:3: column "amount": value "": unparseable amount (row rejected; the amount is empty: every order needs one`);
+    expect(r.stderr).not.toMatch(/decimal-comma/);
+  });
+
   it('--strict does not stop at them (they are not rejected rows)', async () => {
     const f = write('strict.csv', [HEADER, '1,a,2024-01-01,10', HEADER, ',,,']);
     const r = await runClm(['summary', '--orders', f, '--strict']);
