@@ -220,9 +220,10 @@ async function readCustomersFile(
           return;
         }
         const raw = r.field(id.index);
+        const trimmed = raw.trim();
         // Excel's empty rows (`,,,`) and the header line repeated mid-file are no customers
-        if (raw.trim() === '') return void (notDataRow(r, h.headers) === 'empty_row' ? blankRows++ : blankIdRows++);
-        if (raw.trim() === id.column && notDataRow(r, h.headers) === 'repeated_header') return void repeatedHeaderRows++;
+        if (trimmed === '') return void (notDataRow(r, h.headers) === 'empty_row' ? blankRows++ : blankIdRows++);
+        if (trimmed === id.column && notDataRow(r, h.headers) === 'repeated_header') return void repeatedHeaderRows++;
         let key = normalizeCustomerKey(raw, preset?.lowercaseIds);
         if (person && personOf) {
           const p = normalizeCustomerKey(r.field(person.index), preset?.lowercaseIds);
