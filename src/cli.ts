@@ -37,7 +37,7 @@ function addInputOptions(cmd: Command): Command {
     .addOption(new Option('--preset <name>', 'column mapping of a known export').choices(Object.keys(PRESETS)))
     .option('--map <field=Column>', 'map one field to a column, e.g. --map customer_id="Client No" (customers.FIELD=… for the customers file; repeatable)', collect, [])
     .option('--delimiter <char>', 'field delimiter instead of detection: , ; | tab whitespace')
-    .option('--encoding <name>', 'text encoding of the inputs: utf8 (default), latin1, cp1252, utf16le')
+    .option('--encoding <name>', 'text encoding of the inputs: utf8 (default; text that is not UTF-8 is warned about, or read as cp1252 when its bytes are letters there), latin1, cp1252, utf16le')
     .option('--date-format <order>', 'day/month order of text dates: DD/MM/YYYY or MM/DD/YYYY (needed when the data cannot tell)')
     .option('--decimal-comma', 'amounts use a decimal comma: 1.234,50')
     .option('--timezone <iana>', 'calendar days in this time zone instead of UTC (e.g. Europe/Berlin)')

@@ -16,7 +16,7 @@ export async function runSummary(flags: InputFlags, io: CliIO, warn: (m: string)
   meta.summary = Object.fromEntries(metrics.map(([k, , v, type]) => [k, plainValue(v, type)]));
   if (data.customersFile) {
     const f = data.customersFile;
-    meta.customers_file = { rows: f.rows, customers: f.customers, duplicate_rows: f.duplicateRows, blank_id_rows: f.blankIdRows, broken_rows: f.brokenRows, blank_rows: f.blankRows };
+    meta.customers_file = { rows: f.rows, customers: f.customers, duplicate_rows: f.duplicateRows, blank_id_rows: f.blankIdRows, broken_rows: f.brokenRows, blank_rows: f.blankRows, repeated_header_rows: f.repeatedHeaderRows };
   }
   return {
     meta,

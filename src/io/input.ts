@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { DataError, UsageError } from '../domain/errors.js';
+import { Utf8Guard, type GuardedPiece, type TextNote } from './utf8-guard.js';
 
 export interface SourceInfo {
   /** Path as given (`-` for stdin). */
@@ -26,12 +27,16 @@ export interface ByteRange {
  * With `range` only those bytes of a plain file are read; a range that does not start at 0
  * is the middle of a file the caller already knows to be plain UTF-8 text, so the gzip,
  * BOM and binary checks belong to the range that starts at 0.
+ * Text read as UTF-8 is checked (Utf8Guard): `onNote` hears, just before the chunk that holds
+ * it, of the first sequence that is not UTF-8. A range is never guessed at: it throws
+ * NotUtf8 there, and the caller reads the file in one pass.
  */
 export async function* readChunks(
   path: string,
   stdin: Readable | undefined,
   encoding: string | undefined,
   range?: ByteRange,
+  onNote?: (note: TextNote) => void,
 ): AsyncGenerator<Buffer> {
   const midFile = range !== undefined && range.start > 0;
   let raw: AsyncIterable<Buffer>;
@@ -55,6 +60,13 @@ export async function* readChunks(
       throw new UsageError(`--encoding ${JSON.stringify(encoding)} is not an encoding Node knows`, 'try utf8, latin1, cp1252 (windows-1252) or utf16le');
     }
   }
+  let guard = decoder === undefined ? new Utf8Guard(encoding === undefined, range !== undefined) : undefined;
+  const guarded = function* (pieces: GuardedPiece[]): Generator<Buffer> {
+    for (const p of pieces) {
+      if (p.note) onNote?.(p.note);
+      yield p.buf;
+    }
+  };
   let first = true;
   let stream: AsyncIterable<Buffer> = raw;
   const it = raw[Symbol.asyncIterator]();
@@ -102,6 +114,7 @@ export async function* readChunks(
       if (first && !midFile && encoding === undefined && chunk.length >= 2) {
         if (chunk[0] === 0xff && chunk[1] === 0xfe) decoder = new TextDecoder('utf-16le');
         else if (chunk[0] === 0xfe && chunk[1] === 0xff) decoder = new TextDecoder('utf-16be');
+        if (decoder) guard = undefined;
       }
       if (decoder) chunk = Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');
       if (first && !midFile) {
@@ -117,8 +130,10 @@ export async function* readChunks(
           );
         }
       }
-      yield chunk;
+      if (guard) yield* guarded(guard.push(chunk));
+      else yield chunk;
     }
+    if (guard) yield* guarded(guard.end());
     if (decoder) {
       const tail = decoder.decode();
       if (tail) yield Buffer.from(tail, 'utf8');

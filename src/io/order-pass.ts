@@ -12,7 +12,7 @@ import { collectGarbage } from './memory.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { scanTable, type HeaderInfo, type TableScan } from './read-table.js';
 import type { Delimiter, RecordView } from './scanner.js';
-import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, excludedStatusClass, FIRST_ORDER_YEAR, LAST_ORDER_YEAR, MAX_AMOUNT, MAX_ORDER_DAY, MIN_ORDER_DAY, normalizeStatus, PLACEHOLDER_DAYS, type DayOrder, type StatusClass } from './values.js';
+import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, excelSerialDate, excludedStatusClass, FIRST_ORDER_YEAR, LAST_ORDER_YEAR, MAX_AMOUNT, MAX_ORDER_DAY, MIN_ORDER_DAY, normalizeStatus, PLACEHOLDER_DAYS, type DayOrder, type StatusClass } from './values.js';
 
 /**
  * The pass over the orders file (spec §1.3, §1.4): every row classified, counted in the
@@ -54,6 +54,8 @@ export interface PassHooks {
   reviews?: Map<string, OrderReview>;
   /** One of the first five rejected rows, for the user. */
   onReject: (line: number, message: string) => void;
+  /** Warnings about the file's text (not UTF-8); the two-thread reader has none (it falls back instead). */
+  onWarn?: (message: string) => void;
 }
 
 export interface Reconciliation {
@@ -80,6 +82,8 @@ export const REASONS: Record<string, string> = {
   status_unknown: 'status not recognised',
   status_excluded: 'status excluded by --exclude-status',
   placeholder_date: 'placeholder date (1900-01-01, 9999-12-31, 0001-01-01)',
+  empty_row: 'empty row (only delimiters)',
+  repeated_header: 'header line repeated mid-file',
   after_as_of: 'dated after --as-of',
   duplicate_order_id: 'duplicate order id (first kept)',
   other_currency: 'other currency than --currency',
@@ -97,6 +101,8 @@ export class AmbiguousDates extends Error {
   constructor(
     readonly line: number,
     readonly value: string,
+    /** The file's date column. */
+    readonly column: string,
   ) {
     super('ambiguous dates');
   }
@@ -285,6 +291,7 @@ export class OrderPass {
         what: 'orders',
         range,
         header,
+        warn: this.hooks.onWarn,
       },
       (h) => this.onHeader(h),
     );
@@ -366,7 +373,14 @@ export class OrderPass {
     this.orderAttr.absorb(next.attributes, this.remap);
   }
 
+  /**
+   * Rows that fail to parse come here: Excel's empty rows (`,,,`) and a header line repeated
+   * mid-file are not data, so they are counted under their own reasons (checked only here,
+   * off the hot path); every other row is rejected.
+   */
   private reject(r: RecordView, reason: string, column: string, value: string, hint: string): void {
+    const notData = notDataRow(r, this.header.headers);
+    if (notData) return void count(this.rec.excluded, notData);
     count(this.rec.rejected, reason);
     if (this.opts.strict) {
       throw new DataError(`${REASONS[reason] ?? reason} (--strict stops at the first rejected row)`, { file: this.opts.file, line: r.line, column, value }, hint);
@@ -565,11 +579,11 @@ export class OrderPass {
       // a new order starts with this row
       const day = dates.parseBytes(buf, r.starts[iDate], r.ends[iDate]);
       if (day === AMBIGUOUS) {
-        if (dates.order === undefined) throw new AmbiguousDates(r.line, r.field(iDate));
+        if (dates.order === undefined) throw new AmbiguousDates(r.line, r.field(iDate), colName(iDate));
       }
       if (Number.isNaN(day) || day === AMBIGUOUS) {
         const v = r.field(iDate);
-        return this.reject(r, 'bad_date', colName(iDate), v, v.trim() === '' ? 'every order needs a date' : 'dates look like 2024-03-31, 2024-03-31 14:05:00, 20240331 or 31/03/2024 with --date-format');
+        return this.reject(r, 'bad_date', colName(iDate), v, dateHint(v));
       }
       if (dates.dayFirstSeen !== undefined && dates.monthFirstSeen !== undefined) {
         throw new DataError(
@@ -664,7 +678,38 @@ function count(m: Map<string, number>, k: string, n = 1): void {
   m.set(k, (m.get(k) ?? 0) + n);
 }
 
+/** `empty_row` for a record of empty fields, `repeated_header` for the header line again; else undefined. */
+export function notDataRow(r: RecordView, headers: string[]): 'empty_row' | 'repeated_header' | undefined {
+  let empty = true;
+  for (let i = 0; i < r.count && empty; i++) {
+    for (let p = r.starts[i]; p < r.ends[i]; p++) {
+      const c = r.buf[p];
+      if (c !== 32 && c !== 9) {
+        empty = false;
+        break;
+      }
+    }
+  }
+  if (empty) return 'empty_row';
+  if (r.count !== headers.length || r.malformed) return undefined;
+  for (let i = 0; i < r.count; i++) {
+    const f = r.field(i).trim().replace(/^\uFEFF/, '');
+    if (f !== headers[i]) return undefined;
+  }
+  return 'repeated_header';
+}
+
+function dateHint(value: string): string {
+  if (value.trim() === '') return 'every order needs a date';
+  const serial = excelSerialDate(value);
+  if (serial !== undefined) {
+    return `this looks like an Excel serial date (${value.trim()} = ${serial}): export the dates as text, formatted as yyyy-mm-dd (in Excel: format the column as a date or text before saving as CSV)`;
+  }
+  return 'dates look like 2024-03-31, 2024-03-31 14:05:00, 20240331 or 31/03/2024 with --date-format';
+}
+
 function amountHint(value: string): string {
+  if (value.trim() === '') return 'the amount is empty: every order needs one (if it is in another column, pass --map amount=COLUMN)';
   if (/^\s*-?\d+,\d{1,2}\s*$/.test(value)) return 'this looks like a decimal comma: pass --decimal-comma';
   return 'amounts look like 1234.50, 1,234.50, $1,234.50 or (12.00); use --decimal-comma for 1.234,50';
 }

@@ -6,7 +6,7 @@ import type { ReviewLog } from '../domain/reviews.js';
 import type { OrderReview } from './read-reviews.js';
 import { sourceInfo, type SourceInfo } from './input.js';
 import { getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
-import { AmbiguousDates, normalizeCustomerKey, OrderPass, REASONS, type PassOptions, type Reconciliation } from './order-pass.js';
+import { AmbiguousDates, normalizeCustomerKey, notDataRow, OrderPass, REASONS, type PassOptions, type Reconciliation } from './order-pass.js';
 import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
 import type { Delimiter } from './scanner.js';
@@ -65,8 +65,8 @@ export interface LoadedData {
   reconciliation: Reconciliation;
   inputs: InputReport[];
   preset: string | undefined;
-  /** rows = customers + duplicate_rows + blank_id_rows + broken_rows + blank_rows (every row accounted for). */
-  customersFile?: { rows: number; customers: number; duplicateRows: number; blankIdRows: number; brokenRows: number; blankRows: number };
+  /** rows = customers + duplicate_rows + blank_id_rows + broken_rows + blank_rows + repeated_header_rows (every row accounted for). */
+  customersFile?: { rows: number; customers: number; duplicateRows: number; blankIdRows: number; brokenRows: number; blankRows: number; repeatedHeaderRows: number };
   /** Per customer of the table: 1 when the customers file lists it (a prospect before its first order). */
   listed?: Uint8Array;
   /** Reviews of counted orders (--reviews), mapped to table rows. */
@@ -87,7 +87,17 @@ function snakeCase(header: string): string {
  * Reads the inputs and builds the per-customer state in one streaming pass over the orders
  * (spec §1, §2). The customers and payments files are read first because they key the join.
  */
-export async function readCustomerState(opts: ReadOptions): Promise<LoadedData> {
+export async function readCustomerState(options: ReadOptions): Promise<LoadedData> {
+  // a warning is said once, though an ambiguous date reads the files again
+  const said = new Set<string>();
+  const opts: ReadOptions = {
+    ...options,
+    warn: (m) => {
+      if (said.has(m)) return;
+      said.add(m);
+      options.warn(m);
+    },
+  };
   try {
     return await readOnce(opts);
   } catch (e) {
@@ -95,7 +105,7 @@ export async function readCustomerState(opts: ReadOptions): Promise<LoadedData> 
     if (opts.orders === '-') {
       throw new DataError(
         `ambiguous day/month date ${JSON.stringify(e.value)}`,
-        { file: opts.orders, line: e.line },
+        { file: opts.orders, line: e.line, column: e.column },
         'pass --date-format DD/MM/YYYY or --date-format MM/DD/YYYY',
       );
     }
@@ -109,10 +119,13 @@ async function decideDateOrder(opts: ReadOptions, first: AmbiguousDates): Promis
   let dmy = 0;
   let mdy = 0;
   let dateIndex = -1;
+  let column = 'order_date';
   await scanTable(
     { path: opts.orders, encoding: opts.encoding, delimiter: opts.delimiter ?? (preset?.whitespace ? 'whitespace' : undefined), headerless: preset?.headerless, what: 'orders' },
     (h) => {
-      dateIndex = mapColumns('orders', h.headers, preset, opts.map.orders, opts.orders).fields.get('order_date')?.index ?? -1;
+      const date = mapColumns('orders', h.headers, preset, opts.map.orders, opts.orders).fields.get('order_date');
+      dateIndex = date?.index ?? -1;
+      column = date?.column ?? column;
       return (r) => {
         const v = DateParser.decide(r.field(dateIndex));
         if (v === 'dmy') dmy++;
@@ -123,14 +136,14 @@ async function decideDateOrder(opts: ReadOptions, first: AmbiguousDates): Promis
   if (dmy > 0 && mdy > 0) {
     throw new DataError(
       `dates mix day-first and month-first values (${dmy} rows can only be DD/MM, ${mdy} only MM/DD)`,
-      { file: opts.orders, line: first.line, column: 'order_date', value: first.value },
+      { file: opts.orders, line: first.line, column, value: first.value },
       'fix the export so one format is used, or pass --date-format to reject the other rows',
     );
   }
   if (dmy === 0 && mdy === 0) {
     throw new DataError(
       `ambiguous day/month date ${JSON.stringify(first.value)}: no value in the file decides between DD/MM and MM/DD`,
-      { file: opts.orders, line: first.line, column: 'order_date', value: first.value },
+      { file: opts.orders, line: first.line, column, value: first.value },
       'pass --date-format DD/MM/YYYY or --date-format MM/DD/YYYY',
     );
   }
@@ -153,6 +166,7 @@ async function readCustomersFile(
   blankIdRows: number;
   brokenRows: number;
   blankRows: number;
+  repeatedHeaderRows: number;
 }> {
   const path = opts.customers!;
   const records = new Map<string, CustomerRecord>();
@@ -165,8 +179,9 @@ async function readCustomersFile(
   let blankIdRows = 0;
   let brokenRows = 0;
   let blankRows = 0;
+  let repeatedHeaderRows = 0;
   const { rows } = await scanTable(
-    { path, stdin: opts.stdin, encoding: opts.encoding, delimiter: opts.delimiter, what: 'customers' },
+    { path, stdin: opts.stdin, encoding: opts.encoding, delimiter: opts.delimiter, what: 'customers', warn: opts.warn },
     (h) => {
       header = h;
       mapping = mapColumns('customers', h.headers, preset, opts.map.customers, path);
@@ -199,13 +214,16 @@ async function readCustomersFile(
       return (r) => {
         // every row is accounted for: kept, a repeated id, a blank id, or a broken row
         if (r.malformed !== undefined || r.count !== width) {
-          if (r.count === 1 && r.isEmpty(0)) return void blankRows++;
+          if (notDataRow(r, h.headers) === 'empty_row') return void blankRows++;
           brokenRows++;
           if (brokenRows <= 3) opts.warn(`${path}:${r.line}: ${r.malformed ?? `${r.count} fields where the header has ${width}`}; the row is left out`);
           return;
         }
         const raw = r.field(id.index);
-        if (raw.trim() === '') return void blankIdRows++;
+        const trimmed = raw.trim();
+        // Excel's empty rows (`,,,`) and the header line repeated mid-file are no customers
+        if (trimmed === '') return void (notDataRow(r, h.headers) === 'empty_row' ? blankRows++ : blankIdRows++);
+        if (trimmed === id.column && notDataRow(r, h.headers) === 'repeated_header') return void repeatedHeaderRows++;
         let key = normalizeCustomerKey(raw, preset?.lowercaseIds);
         if (person && personOf) {
           const p = normalizeCustomerKey(r.field(person.index), preset?.lowercaseIds);
@@ -244,6 +262,7 @@ async function readCustomersFile(
     blankIdRows,
     brokenRows,
     blankRows,
+    repeatedHeaderRows,
   };
 }
 
@@ -257,7 +276,7 @@ async function readPaymentsFile(opts: ReadOptions, preset: Preset | undefined): 
   let mapping!: FileMapping;
   let header!: HeaderInfo;
   const { rows } = await scanTable(
-    { path, stdin: opts.stdin, encoding: opts.encoding, delimiter: opts.delimiter, what: 'payments' },
+    { path, stdin: opts.stdin, encoding: opts.encoding, delimiter: opts.delimiter, what: 'payments', warn: opts.warn },
     (h) => {
       header = h;
       mapping = mapColumns('payments', h.headers, preset ?? getPreset('olist'), opts.map.payments, path);
@@ -352,13 +371,14 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
   } else {
     pass = new OrderPass(
       passOpts,
-      { stdin: opts.stdin, rejectsOut, payments: payments?.amounts, personOf: customers?.personOf, reviews: opts.reviews, onReject: showReject },
+      { stdin: opts.stdin, rejectsOut, payments: payments?.amounts, personOf: customers?.personOf, reviews: opts.reviews, onReject: showReject, onWarn: opts.warn },
       src.bytes,
     );
     dataRows = (await pass.scan()).rows;
     pass.dropOrderIds(); // before the ledger is sorted
   }
   const { builder, rec, currencyRows, unknownStatuses, mapping, header, orderAttr, attrChannel, attrCountry, maxDay } = pass;
+  tellMoreRejected(opts, rec);
   const { reviewCustomer, reviewDay, reviewScore } = pass;
   const reviews = opts.reviews;
   const wantCurrency = opts.currency?.trim().toUpperCase();
@@ -440,11 +460,24 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
           blankIdRows: customers.blankIdRows,
           brokenRows: customers.brokenRows,
           blankRows: customers.blankRows,
+          repeatedHeaderRows: customers.repeatedHeaderRows,
         }
       : undefined,
     listed: customers ? Uint8Array.from(table.ids, (id) => (customers.records.has(id) ? 1 : 0)) : undefined,
     reviews: reviews ? reviewLog(table.ids, reviewCustomer, reviewDay, reviewScore, (i) => builder.customerKey(i)) : undefined,
   };
+}
+
+/** Rejected rows shown one by one (OrderPass, the two-thread reader). */
+const SHOWN_REJECTS = 5;
+
+/** After the first rejected rows shown: how many more, and where every one is listed. */
+function tellMoreRejected(opts: ReadOptions, rec: Reconciliation): void {
+  let total = 0;
+  for (const n of rec.rejected.values()) total += n;
+  if (total <= SHOWN_REJECTS) return;
+  const where = opts.rejectsFile ? `${opts.rejectsFile} lists` : 'pass --rejects FILE to list';
+  opts.warn(`${opts.orders}: ${(total - SHOWN_REJECTS).toLocaleString('en-US')} more rows rejected (${total.toLocaleString('en-US')} in all); ${where} every one with its line and reason`);
 }
 
 /** An --as-of date more than this many days after the last order gets a warning. */

@@ -55,7 +55,7 @@ export async function readReviewsFile(opts: ReviewReadOptions): Promise<ReviewsF
     }
   };
   const { rows } = await scanTable(
-    { path: opts.path, stdin: opts.stdin, encoding: opts.encoding, delimiter: opts.delimiter, what: 'reviews' },
+    { path: opts.path, stdin: opts.stdin, encoding: opts.encoding, delimiter: opts.delimiter, what: 'reviews', warn: opts.warn },
     (h) => {
       delimiter = h.delimiter;
       mapping = mapColumns('reviews', h.headers, undefined, opts.map, opts.path);

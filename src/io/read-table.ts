@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { DataError } from '../domain/errors.js';
 import { readChunks, type ByteRange } from './input.js';
+import type { TextNote } from './utf8-guard.js';
 import { CsvScanner, detectDelimiter, type Delimiter, type RecordView } from './scanner.js';
 
 export interface TableReadOptions {
@@ -19,6 +20,8 @@ export interface TableReadOptions {
   range?: ByteRange & { last: boolean };
   /** The header of the file when the range starts after it: every record is data. */
   header?: HeaderInfo;
+  /** Warnings about the text (not UTF-8), with the file and line; none when absent. */
+  warn?: (message: string) => void;
 }
 
 export interface TableScan {
@@ -79,7 +82,9 @@ export async function scanTable(
     return handler!(r);
   };
 
-  for await (const chunk of readChunks(opts.path, opts.stdin, opts.encoding, opts.range)) {
+  const warn = opts.warn;
+  const onNote = warn && ((n: TextNote): void => warn(`${opts.path}:${scanner ? scanner.lineInNextChunk(n.linesBefore) : 1 + n.linesBefore}: ${n.message}`));
+  for await (const chunk of readChunks(opts.path, opts.stdin, opts.encoding, opts.range, onNote)) {
     if (!scanner) {
       if (delimiter === undefined) delimiter = detectDelimiter(firstLine(chunk)) ?? 44;
       scanner = new CsvScanner(delimiter, onRecord, opts.path);

@@ -89,6 +89,11 @@ export class CsvScanner {
     return this.line;
   }
 
+  /** Line of a byte `lineEnds` line ends into the next chunk pushed (the record held back counts its own). */
+  lineInNextChunk(lineEnds: number): number {
+    return this.line + (this.carry ? countLines(this.carry, 0, this.carry.length) : 0) + lineEnds;
+  }
+
   /** True when the bytes pushed so far end inside a record (held back until more data or end()). */
   get midRecord(): boolean {
     return this.carry !== null;

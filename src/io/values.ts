@@ -1,4 +1,4 @@
-import { dayFromCivil, isValidCivil, MS_PER_DAY } from '../domain/dates.js';
+import { dayFromCivil, formatDay, isValidCivil, MS_PER_DAY } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
 
 /** Returned by the date parser for a text date like 03/04/2024 whose order is unknown. */
@@ -80,7 +80,9 @@ export class DateParser {
       const y = d4(buf, s);
       const m = d2(buf, s + 5);
       const d = d2(buf, s + 8);
-      if (y < 0 || m < 0 || d < 0 || !isValidCivil(y, m, d)) return NaN;
+      // not two digits where they belong: the text parser reads unpadded forms (2024-12-1 14:05)
+      if (y < 0 || m < 0 || d < 0) return this.parseText(buf.toString('utf8', s, e));
+      if (!isValidCivil(y, m, d)) return NaN;
       const day = dayFromCivil(y, m, d);
       if (len === 10) return day;
       const c = buf[s + 10];
@@ -181,6 +183,12 @@ export class DateParser {
     if (m) return validTime(m[4], m[5], m[6], m[7]) ? civilText(+m[3], m[1], +m[2]) : NaN;
     const iso = /^(\d{4}-\d{2}-\d{2})/.exec(t);
     if (iso) return this.parseBytes(Buffer.from(t), 0, Buffer.byteLength(t));
+    // ISO without zero padding, as R and pandas may write it (2024-3-5): padded, then as ISO
+    m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[ Tt])(.*)$/.exec(t);
+    if (m) {
+      const padded = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}${m[4]}`;
+      return this.parseBytes(Buffer.from(padded), 0, Buffer.byteLength(padded));
+    }
     return NaN;
   }
 
@@ -210,6 +218,20 @@ function validTime(h: string | undefined, mi: string | undefined, sec: string | 
   if (h === undefined) return true;
   const ampm = suffix !== undefined && /^[ap]m$/i.test(suffix);
   return +h <= (ampm ? 12 : 24) && +mi! <= 59 && (sec === undefined || +sec <= 60);
+}
+
+/**
+ * The date an Excel serial day number (`45382`, `45382.5` with a time) stands for, when the
+ * text is one and lands in 1927-2099: Excel writes dates so when a date column is not
+ * formatted as text. Undefined otherwise. Day 1 is 1900-01-01 and Excel counts a 29 February
+ * 1900 that never was, so from day 61 on it is 1899-12-30 plus the number.
+ */
+export function excelSerialDate(text: string): string | undefined {
+  const m = /^\s*(\d{5})(?:\.\d+)?\s*$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (n < 10_000 || n > 73_050) return undefined;
+  return formatDay(dayFromCivil(1899, 12, 30) + n);
 }
 
 /**
@@ -327,6 +349,9 @@ export class AmountParser {
     if (this.decimalComma) {
       if (!/^\d{1,3}(\.\d{3})*(,\d+)?$|^\d+(,\d+)?$/.test(t)) return NaN;
       normal = t.replace(/\./g, '').replace(',', '.');
+    } else if (/^\d*\.?\d+[eE][+-]?\d{1,3}$|^\d+\.[eE][+-]?\d{1,3}$/.test(t)) {
+      // scientific notation, as R, pandas and Excel write small or large numbers (4.440892e-16, 1.2E+03)
+      normal = t;
     } else {
       if (!/^\d{1,3}(,\d{3})*(\.\d+)?$|^\d*\.?\d+$|^\d+\.$/.test(t)) return NaN;
       normal = t.replace(/,/g, '');

@@ -62,8 +62,8 @@ describe('the customers file', () => {
     const r = await runClm(['summary', '--orders', orders, '--customers', customers, '--format', 'json']);
     expect(r.code).toBe(0);
     const f = JSON.parse(r.stdout).meta.customers_file;
-    expect(f).toEqual({ rows: 7, customers: 3, duplicate_rows: 1, blank_id_rows: 1, broken_rows: 2, blank_rows: 0 });
-    expect(f.customers + f.duplicate_rows + f.blank_id_rows + f.broken_rows + f.blank_rows).toBe(f.rows);
+    expect(f).toEqual({ rows: 7, customers: 3, duplicate_rows: 1, blank_id_rows: 1, broken_rows: 2, blank_rows: 0, repeated_header_rows: 0 });
+    expect(f.customers + f.duplicate_rows + f.blank_id_rows + f.broken_rows + f.blank_rows + f.repeated_header_rows).toBe(f.rows);
     expect(r.stderr).toMatch(/rows left out of the customers file: 1 with a blank customer id, 2 with the wrong number of fields/);
     expect(r.stderr).toMatch(/c\.csv:6: 3 fields where the header has 2/);
   });
