@@ -8,6 +8,8 @@ import { sourceInfo, type SourceInfo } from './input.js';
 import { getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
 import { AmbiguousDates, normalizeCustomerKey, OrderPass, REASONS, type PassOptions, type Reconciliation } from './order-pass.js';
 import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
+import { recognisePreset, stdinPresetError } from './recognise-export.js';
+import { customerKeyWarnings, repeatedIdsWarning } from './customers-checks.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
 import type { Delimiter } from './scanner.js';
 import { AmountParser, DateParser, type DayOrder } from './values.js';
@@ -88,6 +90,11 @@ function snakeCase(header: string): string {
  * (spec §1, §2). The customers and payments files are read first because they key the join.
  */
 export async function readCustomerState(opts: ReadOptions): Promise<LoadedData> {
+  if (opts.preset === undefined) {
+    const found = await recognisePreset({ orders: opts.orders, customers: opts.customers }, opts.encoding, opts.delimiter);
+    for (const note of found.notes) opts.warn(note);
+    if (found.preset) opts = { ...opts, preset: found.preset };
+  }
   try {
     return await readOnce(opts);
   } catch (e) {
@@ -148,6 +155,8 @@ async function readCustomersFile(
   report: InputReport;
   records: Map<string, CustomerRecord>;
   attributeNames: string[];
+  /** The customers file's column of each attribute. */
+  attributeColumns: string[];
   personOf: Map<string, string> | undefined;
   duplicateRows: number;
   blankIdRows: number;
@@ -165,6 +174,9 @@ async function readCustomersFile(
   let blankIdRows = 0;
   let brokenRows = 0;
   let blankRows = 0;
+  // ids (not person keys) seen on an earlier row: an orders file passed as --customers
+  let repeatedRows = 0;
+  const repeatedIds = new Set<string>();
   const { rows } = await scanTable(
     { path, stdin: opts.stdin, encoding: opts.encoding, delimiter: opts.delimiter, what: 'customers' },
     (h) => {
@@ -186,10 +198,14 @@ async function readCustomersFile(
         if (f.field !== 'customer_id' && f.field !== 'person_key') canonicalAt.set(f.index, f.field);
       }
       const seen = new Set<string>();
+      // a mapped field owns its name: Shopify's "Country" column must not take `country` from the
+      // mapped "Country Code" (--by country and --where country read the mapped column)
+      const mappedNames = new Set(canonicalAt.values());
       h.headers.forEach((col, i) => {
         if (skip.has(i)) return;
         let name = canonicalAt.get(i) ?? snakeCase(col);
-        if (name === 'customer_id' || seen.has(name) || LEADING_COLUMNS.has(name)) name = `attr_${name}`;
+        const taken = !canonicalAt.has(i) && mappedNames.has(name);
+        if (name === 'customer_id' || seen.has(name) || taken || LEADING_COLUMNS.has(name)) name = `attr_${name}`;
         while (seen.has(name)) name += '_';
         seen.add(name);
         attributeNames.push(name);
@@ -207,6 +223,10 @@ async function readCustomersFile(
         const raw = r.field(id.index);
         if (raw.trim() === '') return void blankIdRows++;
         let key = normalizeCustomerKey(raw, preset?.lowercaseIds);
+        if (personOf?.has(key) || records.has(key)) {
+          repeatedRows++;
+          repeatedIds.add(key);
+        }
         if (person && personOf) {
           const p = normalizeCustomerKey(r.field(person.index), preset?.lowercaseIds);
           if (p !== '') {
@@ -235,10 +255,13 @@ async function readCustomersFile(
     [brokenRows, 'with the wrong number of fields or broken quoting'],
   ].filter(([n]) => (n as number) > 0);
   if (left.length > 0) opts.warn(`${path}: rows left out of the customers file: ${left.map(([n, why]) => `${n} ${why}`).join(', ')}`);
+  const repeated = repeatedIdsWarning(path, header.headers, mapping.fields.get('customer_id')!.column, repeatedRows, repeatedIds.size, rows);
+  if (repeated) opts.warn(repeated);
   return {
     report: { role: 'customers', source: sourceInfo(path), mapping, delimiter: header.delimiter, rows },
     records,
     attributeNames,
+    attributeColumns: attrIdx.map((i) => header.headers[i]),
     personOf,
     duplicateRows,
     blankIdRows,
@@ -360,6 +383,8 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
   }
   const { builder, rec, currencyRows, unknownStatuses, mapping, header, orderAttr, attrChannel, attrCountry, maxDay } = pass;
   const { reviewCustomer, reviewDay, reviewScore } = pass;
+  const unread = opts.orders === '-' && opts.preset === undefined ? stdinPresetError(header.headers) : undefined;
+  if (unread) throw unread;
   const reviews = opts.reviews;
   const wantCurrency = opts.currency?.trim().toUpperCase();
   if (dataRows === 0) {
@@ -406,6 +431,8 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
     rec.refunds -= refundsDropped;
   }
   inputs.push({ role: 'orders', source: src, mapping, delimiter: header.delimiter, rows: dataRows });
+  const keyFile = customers && { path: opts.customers!, records: customers.records, columns: customers.attributeColumns };
+  for (const w of customerKeyWarnings(table, opts.orders, mapping.fields.get('customer_id')?.column, keyFile, preset?.lowercaseIds ?? false)) opts.warn(w);
   if (customers) inputs.push(customers.report);
   if (payments) inputs.push(payments.report);
 

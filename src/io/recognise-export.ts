@@ -1,0 +1,139 @@
+import { DataError } from '../domain/errors.js';
+import { normalizeHeader, type FileKind } from './mapping.js';
+import { scanTable } from './read-table.js';
+import type { Delimiter } from './scanner.js';
+
+/**
+ * Recognises the exports clm has presets for from their header lines (the real header lines
+ * are in ../shared/datasets/export-headers/). Read without its preset, a Shopify orders export
+ * maps order_id to "Payment ID" and rejects its line rows, and Olist counts orders as
+ * customers: a silent wrong answer. So a recognised export is read with its preset and stderr
+ * says so; `--preset NAME` or `--preset none` chooses otherwise, and `--map` still overrides
+ * single fields of the preset.
+ */
+
+export interface Recognition {
+  preset: string;
+  /** "a Shopify orders export" */
+  what: string;
+  /** The header columns that gave it away, as the file spells them. */
+  columns: string[];
+}
+
+interface Signature {
+  preset: string;
+  what: string;
+  kind: 'orders' | 'customers';
+  /** Every entry must be present; an entry lists alternative spellings of one column. */
+  all: string[][];
+}
+
+const SIGNATURES: Signature[] = [
+  { preset: 'shopify', what: 'a Shopify orders export', kind: 'orders', all: [['Lineitem quantity'], ['Financial Status'], ['Name'], ['Created at']] },
+  { preset: 'shopify', what: 'a Shopify customers export', kind: 'customers', all: [['Total Spent'], ['Total Orders'], ['Accepts Email Marketing', 'Accepts Marketing'], ['Email']] },
+  { preset: 'olist', what: 'an Olist orders file', kind: 'orders', all: [['order_purchase_timestamp'], ['order_id'], ['customer_id']] },
+  { preset: 'olist', what: 'an Olist customers file', kind: 'customers', all: [['customer_unique_id'], ['customer_id']] },
+  { preset: 'stripe', what: 'a Stripe payments export', kind: 'orders', all: [['Amount Refunded'], ['Captured'], ['Customer ID'], ['id'], ['Amount']] },
+  { preset: 'stripe', what: 'a Stripe customers export', kind: 'customers', all: [['Delinquent'], ['id'], ['Email']] },
+  { preset: 'woocommerce', what: 'a WooCommerce Analytics orders download', kind: 'orders', all: [['Order #'], ['N. Revenue (formatted)'], ['Customer type']] },
+  { preset: 'woocommerce', what: 'a WooCommerce Customer/Order CSV Export', kind: 'orders', all: [['order_number_formatted'], ['billing_email'], ['order_total']] },
+  { preset: 'woocommerce', what: 'a WooCommerce Analytics customers download', kind: 'customers', all: [['Username'], ['Last Active'], ['Sign Up', 'Date registered'], ['Total Spend'], ['AOV']] },
+  { preset: 'online-retail', what: 'a UCI Online Retail file', kind: 'orders', all: [['StockCode'], ['InvoiceNo', 'Invoice'], ['InvoiceDate'], ['UnitPrice', 'Price'], ['CustomerID', 'Customer ID']] },
+  { preset: 'cdnow', what: 'a CDNOW transaction log', kind: 'orders', all: [['number_of_cds', 'cds'], ['customer_id', 'master_id'], ['date'], ['dollar_value', 'dollars']] },
+];
+
+/** The export a header line belongs to, or undefined. */
+export function recogniseHeader(kind: 'orders' | 'customers', headers: string[]): Recognition | undefined {
+  const norm = headers.map(normalizeHeader);
+  for (const sig of SIGNATURES) {
+    if (sig.kind !== kind) continue;
+    const columns: string[] = [];
+    for (const names of sig.all) {
+      const at = norm.findIndex((h) => names.some((n) => normalizeHeader(n) === h));
+      if (at < 0) break;
+      columns.push(headers[at]);
+    }
+    if (columns.length === sig.all.length) return { preset: sig.preset, what: sig.what, columns };
+  }
+  if (kind === 'orders' && looksLikeHeaderlessCdnow(headers)) return { preset: 'cdnow', what: 'a CDNOW transaction log (no header line)', columns: [] };
+  return undefined;
+}
+
+/** CDNOW without a header: 4 or 5 numeric fields with a YYYYMMDD date in the 2nd or 3rd. */
+function looksLikeHeaderlessCdnow(fields: string[]): boolean {
+  if (fields.length !== 4 && fields.length !== 5) return false;
+  if (!fields.every((f) => /^-?\d+(\.\d+)?$/.test(f))) return false;
+  return /^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(fields[fields.length === 4 ? 1 : 2]);
+}
+
+/**
+ * The first line of a file, split into fields, or undefined when it cannot be read (the read
+ * that follows reports why). A line with no , tab ; or | is split at whitespace (CDNOW).
+ */
+export async function sniffHeader(path: string, encoding: string | undefined, delimiter: Delimiter | undefined): Promise<string[] | undefined> {
+  const read = async (d: Delimiter | undefined): Promise<string[] | undefined> => {
+    let headers: string[] | undefined;
+    await scanTable({ path, encoding, delimiter: d, what: 'header' }, (h) => {
+      headers = h.headers;
+      return () => false;
+    });
+    return headers;
+  };
+  try {
+    return await read(delimiter);
+  } catch (e) {
+    if (!(e instanceof DataError) || delimiter !== undefined) return undefined;
+  }
+  try {
+    return await read('whitespace');
+  } catch {
+    return undefined;
+  }
+}
+
+export interface PresetChoice {
+  /** The recognised preset, undefined when none was recognised. */
+  preset: string | undefined;
+  /** What stderr says about it (empty when nothing was recognised). */
+  notes: string[];
+}
+
+/**
+ * The preset of the given files when no --preset was passed: the orders file decides, else the
+ * customers file. stdin is not sniffed (it cannot be read twice): see stdinPresetError.
+ */
+export async function recognisePreset(
+  files: Partial<Record<FileKind, string>>,
+  encoding: string | undefined,
+  delimiter: Delimiter | undefined,
+): Promise<PresetChoice> {
+  const found: [string, Recognition][] = [];
+  for (const kind of ['orders', 'customers'] as const) {
+    const path = files[kind];
+    if (path === undefined || path === '-') continue;
+    const headers = await sniffHeader(path, encoding, delimiter);
+    const r = headers && recogniseHeader(kind, headers);
+    if (r) found.push([path, r]);
+  }
+  if (found.length === 0) return { preset: undefined, notes: [] };
+  const [path, first] = found[0];
+  const notes = [`${path}: this looks like ${first.what}${first.columns.length > 0 ? ` (columns ${first.columns.map((c) => JSON.stringify(c)).join(', ')})` : ''}; reading it with --preset ${first.preset} (pass --preset NAME or --preset none to read it otherwise)`];
+  for (const [p, r] of found.slice(1)) {
+    if (r.preset !== first.preset) notes.push(`${p}: this looks like ${r.what} (--preset ${r.preset}), but the orders file decides the preset: ${first.preset}`);
+  }
+  return { preset: first.preset, notes };
+}
+
+/**
+ * Orders read from stdin cannot be sniffed first: when their header turns out to be a
+ * recognised export and no preset was chosen, the run stops and names the preset.
+ */
+export function stdinPresetError(headers: string[]): DataError | undefined {
+  const r = recogniseHeader('orders', headers);
+  if (!r) return undefined;
+  return new DataError(
+    `this looks like ${r.what}${r.columns.length > 0 ? ` (columns ${r.columns.map((c) => JSON.stringify(c)).join(', ')})` : ''}, read without its preset`,
+    { file: '-', line: 1 },
+    `pass --preset ${r.preset} (or --preset none to read it with the generic mapping)`,
+  );
+}
