@@ -117,7 +117,7 @@ export async function recognisePreset(
   }
   if (found.length === 0) return { preset: undefined, notes: [] };
   const [path, first] = found[0];
-  const notes = [`${path}: this looks like ${first.what}${first.columns.length > 0 ? ` (columns ${first.columns.map((c) => JSON.stringify(c)).join(', ')})` : ''}; reading it with --preset ${first.preset} (pass --preset NAME or --preset none to read it otherwise)`];
+  const notes = [`${path}: this looks like ${first.what}${first.columns.length > 0 ? ` (columns ${first.columns.map((c) => JSON.stringify(c)).join(', ')})` : ''}; using --preset ${first.preset} (pass --preset NAME, or --preset none for the generic mapping, to choose otherwise)`];
   for (const [p, r] of found.slice(1)) {
     if (r.preset !== first.preset) notes.push(`${p}: this looks like ${r.what} (--preset ${r.preset}), but the orders file decides the preset: ${first.preset}`);
   }
