@@ -47,13 +47,13 @@ export function recogniseHeader(kind: 'orders' | 'customers', headers: string[])
   const norm = headers.map(normalizeHeader);
   for (const sig of SIGNATURES) {
     if (sig.kind !== kind) continue;
-    const columns: string[] = [];
+    const found: number[] = [];
     for (const names of sig.all) {
       const at = norm.findIndex((h) => names.some((n) => normalizeHeader(n) === h));
       if (at < 0) break;
-      columns.push(headers[at]);
+      found.push(at);
     }
-    if (columns.length === sig.all.length) return { preset: sig.preset, what: sig.what, columns };
+    if (found.length === sig.all.length) return { preset: sig.preset, what: sig.what, columns: found.sort((a, b) => a - b).map((i) => headers[i]) };
   }
   if (kind === 'orders' && looksLikeHeaderlessCdnow(headers)) return { preset: 'cdnow', what: 'a CDNOW transaction log (no header line)', columns: [] };
   return undefined;
