@@ -40,6 +40,8 @@ export function repeatedIdsWarning(file: string, headers: string[], idColumn: st
 
 /** Below this share both ways, the customers file and the orders are taken to be keyed differently. */
 export const MATCH_WARN_SHARE = 0.5;
+/** With ids of one shape on both sides, only a file and orders of this many ids that join not once warn. */
+export const SAME_SHAPE_MIN = 20;
 
 export interface JoinCheck {
   customersFile: string;
@@ -73,8 +75,12 @@ export function customerJoinWarning(c: JoinCheck): string | undefined {
   if (fileShare >= MATCH_WARN_SHARE || buyerShare >= MATCH_WARN_SHARE) return undefined;
   const buyerShapes = new ShapeCount();
   for (const key of c.buyers) if (!c.listed.has(key)) buyerShapes.add(key);
-  const buyerExample = buyerShapes.example();
-  const listedExample = listedShapes.example();
+  // ids of one shape on both sides (c1 against c0) are prospects and buyers of one shop, unless
+  // not one of 20 or more joins (00001 against 1)
+  const sameShape = buyerShapes.top()?.shape === listedShapes.top()?.shape;
+  if (sameShape && (matched > 0 || listedCount < SAME_SHAPE_MIN || c.buyers.size < SAME_SHAPE_MIN)) return undefined;
+  const buyerExample = buyerShapes.top()?.example;
+  const listedExample = listedShapes.top()?.example;
   const n = (x: number): string => x.toLocaleString('en-US');
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const shapes = `orders look like ${JSON.stringify(buyerExample)}, customers like ${JSON.stringify(listedExample)}`;
@@ -100,11 +106,11 @@ class ShapeCount {
     else if (this.counts.size < 1000) this.counts.set(shape, { n: 1, example: key });
   }
 
-  /** An example of the most common shape. */
-  example(): string | undefined {
-    let best: { n: number; example: string } | undefined;
-    for (const c of this.counts.values()) if (!best || c.n > best.n) best = c;
-    return best?.example;
+  /** The most common shape and an example of it. */
+  top(): { shape: string; example: string } | undefined {
+    let best: [string, { n: number; example: string }] | undefined;
+    for (const e of this.counts) if (!best || e[1].n > best[1].n) best = e;
+    return best && { shape: best[0], example: best[1].example };
   }
 }
 

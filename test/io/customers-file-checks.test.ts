@@ -72,6 +72,23 @@ describe('a customers file keyed differently from the orders (item 2)', () => {
   });
 });
 
+describe('ids of one shape on both sides (item 2)', () => {
+  const orders = (ids: string[]): string => file('orders.csv', ['order_id,customer_id,order_date,amount', ...ids.map((id, i) => `o${i},${id},2024-01-${String(1 + (i % 28)).padStart(2, '0')},10`)].join('\n') + '\n');
+  const customers = (ids: string[]): string => file('customers.csv', ['customer_id,country', ...ids.map((id) => `${id},US`)].join('\n') + '\n');
+
+  it('a few prospects and buyers of one shop (c1 listed, c0 bought) are not a mismatch', async () => {
+    const r = await runClm(['summary', '--orders', orders(['c0', 'c2']), '--customers', customers(['c1'])]);
+    expect(r.stderr).toBe('');
+  });
+
+  it('30 ids written with leading zeros against the same ids without: not one joins, a warning', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => String(i + 1));
+    const r = await runClm(['summary', '--orders', orders(ids), '--customers', customers(ids.map((id) => id.padStart(5, '0')))]);
+    expect(r.stderr).toContain('none of the 30 customer ids');
+    expect(r.stderr).toMatch(/orders look like "\d{1,2}", customers like "000\d\d"/);
+  });
+});
+
 describe('repeated customer ids in the customers file (item 5)', () => {
   it('an orders file passed as --customers: the count, the row kept, and "is this an orders file?"', async () => {
     const rows = csvLines(ORDERS).slice(1).map((l) => l.split(',')[1]);
