@@ -99,29 +99,41 @@ export interface PresetChoice {
 }
 
 /**
- * The preset of the given files when no --preset was passed: the orders file decides, else the
- * customers file. stdin is not sniffed (it cannot be read twice): see stdinPresetError.
+ * The preset of the given files when no --preset was passed. The orders file decides: a
+ * preset also sets the grain and the order mapping, so a customers file alone (Shopify
+ * customers beside a shop's own order export) only gets a note. stdin is not sniffed (it
+ * cannot be read twice): see stdinPresetError.
  */
 export async function recognisePreset(
   files: Partial<Record<FileKind, string>>,
   encoding: string | undefined,
   delimiter: Delimiter | undefined,
 ): Promise<PresetChoice> {
-  const found: [string, Recognition][] = [];
-  for (const kind of ['orders', 'customers'] as const) {
+  const seen = async (kind: 'orders' | 'customers'): Promise<Recognition | undefined> => {
     const path = files[kind];
-    if (path === undefined || path === '-') continue;
+    if (path === undefined || path === '-') return undefined;
     const headers = await sniffHeader(path, encoding, delimiter);
-    const r = headers && recogniseHeader(kind, headers);
-    if (r) found.push([path, r]);
+    return headers && recogniseHeader(kind, headers);
+  };
+  const orders = await seen('orders');
+  const customers = await seen('customers');
+  const notes: string[] = [];
+  if (orders) {
+    notes.push(`${files.orders}: this looks like ${orders.what}${columnList(orders)}; using --preset ${orders.preset} (pass --preset NAME, or --preset none for the generic mapping, to choose otherwise)`);
   }
-  if (found.length === 0) return { preset: undefined, notes: [] };
-  const [path, first] = found[0];
-  const notes = [`${path}: this looks like ${first.what}${first.columns.length > 0 ? ` (columns ${first.columns.map((c) => JSON.stringify(c)).join(', ')})` : ''}; using --preset ${first.preset} (pass --preset NAME, or --preset none for the generic mapping, to choose otherwise)`];
-  for (const [p, r] of found.slice(1)) {
-    if (r.preset !== first.preset) notes.push(`${p}: this looks like ${r.what} (--preset ${r.preset}), but the orders file decides the preset: ${first.preset}`);
+  if (customers && customers.preset !== orders?.preset) {
+    const personKey = customers.preset === 'olist' ? ' (or --map customers.person_key=customer_unique_id to count persons)' : '';
+    notes.push(
+      orders
+        ? `${files.customers}: this looks like ${customers.what} (--preset ${customers.preset}), but the orders file decides the preset: ${orders.preset}`
+        : `${files.customers}: this looks like ${customers.what}${columnList(customers)}, but the orders file is not recognised; if the orders come from the same export, pass --preset ${customers.preset}${personKey}`,
+    );
   }
-  return { preset: first.preset, notes };
+  return { preset: orders?.preset, notes };
+}
+
+function columnList(r: Recognition): string {
+  return r.columns.length > 0 ? ` (columns ${r.columns.map((c) => JSON.stringify(c)).join(', ')})` : '';
 }
 
 /**
@@ -132,7 +144,7 @@ export function stdinPresetError(headers: string[]): DataError | undefined {
   const r = recogniseHeader('orders', headers);
   if (!r) return undefined;
   return new DataError(
-    `this looks like ${r.what}${r.columns.length > 0 ? ` (columns ${r.columns.map((c) => JSON.stringify(c)).join(', ')})` : ''}, read without its preset`,
+    `this looks like ${r.what}${columnList(r)}, read without its preset`,
     { file: '-', line: 1 },
     `pass --preset ${r.preset} (or --preset none to read it with the generic mapping)`,
   );

@@ -116,6 +116,23 @@ describe.skipIf(!have)('a recognised export is read with its preset, and stderr 
     expect(JSON.parse(mapped.stdout).meta.preset).toBe('shopify');
   });
 
+  it("a recognised customers file beside a shop's own orders only gets a note: the orders decide the grain and mapping", async () => {
+    const dir = tmp();
+    const cols = header('shopify_customers_export_2022.header.csv');
+    const customers = join(dir, 'customers_export.csv');
+    writeFileSync(customers, [cols.join(','), ...['a@example.com', 'b@example.com'].map((e) => cols.map((c) => (c === 'Email' ? e : '')).join(','))].join('\n') + '\n');
+    // two rows of one order id: in order grain (no preset) the second is a duplicate, not a line
+    const orders = join(dir, 'orders.csv');
+    writeFileSync(orders, 'order_id,customer_id,order_date,amount\n1,a@example.com,2024-01-02,10\n1,a@example.com,2024-01-02,10\n2,b@example.com,2024-02-03,20\n');
+    const r = await runClm(['summary', '--orders', orders, '--customers', customers, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('this looks like a Shopify customers export');
+    expect(r.stderr).toContain('if the orders come from the same export, pass --preset shopify');
+    const meta = JSON.parse(r.stdout).meta;
+    expect(meta.preset).toBeNull();
+    expect(meta.summary).toMatchObject({ customers: 2, orders: 2, net_revenue: 30 });
+  });
+
   it('Shopify on stdin (cannot be read twice): exit 3 naming --preset shopify', async () => {
     const path = shopifyOrders(tmp());
     const r = await runClm(['summary', '--orders', '-'], { stdin: readFileSync(path, 'utf8') });
