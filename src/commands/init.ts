@@ -58,10 +58,8 @@ export async function runInit(flags: InitFlags, io: CliIO, warn: (m: string) => 
   if (flags.preset === undefined) {
     const delimiter = flags.delimiter !== undefined ? parseDelimiterFlag(flags.delimiter) : undefined;
     const found = await recognisePreset({ orders: resolve(io.cwd, flags.orders), customers: flags.customers && resolve(io.cwd, flags.customers) }, flags.encoding, delimiter);
-    if (found.preset) {
-      flags = { ...flags, preset: found.preset };
-      for (const note of found.notes) warn(relativeNote(note, io.cwd));
-    }
+    for (const note of found.notes) warn(relativeNote(note, io.cwd));
+    if (found.preset) flags = { ...flags, preset: found.preset };
   }
   if (flags.preset) config.preset = flags.preset;
   const rows: Cell[][] = [];
