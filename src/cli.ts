@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliIO } from './io/cli-io.js';
-import { PRESETS } from './io/mapping.js';
+import { NO_PRESET, PRESETS } from './io/mapping.js';
 
 export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'playbook' | 'cohorts' | 'kpis';
 
@@ -20,7 +20,9 @@ Input:
   Delimiters (, tab ; |) are detected from the header; a UTF-8 BOM is ignored; .gz is read
   directly; - reads stdin. Headers are matched to fields by name (Customer ID, CustomerID,
   Email, Created at, InvoiceDate, Total, Amount, payment_value, ...); the summary prints the
-  mapping used. Presets: ${Object.keys(PRESETS).join(', ')}.
+  mapping used. Presets: ${Object.keys(PRESETS).join(', ')}. An export whose header lines are
+  recognised as one of these is read with its preset, and stderr says so; --preset none
+  turns that off, --preset NAME chooses, --map overrides single fields.
   Counted: paid/completed/delivered/shipped orders. Excluded (and counted by reason):
   cancelled, failed, pending, test and fully refunded orders, duplicates, orders after --as-of.
   Negative amounts (and UCI C-invoices) are refunds. Unparseable rows are rejected and counted.
@@ -34,7 +36,7 @@ function addInputOptions(cmd: Command): Command {
     .option('--customers <file>', 'customers export: attributes, prospects, and the person key for Olist')
     .option('--payments <file>', 'amounts per order id, summed (Olist payments or order items)')
     .option('--reviews <file>', 'order-level reviews (order id, score out of 5, date; Olist style): a latest score >= 4 is an advocacy signal')
-    .addOption(new Option('--preset <name>', 'column mapping of a known export').choices(Object.keys(PRESETS)))
+    .addOption(new Option('--preset <name>', 'column mapping of a known export').choices([...Object.keys(PRESETS), NO_PRESET]))
     .option('--map <field=Column>', 'map one field to a column, e.g. --map customer_id="Client No" (customers.FIELD=… for the customers file; repeatable)', collect, [])
     .option('--delimiter <char>', 'field delimiter instead of detection: , ; | tab whitespace')
     .option('--encoding <name>', 'text encoding of the inputs: utf8 (default; text that is not UTF-8 is warned about, or read as cp1252 when its bytes are letters there), latin1, cp1252, utf16le')
@@ -383,7 +385,7 @@ Examples:
     .option('--customers <file>', 'customers export')
     .option('--payments <file>', 'payments per order (Olist)')
     .option('--reviews <file>', 'order-level reviews')
-    .addOption(new Option('--preset <name>', 'column mapping of a known export').choices(Object.keys(PRESETS)))
+    .addOption(new Option('--preset <name>', 'column mapping of a known export').choices([...Object.keys(PRESETS), NO_PRESET]))
     .option('--map <field=Column>', 'map one field to a column (repeatable)', collect, [])
     .option('--delimiter <char>', 'field delimiter instead of detection')
     .option('--encoding <name>', 'text encoding of the inputs')

@@ -5,6 +5,7 @@ import type { CliIO } from '../io/cli-io.js';
 import { CONFIG_FILE, configSchema, type ClmConfig } from '../io/config.js';
 import { getPreset, mapColumns, parseMapFlags, type FileKind, type FileMapping } from '../io/mapping.js';
 import { parseDelimiterFlag, scanTable } from '../io/read-table.js';
+import { recognisePreset } from '../io/recognise-export.js';
 import { AtomicFile } from '../io/write-output.js';
 import { tableOf, type Cell, type CommandResult } from '../render/result.js';
 
@@ -38,7 +39,7 @@ async function detect(kind: FileKind, path: string, flags: InitFlags): Promise<F
  * files, so later runs need no flags. The file validates against the config schema before
  * it is written; an existing config is kept unless --force.
  */
-export async function runInit(flags: InitFlags, io: CliIO): Promise<CommandResult> {
+export async function runInit(flags: InitFlags, io: CliIO, warn: (m: string) => void = () => {}): Promise<CommandResult> {
   if (!flags.orders) throw new UsageError('--orders FILE is required', 'clm init --orders orders.csv [--customers customers.csv] [--preset NAME]');
   if (flags.orders === '-') throw new UsageError('clm init needs a file, not stdin', 'pass the path of the orders export');
   const target = resolve(io.cwd, flags.config ?? CONFIG_FILE);
@@ -52,6 +53,14 @@ export async function runInit(flags: InitFlags, io: CliIO): Promise<CommandResul
     ['reviews', flags.reviews],
   ];
   const config: ClmConfig = { inputs: {}, mapping: {} };
+  // a recognised export gets its preset in the config, not the generic guesses (which map a
+  // Shopify order id to "Payment ID" and key Olist by order); --preset and --map still win
+  if (flags.preset === undefined) {
+    const delimiter = flags.delimiter !== undefined ? parseDelimiterFlag(flags.delimiter) : undefined;
+    const found = await recognisePreset({ orders: resolve(io.cwd, flags.orders), customers: flags.customers && resolve(io.cwd, flags.customers) }, flags.encoding, delimiter);
+    for (const note of found.notes) warn(relativeNote(note, io.cwd));
+    if (found.preset) flags = { ...flags, preset: found.preset };
+  }
   if (flags.preset) config.preset = flags.preset;
   const rows: Cell[][] = [];
   const base = resolve(target, '..');
@@ -73,7 +82,7 @@ export async function runInit(flags: InitFlags, io: CliIO): Promise<CommandResul
   await out.commit();
   return {
     meta: { command: 'init', config: target, mapping: config.mapping },
-    context: [`wrote ${relative(io.cwd, target) || target}: inputs and the column mapping below; add thresholds and segments as the README's Configuration section shows`],
+    context: [`wrote ${relative(io.cwd, target) || target}: inputs${config.preset ? `, preset ${config.preset}` : ''} and the column mapping below; add thresholds and segments as the README's Configuration section shows`],
     tables: [
       tableOf('mapping', 'Detected column mapping', [
         { name: 'file', type: 'string' },
@@ -83,4 +92,10 @@ export async function runInit(flags: InitFlags, io: CliIO): Promise<CommandResul
       ], rows),
     ],
   };
+}
+
+/** A note about an absolute path, told relative to the working directory. */
+function relativeNote(note: string, cwd: string): string {
+  const colon = note.indexOf(': ');
+  return colon > 0 ? `${relative(cwd, note.slice(0, colon)) || note.slice(0, colon)}${note.slice(colon)}` : note;
 }

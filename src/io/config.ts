@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseIsoDay } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
 import { GOAL_METRICS, GOAL_PERIOD_UNITS, RATE_KPIS } from '../domain/goals.js';
-import { PRESETS } from './mapping.js';
+import { NO_PRESET, PRESETS } from './mapping.js';
 
 /**
  * `clm.config.json` (spec §10): inputs, mapping, preset, currency, time zone, thresholds,
@@ -63,7 +63,7 @@ export const configSchema = z.strictObject({
     .optional(),
   preset: z
     .string()
-    .refine((name) => name in PRESETS, { message: `unknown preset; known presets: ${Object.keys(PRESETS).join(', ')}` })
+    .refine((name) => name in PRESETS || name === NO_PRESET, { message: `unknown preset; known presets: ${Object.keys(PRESETS).join(', ')} (or ${NO_PRESET})` })
     .optional(),
   mapping: z
     .strictObject({

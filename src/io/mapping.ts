@@ -20,6 +20,7 @@ export type CustomerField =
   | 'signup_date'
   | 'email'
   | 'country'
+  | 'state'
   | 'channel'
   | 'referrals'
   | 'review_score'
@@ -54,7 +55,9 @@ const CUSTOMER_SYNONYMS: Record<CustomerField, string[]> = {
   person_key: [],
   signup_date: ['signup_date', 'sign_up', 'signup', 'registered', 'date_registered', 'created_at', 'created (utc)', 'create_date', 'created_date', 'date_created', 'created', 'first_seen'],
   email: ['email', 'email_address', 'customer_email', 'e-mail'],
-  country: ['country', 'country_code', 'country/region', 'country / region', 'default_address_country_code', 'billing_country', 'customer_state'],
+  country: ['country', 'country_code', 'country/region', 'country / region', 'default_address_country_code', 'billing_country'],
+  // a state or province is not a country (Olist's customer_state is SP, RJ, MG ...)
+  state: ['state', 'customer_state', 'state_code', 'province', 'province_code'],
   channel: ['channel', 'acquisition_channel', 'source', 'original_traffic_source', 'lead_source', 'utm_source'],
   referrals: ['referrals', 'referral_count', 'referrals_count'],
   review_score: ['review_score', 'rating', 'review_rating'],
@@ -183,6 +186,7 @@ export const PRESETS: Record<string, Preset> = {
     customers: {
       customer_id: ['customer_id'],
       person_key: ['customer_unique_id'],
+      state: ['customer_state'],
     },
     payments: {
       order_id: ['order_id'],
@@ -227,13 +231,16 @@ export interface FileMapping {
   headers: string[];
 }
 
+/** `--preset none`: no preset, and no preset recognised from the header lines either. */
+export const NO_PRESET = 'none';
+
 export function getPreset(name: string | undefined): Preset | undefined {
-  if (name === undefined) return undefined;
+  if (name === undefined || name.toLowerCase() === NO_PRESET) return undefined;
   const p = PRESETS[name.toLowerCase()];
   if (!p) {
     throw new UsageError(
       `unknown preset ${JSON.stringify(name)}`,
-      `known presets: ${Object.keys(PRESETS).join(', ')}`,
+      `known presets: ${Object.keys(PRESETS).join(', ')} (or ${NO_PRESET})`,
     );
   }
   return p;

@@ -8,6 +8,8 @@ import { sourceInfo, type SourceInfo } from './input.js';
 import { getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
 import { AmbiguousDates, normalizeCustomerKey, notDataRow, OrderPass, REASONS, type PassOptions, type Reconciliation } from './order-pass.js';
 import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
+import { recognisePreset, stdinPresetError } from './recognise-export.js';
+import { customerKeyWarnings, repeatedIdsWarning } from './customers-checks.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
 import type { Delimiter } from './scanner.js';
 import { AmountParser, DateParser, type DayOrder } from './values.js';
@@ -90,7 +92,7 @@ function snakeCase(header: string): string {
 export async function readCustomerState(options: ReadOptions): Promise<LoadedData> {
   // a warning is said once, though an ambiguous date reads the files again
   const said = new Set<string>();
-  const opts: ReadOptions = {
+  let opts: ReadOptions = {
     ...options,
     warn: (m) => {
       if (said.has(m)) return;
@@ -98,6 +100,11 @@ export async function readCustomerState(options: ReadOptions): Promise<LoadedDat
       options.warn(m);
     },
   };
+  if (opts.preset === undefined) {
+    const found = await recognisePreset({ orders: opts.orders, customers: opts.customers }, opts.encoding, opts.delimiter);
+    for (const note of found.notes) opts.warn(note);
+    if (found.preset) opts = { ...opts, preset: found.preset };
+  }
   try {
     return await readOnce(opts);
   } catch (e) {
@@ -161,6 +168,8 @@ async function readCustomersFile(
   report: InputReport;
   records: Map<string, CustomerRecord>;
   attributeNames: string[];
+  /** The customers file's column of each attribute. */
+  attributeColumns: string[];
   personOf: Map<string, string> | undefined;
   duplicateRows: number;
   blankIdRows: number;
@@ -180,6 +189,9 @@ async function readCustomersFile(
   let brokenRows = 0;
   let blankRows = 0;
   let repeatedHeaderRows = 0;
+  // ids (not person keys) seen on an earlier row: an orders file passed as --customers
+  let repeatedRows = 0;
+  const repeatedIds = new Set<string>();
   const { rows } = await scanTable(
     { path, stdin: opts.stdin, encoding: opts.encoding, delimiter: opts.delimiter, what: 'customers', warn: opts.warn },
     (h) => {
@@ -201,10 +213,14 @@ async function readCustomersFile(
         if (f.field !== 'customer_id' && f.field !== 'person_key') canonicalAt.set(f.index, f.field);
       }
       const seen = new Set<string>();
+      // a mapped field owns its name: Shopify's "Country" column must not take `country` from the
+      // mapped "Country Code" (--by country and --where country read the mapped column)
+      const mappedNames = new Set(canonicalAt.values());
       h.headers.forEach((col, i) => {
         if (skip.has(i)) return;
         let name = canonicalAt.get(i) ?? snakeCase(col);
-        if (name === 'customer_id' || seen.has(name) || LEADING_COLUMNS.has(name)) name = `attr_${name}`;
+        const taken = !canonicalAt.has(i) && mappedNames.has(name);
+        if (name === 'customer_id' || seen.has(name) || taken || LEADING_COLUMNS.has(name)) name = `attr_${name}`;
         while (seen.has(name)) name += '_';
         seen.add(name);
         attributeNames.push(name);
@@ -225,6 +241,10 @@ async function readCustomersFile(
         if (trimmed === '') return void (notDataRow(r, h.headers) === 'empty_row' ? blankRows++ : blankIdRows++);
         if (trimmed === id.column && notDataRow(r, h.headers) === 'repeated_header') return void repeatedHeaderRows++;
         let key = normalizeCustomerKey(raw, preset?.lowercaseIds);
+        if (personOf?.has(key) || records.has(key)) {
+          repeatedRows++;
+          repeatedIds.add(key);
+        }
         if (person && personOf) {
           const p = normalizeCustomerKey(r.field(person.index), preset?.lowercaseIds);
           if (p !== '') {
@@ -253,10 +273,13 @@ async function readCustomersFile(
     [brokenRows, 'with the wrong number of fields or broken quoting'],
   ].filter(([n]) => (n as number) > 0);
   if (left.length > 0) opts.warn(`${path}: rows left out of the customers file: ${left.map(([n, why]) => `${n} ${why}`).join(', ')}`);
+  const repeated = repeatedIdsWarning(path, header.headers, mapping.fields.get('customer_id')!.column, repeatedRows, repeatedIds.size, rows);
+  if (repeated) opts.warn(repeated);
   return {
     report: { role: 'customers', source: sourceInfo(path), mapping, delimiter: header.delimiter, rows },
     records,
     attributeNames,
+    attributeColumns: attrIdx.map((i) => header.headers[i]),
     personOf,
     duplicateRows,
     blankIdRows,
@@ -380,6 +403,8 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
   const { builder, rec, currencyRows, unknownStatuses, mapping, header, orderAttr, attrChannel, attrCountry, maxDay } = pass;
   tellMoreRejected(opts, rec);
   const { reviewCustomer, reviewDay, reviewScore } = pass;
+  const unread = opts.orders === '-' && opts.preset === undefined ? stdinPresetError(header.headers) : undefined;
+  if (unread) throw unread;
   const reviews = opts.reviews;
   const wantCurrency = opts.currency?.trim().toUpperCase();
   if (dataRows === 0) {
@@ -426,6 +451,8 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
     rec.refunds -= refundsDropped;
   }
   inputs.push({ role: 'orders', source: src, mapping, delimiter: header.delimiter, rows: dataRows });
+  const keyFile = customers && { path: opts.customers!, records: customers.records, columns: customers.attributeColumns };
+  for (const w of customerKeyWarnings(table, opts.orders, mapping.fields.get('customer_id')?.column, keyFile, preset?.lowercaseIds ?? false)) opts.warn(w);
   if (customers) inputs.push(customers.report);
   if (payments) inputs.push(payments.report);
 
