@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCustomerState } from '../../src/io/read-orders.js';
-import { runClm } from '../helpers/run-clm.js';
+import { runClm, stderrBeyondSmallSamples } from '../helpers/run-clm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clm-enc-'));
 const CHUNK = 1 << 20;
@@ -129,7 +129,7 @@ describe('orders that are not UTF-8', () => {
     const r = await customers(['--orders', f]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.ids).toEqual(['José Muñoz', 'Zoë']);
-    expect(r.stderr).toBe('');
+    expect(stderrBeyondSmallSamples(r.stderr)).toBe('');
   });
 
   it('a file cut inside a UTF-8 character at its very end is warned about', async () => {
