@@ -19,6 +19,9 @@ export function parseDateFormatFlag(text: string): DayOrder {
   );
 }
 
+/** A quarter hour in ms: the grain of every time zone offset and DST change. */
+const QUARTER_HOUR_MS = 900_000;
+
 const MONTHS: Record<string, number> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
 };
@@ -60,13 +63,15 @@ export class DateParser {
   /** Day for an instant given as epoch milliseconds. */
   dayOfInstant(ms: number): number {
     if (!this.tzFormat) return Math.floor(ms / MS_PER_DAY);
-    const hour = Math.floor(ms / 3_600_000);
-    let d = this.tzCache.get(hour);
+    // cached per quarter hour, not per hour: every zone's offset and DST change falls on a
+    // quarter hour (India +5:30, Nepal +5:45, Chatham +12:45), so no slot straddles midnight
+    const slot = Math.floor(ms / QUARTER_HOUR_MS);
+    let d = this.tzCache.get(slot);
     if (d === undefined) {
-      const s = this.tzFormat.format(new Date(hour * 3_600_000 + 1));
+      const s = this.tzFormat.format(new Date(slot * QUARTER_HOUR_MS + 1));
       d = dayFromCivil(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)));
       if (this.tzCache.size > 200_000) this.tzCache.clear();
-      this.tzCache.set(hour, d);
+      this.tzCache.set(slot, d);
     }
     return d;
   }
