@@ -105,8 +105,9 @@ export async function readCustomerState(options: ReadOptions): Promise<LoadedDat
     for (const note of found.notes) opts.warn(note);
     if (found.preset) opts = { ...opts, preset: found.preset };
   }
+  const sides: SideFiles = {};
   try {
-    return await readOnce(opts);
+    return await readOnce(opts, sides);
   } catch (e) {
     if (!(e instanceof AmbiguousDates)) throw e;
     if (opts.orders === '-') {
@@ -117,8 +118,18 @@ export async function readCustomerState(options: ReadOptions): Promise<LoadedDat
       );
     }
     const order = await decideDateOrder(opts, e);
-    return readOnce({ ...opts, dateOrder: order });
+    return readOnce({ ...opts, dateOrder: order }, sides);
   }
+}
+
+/**
+ * The customers and payments files as read on the first attempt: when an ambiguous date makes
+ * the orders be read again, these are not (a customers file on stdin cannot be read twice, and
+ * neither depends on the date order).
+ */
+interface SideFiles {
+  customers?: Awaited<ReturnType<typeof readCustomersFile>>;
+  payments?: Awaited<ReturnType<typeof readPaymentsFile>>;
 }
 
 async function decideDateOrder(opts: ReadOptions, first: AmbiguousDates): Promise<DayOrder> {
@@ -336,26 +347,27 @@ async function readPaymentsFile(opts: ReadOptions, preset: Preset | undefined): 
   return { report: { role: 'payments', source: sourceInfo(path), mapping, delimiter: header.delimiter, rows }, amounts };
 }
 
-async function readOnce(opts: ReadOptions): Promise<LoadedData> {
+async function readOnce(opts: ReadOptions, sides: SideFiles): Promise<LoadedData> {
   // rejects: written to a temporary file, renamed at the end so no half file is left (a
   // device or FIFO is written in place); any failure on the way removes it
   const rejects = opts.rejectsFile ? new AtomicFile(opts.rejectsFile, '--rejects') : undefined;
   try {
-    return await readWithRejects(opts, rejects);
+    return await readWithRejects(opts, rejects, sides);
   } catch (e) {
     rejects?.abort();
     throw e;
   }
 }
 
-async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefined): Promise<LoadedData> {
+async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefined, sides: SideFiles): Promise<LoadedData> {
   const preset = getPreset(opts.preset);
   if (opts.orders === '-' && (opts.customers === '-' || opts.payments === '-')) {
     throw new UsageError('only one input can come from stdin (`-`)');
   }
   const inputs: InputReport[] = [];
-  const customers = opts.customers ? await readCustomersFile(opts, preset) : undefined;
-  const payments = opts.payments ? await readPaymentsFile(opts, preset) : undefined;
+  if (opts.customers) sides.customers ??= await readCustomersFile(opts, preset);
+  if (opts.payments) sides.payments ??= await readPaymentsFile(opts, preset);
+  const { customers, payments } = sides;
 
   const src = sourceInfo(opts.orders);
   const passOpts: PassOptions = {
