@@ -1,3 +1,4 @@
+import { metricDisplay } from './metric-display.js';
 import { purchaseModelLabel, scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT, summarizeLedger, summaryFromArrays, type ClvSummary, type TimeUnit } from '../analytics/clv/summary.js';
 import { formulaClv, historicalClv } from '../analytics/clv/value.js';
@@ -149,9 +150,11 @@ export function modelTable(scores: ClvScores): ResultTable {
   return tableOf('model', 'Model fit (parameters with standard errors)', [
     { name: 'model', type: 'string' },
     { name: 'parameter', type: 'string' },
-    { name: 'estimate', type: 'number', decimals: 4 },
+    { name: 'estimate', type: 'number', only: 'machine' },
+    // counts as integers, converged/usable as yes/no, parameters to 4 decimals
+    { name: 'estimate', type: 'string', only: 'human', numbersAsText: true },
     { name: 'se', type: 'number', decimals: 4 },
-  ], rows);
+  ], rows.map(([m, k, v, se]) => [m, k, v, metricDisplay(String(k), v as number | null), se]));
 }
 
 const VALUE_COLUMNS = (key: string): Column[] => [

@@ -35,6 +35,7 @@ import { formatPeriod } from '../domain/period.js';
 import { historicalClv } from '../analytics/clv/value.js';
 import { audienceTables } from './audiences.js';
 import { histogram, lineChart } from '../render/charts.js';
+import { metricDisplay } from './metric-display.js';
 
 export interface ReportFlags extends InputFlags, LifecycleFlags, ClvFlags {
   out?: string;
@@ -197,10 +198,11 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
         title: `Report written to ${flags.out}`,
         columns: [
           { name: 'metric', type: 'string' },
-          { name: 'value', type: 'number', decimals: 4 },
+          { name: 'value', type: 'number', only: 'machine' },
+          { name: 'display', type: 'string', only: 'human', numbersAsText: true },
         ],
         rowCount: Object.keys(metrics.values).length,
-        rows: () => Object.entries(metrics.values).map(([k, v]) => [k, v]),
+        rows: () => Object.entries(metrics.values).map(([k, v]) => [k, v, metricDisplay(k, v)]),
       },
     ],
   };

@@ -63,7 +63,7 @@ function metricTable(metrics: Metric[]): ResultTable {
   return tableOf('summary', 'Summary', [
     { name: 'metric', type: 'string' },
     { name: 'value', type: 'number', only: 'machine' },
-    { name: 'display', type: 'string', only: 'human' },
+    { name: 'display', type: 'string', only: 'human', numbersAsText: true },
     { name: 'definition', type: 'string' },
   ], rows);
 }
