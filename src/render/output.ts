@@ -403,7 +403,7 @@ function heatLegend(columns: Column[], rows: Cell[][], chalk: InstanceType<typeo
     if (c.heat !== 'scaled') return;
     for (const r of rows) if (typeof r[i] === 'number' && (r[i] as number) > max) max = r[i] as number;
   });
-  return `shade: 0 ${ramp} ${displayCell(max, columns[scaled])}`;
+  return `shade: ${columns[scaled].type === 'percent' ? '0%' : '0'} ${ramp} ${displayCell(max, columns[scaled])}`;
 }
 
 function heatShader(columns: Column[], rows: Cell[][], chalk: InstanceType<typeof Chalk>): ((text: string, v: Cell, c: Column) => string) | undefined {
