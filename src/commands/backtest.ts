@@ -62,6 +62,7 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
   if (summary.size === 0) throw new UsageError(`no customer bought on or before the calibration end ${formatDay(calibrationEnd)}`, 'pick a later --calibration-end or a shorter --holdout');
   const holdout = holdoutActuals(t, summary, holdoutEnd);
   const periods = Math.ceil(holdout.duration - 1e-9);
+  inputs.progress?.(`backtest: fitting ${purchaseModelLabel(model)} to ${summary.size.toLocaleString('en-US')} customers up to ${formatDay(calibrationEnd)}`);
   const { fit, predictor } = fitPurchaseModel(summary, model, settings.penalizer);
   if (!fit.usable) throw unusableModelError(purchaseModelLabel(model), fit.problem);
   const warnings = [...fit.warnings];

@@ -121,6 +121,7 @@ export function customerValues(inputs: Inputs, settings: ClvSettings, tolerateUn
   if (settings.model === 'formula') return out;
   const summary = summarizeLedger(t, { calibrationEnd: inputs.data.asOf, unit: settings.unit });
   if (summary.size === 0) throw new UsageError('no customer has an order on or before the as-of date, so there is nothing to fit');
+  inputs.progress?.(`fitting ${purchaseModelLabel(settings.model)}${isPredictive(settings.model) ? ' + Gamma-Gamma spend' : ''} to ${summary.size.toLocaleString('en-US')} customers`);
   const scores = scoreClv(summary, { model: settings.model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer });
   if (scores.problem && !tolerateUnusable) throw unusableModelError(purchaseModelLabel(settings.model), scores.problem);
   for (let k = 0; k < summary.size; k++) {
