@@ -30,6 +30,12 @@ describe('numbers for people', () => {
     expect(csv.stdout).toContain('bgnbd,customers_fitted,1253,\n');
   });
 
+  it('summary: a median of whole days reads as a whole number', async () => {
+    const r = await runClm(['summary', ...DEMO, '--format', 'table']);
+    expect(cellAfter(r.stdout, 'median_days_between_purchases')).toBe('10');
+    expect(cellAfter(r.stdout, 'orders_per_customer')).toBe('4.58');
+  });
+
   it('report: the terminal table shows counts as integers, money to the cent, rates as percentages', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'clm-num-')), 'r');
     const r = await runClm(['report', ...DEMO, '--out', out, '--format', 'table']);
