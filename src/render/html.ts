@@ -82,7 +82,8 @@ footer { padding: 0 32px 30px; font-size: 12px; color: #667; }
 
 /** A column name as people read it: `active_customers` is "active customers". */
 export function headerWords(name: string): string {
-  return name.replace(/_+/g, ' ').trim();
+  // a date in a name (`stage_at_2024_06_30`) reads as a date
+  return name.replace(/(\d{4})_(\d\d)_(\d\d)/g, '$1-$2-$3').replace(/_+/g, ' ').trim();
 }
 
 /**

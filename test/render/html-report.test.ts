@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { heatmap, lineChart } from '../../src/render/charts.js';
-import { renderHtml } from '../../src/render/html.js';
+import { headerWords, renderHtml } from '../../src/render/html.js';
 import { tableOf, type ResultTable } from '../../src/render/result.js';
 import { runClm } from '../helpers/run-clm.js';
 import { DATASETS } from '../helpers/datasets.js';
@@ -45,6 +45,7 @@ describe('HTML tables', () => {
 
   it('headers read as words', () => {
     expect(headers).toEqual(['period', 'active customers']);
+    expect(headerWords('stage_at_2024_06_30')).toBe('stage at 2024-06-30');
   });
   it('a column empty in every row is dropped, machine-only columns too', () => {
     expect(html).not.toContain('average review score');
