@@ -6,6 +6,7 @@ import { UsageError } from '../domain/errors.js';
 import { displayCell, isNumericColumn, jsonCell, plainCell } from './cells.js';
 import type { Cell, CommandResult, Column, ResultTable } from './result.js';
 import { wrapWords } from './wrap.js';
+import { heatLegend, heatShader } from './heat.js';
 
 export type Format = 'table' | 'csv' | 'tsv' | 'json' | 'ndjson' | 'md';
 export const FORMATS = ['auto', 'table', 'csv', 'tsv', 'json', 'ndjson', 'md'] as const;
@@ -388,36 +389,4 @@ function wrapWidths(cols: number[], widths: number[], minWidths: number[], width
     w[widest]--;
   }
   return w.map((x) => x - 1);
-}
-
-/** Background shades for heat columns: a 256-colour blue ramp from pale to deep. */
-const RAMP = [255, 254, 153, 117, 75, 33, 27, 21, 19, 17];
-
-/** One line under a shaded table: the ramp from its lowest to its highest value. */
-function heatLegend(columns: Column[], rows: Cell[][], chalk: InstanceType<typeof Chalk>): string {
-  const ramp = RAMP.map((c) => chalk.bgAnsi256(c)('  ')).join('');
-  const scaled = columns.findIndex((c) => c.heat === 'scaled');
-  if (scaled < 0) return `shade: 0% ${ramp} 100%`;
-  let max = 0;
-  columns.forEach((c, i) => {
-    if (c.heat !== 'scaled') return;
-    for (const r of rows) if (typeof r[i] === 'number' && (r[i] as number) > max) max = r[i] as number;
-  });
-  return `shade: ${columns[scaled].type === 'percent' ? '0%' : '0'} ${ramp} ${displayCell(max, columns[scaled])}`;
-}
-
-function heatShader(columns: Column[], rows: Cell[][], chalk: InstanceType<typeof Chalk>): ((text: string, v: Cell, c: Column) => string) | undefined {
-  if (!columns.some((c) => c.heat)) return undefined;
-  let max = 0;
-  columns.forEach((c, i) => {
-    if (c.heat !== 'scaled') return;
-    for (const r of rows) if (typeof r[i] === 'number' && (r[i] as number) > max) max = r[i] as number;
-  });
-  return (text, v, c) => {
-    if (typeof v !== 'number') return text;
-    const x = c.heat === 'fraction' ? v : max > 0 ? v / max : 0;
-    const level = Math.max(0, Math.min(RAMP.length - 1, Math.round(x * (RAMP.length - 1))));
-    const fg = level >= RAMP.length / 2 ? chalk.whiteBright : chalk.black;
-    return chalk.bgAnsi256(RAMP[level])(fg(` ${text} `));
-  };
 }
