@@ -33,7 +33,7 @@ const browser = await chromium.launch({
 let failures = 0;
 try {
   for (const dir of dirs) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const problems = [];
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
@@ -47,7 +47,17 @@ try {
     const svgs = await page.locator('svg').count();
     const shot = join(dir, '..', `${resolve(dir).split('/').pop()}-screenshot.png`);
     await page.screenshot({ path: shot, fullPage: true });
-    const summary = { report: file, screenshot: shot, charts: svgs, problems };
+    // a table or chart wider than its box hides columns behind a horizontal scroll: at 1400 px
+    // and at print width (A4 portrait, about 800 px) every one must fit
+    const hidden = () =>
+      [...document.querySelectorAll('.table-wrap, .chart')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => `${e.previousElementSibling?.textContent ?? e.parentElement?.id ?? ''}: ${e.scrollWidth} px in ${e.clientWidth}`);
+    const overflow = { screen: await page.evaluate(hidden) };
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.emulateMedia({ media: 'print' });
+    overflow.print = await page.evaluate(hidden);
+    const summary = { report: file, screenshot: shot, charts: svgs, problems, overflow };
     process.stdout.write(JSON.stringify(summary) + '\n');
     if (problems.length > 0 || svgs === 0) failures++;
     await page.close();

@@ -57,6 +57,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`clm: warning: ${visibleControls(m)}\n`);
   };
   let spinner: { stop(): void } | undefined;
+  let reading: { stop(): void } | undefined;
   let file: AtomicFile | undefined;
   try {
     // loaded here, not at the top: `clm --help` and usage errors need none of it (spec §11:
@@ -72,12 +73,31 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     // a terminal that reports no width (`script`, `docker run -t`, some editors) gets no
     // spinner: ora's clear loop never ends there
     const stderrColumns = (io.stderr as { columns?: number }).columns;
+    let runIo = io;
+    let ui: { text: string; render(): unknown; stop(): void } | undefined;
     if (io.stderrIsTTY && !quiet && typeof stderrColumns === 'number' && stderrColumns > 0) {
       const { default: ora } = await import('ora');
-      spinner = ora({ text: `reading ${flags.orders ?? ''}`, stream: io.stderr as unknown as NodeJS.WriteStream }).start();
+      spinner = ui = ora({ text: `reading ${flags.orders ?? ''}`, stream: io.stderr as unknown as NodeJS.WriteStream }).start();
     }
     const run = await COMMANDS[invocation.command]();
-    const result: CommandResult = await run(flags, io, warn);
+    if (ui) {
+      // bytes read of the inputs while reading, then what is being fitted: drawn at once, since
+      // a model fit keeps the event loop (and the spinner's own timer) busy
+      const spin = ui;
+      const { readProgress, inputBytes } = await import('./render/progress.js');
+      const f = flags as InputFlags & { customers?: string; payments?: string; reviews?: string };
+      const p = readProgress(
+        (text) => {
+          spin.text = text;
+          spin.render();
+        },
+        { orders: f.orders, totalBytes: inputBytes([f.orders, f.customers, f.payments, f.reviews].filter((x): x is string => x !== undefined && x !== '-')) },
+      );
+      reading = p;
+      runIo = { ...io, progress: (text) => p.say(text) };
+    }
+    const result: CommandResult = await run(flags, runIo, warn);
+    reading?.stop();
     spinner?.stop();
     spinner = undefined;
     const color = flags.color !== false && io.stdoutIsTTY && !flags.output && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
@@ -102,6 +122,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (result.held) return reportError(new ConditionHeld(result.held), io);
     return 0;
   } catch (e) {
+    reading?.stop();
     spinner?.stop();
     file?.abort();
     return reportError(e, io);

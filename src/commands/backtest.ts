@@ -1,3 +1,4 @@
+import { metricDisplay } from './metric-display.js';
 import { runBacktest, type BacktestResult } from '../analytics/clv/backtest.js';
 import { fitGammaGamma, ggEligible, ggExpectedAverageValues } from '../analytics/clv/gamma-gamma.js';
 import { fitPurchaseModel, MIN_SPEND_CUSTOMERS, type PurchaseModelName } from '../analytics/clv/score.js';
@@ -61,6 +62,7 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
   if (summary.size === 0) throw new UsageError(`no customer bought on or before the calibration end ${formatDay(calibrationEnd)}`, 'pick a later --calibration-end or a shorter --holdout');
   const holdout = holdoutActuals(t, summary, holdoutEnd);
   const periods = Math.ceil(holdout.duration - 1e-9);
+  inputs.progress?.(`backtest: fitting ${purchaseModelLabel(model)} to ${summary.size.toLocaleString('en-US')} customers up to ${formatDay(calibrationEnd)}`);
   const { fit, predictor } = fitPurchaseModel(summary, model, settings.penalizer);
   if (!fit.usable) throw unusableModelError(purchaseModelLabel(model), fit.problem);
   const warnings = [...fit.warnings];
@@ -116,8 +118,8 @@ export function backtestTables(run: BacktestRun): ResultTable[] {
     tableOf('backtest', `Backtest: ${run.model} fitted to ${formatDay(run.calibrationEnd)}, holdout to ${formatDay(run.holdoutEnd)}`, [
       { name: 'metric', type: 'string' },
       { name: 'value', type: 'number', only: 'machine' },
-      { name: 'display', type: 'string', only: 'human' },
-    ], Object.entries(run.metrics).map(([k, v]) => [k, v, v === null ? '' : Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(4)])),
+      { name: 'display', type: 'string', only: 'human', numbersAsText: true },
+    ], Object.entries(run.metrics).map(([k, v]) => [k, v, metricDisplay(k, v)])),
     tableOf('by_frequency', 'Repeat purchases in the holdout by calibration frequency (mean per customer)', [
       { name: 'calibration_frequency', type: 'string' },
       { name: 'customers', type: 'int' },

@@ -1,3 +1,4 @@
+import { metricDisplay } from './metric-display.js';
 import { purchaseModelLabel, scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT, summarizeLedger, summaryFromArrays, type ClvSummary, type TimeUnit } from '../analytics/clv/summary.js';
 import { formulaClv, historicalClv } from '../analytics/clv/value.js';
@@ -120,6 +121,7 @@ export function customerValues(inputs: Inputs, settings: ClvSettings, tolerateUn
   if (settings.model === 'formula') return out;
   const summary = summarizeLedger(t, { calibrationEnd: inputs.data.asOf, unit: settings.unit });
   if (summary.size === 0) throw new UsageError('no customer has an order on or before the as-of date, so there is nothing to fit');
+  inputs.progress?.(`fitting ${purchaseModelLabel(settings.model)}${isPredictive(settings.model) ? ' + Gamma-Gamma spend' : ''} to ${summary.size.toLocaleString('en-US')} customers`);
   const scores = scoreClv(summary, { model: settings.model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer });
   if (scores.problem && !tolerateUnusable) throw unusableModelError(purchaseModelLabel(settings.model), scores.problem);
   for (let k = 0; k < summary.size; k++) {
@@ -149,9 +151,11 @@ export function modelTable(scores: ClvScores): ResultTable {
   return tableOf('model', 'Model fit (parameters with standard errors)', [
     { name: 'model', type: 'string' },
     { name: 'parameter', type: 'string' },
-    { name: 'estimate', type: 'number', decimals: 4 },
+    { name: 'estimate', type: 'number', only: 'machine' },
+    // counts as integers, converged/usable as yes/no, parameters to 4 decimals
+    { name: 'estimate', type: 'string', only: 'human', numbersAsText: true },
     { name: 'se', type: 'number', decimals: 4 },
-  ], rows);
+  ], rows.map(([m, k, v, se]) => [m, k, v, metricDisplay(String(k), v as number | null), se]));
 }
 
 const VALUE_COLUMNS = (key: string): Column[] => [

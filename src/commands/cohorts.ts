@@ -219,7 +219,7 @@ function wideTable(v: View, overall: CohortAverage[]): ResultTable {
   for (const c of shown) if (c.lastK > maxK) maxK = c.lastK;
   const kType: Column =
     metric === 'customers'
-      ? { name: '', type: 'percent', heat: 'fraction' }
+      ? { name: '', type: 'percent', heat: 'scaled' }
       : metric === 'orders'
         ? { name: '', type: 'int', heat: 'scaled' }
         : { name: '', type: 'money', heat: 'scaled' };
@@ -227,7 +227,10 @@ function wideTable(v: View, overall: CohortAverage[]): ResultTable {
     ...(v.byName ? [{ name: v.byName, type: 'string' as const, fromInput: true }] : []),
     { name: 'cohort', type: 'string' },
     { name: 'cohort_size', type: 'int' },
-    ...Array.from({ length: maxK + 1 }, (_, k) => ({ ...kType, name: `k${k}` })),
+    // k0 (100% retention, the first month's orders and revenue) would set the scale and leave
+    // every later cell near-white: it is not shaded, k >= 1 share one scale (cumulative value
+    // grows with k, so ltv shades every k)
+    ...Array.from({ length: maxK + 1 }, (_, k) => ({ ...kType, name: `k${k}`, ...(k === 0 && metric !== 'ltv' ? { heat: undefined } : {}) })),
   ];
   const lead = v.byName ? 3 : 2;
   const rows: Cell[][] = shown.map((c) => {

@@ -139,6 +139,8 @@ export interface Inputs {
   listed?: Uint8Array;
   /** Their signup day (NO_DAY when unknown): a listed customer is a prospect from that day. */
   listedSince?: Int32Array;
+  /** Says what the run is doing now (the spinner's text), when someone watches. */
+  progress?: (text: string) => void;
 }
 
 /** Reads the config (when there is one) and the inputs it and the flags name. */
@@ -183,7 +185,7 @@ export async function loadInputs(flags: InputFlags, io: CliIO, warn: (m: string)
     const skippedRows = [...reviewsFile.skipped].filter(([k]) => k !== 'older_review_of_order');
     if (skippedRows.length > 0) warn(`reviews not used: ${skippedRows.map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ')}`);
   }
-  return { data, config, listed: data.listed, listedSince: signupDays(data, opts), reviews: data.reviews };
+  return { data, config, listed: data.listed, listedSince: signupDays(data, opts), reviews: data.reviews, progress: io.progress };
 }
 
 /** Signup days from the customers file's signup_date, when mapped; unparseable ones are unknown. */

@@ -30,11 +30,13 @@ import { CONDITION_FIELDS, kpisRun, type KpisRun } from './kpis.js';
 import { readSpendFile } from '../io/read-spend.js';
 import { GOAL_STATUSES } from '../domain/goals.js';
 import { cohortTables } from './cohorts.js';
-import { cohortMatrix, cumulativeValues, type CohortMatrix } from '../analytics/cohorts.js';
+import { cohortMatrix, cumulativeValues, isCompleteCell, type CohortMatrix } from '../analytics/cohorts.js';
+import { DAYS_PER_UNIT } from '../analytics/clv/summary.js';
 import { formatPeriod } from '../domain/period.js';
 import { historicalClv } from '../analytics/clv/value.js';
 import { audienceTables } from './audiences.js';
 import { histogram, lineChart } from '../render/charts.js';
+import { metricDisplay } from './metric-display.js';
 
 export interface ReportFlags extends InputFlags, LifecycleFlags, ClvFlags {
   out?: string;
@@ -206,10 +208,11 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
         title: `Report written to ${flags.out}`,
         columns: [
           { name: 'metric', type: 'string' },
-          { name: 'value', type: 'number', decimals: 4 },
+          { name: 'value', type: 'number', only: 'machine' },
+          { name: 'display', type: 'string', only: 'human', numbersAsText: true },
         ],
         rowCount: Object.keys(metrics.values).length,
-        rows: () => Object.entries(metrics.values).map(([k, v]) => [k, v]),
+        rows: () => Object.entries(metrics.values).map(([k, v]) => [k, v, metricDisplay(k, v)]),
       },
     ],
   };
@@ -322,17 +325,22 @@ async function htmlSections(
 
   const shown = kpis.series.periods.slice(kpis.shownFrom);
   if (shown.length > 0) {
-    const points = shown.flatMap((p, x) => [
-      { series: 'active', x, y: p.activeCustomers },
-      { series: 'new', x, y: p.newCustomers },
-      { series: 'returning', x, y: p.returningCustomers },
-    ]);
+    // x: the month's first day; the month holding the as-of date is partial, not a drop
+    const points = shown.flatMap((p) => {
+      const at = { x: formatDay(p.startDay), incomplete: !p.complete };
+      return [
+        { series: 'active', ...at, y: p.activeCustomers },
+        { series: 'new', ...at, y: p.newCustomers },
+        { series: 'returning', ...at, y: p.returningCustomers },
+      ];
+    });
+    const last = shown[shown.length - 1];
     const feedbackNote = kpis.tables.some((t) => t.name === 'feedback_by_stage') ? [`Feedback per stage: ${ADVOCATE_DEFINITION}.`] : [];
     sections.push({
       id: 'kpis',
       title: 'KPIs by month',
-      intro: [`${shown[0].label} to ${shown[shown.length - 1].label}${shown[shown.length - 1].complete ? '' : ` (${shown[shown.length - 1].label} is not over)`}; x axis: months from ${shown[0].label}.`, ...kpis.warnings, ...feedbackNote],
-      charts: [await renderSvg(lineChart('Active, new and returning customers per month', points, `months from ${shown[0].label}`, 'customers', ',d'))],
+      intro: [`${shown[0].label} to ${last.label}${last.complete ? '' : ` (${last.label} is not over: counted to ${formatDay(cohorts.asOf)})`}.`, ...kpis.warnings, ...feedbackNote],
+      charts: [await renderSvg(lineChart('Active, new and returning customers per month', points, 'month', 'customers', { yFormat: ',d', time: true, incompleteNote: `${last.label} is not over (counted to ${formatDay(cohorts.asOf)})` }))],
       tables: kpis.tables,
     });
   }
@@ -384,20 +392,21 @@ async function htmlSections(
     recent.forEach((c, r) => {
       for (let k = 0; k <= c.lastK; k++) {
         const v = c.size > 0 ? c.active[k] / c.size : null;
-        cells.push({ row: labels[r], col: String(k), value: k === 0 ? null : v, text: v === null ? '' : `${Math.round(100 * v)}` });
+        cells.push({ row: labels[r], col: String(k), value: k === 0 ? null : v, text: v === null ? '' : `${Math.round(100 * v)}`, incomplete: !isCompleteCell(cohorts, c, k) });
       }
     });
     const curves = recent.slice(-12).flatMap((c) => {
       const cum = cumulativeValues(c);
-      return [...cum].map((y, k) => ({ series: formatPeriod(cohorts.unit, c.period), x: k, y }));
+      return [...cum].map((y, k) => ({ series: formatPeriod(cohorts.unit, c.period), x: k, y, incomplete: !isCompleteCell(cohorts, c, k) }));
     });
+    const partial = `${formatPeriod(cohorts.unit, cohorts.asOfPeriod)} is not over at the as-of date`;
     sections.push({
       id: 'cohorts',
       title: 'Retention cohorts',
       intro: [`Customers grouped by the month of their first order; cells: % of the cohort buying again in month k (k = 0 is 100% and left blank). ${cohorts.asOfPeriodComplete ? '' : `The as-of month ${formatPeriod(cohorts.unit, cohorts.asOfPeriod)} is incomplete.`}`],
       charts: [
-        await renderSvg(heatmap('Retention by cohort (% active in month k)', cells, 'cohort', 'months since the first order (k)', labels, ks, 'retention')),
-        await renderSvg(lineChart('Cumulative net revenue per customer, latest 12 cohorts', curves, 'months since the first order (k)', 'value per customer')),
+        await renderSvg(heatmap('Retention by cohort (% active in month k)', cells, 'cohort', 'months since the first order (k)', labels, ks, 'retention', '.0%', `${partial}: its cells are partial`)),
+        await renderSvg(lineChart('Cumulative net revenue per customer, latest 12 cohorts', curves, 'months since the first order (k)', 'value per customer', { incompleteNote: partial })),
       ],
       tables: cohortSection.slice(0, 2),
     });
@@ -424,15 +433,21 @@ async function htmlSections(
     });
   }
   if (backtest) {
-    const points = backtest.result.tracking.flatMap((r) => [
-      { series: 'predicted', x: r.period, y: r.predictedCumulative },
-      { series: 'actual', x: r.period, y: r.actualCumulative },
-    ]);
+    // x: the end of each holdout period; a last period that runs past the holdout's end is partial
+    const unitDays = DAYS_PER_UNIT[values.settings.unit];
+    const points = backtest.result.tracking.flatMap((r) => {
+      const end = backtest.calibrationEnd + Math.round(r.period * unitDays);
+      const at = { x: formatDay(Math.min(end, backtest.holdoutEnd)), incomplete: end > backtest.holdoutEnd };
+      return [
+        { series: 'predicted', ...at, y: r.predictedCumulative },
+        { series: 'actual', ...at, y: r.actualCumulative },
+      ];
+    });
     sections.push({
       id: 'backtest',
       title: 'Model backtest',
       intro: [`Fitted on the orders to ${formatDay(backtest.calibrationEnd)}, then compared with the repeat purchases to ${formatDay(backtest.holdoutEnd)}.`, ...backtest.warnings],
-      charts: [await renderSvg(lineChart('Cumulative repeat purchases in the holdout', points, `${values.settings.unit}s after the calibration end`, 'repeat purchases'))],
+      charts: [await renderSvg(lineChart(`Cumulative repeat purchases in the holdout, by ${values.settings.unit}`, points, `end of the ${values.settings.unit}`, 'repeat purchases', { time: true, xFormat: '%d %b %Y', incompleteNote: `the last ${values.settings.unit} ends at the holdout's end, ${formatDay(backtest.holdoutEnd)}` }))],
       tables: btTables.slice(0, 2),
     });
   }

@@ -57,13 +57,14 @@ export function plainValue(v: number | null, type: ColumnType): string | number 
  */
 function metricTable(metrics: Metric[]): ResultTable {
   const rows: Cell[][] = metrics.map(([k, d, v, type]) => {
-    const shown = v === null ? '' : displayCell(v, { name: k, type: type === 'ratio' ? 'percent' : type, decimals: 2 });
+    // a whole number of days reads as one (10, not 10.00); a median between two gaps keeps its .5
+    const shown = v === null ? '' : displayCell(v, { name: k, type: type === 'ratio' ? 'percent' : type, decimals: Number.isInteger(v) ? 0 : 2 });
     return [k, plainValue(v, type), shown, d];
   });
   return tableOf('summary', 'Summary', [
     { name: 'metric', type: 'string' },
     { name: 'value', type: 'number', only: 'machine' },
-    { name: 'display', type: 'string', only: 'human' },
+    { name: 'display', type: 'string', only: 'human', numbersAsText: true },
     { name: 'definition', type: 'string' },
   ], rows);
 }

@@ -11,4 +11,6 @@ export interface CliIO {
   /** The clock, for `--as-of today` only. */
   now: () => Date;
   cwd: string;
+  /** What the run is doing now, for the spinner (`fitting BG/NBD to 1,253 customers`); absent: nobody is watching. */
+  progress?: (text: string) => void;
 }

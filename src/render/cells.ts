@@ -72,5 +72,5 @@ export function displayCell(v: Cell, col: Column): string {
 }
 
 export function isNumericColumn(col: Column): boolean {
-  return col.type !== 'string' && col.type !== 'date';
+  return (col.type !== 'string' && col.type !== 'date') || col.numbersAsText === true;
 }

@@ -84,18 +84,26 @@ export interface HeatCell {
   col: string;
   value: number | null;
   text: string;
+  /** A cell of the period holding the as-of date: partial, drawn with a dashed outline and `*`. */
+  incomplete?: boolean;
 }
 
-/** A matrix with cell shade by value and the value written in each cell. */
-export function heatmap(title: string, cells: HeatCell[], rowTitle: string, colTitle: string, rowOrder: string[], colOrder: string[], legendTitle: string, legendFormat = '.0%'): TopLevelSpec {
+/**
+ * A matrix with cell shade by value and the value written in each cell. No gridlines: on a
+ * band axis they run through the middle of every cell, across its label. Cells marked
+ * incomplete get a dashed outline, a `*` and `incompleteNote` under the title.
+ */
+export function heatmap(title: string, cells: HeatCell[], rowTitle: string, colTitle: string, rowOrder: string[], colOrder: string[], legendTitle: string, legendFormat = '.0%', incompleteNote?: string): TopLevelSpec {
+  const shown = cells.filter((c) => c.value !== null).map((c) => ({ ...c, text: c.incomplete && c.text !== '' ? `${c.text}*` : c.text, incomplete: c.incomplete === true }));
+  const anyIncomplete = shown.some((c) => c.incomplete);
   return {
-    title,
+    title: anyIncomplete && incompleteNote ? { text: title, subtitle: `* ${incompleteNote}`, subtitleFontSize: 10.5, subtitleColor: '#555' } : title,
     width: Math.max(200, colOrder.length * 52),
     height: Math.max(100, rowOrder.length * 22),
-    data: { values: cells.filter((c) => c.value !== null) },
+    data: { values: shown },
     encoding: {
-      x: { field: 'col', type: 'ordinal', sort: colOrder, title: colTitle, axis: { labelAngle: 0 } },
-      y: { field: 'row', type: 'ordinal', sort: rowOrder, title: rowTitle },
+      x: { field: 'col', type: 'ordinal', sort: colOrder, title: colTitle, axis: { labelAngle: 0, grid: false } },
+      y: { field: 'row', type: 'ordinal', sort: rowOrder, title: rowTitle, axis: { grid: false } },
     },
     layer: [
       {
@@ -104,6 +112,14 @@ export function heatmap(title: string, cells: HeatCell[], rowTitle: string, colT
           color: { field: 'value', type: 'quantitative', title: legendTitle, scale: { scheme: 'blues' }, legend: { format: legendFormat } },
         },
       },
+      ...(anyIncomplete
+        ? [
+            {
+              transform: [{ filter: 'datum.incomplete' }],
+              mark: { type: 'rect', fillOpacity: 0, stroke: '#c23b3b', strokeWidth: 1.2, strokeDash: [3, 2] },
+            },
+          ]
+        : []),
       {
         mark: { type: 'text', fontSize: 9 },
         encoding: {
@@ -118,24 +134,71 @@ export function heatmap(title: string, cells: HeatCell[], rowTitle: string, colT
 
 export interface LinePoint {
   series: string;
-  x: number;
+  /** A number, or a date `YYYY-MM-DD` on a time axis. */
+  x: number | string;
   y: number;
+  /** The period holding the as-of date (or past the holdout's end): partial, not a drop. */
+  incomplete?: boolean;
 }
 
-/** One line per series (cumulative value by cohort, tracking). */
-export function lineChart(title: string, points: LinePoint[], xTitle: string, yTitle: string, yFormat = ',.0f'): TopLevelSpec {
+export interface LineOptions {
+  yFormat?: string;
+  /** x holds dates (`YYYY-MM-DD`), shown as `xFormat` (default `%b %Y`). */
+  time?: boolean;
+  xFormat?: string;
+  /** Said beside the incomplete points and under the title, e.g. "2011-12 is not over (to 12-09)". */
+  incompleteNote?: string;
+}
+
+/**
+ * One line per series (KPIs per month, cumulative value by cohort, tracking). Points of an
+ * incomplete period are hollow, joined by a dashed segment and labelled, so a partial last
+ * month does not read as a collapse.
+ */
+export function lineChart(title: string, points: LinePoint[], xTitle: string, yTitle: string, opts: LineOptions = {}): TopLevelSpec {
+  // the dashed tail of each series: its last complete point and every incomplete one
+  const lastComplete = new Map<string, number>();
+  points.forEach((p, i) => {
+    if (!p.incomplete) lastComplete.set(p.series, i);
+  });
+  const anyIncomplete = points.some((p) => p.incomplete);
+  let top = -1;
+  points.forEach((p, i) => {
+    if (p.incomplete && (top < 0 || p.y > points[top].y)) top = i;
+  });
+  const values = points.map((p, i) => ({ ...p, incomplete: p.incomplete === true, tail: p.incomplete === true || (anyIncomplete && lastComplete.get(p.series) === i && points.some((q) => q.series === p.series && q.incomplete)), label: i === top }));
+  const x = opts.time
+    ? {
+        field: 'x',
+        type: 'temporal',
+        timeUnit: opts.xFormat ? 'utcyearmonthdate' : 'utcyearmonth',
+        title: xTitle,
+        axis: opts.xFormat
+          ? { format: opts.xFormat, labelAngle: 0, labelOverlap: true }
+          : // every month by name, the year at the first and at each January
+            { labelExpr: "datum.index == 0 || utcmonth(datum.value) == 0 ? utcFormat(datum.value, '%b %Y') : utcFormat(datum.value, '%b')", labelAngle: 0, labelOverlap: true, tickCount: 'utcmonth' },
+      }
+    : { field: 'x', type: 'quantitative', title: xTitle };
+  const y = { field: 'y', type: 'quantitative', title: yTitle, axis: { format: opts.yFormat ?? ',.0f' } };
+  // 20 distinct colours: a report draws up to a dozen cohort curves
+  const color = { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau20' } };
+  const note = opts.incompleteNote ?? 'partial period';
   return {
-    title,
-    width: 520,
+    title: anyIncomplete ? { text: title, subtitle: `dashed, hollow: ${note}`, subtitleFontSize: 10.5, subtitleColor: '#555' } : title,
+    width: 560,
     height: 260,
-    data: { values: points },
-    mark: { type: 'line', point: points.length < 200 },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', title: xTitle },
-      y: { field: 'y', type: 'quantitative', title: yTitle, axis: { format: yFormat } },
-      // 20 distinct colours: a report draws up to a dozen cohort curves
-      color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau20' } },
-    },
+    data: { values },
+    encoding: { x, y, color },
+    layer: [
+      { transform: [{ filter: '!datum.incomplete' }], mark: { type: 'line', point: points.length < 200 } },
+      ...(anyIncomplete
+        ? [
+            { transform: [{ filter: 'datum.tail' }], mark: { type: 'line', strokeDash: [4, 3] } },
+            { transform: [{ filter: 'datum.incomplete' }], mark: { type: 'point', filled: false, size: 50, strokeWidth: 1.5 } },
+            { transform: [{ filter: 'datum.label' }], mark: { type: 'text', dy: -12, fontSize: 10, color: '#555', align: 'right' }, encoding: { text: { value: 'not over' }, color: { value: '#555' } } },
+          ]
+        : []),
+    ],
   } as TopLevelSpec;
 }
 

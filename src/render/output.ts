@@ -5,6 +5,8 @@ import { quoteCsvField, visibleControls } from '../domain/csv-text.js';
 import { UsageError } from '../domain/errors.js';
 import { displayCell, isNumericColumn, jsonCell, plainCell } from './cells.js';
 import type { Cell, CommandResult, Column, ResultTable } from './result.js';
+import { wrapWords } from './wrap.js';
+import { heatLegend, heatShader } from './heat.js';
 
 export type Format = 'table' | 'csv' | 'tsv' | 'json' | 'ndjson' | 'md';
 export const FORMATS = ['auto', 'table', 'csv', 'tsv', 'json', 'ndjson', 'md'] as const;
@@ -210,10 +212,11 @@ async function renderMarkdown(result: CommandResult, sink: TextSink): Promise<vo
 async function renderTerminal(result: CommandResult, sink: TextSink, opts: RenderOptions): Promise<void> {
   const chalk = new Chalk({ level: opts.color ? 2 : 0 });
   const b = new Batcher(sink);
-  for (const line of result.context) await b.add(chalk.dim(visibleControls(line)) + '\n');
+  // prose wraps at words (a terminal would cut it mid-word at its edge)
+  for (const line of result.context) for (const l of wrapWords(visibleControls(line), opts.width)) await b.add(chalk.dim(l) + '\n');
   if (result.notes?.length) {
     await b.add('\n');
-    for (const line of result.notes) await b.add(visibleControls(line, true) + '\n');
+    for (const line of result.notes.flatMap((n) => visibleControls(n, true).split('\n'))) for (const l of wrapWords(line, opts.width)) await b.add(l + '\n');
   }
   for (const t of result.tables) {
     const rows = [...t.rows()];
@@ -240,8 +243,9 @@ async function renderTerminal(result: CommandResult, sink: TextSink, opts: Rende
       const wrap = wrapWidths(cols, widths, minWidths, opts.width);
       const last = cols[cols.length - 1] + 1;
       const which = g === 0 ? `columns 1-${last}` : `columns 1 and ${cols[1] + 1}${last > cols[1] + 1 ? `-${last}` : ''}`;
-      const part = groups.length > 1 ? chalk.dim(` (${which} of ${t.columns.length}${g === 0 ? '; wider than the terminal, --format csv gives whole rows' : ''})`) : '';
-      await b.add('\n' + chalk.bold(t.title) + part + '\n');
+      const part = groups.length > 1 ? ` (${which} of ${t.columns.length}${g === 0 ? '; wider than the terminal, --format csv gives whole rows' : ''})` : '';
+      const heading = wrapWords(t.title + part, opts.width);
+      await b.add('\n' + heading.map((l, k) => (k === 0 ? chalk.bold(l.slice(0, t.title.length)) + chalk.dim(l.slice(t.title.length)) : chalk.dim(l))).join('\n') + '\n');
       const tail: string[][] = [];
       if (footer.length) {
         // a rule between the rows and the footer
@@ -257,7 +261,7 @@ async function renderTerminal(result: CommandResult, sink: TextSink, opts: Rende
         color: opts.color,
       });
     }
-    for (const line of t.legend ?? []) await b.add(chalk.dim(line) + '\n');
+    for (const line of t.legend ?? []) for (const l of wrapWords(line, opts.width)) await b.add(chalk.dim(l) + '\n');
     if (shade) await b.add(heatLegend(t.columns, rows, chalk) + '\n');
   }
   await b.flush();
@@ -320,12 +324,16 @@ function longestWord(text: string): number {
   return w;
 }
 
+/** A text column is not narrowed below this many characters to keep a table whole (unless its longest word needs more). */
+const NARROWEST_TEXT = 16;
+
 /**
  * The columns of each group a table is split into so that every group fits `width`
- * characters: the first column (what a row is about) starts every group, the others follow
- * in order; one group when the table fits or no width is known. A column too wide on its own
- * still gets a group (see wrapWidths). `widths`: each column's characters on screen, with
- * its padding and one border.
+ * characters: one group when the table fits, when its text columns can wrap at words to
+ * fit, or when no width is known; otherwise the first column (what a row is about) starts
+ * every group and the others follow in order. A column too wide on its own still gets a
+ * group (see wrapWidths). `widths`: each column's characters on screen, with its padding
+ * and one border.
  */
 function columnGroups(columns: Column[], cells: string[][], width: number | undefined): { groups: number[][]; widths: number[]; minWidths: number[] } {
   const all = columns.map((_, i) => i);
@@ -338,13 +346,16 @@ function columnGroups(columns: Column[], cells: string[][], width: number | unde
     return m + 3;
   });
   if (widths.reduce((a, b) => a + b, 1) <= width) return { groups: [all], widths, minWidths: widths };
-  // what a column can shrink to by wrapping words: only text wraps, never a number or the header
+  // what a column can shrink to by wrapping words: only text wraps, never a number or the
+  // header, and not into a sliver
   const minWidths = columns.map((c, i) => {
     if (isNumericColumn(c)) return widths[i];
     let m = visibleWidth(c.name);
     for (const row of cells) if (row[i] !== undefined) m = Math.max(m, longestWord(row[i]));
-    return m + 3;
+    return Math.min(widths[i], Math.max(m + 3, NARROWEST_TEXT + 3));
   });
+  // a table whose text wraps to fit stays whole: rows read better than blocks of columns
+  if (minWidths.reduce((a, b) => a + b, 1) <= width) return { groups: [all], widths, minWidths };
   const groups: number[][] = [];
   let group = [0];
   let used = 1 + widths[0];
@@ -362,49 +373,20 @@ function columnGroups(columns: Column[], cells: string[][], width: number | unde
 }
 
 /**
- * cli-table3 column widths that fit a group into `width` by narrowing its widest text
- * column, whose words then wrap; undefined when the group fits, or when no text column can
- * narrow enough without cutting a word (the table then runs past the edge, whole).
+ * cli-table3 column widths that fit a group into `width` by narrowing its text columns,
+ * the widest first, whose words then wrap; undefined when the group fits, or when the text
+ * columns cannot narrow enough without cutting a word (the table then runs past the edge,
+ * whole).
  */
 function wrapWidths(cols: number[], widths: number[], minWidths: number[], width: number | undefined): number[] | undefined {
   const total = cols.reduce((a, i) => a + widths[i], 1);
   if (width === undefined || total <= width) return undefined;
-  let widest = -1;
-  for (const i of cols) if (minWidths[i] < widths[i] && (widest < 0 || widths[i] > widths[widest])) widest = i;
-  if (widest < 0) return undefined;
-  const room = width - (total - widths[widest]);
-  if (room < minWidths[widest]) return undefined;
-  return cols.map((i) => (i === widest ? room : widths[i]) - 1);
-}
-
-/** Background shades for heat columns: a 256-colour blue ramp from pale to deep. */
-const RAMP = [255, 254, 153, 117, 75, 33, 27, 21, 19, 17];
-
-/** One line under a shaded table: the ramp from its lowest to its highest value. */
-function heatLegend(columns: Column[], rows: Cell[][], chalk: InstanceType<typeof Chalk>): string {
-  const ramp = RAMP.map((c) => chalk.bgAnsi256(c)('  ')).join('');
-  const scaled = columns.findIndex((c) => c.heat === 'scaled');
-  if (scaled < 0) return `shade: 0% ${ramp} 100%`;
-  let max = 0;
-  columns.forEach((c, i) => {
-    if (c.heat !== 'scaled') return;
-    for (const r of rows) if (typeof r[i] === 'number' && (r[i] as number) > max) max = r[i] as number;
-  });
-  return `shade: 0 ${ramp} ${displayCell(max, columns[scaled])}`;
-}
-
-function heatShader(columns: Column[], rows: Cell[][], chalk: InstanceType<typeof Chalk>): ((text: string, v: Cell, c: Column) => string) | undefined {
-  if (!columns.some((c) => c.heat)) return undefined;
-  let max = 0;
-  columns.forEach((c, i) => {
-    if (c.heat !== 'scaled') return;
-    for (const r of rows) if (typeof r[i] === 'number' && (r[i] as number) > max) max = r[i] as number;
-  });
-  return (text, v, c) => {
-    if (typeof v !== 'number') return text;
-    const x = c.heat === 'fraction' ? v : max > 0 ? v / max : 0;
-    const level = Math.max(0, Math.min(RAMP.length - 1, Math.round(x * (RAMP.length - 1))));
-    const fg = level >= RAMP.length / 2 ? chalk.whiteBright : chalk.black;
-    return chalk.bgAnsi256(RAMP[level])(fg(` ${text} `));
-  };
+  const w = cols.map((i) => widths[i]);
+  for (let excess = total - width; excess > 0; excess--) {
+    let widest = -1;
+    for (let k = 0; k < cols.length; k++) if (w[k] > minWidths[cols[k]] && (widest < 0 || w[k] > w[widest])) widest = k;
+    if (widest < 0) return undefined;
+    w[widest]--;
+  }
+  return w.map((x) => x - 1);
 }

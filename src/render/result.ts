@@ -22,6 +22,8 @@ export interface Column {
    * as they are, `scaled` relative to the largest value in the table's `scaled` columns.
    */
   heat?: 'fraction' | 'scaled';
+  /** A text column of numbers formatted for people (a `display` beside a machine `value`): aligned right, never wrapped. */
+  numbersAsText?: boolean;
 }
 
 export interface ResultTable {

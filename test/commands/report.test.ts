@@ -109,7 +109,7 @@ describe('clm report on the demo shop', () => {
     expect(gwb.getWorksheet('goals')!.getRow(2).values).toContain('retention_rate');
     const html = readFileSync(join(out2, 'index.html'), 'utf8');
     for (const id of ['kpis', 'playbook', 'cohorts', 'clv', 'backtest']) expect(html).toContain(`id="${id}"`);
-    expect(html).toMatch(/<th>metric<\/th>.*retention_rate/s);
+    expect(html).toMatch(/<th[^>]*>metric<\/th>.*retention_rate/s);
     const typo = await runClm(['report', ...DEMO, '--out', join(dir, 'never'), '--fail-if', 'share(churnd) > 0.2']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('is not a stage');

@@ -22,7 +22,7 @@ describe.skipIf(!have && !required)('HTML report in headless Chromium', () => {
   it.runIf(!have)('has Chromium under CI', () => {
     expect.fail(`no Chromium at ${CHROMIUM}: .ci/run installs Debian's chromium; set CHROMIUM_PATH otherwise`);
   });
-  it.runIf(have)('renders the demo and UCI reports with charts and no console errors or requests', () => {
+  it.runIf(have)('renders the demo and UCI reports with charts, no console errors or requests, and nothing behind a horizontal scroll', () => {
     const dir = mkdtempSync(join(tmpdir(), 'clm-browser-'));
     const reports = [join(dir, 'demo')];
     execFileSync(process.execPath, ['bin/clm.js', 'report', '--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--out', reports[0], '--quiet']);
@@ -32,12 +32,14 @@ describe.skipIf(!have && !required)('HTML report in headless Chromium', () => {
     } else console.warn(`UCI report not checked in the browser: ${uci} not found`);
     const r = spawnSync(process.execPath, ['scripts/screenshot-report.js', ...reports], { encoding: 'utf8', env: { ...process.env, CHROMIUM_PATH: CHROMIUM } });
     expect(r.status, r.stderr).toBe(0);
-    const pages = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { charts: number; problems: string[]; screenshot: string });
+    const pages = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { charts: number; problems: string[]; screenshot: string; overflow: { screen: string[]; print: string[] } });
     expect(pages).toHaveLength(reports.length);
     for (const p of pages) {
       expect(p.problems).toEqual([]);
       expect(p.charts).toBeGreaterThanOrEqual(3);
       expect(existsSync(p.screenshot)).toBe(true);
+      // no table or chart hides columns behind a horizontal scroll, at 1400 px or printed
+      expect(p.overflow).toEqual({ screen: [], print: [] });
     }
   });
 });

@@ -456,7 +456,8 @@ describe('table', () => {
       for (let c = 0; c < 9; c++) expect(out.split(`metric_number_${c} `).length - 1).toBe(1);
       // the titles say which columns each group holds, and how to get whole rows
       expect(out).toContain('(columns 1-');
-      expect(out).toContain('--format csv gives whole rows');
+      // (the title wraps at words on a narrow terminal)
+      expect(out.replace(/\n */g, ' ')).toContain('--format csv gives whole rows');
       // the long text wraps at words instead of running past the edge
       expect(out.replace(/[│ \n]+/g, ' ')).toContain('call them back 4 call them back 4');
     }
@@ -492,6 +493,50 @@ describe('table', () => {
     );
     const lines = screenLines((await render(resultOf(cjk), 'table', false, 60)).out);
     for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(60);
+  });
+
+  it('a table whose text column can wrap at words to fit stays one table (the summary at 80 columns)', async () => {
+    const t = tableOf(
+      'summary',
+      'Summary',
+      [
+        { name: 'metric', type: 'string' },
+        { name: 'display', type: 'string' },
+        { name: 'definition', type: 'string' },
+      ],
+      [
+        ['customers', '1,253', 'customers with a counted order'],
+        ['prospects', '247', 'customers-file customers with no counted order'],
+        ['median_days_between_purchases', '10', 'median gap between consecutive purchase days'],
+      ],
+    );
+    const { out } = await render(resultOf(t), 'table', false, 80);
+    expect(out).not.toContain('(columns');
+    const lines = screenLines(out);
+    for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(80);
+    // one header row, and every row's first cell once
+    expect(lines.filter((l) => l.startsWith('│ metric'))).toHaveLength(1);
+    expect(out.split('median_days_between_purchases')).toHaveLength(2);
+    // the definition wraps at words: its words are all there, in order, none cut
+    expect(out.replace(/[│ \n]+/g, ' ')).toContain('median gap between consecutive purchase days');
+    for (const word of ['customers-file', 'consecutive']) expect(out).toContain(word);
+  });
+
+  it('--explain notes, context lines and titles wrap at words to the terminal width, indented under their first line', async () => {
+    const t = wideTable(9, true);
+    const note = '  active_days = 30: 80th percentile of 4,132 gaps between consecutive purchase days of 678 repeat customers is 29 days, clamped to [30, 365]';
+    const result: CommandResult = { ...resultOf(t), notes: ['Stage thresholds (spec §3; rules in order, first match wins):\n' + note] };
+    const { out } = await render(result, 'table', false, 60);
+    const prose = out.split('\n').filter((l) => !/^[┌│└├]/.test(l));
+    for (const l of prose) expect(stringWidth(l)).toBeLessThanOrEqual(60);
+    // no word is cut: the note's words come back in order when the lines are joined
+    const start = prose.findIndex((l) => l.startsWith('  active_days'));
+    expect(start).toBeGreaterThan(0);
+    const joined = prose.slice(start, start + 3).join(' ').replace(/ +/g, ' ').trim();
+    expect(joined).toBe(note.trim());
+    expect(prose[start + 1].startsWith('    ')).toBe(true);
+    // without a width (a pipe or file) the note is one line as written
+    expect((await render(result, 'table', false)).out).toContain(note + '\n');
   });
 
   it('a table that fits, or with no width known (a pipe or file), is one table as before', async () => {
