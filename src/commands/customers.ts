@@ -77,7 +77,7 @@ export function customerRowsTable(
     name: 'customers',
     title: 'Customers',
     columns,
-    rowCount: t.size,
+    rowCount: order.length,
     rows: function* () {
       for (let k = 0; k < order.length; k++) {
         const i = order[k];
