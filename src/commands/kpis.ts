@@ -3,6 +3,7 @@ import { meanScore, npsAnswer, npsOf, reviewAnswer, reviewsByPeriod, reviewTotal
 import { evaluateGoal, type GoalResult, type GoalSpec } from '../analytics/goals.js';
 import { changeInPoints, computeKpis, KPI_DEFINITIONS, KPI_UNITS, kpiRow, kpiValue, type KpiSeries, type KpiUnit } from '../analytics/kpis.js';
 import { compileRule, RuleSyntaxError, type RuleFunction, type RuleValue } from '../analytics/rule-expr.js';
+import { closedSet } from '../analytics/rule-values.js';
 import { formulaClv, historicalClv } from '../analytics/clv/value.js';
 import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
@@ -599,7 +600,7 @@ function compileConditions(texts: string[]): Condition[] {
   return texts.map((text, k) => {
     const env: Condition['env'] = {};
     const functions: RuleFunction[] = [
-      { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).status },
+      { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).status, values: closedSet('a goal status', 'goal statuses', GOAL_STATUSES) },
       { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).distance },
       { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).current },
     ];

@@ -17,3 +17,27 @@ describe('clm customers --where (issue 14, item 12)', () => {
   });
 
 });
+
+describe('--where with a value a field can never hold (issue 14, item 8)', () => {
+  it('a misspelt stage is a usage error with the suggestion, not an empty selection', async () => {
+    const r = await runClm(['customers', ...DEMO, '--where', 'stage == "atrisk"']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--where: `stage` is never `"atrisk"`, which is not a stage at character 10; did you mean "at_risk"?');
+  });
+
+  it('an RFM segment written in another case or a cohort of another form, likewise', async () => {
+    const seg = await runClm(['customers', ...DEMO, '--where', 'rfm_segment == "at risk"']);
+    expect(seg.code).toBe(2);
+    expect(seg.stderr).toContain('did you mean "At Risk"?');
+    const cohort = await runClm(['customers', ...DEMO, '--period', 'quarter', '--where', 'cohort == "2024-01"']);
+    expect(cohort.code).toBe(2);
+    expect(cohort.stderr).toContain('did you mean "2024-Q1"? quarter labels are written like 2024-Q1 (--period sets the unit)');
+  });
+
+  it('segment without custom segments in the config says there are none', async () => {
+    const r = await runClm(['customers', ...DEMO, '--where', 'segment == "vip"']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('there are no custom segments (the config\'s "segments") here');
+  });
+});
