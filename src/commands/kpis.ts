@@ -1,13 +1,12 @@
 import { ALL_CHANNELS, assignChannels, cacByPeriod, cacPayback, coveredMonths, ltvToCac, type ChannelAssignment, type SpendEntry } from '../analytics/acquisition.js';
 import { meanScore, npsAnswer, npsOf, reviewAnswer, reviewsByPeriod, reviewTotals } from '../analytics/feedback.js';
 import { evaluateGoal, type GoalResult, type GoalSpec } from '../analytics/goals.js';
-import { changeInPoints, computeKpis, KPI_DEFINITIONS, KPI_UNITS, kpiRow, kpiValue, type KpiSeries, type KpiUnit } from '../analytics/kpis.js';
-import { compileRule, RuleSyntaxError, type RuleFunction, type RuleValue } from '../analytics/rule-expr.js';
-import { closedSet } from '../analytics/rule-values.js';
+import { changeInPoints, changeName, computeKpis, KPI_DEFINITIONS, KPI_UNITS, kpiRow, kpiValue, type KpiSeries, type KpiUnit } from '../analytics/kpis.js';
+import { checkConditions, compileConditions } from './kpi-conditions.js';
 import { formulaClv, historicalClv } from '../analytics/clv/value.js';
 import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
-import { defaultDirection, GOAL_METRICS, GOAL_STATUSES, KPI_NAMES, type GoalMetric, type GoalPeriodUnit, type KpiName } from '../domain/goals.js';
+import { defaultDirection, GOAL_METRICS, KPI_NAMES, type GoalMetric, type GoalPeriodUnit, type KpiName } from '../domain/goals.js';
 import { formatPeriod, periodOfDay } from '../domain/period.js';
 import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
@@ -80,7 +79,7 @@ export async function runKpis(flags: KpisFlags, io: CliIO, warn: (m: string) => 
   const count = periodsFlag(flags.periods, unit);
   if (flags.spend === '-' && (flags.orders === '-' || flags.reviews === '-')) throw new UsageError('only one input can come from stdin (`-`)');
   // compile the conditions before the work, so a typo costs nothing
-  const conditions = compileConditions(flags.failIf ?? []);
+  const conditions = compileConditions(flags.failIf ?? [], warn);
   const inputs = await loadInputs(flags, io, warn);
   const spend = flags.spend ? await readSpendFile({ path: flags.spend, stdin: io.stdin, encoding: flags.encoding, decimalComma: flags.decimalComma ?? inputs.config?.config.decimal_comma }) : undefined;
   const run = kpisRun(inputs, { unit, periods: count, spend, flags });
@@ -255,7 +254,7 @@ export function kpisRun(inputs: Inputs, opts: KpisOptions): KpisRun {
   for (const name of KPI_NAMES) {
     const r = latest?.find((x) => x.name === name);
     metrics[name] = r?.value ?? null;
-    metrics[`${name}_change`] = r?.change ?? null;
+    metrics[changeName(name)] = r?.change ?? null;
   }
   for (const m of ['clv', 'nps', 'average_review_score'] as const) metrics[m] = observe(m, unit).current;
 
@@ -370,7 +369,7 @@ export function kpisTable(series: KpiSeries, shownFrom: number): ResultTable {
     const t = metricColumnType(name);
     columns.push({ name, type: t.type, decimals: t.decimals });
   }
-  for (const name of KPI_NAMES) columns.push({ name: changeInPoints(name) ? `${name}_change_pts` : `${name}_change`, type: 'number', only: 'machine' });
+  for (const name of KPI_NAMES) columns.push({ name: changeName(name), type: 'number', only: 'machine' });
   const rows: Cell[][] = [];
   for (let k = shownFrom; k < series.periods.length; k++) {
     const p = series.periods[k];
@@ -573,60 +572,6 @@ function feedbackByStageTable(inputs: Inputs, lc: Lifecycle, nps: Float64Array |
     { name: 'reviews', type: 'int' },
     { name: 'average_reviewed_score', type: 'number', decimals: 2 },
   ], rows);
-}
-
-// ---------------------------------------------------------------------------------------------
-// --fail-if
-
-/** Fields --fail-if can read: every KPI and its change, clv, nps, average_review_score. */
-export const CONDITION_FIELDS: readonly string[] = [...KPI_NAMES, ...KPI_NAMES.map((n) => `${n}_change`), 'clv', 'nps', 'average_review_score'];
-
-interface Condition {
-  text: string;
-  rule: ReturnType<typeof compileRule>;
-  /** Set when the run's values are known. */
-  env: { run?: KpisRun };
-}
-
-function goalArg(v: RuleValue, run: KpisRun | undefined): GoalRow {
-  const name = String(v);
-  if (!(GOAL_METRICS as readonly string[]).includes(name)) throw new UsageError(`--fail-if: ${JSON.stringify(name)} is not a goal metric`, `goal metrics: ${GOAL_METRICS.join(', ')}`);
-  const g = run?.goals.find((x) => x.metric === name);
-  if (!g) throw new UsageError(`--fail-if: no goal for ${name} in the config`, `add "goals": {"${name}": {"target": ..., "by": "YYYY-MM-DD"}} to the config, or drop the condition`);
-  return g;
-}
-
-function compileConditions(texts: string[]): Condition[] {
-  return texts.map((text, k) => {
-    const env: Condition['env'] = {};
-    const functions: RuleFunction[] = [
-      { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).status, values: closedSet('a goal status', 'goal statuses', GOAL_STATUSES) },
-      { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).distance },
-      { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).current },
-    ];
-    try {
-      const rule = compileRule(text, { fields: CONDITION_FIELDS.map((name) => ({ name, type: 'number' as const })), functions, constants: [...GOAL_STATUSES] });
-      return { text, rule, env };
-    } catch (e: unknown) {
-      if (e instanceof RuleSyntaxError) {
-        throw new UsageError(
-          `--fail-if ${k > 0 ? `#${k + 1} ` : ''}${e.message}\n    ${e.pointer().replace('\n', '\n    ')}`,
-          `fields: the KPIs (${KPI_NAMES.join(', ')}), NAME_change, clv, nps, average_review_score; functions: goal(NAME) (met, on_track, behind, missed, no_data), goal_distance(NAME), goal_current(NAME)`,
-        );
-      }
-      throw e;
-    }
-  });
-}
-
-/** The texts of the conditions that hold over the run's values. */
-function checkConditions(conditions: Condition[], run: KpisRun): string[] {
-  const held: string[] = [];
-  for (const c of conditions) {
-    c.env.run = run;
-    if (c.rule.test((f) => run.metrics[CONDITION_FIELDS[f]] ?? null)) held.push(c.text);
-  }
-  return held;
 }
 
 // ---------------------------------------------------------------------------------------------
