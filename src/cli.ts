@@ -366,9 +366,10 @@ Examples:
   const diff = program
     .command('diff')
     .summary('who changed stage or segment since the last report --state-dir run')
-    .description('Customers whose stage or segment changed since the run that saved --state-dir (clm report\n--state-dir): one row per customer, ready for a CRM upload. Reads the state, never writes it.');
+    .description('Customers whose stage or segment changed since the run that saved --state-dir (clm report\n--state-dir): one row per customer, ready for a CRM upload. Reads the state, never writes it.\nRefuses (exit 2, unless --force) a state as of a later date than this run, or one saved from other\ninputs (fewer than half of its customers in these); state.json lists the inputs it was saved from.');
   addOutputOptions(addLifecycleOptions(addInputOptions(diff)))
     .option('--state-dir <dir>', 'the folder a clm report --state-dir run keeps its state in')
+    .option('--force', 'compare even with a state saved from other inputs (few shared customers) or as of a later date')
     .addHelpText('after', `
 Examples:
   clm diff --config clm.config.json --state-dir state --format csv > moved.csv

@@ -5,7 +5,7 @@ import { formatDay, type Day } from '../domain/dates.js';
 import { ConditionHeld, DataError, UsageError } from '../domain/errors.js';
 import { STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
-import { ReportDir, sha256File } from '../io/report-dir.js';
+import { ReportDir } from '../io/report-dir.js';
 import { isSystemError, outputError, streamSink } from '../io/write-output.js';
 import { createWriteStream } from 'node:fs';
 import { barChart, heatmap, renderSvg, type HeatCell } from '../render/charts.js';
@@ -17,8 +17,8 @@ import { dataContext, dataMeta, loadInputs, mappingTable, reconciliationTable, t
 import { customerRowsTable } from './customers.js';
 import { computeLifecycle, parseFromDate, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 import { customProfile, rfmGrid, rfmMeta, rfmProfile } from './segments.js';
-import { readState, writeState, type SavedState } from '../io/state-store.js';
-import { changesTable, stateRows } from './diff.js';
+import { hashInputs, readState, writeState, type SavedState } from '../io/state-store.js';
+import { changesTable, stateMismatch, stateRows } from './diff.js';
 import { explainThresholds, FROM_LABELS, stageTables, thresholdsLine, thresholdsMeta } from './stages.js';
 import { summaryTable } from './summary.js';
 import { purchaseModelLabel } from '../analytics/clv/score.js';
@@ -80,6 +80,9 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const metrics = reportMetrics(lc.snapshot, lc.stages, st.before);
 
   const previous: SavedState | undefined = flags.stateDir ? readState(flags.stateDir) : undefined;
+  // a report is a scheduled job: a state that does not fit is said, not refused (clm diff refuses without --force)
+  const mismatch = previous ? stateMismatch(previous, data.table.ids, formatDay(data.asOf), data.inputs, flags.stateDir!) : undefined;
+  if (mismatch) warn(`${mismatch}; changes.csv compares with it anyway, and this run replaces it`);
   const changes = previous ? changesTable(data.table.ids, lc, previous) : undefined;
 
   const settings = clvSettings(flags);
@@ -171,10 +174,9 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   files.push({ file: 'report.xlsx', rows: written.reduce((s, w) => s + w.rows, 0) });
   meta.xlsx_sheets = written;
 
-  meta.inputs_hashed = await Promise.all(
-    // a stream (stdin, a pipe) was read once and cannot be hashed afterwards: its sha256 is null
-    data.inputs.filter((i) => i.source.path !== '-').map(async (i) => ({ role: i.role, path: i.source.path, bytes: i.source.bytes ?? null, sha256: i.source.bytes === undefined ? null : await sha256File(i.source.path) })),
-  );
+  // a stream (stdin, a pipe) was read once and cannot be hashed afterwards: its sha256 is null
+  const hashed = await hashInputs(data.inputs);
+  meta.inputs_hashed = hashed.filter((i) => i.path !== '-');
   const { reads } = withDeprecatedNames(Object.keys(metrics.values));
   const held = checks.filter((c) => c.rule.test((f) => metrics.values[reads[f]] ?? null));
   meta.fail_if = checks.map((c) => ({ condition: c.text, held: held.includes(c) }));
@@ -183,7 +185,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   dir.writeText('manifest.json', JSON.stringify(meta, null, 2) + '\n');
   dir.commit();
   // the state moves on only once the report that shows the changes is in place
-  if (flags.stateDir) writeState(flags.stateDir, { asOf: formatDay(data.asOf), rows: stateRows(data.table.ids, lc) });
+  if (flags.stateDir) writeState(flags.stateDir, { asOf: formatDay(data.asOf), rows: stateRows(data.table.ids, lc), inputs: hashed });
   if (held.length > 0) {
     throw new ConditionHeld(`--fail-if held: ${held.map((c) => c.text).join('; ')} (the report was written to ${flags.out})`);
   }
