@@ -359,7 +359,7 @@ const PERIOD_COLUMNS: Column[] = [
   { name: 'period', type: 'string' },
   { name: 'start_date', type: 'date', only: 'machine' },
   { name: 'end_date', type: 'date', only: 'machine' },
-  { name: 'complete', type: 'string', only: 'machine' },
+  { name: 'complete', type: 'string', only: 'machine', boolean: true },
 ];
 
 /** One row per shown period: every KPI, then (machine formats) its change against the period before. */
@@ -369,7 +369,7 @@ export function kpisTable(series: KpiSeries, shownFrom: number): ResultTable {
     const t = metricColumnType(name);
     columns.push({ name, type: t.type, decimals: t.decimals });
   }
-  for (const name of KPI_NAMES) columns.push({ name: changeName(name), type: 'number', only: 'machine' });
+  for (const name of KPI_NAMES) columns.push({ name: changeName(name), ...changeColumnType(name), only: 'machine' });
   const rows: Cell[][] = [];
   for (let k = shownFrom; k < series.periods.length; k++) {
     const p = series.periods[k];
@@ -401,7 +401,7 @@ export function changesTable(series: KpiSeries): ResultTable {
     shown(x.name, x.previous),
     shownChange(x.name, x.change),
   ]);
-  return tableOf('kpi_changes', `KPIs of ${p.label} (the latest complete ${series.unit}) against ${prev ?? 'the period before'}`, [
+  const table = tableOf('kpi_changes', `KPIs of ${p.label} (the latest complete ${series.unit}) against ${prev ?? 'the period before'}`, [
     { name: 'kpi', type: 'string' },
     { name: 'period', type: 'string', only: 'machine' },
     { name: 'previous_period', type: 'string', only: 'machine' },
@@ -413,6 +413,18 @@ export function changesTable(series: KpiSeries): ResultTable {
     { name: 'previous', type: 'string', only: 'human' },
     { name: 'change', type: 'string', only: 'human' },
   ], rows);
+  // each row is one KPI: its value and previous value have the KPI's type, its change the change's
+  const cellType = (row: readonly Cell[], column: string) => {
+    const name = String(row[0]);
+    if (column === 'value' || column === 'previous') return metricColumnType(name);
+    return column === 'change' ? changeColumnType(name) : undefined;
+  };
+  return { ...table, cellType };
+}
+
+/** A relative change is a rate (0.12 = +12%); a change in points of a share a number (0.03 = 3 points). */
+function changeColumnType(name: string): { type: 'percent' | 'number'; decimals?: number } {
+  return changeInPoints(name) ? { type: 'number', decimals: 4 } : { type: 'percent' };
 }
 
 export function goalsTable(goals: GoalRow[]): ResultTable {
@@ -479,7 +491,7 @@ function acquisitionTable(rows: ReturnType<typeof cacByPeriod>, unit: KpiUnit): 
   return {
     ...tableOf('acquisition', `Acquisition cost per ${unit} and channel (CAC = spend / new customers of the channel; ${ALL_CHANNELS}: all spend / all new customers)`, [
       { name: 'period', type: 'string' },
-      { name: 'complete', type: 'string', only: 'machine' },
+      { name: 'complete', type: 'string', only: 'machine', boolean: true },
       { name: 'channel', type: 'string', fromInput: true },
       { name: 'spend', type: 'money' },
       { name: 'new_customers', type: 'int' },
@@ -523,7 +535,7 @@ function feedbackTable(rows: ReturnType<typeof reviewsByPeriod>, unit: KpiUnit):
   return {
     ...tableOf('feedback', `Reviews per ${unit} (by review date, scores out of 5)`, [
       { name: 'period', type: 'string' },
-      { name: 'complete', type: 'string', only: 'machine' },
+      { name: 'complete', type: 'string', only: 'machine', boolean: true },
       { name: 'reviews', type: 'int' },
       { name: 'reviewers', type: 'int' },
       { name: 'average_review_score', type: 'number', decimals: 2 },

@@ -22,6 +22,8 @@ export interface Column {
    * as they are, `scaled` relative to the largest value in the table's `scaled` columns.
    */
   heat?: 'fraction' | 'scaled';
+  /** Text cells that are always "true" or "false": booleans in spreadsheets (XLSX). */
+  boolean?: true;
 }
 
 export interface ResultTable {
@@ -42,6 +44,12 @@ export interface ResultTable {
   marks?: { symbol: string; cell: (row: number, column: string) => boolean };
   /** Human formats only: lines under the table saying how to read it. */
   legend?: string[];
+  /**
+   * Typed formats (XLSX): the type of one cell when a column mixes kinds of values, e.g. the
+   * `value` of a metric table (a count, an amount, a rate or a date by row); undefined keeps
+   * the column's.
+   */
+  cellType?: (row: readonly Cell[], column: string) => Pick<Column, 'type' | 'decimals'> | undefined;
 }
 
 export interface CommandResult {
