@@ -95,6 +95,8 @@ export interface RuleFunction {
   nameArgs?: boolean;
   /** The closed set of texts the function returns (null aside), e.g. goal statuses. */
   values?: RuleValueSet;
+  /** The closed set of texts its arguments take, e.g. stage names for share(at_risk): a literal (or bare name) outside it is an error. */
+  argValues?: RuleValueSet;
 }
 
 export interface RuleEnv {
@@ -814,6 +816,7 @@ class Compiler {
       const takes = `${quote(fn.name)} takes ${fn.arity} argument${fn.arity === 1 ? '' : 's'} but got ${got}`;
       this.fail(got > fn.arity ? node.args[fn.arity].pos : node.close, takes);
     }
+    if (fn.argValues) for (const arg of node.args) this.checkArgument(fn, fn.argValues, arg);
     const args = node.args.map((arg) =>
       fn.nameArgs && arg.kind === 'name' ? constant(arg.name) : this.compile(arg),
     );
@@ -938,6 +941,18 @@ class Compiler {
         }
         return;
     }
+  }
+
+  /** A literal argument (or a bare name passed as a name) outside the function's argument set. */
+  private checkArgument(fn: RuleFunction, set: RuleValueSet, arg: Node): void {
+    let text: string;
+    if (arg.kind === 'literal' && typeof arg.value === 'string') text = arg.value;
+    else if (arg.kind === 'name' && fn.nameArgs) text = arg.name;
+    else return;
+    if (set.has(text)) return;
+    const matches = set.suggest(text);
+    const advice = [matches.length > 0 ? `did you mean ${matches.map((m) => (arg.kind === 'name' && /^[A-Za-z_]\w*$/.test(m) ? m : JSON.stringify(m))).join(' or ')}?` : '', set.listing];
+    this.fail(arg.pos, `${this.text(arg)} is not ${set.what}, so ${quote(fn.name)} has no value for it`, advice.filter(Boolean).join(' '));
   }
 
   /**

@@ -61,14 +61,16 @@ function goalArg(v: RuleValue, run: KpisRun | undefined): GoalRow {
 }
 
 const KPI_FIELDS = withDeprecatedNames(CONDITION_FIELDS);
+const GOAL_STATUS_SET = closedSet('a goal status', 'goal statuses', GOAL_STATUSES);
+const GOAL_METRIC_SET = closedSet('a goal metric', 'goal metrics', GOAL_METRICS);
 
 export function compileConditions(texts: string[], warn: (m: string) => void): Condition[] {
   return texts.map((text, k) => {
     const env: Condition['env'] = {};
     const functions: RuleFunction[] = [
-      { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).status, values: closedSet('a goal status', 'goal statuses', GOAL_STATUSES) },
-      { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).distance },
-      { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).current },
+      { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).status, values: GOAL_STATUS_SET, argValues: GOAL_METRIC_SET },
+      { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).distance, argValues: GOAL_METRIC_SET },
+      { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).current, argValues: GOAL_METRIC_SET },
     ];
     try {
       const rule = compileRule(text, { fields: KPI_FIELDS.fields, functions, constants: [...GOAL_STATUSES] });

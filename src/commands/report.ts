@@ -28,7 +28,8 @@ import { playbookTables } from './playbook.js';
 import { kpisRun, type KpisRun } from './kpis.js';
 import { CONDITION_FIELDS, deprecatedNameWarnings, withDeprecatedNames } from './kpi-conditions.js';
 import { readSpendFile } from '../io/read-spend.js';
-import { GOAL_STATUSES } from '../domain/goals.js';
+import { GOAL_METRICS, GOAL_STATUSES } from '../domain/goals.js';
+import { closedSet } from '../analytics/rule-values.js';
 import { cohortTables } from './cohorts.js';
 import { cohortMatrix, cumulativeValues, type CohortMatrix } from '../analytics/cohorts.js';
 import { formatPeriod } from '../domain/period.js';
@@ -230,6 +231,11 @@ function reportBacktest(inputs: Inputs, flags: ReportFlags, model: string, warn:
   }
 }
 
+const STAGE_SET = closedSet('a stage', 'stages', STAGES);
+const RFM_SET = closedSet('an RFM segment', 'RFM segments', RFM_SEGMENTS);
+const GOAL_STATUS_SET = closedSet('a goal status', 'goal statuses', GOAL_STATUSES);
+const GOAL_METRIC_SET = closedSet('a goal metric', 'goal metrics', GOAL_METRICS);
+
 const BACKTEST_METRICS = ['customers', 'calibration_purchases', 'actual_purchases', 'predicted_purchases', 'error', 'abs_error', 'mae', 'rmse', 'mape', 'lift_top_decile'];
 
 /**
@@ -256,12 +262,12 @@ function compileCondition(text: string, k: number, m: ReportMetrics, lc: Lifecyc
     return g;
   };
   const functions: RuleFunction[] = [
-    { name: 'share', arity: 1, nameArgs: true, call: (s) => (m.known > 0 ? m.stageCounts[stageArg(s)] / m.known : null) },
-    { name: 'count', arity: 1, nameArgs: true, call: (s) => m.stageCounts[stageArg(s)] },
-    { name: 'segment_share', arity: 1, call: (s) => (lc.buyers.length > 0 ? (segCounts.get(String(s)) ?? 0) / lc.buyers.length : null) },
-    { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n).status },
-    { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n).distance },
-    { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n).current },
+    { name: 'share', arity: 1, nameArgs: true, call: (s) => (m.known > 0 ? m.stageCounts[stageArg(s)] / m.known : null), argValues: STAGE_SET },
+    { name: 'count', arity: 1, nameArgs: true, call: (s) => m.stageCounts[stageArg(s)], argValues: STAGE_SET },
+    { name: 'segment_share', arity: 1, call: (s) => (lc.buyers.length > 0 ? (segCounts.get(String(s)) ?? 0) / lc.buyers.length : null), argValues: RFM_SET },
+    { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n).status, values: GOAL_STATUS_SET, argValues: GOAL_METRIC_SET },
+    { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n).distance, argValues: GOAL_METRIC_SET },
+    { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n).current, argValues: GOAL_METRIC_SET },
   ];
   const { fields } = withDeprecatedNames(Object.keys(m.values));
   try {

@@ -15,7 +15,11 @@ const ENV: RuleEnv = {
     { name: 'cohort', type: 'string', values: periodLabels('month', '--period') },
     { name: 'country', type: 'string' },
   ],
-  functions: [{ name: 'goal', arity: 1, nameArgs: true, call: () => 'met', values: closedSet('a goal status', 'goal statuses', GOAL_STATUSES) }],
+  functions: [
+    { name: 'goal', arity: 1, nameArgs: true, call: () => 'met', values: closedSet('a goal status', 'goal statuses', GOAL_STATUSES) },
+    { name: 'share', arity: 1, nameArgs: true, call: () => 0.5, argValues: closedSet('a stage', 'stages', STAGES) },
+    { name: 'segment_share', arity: 1, call: () => 0.5, argValues: closedSet('an RFM segment', 'RFM segments', RFM_SEGMENTS) },
+  ],
   constants: [...STAGES],
 };
 
@@ -60,6 +64,14 @@ describe('closed value sets in rules', () => {
   it('function results with a closed set are checked too', () => {
     expect(error('goal(retention_rate) == "mised"').message).toContain('`goal(retention_rate)` is never `"mised"`, which is not a goal status at character 25; did you mean "missed"?');
     expect(holds('goal(retention_rate) == "met"', {})).toBe(true);
+  });
+
+  it('function arguments with a closed set: a bare name or a string outside it is an error', () => {
+    expect(error('share(atrisk) > 0.2').message).toBe(
+      '`atrisk` is not a stage, so `share` has no value for it at character 7; did you mean at_risk? stages: prospect, new, active, loyal, advocate, at_risk, churned, reactivated',
+    );
+    expect(error('segment_share("champions") > 0.1').message).toContain('did you mean "Champions"?');
+    expect(holds('share(at_risk) > 0.2 and segment_share("Can\'t Lose Them") > 0.1', {})).toBe(true);
   });
 
   it('period labels: another form of the same period is suggested; a well-formed label is accepted', () => {

@@ -41,3 +41,14 @@ describe('--where with a value a field can never hold (issue 14, item 8)', () =>
     expect(r.stderr).toContain('there are no custom segments (the config\'s "segments") here');
   });
 });
+
+describe('--fail-if with a name a function never takes (issue 14, item 8)', () => {
+  it('a misspelt goal metric or goal status is a usage error before any work', async () => {
+    const metric = await runClm(['kpis', ...DEMO, '--fail-if', 'goal(retension_rate) == missed']);
+    expect(metric.code).toBe(2);
+    expect(metric.stderr).toContain('`retension_rate` is not a goal metric, so `goal` has no value for it at character 6; did you mean retention_rate?');
+    const status = await runClm(['kpis', ...DEMO, '--fail-if', 'goal(retention_rate) == "miss"']);
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('did you mean "missed"?');
+  });
+});
