@@ -447,7 +447,7 @@ export function goalsTable(goals: GoalRow[]): ResultTable {
     g.status,
     g.basis,
   ]);
-  return tableOf('goals', 'Goals (from the config)', [
+  const table = tableOf('goals', 'Goals (from the config)', [
     { name: 'goal', type: 'string' },
     { name: 'direction', type: 'string' },
     { name: 'target', type: 'number', only: 'machine' },
@@ -466,6 +466,9 @@ export function goalsTable(goals: GoalRow[]): ResultTable {
     { name: 'status', type: 'string' },
     { name: 'basis', type: 'string' },
   ], rows);
+  // each row is one metric: its figures have the metric's type (a share as a percentage, a count whole)
+  const figures = new Set(['target', 'current', 'distance', 'trend_per_period', 'projected']);
+  return { ...table, cellType: (row, column) => (figures.has(column) ? metricColumnType(String(row[0])) : undefined) };
 }
 
 function goalMeta(g: GoalRow): Record<string, unknown> {

@@ -135,7 +135,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.metrics = roundMetrics(metrics);
   meta.options = optionsOf(flags);
   if (inputs.config) meta.config = inputs.config.path;
-  if (previous) meta.previous_run = { as_of: previous.asOf, customers: previous.rows.size };
+  if (previous) meta.previous_run = { as_of: previous.asOf, customers: previous.rows.size, inputs: previous.inputs };
 
   const context = [...dataContext(data), thresholdsLine(lc, false), `report window: ${formatDay(from)} to ${formatDay(data.asOf)} (transitions and churn rate)`];
 

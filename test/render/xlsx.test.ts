@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -97,5 +97,21 @@ describe('clm report writes the summary and KPI sheets typed', () => {
     expect([complete.type, complete.value]).toEqual([ExcelJS.ValueType.Boolean, true]);
     expect(kpis.getRow(3).getCell(header.indexOf('revenue_change') + 1).numFmt).toBe('0.0%');
     expect(header).toContain('retention_rate_change_pts');
-  }, 120_000);
+    // goals: each row's figures in its metric's format
+    const cfg = join(dir, 'goals.json');
+    writeFileSync(cfg, JSON.stringify({ goals: { retention_rate: { target: 0.4, by: '2025-06-30' }, active_customers: { target: 300 } } }));
+    const out2 = join(dir, 'report-goals');
+    const g = await runClm(['report', '--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--as-of', '2024-12-31', '--model', 'historical', '--config', cfg, '--out', out2, '--quiet']);
+    expect(g.code).toBe(0);
+    const goals = await readBack(join(out2, 'report.xlsx'), 'goals');
+    const gh = (goals.getRow(1).values as unknown[]).slice(1);
+    const rowOf = (goal: string): ExcelJS.Row => {
+      for (let n = 2; n <= goals.rowCount; n++) if (goals.getRow(n).getCell(1).value === goal) return goals.getRow(n);
+      throw new Error(`no goal ${goal}`);
+    };
+    const target = (goal: string) => rowOf(goal).getCell(gh.indexOf('target') + 1);
+    expect([target('retention_rate').value, target('retention_rate').numFmt]).toEqual([0.4, '0.0%']);
+    expect([target('active_customers').value, target('active_customers').numFmt]).toEqual([300, '#,##0']);
+    expect(rowOf('retention_rate').getCell(gh.indexOf('by') + 1).type).toBe(ExcelJS.ValueType.Date);
+  }, 180_000);
 });
