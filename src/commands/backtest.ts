@@ -45,8 +45,8 @@ export function defaultHoldout(t: CustomerTable, asOf: Day): { weeks: number; ba
   const weeks = Math.min(DEFAULT_HOLDOUT_WEEKS, Math.floor(historyWeeks / 3));
   if (weeks < MIN_HOLDOUT_WEEKS) return undefined;
   const basis = weeks === DEFAULT_HOLDOUT_WEEKS
-    ? `the default holdout, ${weeks} weeks`
-    : `the default holdout, ${weeks} weeks: a third of the ${historyWeeks}-week order history (39 weeks when the history is longer)`;
+    ? `the default holdout of ${weeks} weeks`
+    : `the default holdout: a third of the ${historyWeeks}-week order history, as that is under ${DEFAULT_HOLDOUT_WEEKS} weeks`;
   return { weeks, basis };
 }
 

@@ -67,7 +67,7 @@ describe('report and backtest', () => {
     expect(bt.code).toBe(0);
     const btMeta = JSON.parse(bt.stdout).meta.backtest;
     // the demo holds 104 weeks of orders: a third of them, 34 weeks, is shorter than 39
-    const basis = 'the default holdout, 34 weeks: a third of the 104-week order history (39 weeks when the history is longer)';
+    const basis = 'the default holdout: a third of the 104-week order history, as that is under 39 weeks';
     expect(btMeta).toMatchObject({ calibration_end: '2024-05-07', holdout_end: '2024-12-31', holdout_basis: basis });
     const table = await runClm(['backtest', ...DEMO, '--format', 'table']);
     expect(table.stdout).toContain(`calibration to 2024-05-07, holdout to 2024-12-31 (34.0 weeks; ${basis})`);
