@@ -262,10 +262,10 @@ Examples:
   const backtest = program
     .command('backtest')
     .summary('fit on older orders, compare with the holdout: error, lift, tracking')
-    .description('How well the model predicts: fits it on the orders up to --calibration-end (or the as-of date minus\n--holdout, default 39 weeks) and compares its predictions with the holdout: total predicted vs actual\nrepeat purchases, per-customer MAE and RMSE, the table by calibration frequency (0..7+), decile\nlift and weekly cumulative tracking. --fail-if turns a metric into an exit code for scheduled checks.');
+    .description('How well the model predicts: fits it on the orders up to --calibration-end (or the as-of date minus\n--holdout; default 39 weeks, or a third of the order history when that is shorter, as in clm report) and compares its predictions with the holdout: total predicted vs actual\nrepeat purchases, per-customer MAE and RMSE, the table by calibration frequency (0..7+), decile\nlift and weekly cumulative tracking. --fail-if turns a metric into an exit code for scheduled checks.');
   addOutputOptions(addClvOptions(addInputOptions(backtest)))
     .option('--calibration-end <date>', 'last day of the calibration period (YYYY-MM-DD)')
-    .option('--holdout <duration>', 'holdout length before the as-of date: 39w, 6m, 180d (default 39w)')
+    .option('--holdout <duration>', 'holdout length before the as-of date: 39w, 6m, 180d (default: 39 weeks or a third of the history, whichever is shorter)')
     .option('--fail-if <expr>', 'exit 1 after printing when this holds, e.g. "mape > 0.3" or "abs_error > 0.2" (repeatable)', collect, [])
     .addHelpText('after', `
 Metrics: customers, calibration_purchases, actual_purchases, predicted_purchases, error
@@ -307,7 +307,8 @@ Goals, in the config: "goals": {"retention_rate": {"target": 0.40, "by": "2025-1
 average_review_score; "period": "quarter" evaluates on quarters). Higher is better except churn_rate.
 Status: met, on_track (the trend of the last 3 periods reaches the target by "by"), behind, missed
 (the "by" date has passed without meeting it), no_data.
---fail-if fields: every KPI and NAME_change (latest complete period), clv, nps,
+--fail-if fields: every KPI and its change, named as in the CSV (NAME_change, NAME_change_pts for
+shares; latest complete period), clv, nps,
 average_review_score; functions goal(NAME) (a status), goal_distance(NAME), goal_current(NAME).
 ${INPUT_HELP}
 
@@ -350,7 +351,7 @@ Examples:
 Metrics for --fail-if: customers, prospects, known, net_revenue, repeat_rate, at_risk_rate
 (at-risk share of customers with an order), window_churn_rate (of customers active at the
 window start, the share churned now); the KPIs of the latest complete month (churn_rate,
-retention_rate, active_customers, revenue, ... and NAME_change; see clm kpis), clv, nps;
+retention_rate, active_customers, revenue, ... and NAME_change or NAME_change_pts; see clm kpis), clv, nps;
 backtest.mape, backtest.abs_error, backtest.mae, backtest.rmse (see clm backtest); functions
 share(stage), count(stage), segment_share("Champions"), goal(NAME) (met, on_track, behind,
 missed, no_data). Operators: == != < <= > >= and or not, + - * /.
@@ -367,9 +368,10 @@ Examples:
   const diff = program
     .command('diff')
     .summary('who changed stage or segment since the last report --state-dir run')
-    .description('Customers whose stage or segment changed since the run that saved --state-dir (clm report\n--state-dir): one row per customer, ready for a CRM upload. Reads the state, never writes it.');
+    .description('Customers whose stage or segment changed since the run that saved --state-dir (clm report\n--state-dir): one row per customer, ready for a CRM upload. Reads the state, never writes it.\nRefuses (exit 2, unless --force) a state as of a later date than this run, or one saved from other\ninputs (fewer than half of its customers in these); state.json lists the inputs it was saved from.');
   addOutputOptions(addLifecycleOptions(addInputOptions(diff)))
     .option('--state-dir <dir>', 'the folder a clm report --state-dir run keeps its state in')
+    .option('--force', 'compare even with a state saved from other inputs (few shared customers) or as of a later date')
     .addHelpText('after', `
 Examples:
   clm diff --config clm.config.json --state-dir state --format csv > moved.csv

@@ -214,6 +214,11 @@ export function changeInPoints(name: string): boolean {
   return RATE_KPIS.has(name);
 }
 
+/** The name of a KPI's change wherever it is shown or read: NAME_change_pts for shares, else NAME_change. */
+export function changeName(name: string): string {
+  return changeInPoints(name) ? `${name}_change_pts` : `${name}_change`;
+}
+
 /**
  * The change of a KPI against the previous period: a difference (value - previous) for shares,
  * a relative change (value / previous - 1) otherwise; null when either value is missing, or for

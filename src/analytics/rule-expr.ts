@@ -1,4 +1,5 @@
 import { InternalError, UsageError } from '../domain/errors.js';
+import { closeMatches, listNames, type RuleValueSet } from './rule-values.js';
 
 /**
  * Rule expressions: the small expression language of clm's own used for custom segments
@@ -71,8 +72,10 @@ import { InternalError, UsageError } from '../domain/errors.js';
  * names with close matches, unknown functions, wrong number of arguments, a string,
  * boolean or comparison used in arithmetic, and a field of a declared type compared with
  * a literal it can never match: `revenue == "high"` for a number field, `vip == 1` for a
- * boolean field, `country == true` for a string field). Fields of type `any` are never
- * checked statically; evaluation never relies on declared types, only on the values.
+ * boolean field, `country == true` for a string field, and `stage == "atrisk"` (with
+ * `!=`, `in`, `not in`) for a field or function with a closed set of values, with the close
+ * matches). Fields of type `any` are never checked statically; evaluation never relies on
+ * declared types, only on the values.
  */
 
 export type RuleValue = number | string | boolean | null;
@@ -80,6 +83,8 @@ export type RuleValue = number | string | boolean | null;
 export interface RuleField {
   name: string;
   type: 'number' | 'string' | 'boolean' | 'any';
+  /** A text field's closed set of values (stages, segment names, period labels). */
+  values?: RuleValueSet;
 }
 
 export interface RuleFunction {
@@ -88,6 +93,10 @@ export interface RuleFunction {
   call: (...args: RuleValue[]) => RuleValue;
   /** args that are bare identifiers passed as names, e.g. share(at_risk) */
   nameArgs?: boolean;
+  /** The closed set of texts the function returns (null aside), e.g. goal statuses. */
+  values?: RuleValueSet;
+  /** The closed set of texts its arguments take, e.g. stage names for share(at_risk): a literal (or bare name) outside it is an error. */
+  argValues?: RuleValueSet;
 }
 
 export interface RuleEnv {
@@ -684,8 +693,6 @@ const NO_ROW: RuleRow = () => {
   throw new InternalError('rule-expr: a constant part of a rule read a field');
 };
 
-const MAX_LISTED = 15;
-
 class Compiler {
   private readonly fields = new Map<string, { index: number; field: RuleField }>();
   private readonly functions = new Map<string, RuleFunction>();
@@ -809,6 +816,7 @@ class Compiler {
       const takes = `${quote(fn.name)} takes ${fn.arity} argument${fn.arity === 1 ? '' : 's'} but got ${got}`;
       this.fail(got > fn.arity ? node.args[fn.arity].pos : node.close, takes);
     }
+    if (fn.argValues) for (const arg of node.args) this.checkArgument(fn, fn.argValues, arg);
     const args = node.args.map((arg) =>
       fn.nameArgs && arg.kind === 'name' ? constant(arg.name) : this.compile(arg),
     );
@@ -863,6 +871,9 @@ class Compiler {
   private compileCompare(op: CompareOp, leftNode: Node, rightNode: Node): Compiled {
     this.checkComparable(leftNode, rightNode);
     this.checkComparable(rightNode, leftNode);
+    const ordering = op !== '==' && op !== '!=';
+    this.checkInValues(leftNode, rightNode, ordering);
+    this.checkInValues(rightNode, leftNode, ordering);
     const left = this.compile(leftNode);
     const right = this.compile(rightNode);
     const l = left.evaluate;
@@ -880,7 +891,10 @@ class Compiler {
   }
 
   private compileIn(negated: boolean, leftNode: Node, itemNodes: Node[]): Compiled {
-    for (const item of itemNodes) this.checkComparable(leftNode, item);
+    for (const item of itemNodes) {
+      this.checkComparable(leftNode, item);
+      this.checkInValues(leftNode, item);
+    }
     const left = this.compile(leftNode);
     const items = itemNodes.map((item) => this.compile(item));
     const l = left.evaluate;
@@ -927,6 +941,40 @@ class Compiler {
         }
         return;
     }
+  }
+
+  /** A literal argument (or a bare name passed as a name) outside the function's argument set. */
+  private checkArgument(fn: RuleFunction, set: RuleValueSet, arg: Node): void {
+    let text: string;
+    if (arg.kind === 'literal' && typeof arg.value === 'string') text = arg.value;
+    else if (arg.kind === 'name' && fn.nameArgs) text = arg.name;
+    else return;
+    if (set.has(text)) return;
+    const matches = set.suggest(text);
+    const advice = [matches.length > 0 ? `did you mean ${matches.map((m) => (arg.kind === 'name' && /^[A-Za-z_]\w*$/.test(m) ? m : JSON.stringify(m))).join(' or ')}?` : '', set.listing];
+    this.fail(arg.pos, `${this.text(arg)} is not ${set.what}, so ${quote(fn.name)} has no value for it`, advice.filter(Boolean).join(' '));
+  }
+
+  /**
+   * A field or call with a closed set of values compared for equality with a literal (or a
+   * constant name) outside the set is an error with the close matches: `stage == "atrisk"`;
+   * so is an ordering comparison when the set's values are ordered (period labels).
+   */
+  private checkInValues(node: Node, other: Node, ordering = false): void {
+    let set: RuleValueSet | undefined;
+    if (node.kind === 'name') set = this.fields.get(node.name)?.field.values;
+    else if (node.kind === 'call') set = this.functions.get(node.name)?.values;
+    if (!set || (ordering && !set.ordered)) return;
+    let value: RuleValue;
+    if (other.kind === 'literal') value = other.value;
+    else if (other.kind === 'name' && !this.fields.has(other.name) && this.constants.has(other.name)) value = other.name;
+    else return;
+    if (value === null || typeof value === 'boolean') return;
+    const text = String(value);
+    if (set.has(text)) return;
+    const matches = set.suggest(text);
+    const advice = [matches.length > 0 ? `did you mean ${matches.map((m) => JSON.stringify(m)).join(' or ')}?` : '', set.listing];
+    this.fail(other.pos, `${this.text(node)} is never ${this.text(other)}, which is not ${set.what}`, advice.filter(Boolean).join(' '));
   }
 }
 
@@ -980,44 +1028,4 @@ function buildMembership(values: readonly RuleValue[]): (v: RuleValue) => boolea
     const n = parseNumericText(v);
     return n !== null && numbers.has(n);
   };
-}
-
-// ---------------------------------------------------------------------------------------
-// Suggestions for unknown names.
-
-/** Up to three known names within a small edit distance (case-insensitive), closest first. */
-function closeMatches(name: string, known: readonly string[]): string[] {
-  if (name.length > 64) return [];
-  const target = name.toLowerCase();
-  const limit = Math.max(1, Math.floor(target.length / 3));
-  return known
-    .map((k) => ({ k, d: editDistance(target, k.toLowerCase()) }))
-    .filter(({ d }) => d <= limit)
-    .sort((x, y) => x.d - y.d || (x.k < y.k ? -1 : x.k > y.k ? 1 : 0))
-    .slice(0, 3)
-    .map(({ k }) => k);
-}
-
-/** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
-function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[rows - 1][cols - 1];
-}
-
-/** Sorted names, at most MAX_LISTED of them. */
-function listNames(names: readonly string[]): string {
-  const sorted = [...names].sort();
-  const shown = sorted.slice(0, MAX_LISTED).join(', ');
-  return sorted.length > MAX_LISTED ? `${shown}, … (${sorted.length - MAX_LISTED} more)` : shown;
 }

@@ -1,4 +1,5 @@
 import { metricDisplay } from './metric-display.js';
+import type { CustomerTable } from '../domain/customer-state.js';
 import { runBacktest, type BacktestResult } from '../analytics/clv/backtest.js';
 import { fitGammaGamma, ggEligible, ggExpectedAverageValues } from '../analytics/clv/gamma-gamma.js';
 import { fitPurchaseModel, MIN_SPEND_CUSTOMERS, type PurchaseModelName } from '../analytics/clv/score.js';
@@ -22,6 +23,8 @@ export interface BacktestFlags extends InputFlags, ClvFlags {
 export interface BacktestRun {
   calibrationEnd: Day;
   holdoutEnd: Day;
+  /** Which holdout this is: the flag that set it, or the default and why. */
+  holdoutBasis: string;
   model: PurchaseModelName;
   result: BacktestResult;
   metrics: Record<string, number | null>;
@@ -29,20 +32,61 @@ export interface BacktestRun {
   warnings: string[];
 }
 
-/** The holdout: --calibration-end, else --holdout before the as-of date (default 39 weeks). */
-export function resolveHoldout(inputs: Inputs, flags: { calibrationEnd?: string; holdout?: string }): { calibrationEnd: Day; holdoutEnd: Day } {
+/** The longest default holdout, and the shortest a default may be. */
+const DEFAULT_HOLDOUT_WEEKS = 39;
+const MIN_HOLDOUT_WEEKS = 4;
+
+/**
+ * The default holdout of `clm backtest` and `clm report` (one rule for both): 39 weeks, or a
+ * third of the order history when that is shorter, so the model always has two thirds to fit
+ * on; undefined when that third is under 4 weeks. `history` says how long the history was.
+ */
+export function defaultHoldout(t: CustomerTable, asOf: Day): { weeks: number; basis: string } | undefined {
+  const historyWeeks = Math.floor((asOf - firstOrderDay(t, asOf)) / 7);
+  const weeks = Math.min(DEFAULT_HOLDOUT_WEEKS, Math.floor(historyWeeks / 3));
+  if (weeks < MIN_HOLDOUT_WEEKS) return undefined;
+  const basis = weeks === DEFAULT_HOLDOUT_WEEKS
+    ? `the default holdout of ${weeks} weeks`
+    : `the default holdout: a third of the ${historyWeeks}-week order history, as that is under ${DEFAULT_HOLDOUT_WEEKS} weeks`;
+  return { weeks, basis };
+}
+
+/** The earliest first order of the table (the as-of date when nobody has ordered). */
+export function firstOrderDay(t: CustomerTable, asOf: Day): Day {
+  let first = asOf;
+  for (let i = 0; i < t.size; i++) if (t.orders[i] > 0 && t.firstDay[i] < first) first = t.firstDay[i];
+  return first;
+}
+
+/**
+ * The holdout: --calibration-end, else --holdout before the as-of date, else the default
+ * holdout; `basis` says which, for the context line, the manifest and the report's page.
+ */
+export function resolveHoldout(inputs: Inputs, flags: { calibrationEnd?: string; holdout?: string }): { calibrationEnd: Day; holdoutEnd: Day; basis: string } {
   const holdoutEnd = inputs.data.asOf;
   let calibrationEnd: Day;
+  let basis: string;
   if (flags.calibrationEnd !== undefined) {
     if (flags.holdout !== undefined) throw new UsageError('give --calibration-end or --holdout, not both');
     const d = parseIsoDay(flags.calibrationEnd);
     if (d === undefined) throw new UsageError(`--calibration-end ${JSON.stringify(flags.calibrationEnd)} is not a date`, 'use YYYY-MM-DD');
     calibrationEnd = d;
-  } else calibrationEnd = holdoutEnd - Math.round(parseDuration(flags.holdout ?? '39w', '--holdout'));
+    basis = `--calibration-end ${flags.calibrationEnd}`;
+  } else if (flags.holdout !== undefined) {
+    calibrationEnd = holdoutEnd - Math.round(parseDuration(flags.holdout, '--holdout'));
+    basis = `--holdout ${flags.holdout}`;
+  } else {
+    const d = defaultHoldout(inputs.data.table, holdoutEnd);
+    if (!d) {
+      throw new UsageError(`the order history is too short for a backtest: a third of it is under ${MIN_HOLDOUT_WEEKS} weeks`, 'give --calibration-end DATE or --holdout (e.g. 2w) to backtest anyway');
+    }
+    calibrationEnd = holdoutEnd - d.weeks * 7;
+    basis = d.basis;
+  }
   if (calibrationEnd >= holdoutEnd) {
     throw new UsageError(`the calibration end ${formatDay(calibrationEnd)} is not before the as-of date ${formatDay(holdoutEnd)}`, 'pick an earlier --calibration-end or a shorter --holdout');
   }
-  return { calibrationEnd, holdoutEnd };
+  return { calibrationEnd, holdoutEnd, basis };
 }
 
 /**
@@ -56,7 +100,7 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
   const settings = clvSettings(flags);
   if (!isPredictive(settings.model)) throw new UsageError(`a backtest checks a predictive model; --model ${settings.model} predicts no purchases`, 'use --model bgnbd, pnbd or mbgnbd');
   const model: PurchaseModelName = settings.model;
-  const { calibrationEnd, holdoutEnd } = resolveHoldout(inputs, flags);
+  const { calibrationEnd, holdoutEnd, basis } = resolveHoldout(inputs, flags);
   const t = inputs.data.table;
   const summary = summarizeLedger(t, { calibrationEnd, unit: settings.unit });
   if (summary.size === 0) throw new UsageError(`no customer bought on or before the calibration end ${formatDay(calibrationEnd)}`, 'pick a later --calibration-end or a shorter --holdout');
@@ -108,7 +152,7 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
     mape: apeN > 0 ? apeSum / apeN : null,
     lift_top_decile: result.deciles[0]?.lift ?? null,
   };
-  return { calibrationEnd, holdoutEnd, model, result, metrics, converged: fit.converged, warnings };
+  return { calibrationEnd, holdoutEnd, holdoutBasis: basis, model, result, metrics, converged: fit.converged, warnings };
 }
 
 export function backtestTables(run: BacktestRun): ResultTable[] {
@@ -166,9 +210,9 @@ export async function runBacktestCommand(flags: BacktestFlags, io: CliIO, warn: 
   const meta = dataMeta(inputs.data, 'backtest');
   const settings = clvSettings(flags);
   meta.clv = settingsMeta(settings);
-  meta.backtest = { calibration_end: formatDay(run.calibrationEnd), holdout_end: formatDay(run.holdoutEnd), holdout_units: run.result.holdoutDuration, converged: run.converged, metrics: run.metrics };
+  meta.backtest = { calibration_end: formatDay(run.calibrationEnd), holdout_end: formatDay(run.holdoutEnd), holdout_units: run.result.holdoutDuration, holdout_basis: run.holdoutBasis, converged: run.converged, metrics: run.metrics };
   const context = dataContext(inputs.data);
-  context.push(`calibration to ${formatDay(run.calibrationEnd)}, holdout to ${formatDay(run.holdoutEnd)} (${run.result.holdoutDuration.toFixed(1)} ${settings.unit}s) · model ${run.model} · time unit ${settings.unit} (${DAYS_PER_UNIT[settings.unit]} days)`);
+  context.push(`calibration to ${formatDay(run.calibrationEnd)}, holdout to ${formatDay(run.holdoutEnd)} (${run.result.holdoutDuration.toFixed(1)} ${settings.unit}s; ${run.holdoutBasis}) · model ${run.model} · time unit ${settings.unit} (${DAYS_PER_UNIT[settings.unit]} days)`);
   const held = checks.filter((c) => c.test(run.metrics));
   meta.fail_if = checks.map((c) => ({ condition: c.text, held: held.includes(c) }));
   const result: CommandResult = { meta, context, tables: backtestTables(run) };

@@ -301,7 +301,7 @@ function longTable(v: View): ResultTable {
     { name: 'k', type: 'int' },
     { name: 'cohort_size', type: 'int' },
     ...valueColumns,
-    ...(v.markIncomplete ? [{ name: 'incomplete', type: 'string' as const, only: 'machine' as const }] : []),
+    ...(v.markIncomplete ? [{ name: 'incomplete', type: 'string' as const, only: 'machine' as const, boolean: true as const }] : []),
   ];
   const rows: Cell[][] = [];
   const cellCohort: Cohort[] = [];

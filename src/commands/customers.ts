@@ -1,5 +1,6 @@
 import { cohortPeriods } from '../analytics/cohorts.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
+import { closedSet, periodLabels } from '../analytics/rule-values.js';
 import type { CustomerTable } from '../domain/customer-state.js';
 import { formatPeriod, type PeriodUnit } from '../domain/period.js';
 import { STAGES } from '../domain/stage.js';
@@ -77,7 +78,7 @@ export function customerRowsTable(
     name: 'customers',
     title: 'Customers',
     columns,
-    rowCount: t.size,
+    rowCount: order.length,
     rows: function* () {
       for (let k = 0; k < order.length; k++) {
         const i = order[k];
@@ -172,8 +173,8 @@ function whereFields(lc: Lifecycle, unit: PeriodUnit, periods: Int32Array, value
   const num = (a: Float64Array | undefined, i: number): number | null => (a === undefined || Number.isNaN(a[i]) ? null : a[i]);
   return {
     fields: [
-      { name: 'segment', type: 'string' },
-      { name: 'cohort', type: 'string' },
+      { name: 'segment', type: 'string', values: closedSet('a custom segment', 'custom segments (the config\'s "segments")', lc.custom?.names ?? []) },
+      { name: 'cohort', type: 'string', values: periodLabels(unit, '--period') },
       { name: 'p_alive', type: 'number' },
       { name: 'churn_risk', type: 'number' },
       { name: 'expected_purchases', type: 'number' },

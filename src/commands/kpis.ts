@@ -1,12 +1,12 @@
 import { ALL_CHANNELS, assignChannels, cacByPeriod, cacPayback, coveredMonths, ltvToCac, type ChannelAssignment, type SpendEntry } from '../analytics/acquisition.js';
 import { meanScore, npsAnswer, npsOf, reviewAnswer, reviewsByPeriod, reviewTotals } from '../analytics/feedback.js';
 import { evaluateGoal, type GoalResult, type GoalSpec } from '../analytics/goals.js';
-import { changeInPoints, computeKpis, KPI_DEFINITIONS, KPI_UNITS, kpiRow, kpiValue, type KpiSeries, type KpiUnit } from '../analytics/kpis.js';
-import { compileRule, RuleSyntaxError, type RuleFunction, type RuleValue } from '../analytics/rule-expr.js';
+import { changeInPoints, changeName, computeKpis, KPI_DEFINITIONS, KPI_UNITS, kpiRow, kpiValue, type KpiSeries, type KpiUnit } from '../analytics/kpis.js';
+import { checkConditions, compileConditions } from './kpi-conditions.js';
 import { formulaClv, historicalClv } from '../analytics/clv/value.js';
 import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
-import { defaultDirection, GOAL_METRICS, GOAL_STATUSES, KPI_NAMES, type GoalMetric, type GoalPeriodUnit, type KpiName } from '../domain/goals.js';
+import { defaultDirection, GOAL_METRICS, KPI_NAMES, type GoalMetric, type GoalPeriodUnit, type KpiName } from '../domain/goals.js';
 import { formatPeriod, periodOfDay } from '../domain/period.js';
 import { ADVOCATE_DEFINITION, NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
@@ -79,7 +79,7 @@ export async function runKpis(flags: KpisFlags, io: CliIO, warn: (m: string) => 
   const count = periodsFlag(flags.periods, unit);
   if (flags.spend === '-' && (flags.orders === '-' || flags.reviews === '-')) throw new UsageError('only one input can come from stdin (`-`)');
   // compile the conditions before the work, so a typo costs nothing
-  const conditions = compileConditions(flags.failIf ?? []);
+  const conditions = compileConditions(flags.failIf ?? [], warn);
   const inputs = await loadInputs(flags, io, warn);
   const spend = flags.spend ? await readSpendFile({ path: flags.spend, stdin: io.stdin, encoding: flags.encoding, decimalComma: flags.decimalComma ?? inputs.config?.config.decimal_comma }) : undefined;
   const run = kpisRun(inputs, { unit, periods: count, spend, flags });
@@ -254,7 +254,7 @@ export function kpisRun(inputs: Inputs, opts: KpisOptions): KpisRun {
   for (const name of KPI_NAMES) {
     const r = latest?.find((x) => x.name === name);
     metrics[name] = r?.value ?? null;
-    metrics[`${name}_change`] = r?.change ?? null;
+    metrics[changeName(name)] = r?.change ?? null;
   }
   for (const m of ['clv', 'nps', 'average_review_score'] as const) metrics[m] = observe(m, unit).current;
 
@@ -359,7 +359,7 @@ const PERIOD_COLUMNS: Column[] = [
   { name: 'period', type: 'string' },
   { name: 'start_date', type: 'date', only: 'machine' },
   { name: 'end_date', type: 'date', only: 'machine' },
-  { name: 'complete', type: 'string', only: 'machine' },
+  { name: 'complete', type: 'string', only: 'machine', boolean: true },
 ];
 
 /** One row per shown period: every KPI, then (machine formats) its change against the period before. */
@@ -369,7 +369,7 @@ export function kpisTable(series: KpiSeries, shownFrom: number): ResultTable {
     const t = metricColumnType(name);
     columns.push({ name, type: t.type, decimals: t.decimals });
   }
-  for (const name of KPI_NAMES) columns.push({ name: changeInPoints(name) ? `${name}_change_pts` : `${name}_change`, type: 'number', only: 'machine' });
+  for (const name of KPI_NAMES) columns.push({ name: changeName(name), ...changeColumnType(name), only: 'machine' });
   const rows: Cell[][] = [];
   for (let k = shownFrom; k < series.periods.length; k++) {
     const p = series.periods[k];
@@ -401,7 +401,7 @@ export function changesTable(series: KpiSeries): ResultTable {
     shown(x.name, x.previous),
     shownChange(x.name, x.change),
   ]);
-  return tableOf('kpi_changes', `KPIs of ${p.label} (the latest complete ${series.unit}) against ${prev ?? 'the period before'}`, [
+  const table = tableOf('kpi_changes', `KPIs of ${p.label} (the latest complete ${series.unit}) against ${prev ?? 'the period before'}`, [
     { name: 'kpi', type: 'string' },
     { name: 'period', type: 'string', only: 'machine' },
     { name: 'previous_period', type: 'string', only: 'machine' },
@@ -413,6 +413,18 @@ export function changesTable(series: KpiSeries): ResultTable {
     { name: 'previous', type: 'string', only: 'human' },
     { name: 'change', type: 'string', only: 'human' },
   ], rows);
+  // each row is one KPI: its value and previous value have the KPI's type, its change the change's
+  const cellType = (row: readonly Cell[], column: string) => {
+    const name = String(row[0]);
+    if (column === 'value' || column === 'previous') return metricColumnType(name);
+    return column === 'change' ? changeColumnType(name) : undefined;
+  };
+  return { ...table, cellType };
+}
+
+/** A relative change is a rate (0.12 = +12%); a change in points of a share a number (0.03 = 3 points). */
+function changeColumnType(name: string): { type: 'percent' | 'number'; decimals?: number } {
+  return changeInPoints(name) ? { type: 'number', decimals: 4 } : { type: 'percent' };
 }
 
 export function goalsTable(goals: GoalRow[]): ResultTable {
@@ -435,7 +447,7 @@ export function goalsTable(goals: GoalRow[]): ResultTable {
     g.status,
     g.basis,
   ]);
-  return tableOf('goals', 'Goals (from the config)', [
+  const table = tableOf('goals', 'Goals (from the config)', [
     { name: 'goal', type: 'string' },
     { name: 'direction', type: 'string' },
     { name: 'target', type: 'number', only: 'machine' },
@@ -454,6 +466,9 @@ export function goalsTable(goals: GoalRow[]): ResultTable {
     { name: 'status', type: 'string' },
     { name: 'basis', type: 'string' },
   ], rows);
+  // each row is one metric: its figures have the metric's type (a share as a percentage, a count whole)
+  const figures = new Set(['target', 'current', 'distance', 'trend_per_period', 'projected']);
+  return { ...table, cellType: (row, column) => (figures.has(column) ? metricColumnType(String(row[0])) : undefined) };
 }
 
 function goalMeta(g: GoalRow): Record<string, unknown> {
@@ -479,7 +494,7 @@ function acquisitionTable(rows: ReturnType<typeof cacByPeriod>, unit: KpiUnit): 
   return {
     ...tableOf('acquisition', `Acquisition cost per ${unit} and channel (CAC = spend / new customers of the channel; ${ALL_CHANNELS}: all spend / all new customers)`, [
       { name: 'period', type: 'string' },
-      { name: 'complete', type: 'string', only: 'machine' },
+      { name: 'complete', type: 'string', only: 'machine', boolean: true },
       { name: 'channel', type: 'string', fromInput: true },
       { name: 'spend', type: 'money' },
       { name: 'new_customers', type: 'int' },
@@ -523,7 +538,7 @@ function feedbackTable(rows: ReturnType<typeof reviewsByPeriod>, unit: KpiUnit):
   return {
     ...tableOf('feedback', `Reviews per ${unit} (by review date, scores out of 5)`, [
       { name: 'period', type: 'string' },
-      { name: 'complete', type: 'string', only: 'machine' },
+      { name: 'complete', type: 'string', only: 'machine', boolean: true },
       { name: 'reviews', type: 'int' },
       { name: 'reviewers', type: 'int' },
       { name: 'average_review_score', type: 'number', decimals: 2 },
@@ -574,60 +589,6 @@ function feedbackByStageTable(inputs: Inputs, lc: Lifecycle, nps: Float64Array |
   ], rows);
   // the advocate row is high by construction: these scores are among the signals that define it
   return { ...table, legend: [...(table.legend ?? []), ADVOCATE_DEFINITION] };
-}
-
-// ---------------------------------------------------------------------------------------------
-// --fail-if
-
-/** Fields --fail-if can read: every KPI and its change, clv, nps, average_review_score. */
-export const CONDITION_FIELDS: readonly string[] = [...KPI_NAMES, ...KPI_NAMES.map((n) => `${n}_change`), 'clv', 'nps', 'average_review_score'];
-
-interface Condition {
-  text: string;
-  rule: ReturnType<typeof compileRule>;
-  /** Set when the run's values are known. */
-  env: { run?: KpisRun };
-}
-
-function goalArg(v: RuleValue, run: KpisRun | undefined): GoalRow {
-  const name = String(v);
-  if (!(GOAL_METRICS as readonly string[]).includes(name)) throw new UsageError(`--fail-if: ${JSON.stringify(name)} is not a goal metric`, `goal metrics: ${GOAL_METRICS.join(', ')}`);
-  const g = run?.goals.find((x) => x.metric === name);
-  if (!g) throw new UsageError(`--fail-if: no goal for ${name} in the config`, `add "goals": {"${name}": {"target": ..., "by": "YYYY-MM-DD"}} to the config, or drop the condition`);
-  return g;
-}
-
-function compileConditions(texts: string[]): Condition[] {
-  return texts.map((text, k) => {
-    const env: Condition['env'] = {};
-    const functions: RuleFunction[] = [
-      { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).status },
-      { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).distance },
-      { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n, env.run).current },
-    ];
-    try {
-      const rule = compileRule(text, { fields: CONDITION_FIELDS.map((name) => ({ name, type: 'number' as const })), functions, constants: [...GOAL_STATUSES] });
-      return { text, rule, env };
-    } catch (e: unknown) {
-      if (e instanceof RuleSyntaxError) {
-        throw new UsageError(
-          `--fail-if ${k > 0 ? `#${k + 1} ` : ''}${e.message}\n    ${e.pointer().replace('\n', '\n    ')}`,
-          `fields: the KPIs (${KPI_NAMES.join(', ')}), NAME_change, clv, nps, average_review_score; functions: goal(NAME) (met, on_track, behind, missed, no_data), goal_distance(NAME), goal_current(NAME)`,
-        );
-      }
-      throw e;
-    }
-  });
-}
-
-/** The texts of the conditions that hold over the run's values. */
-function checkConditions(conditions: Condition[], run: KpisRun): string[] {
-  const held: string[] = [];
-  for (const c of conditions) {
-    c.env.run = run;
-    if (c.rule.test((f) => run.metrics[CONDITION_FIELDS[f]] ?? null)) held.push(c.text);
-  }
-  return held;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { advocacySignals, type AdvocacyResult } from '../analytics/advocacy.js';
 import { monetaryValues, RFM_SEGMENTS, scoreRfm, type RfmResult } from '../analytics/rfm.js';
 import { compileRule, RuleSyntaxError, type CompiledRule, type RuleField, type RuleValue } from '../analytics/rule-expr.js';
 import { rfmSampleWarning, thresholdSampleWarning } from '../analytics/sample-size.js';
+import { closedSet } from '../analytics/rule-values.js';
 import { assignStages, deriveThresholds, snapshotAt, type PurchaseSnapshot, type ThresholdDerivation } from '../analytics/stages.js';
 import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
@@ -156,7 +157,7 @@ export function computeLifecycle(inputs: Inputs, flags: LifecycleFlags): Lifecyc
 /** Field names a custom-segment rule (or a --where filter) can use, besides the attributes. */
 export const CUSTOMER_RULE_FIELDS: readonly RuleField[] = [
   { name: 'customer_id', type: 'string' },
-  { name: 'stage', type: 'string' },
+  { name: 'stage', type: 'string', values: closedSet('a stage', 'stages', STAGES) },
   { name: 'orders', type: 'number' },
   { name: 'purchase_days', type: 'number' },
   { name: 'revenue', type: 'number' },
@@ -169,7 +170,7 @@ export const CUSTOMER_RULE_FIELDS: readonly RuleField[] = [
   { name: 'r_score', type: 'number' },
   { name: 'f_score', type: 'number' },
   { name: 'm_score', type: 'number' },
-  { name: 'rfm_segment', type: 'string' },
+  { name: 'rfm_segment', type: 'string', values: closedSet('an RFM segment', 'RFM segments', RFM_SEGMENTS) },
 ];
 
 /** More per-customer fields for rules (model values, segment, cohort), after the fixed ones. */

@@ -1,12 +1,11 @@
 import { reportMetrics, type ReportMetrics } from '../analytics/report-metrics.js';
 import { compileRule, RuleSyntaxError, type RuleFunction } from '../analytics/rule-expr.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
-import type { CustomerTable } from '../domain/customer-state.js';
 import { formatDay, type Day } from '../domain/dates.js';
 import { ConditionHeld, DataError, UsageError } from '../domain/errors.js';
 import { ADVOCATE_DEFINITION, STAGE_VS_RFM, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
-import { ReportDir, sha256File } from '../io/report-dir.js';
+import { ReportDir } from '../io/report-dir.js';
 import { isSystemError, outputError, streamSink } from '../io/write-output.js';
 import { createWriteStream } from 'node:fs';
 import { barChart, heatmap, renderSvg, type HeatCell } from '../render/charts.js';
@@ -18,17 +17,19 @@ import { dataContext, dataMeta, loadInputs, mappingTable, reconciliationTable, t
 import { customerRowsTable } from './customers.js';
 import { computeLifecycle, parseFromDate, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
 import { customProfile, rfmGrid, rfmMeta, rfmProfile } from './segments.js';
-import { readState, writeState, type SavedState } from '../io/state-store.js';
-import { changesTable, stateRows } from './diff.js';
+import { hashInputs, readState, writeState, type SavedState } from '../io/state-store.js';
+import { changesTable, stateMismatch, stateRows } from './diff.js';
 import { explainThresholds, FROM_LABELS, stageTables, thresholdsLine, thresholdsMeta } from './stages.js';
 import { summaryTable } from './summary.js';
 import { purchaseModelLabel } from '../analytics/clv/score.js';
 import { clvSettings, customerValues, fitMeta, isPredictive, modelTable, settingsMeta, valueTables, type ClvFlags, type CustomerValues } from './cltv.js';
-import { backtestRun, backtestTables, type BacktestRun } from './backtest.js';
+import { backtestRun, backtestTables, defaultHoldout, firstOrderDay, type BacktestRun } from './backtest.js';
 import { playbookTables } from './playbook.js';
-import { CONDITION_FIELDS, kpisRun, type KpisRun } from './kpis.js';
+import { kpisRun, type KpisRun } from './kpis.js';
+import { CONDITION_FIELDS, deprecatedNameWarnings, withDeprecatedNames } from './kpi-conditions.js';
 import { readSpendFile } from '../io/read-spend.js';
-import { GOAL_STATUSES } from '../domain/goals.js';
+import { GOAL_METRICS, GOAL_STATUSES } from '../domain/goals.js';
+import { closedSet } from '../analytics/rule-values.js';
 import { cohortTables } from './cohorts.js';
 import { cohortMatrix, cumulativeValues, isCompleteCell, type CohortMatrix } from '../analytics/cohorts.js';
 import { DAYS_PER_UNIT } from '../analytics/clv/summary.js';
@@ -90,6 +91,9 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const metrics = reportMetrics(lc.snapshot, lc.stages, st.before);
 
   const previous: SavedState | undefined = flags.stateDir ? readState(flags.stateDir) : undefined;
+  // a report is a scheduled job: a state that does not fit is said, not refused (clm diff refuses without --force)
+  const mismatch = previous ? stateMismatch(previous, data.table.ids, formatDay(data.asOf), data.inputs, flags.stateDir!) : undefined;
+  if (mismatch) warn(`${mismatch}; changes.csv compares with it anyway, and this run replaces it`);
   const changes = previous ? changesTable(data.table.ids, lc, previous) : undefined;
 
   const settings = clvSettings(flags);
@@ -105,7 +109,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   kpis.warnings.forEach(warn);
   for (const k of CONDITION_FIELDS) metrics.values[k] = kpis.metrics[k] ?? null;
   // checked before any file is written, so a typo costs no half report
-  const checks = conditions.map((c, k) => ({ ...c, rule: compileCondition(c.text, k, metrics, lc, kpis) }));
+  const checks = conditions.map((c, k) => ({ ...c, rule: compileCondition(c.text, k, metrics, lc, kpis, warn) }));
 
   const summary = summaryTable(data);
   const tables: ResultTable[] = [summary.table, ...st.tables, rfmProfile(lc), rfmGrid(lc)];
@@ -136,12 +140,12 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.clv = settingsMeta(settings);
   if (values.scores) meta.fit = fitMeta(values.scores);
   if (unusable) meta.model_not_usable = { model: settings.model, problem: unusable, instead: 'historical value (net revenue to date x margin) in the playbook and audiences; no predicted values' };
-  if (backtest) meta.backtest = { calibration_end: formatDay(backtest.calibrationEnd), holdout_end: formatDay(backtest.holdoutEnd), model: backtest.model, converged: backtest.converged };
+  if (backtest) meta.backtest = { calibration_end: formatDay(backtest.calibrationEnd), holdout_end: formatDay(backtest.holdoutEnd), holdout_basis: backtest.holdoutBasis, model: backtest.model, converged: backtest.converged };
   meta.kpis = kpis.meta;
   meta.metrics = roundMetrics(metrics);
   meta.options = optionsOf(flags);
   if (inputs.config) meta.config = inputs.config.path;
-  if (previous) meta.previous_run = { as_of: previous.asOf, customers: previous.rows.size };
+  if (previous) meta.previous_run = { as_of: previous.asOf, customers: previous.rows.size, inputs: previous.inputs };
 
   const context = [...dataContext(data), thresholdsLine(lc, false), `report window: ${formatDay(from)} to ${formatDay(data.asOf)} (transitions and churn rate)`];
 
@@ -181,12 +185,11 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   files.push({ file: 'report.xlsx', rows: written.reduce((s, w) => s + w.rows, 0) });
   meta.xlsx_sheets = written;
 
-  meta.inputs_hashed = await Promise.all(
-    // a stream (stdin, a pipe) was read once and cannot be hashed afterwards: its sha256 is null
-    data.inputs.filter((i) => i.source.path !== '-').map(async (i) => ({ role: i.role, path: i.source.path, bytes: i.source.bytes ?? null, sha256: i.source.bytes === undefined ? null : await sha256File(i.source.path) })),
-  );
-  const fields = Object.keys(metrics.values);
-  const held = checks.filter((c) => c.rule.test((f) => metrics.values[fields[f]] ?? null));
+  // a stream (stdin, a pipe) was read once and cannot be hashed afterwards: its sha256 is null
+  const hashed = await hashInputs(data.inputs);
+  meta.inputs_hashed = hashed.filter((i) => i.path !== '-');
+  const { reads } = withDeprecatedNames(Object.keys(metrics.values));
+  const held = checks.filter((c) => c.rule.test((f) => metrics.values[reads[f]] ?? null));
   meta.fail_if = checks.map((c) => ({ condition: c.text, held: held.includes(c) }));
   meta.warnings = warnings;
   files.push({ file: 'manifest.json' });
@@ -194,7 +197,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   dir.writeText('manifest.json', JSON.stringify(meta, null, 2) + '\n');
   dir.commit();
   // the state moves on only once the report that shows the changes is in place
-  if (flags.stateDir) writeState(flags.stateDir, { asOf: formatDay(data.asOf), rows: stateRows(data.table.ids, lc) });
+  if (flags.stateDir) writeState(flags.stateDir, { asOf: formatDay(data.asOf), rows: stateRows(data.table.ids, lc), inputs: hashed });
   if (held.length > 0) {
     throw new ConditionHeld(`--fail-if held: ${held.map((c) => c.text).join('; ')} (the report was written to ${flags.out})`);
   }
@@ -219,23 +222,19 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
 }
 
 /**
- * The report's backtest: --calibration-end or --holdout when given, else a holdout of 39
- * weeks or a third of the order history, whichever is shorter. Skipped (with a note) for
- * models without purchase predictions or when the history is too short to hold out 4 weeks.
+ * The report's backtest: --calibration-end or --holdout when given, else the default holdout
+ * of `clm backtest` (39 weeks or a third of the order history, whichever is shorter). Skipped
+ * (with a note) for models without purchase predictions or when the history is too short to
+ * hold out 4 weeks.
  */
 function reportBacktest(inputs: Inputs, flags: ReportFlags, model: string, warn: (m: string) => void): BacktestRun | undefined {
   if (!isPredictive(model)) return undefined;
-  let holdout = flags.holdout;
-  if (flags.calibrationEnd === undefined && holdout === undefined) {
-    const weeks = Math.min(39, Math.floor((inputs.data.asOf - firstOrderDay(inputs.data.table, inputs.data.asOf)) / 3 / 7));
-    if (weeks < 4) {
-      warn('the report has no backtest: the order history is too short to hold out 4 weeks');
-      return undefined;
-    }
-    holdout = `${weeks}w`;
+  if (flags.calibrationEnd === undefined && flags.holdout === undefined && !defaultHoldout(inputs.data.table, inputs.data.asOf)) {
+    warn('the report has no backtest: the order history is too short to hold out 4 weeks (--holdout or --calibration-end backtest anyway)');
+    return undefined;
   }
   try {
-    return backtestRun(inputs, { ...flags, holdout });
+    return backtestRun(inputs, flags);
   } catch (e) {
     // a model that cannot be fitted on the calibration part: the report says so and goes on
     if (!(e instanceof DataError)) throw e;
@@ -244,12 +243,10 @@ function reportBacktest(inputs: Inputs, flags: ReportFlags, model: string, warn:
   }
 }
 
-/** The earliest first order of the table (the as-of date when nobody has ordered). */
-function firstOrderDay(t: CustomerTable, asOf: Day): Day {
-  let first = asOf;
-  for (let i = 0; i < t.size; i++) if (t.orders[i] > 0 && t.firstDay[i] < first) first = t.firstDay[i];
-  return first;
-}
+const STAGE_SET = closedSet('a stage', 'stages', STAGES);
+const RFM_SET = closedSet('an RFM segment', 'RFM segments', RFM_SEGMENTS);
+const GOAL_STATUS_SET = closedSet('a goal status', 'goal statuses', GOAL_STATUSES);
+const GOAL_METRIC_SET = closedSet('a goal metric', 'goal metrics', GOAL_METRICS);
 
 const BACKTEST_METRICS = ['customers', 'calibration_purchases', 'actual_purchases', 'predicted_purchases', 'error', 'abs_error', 'mae', 'rmse', 'mape', 'lift_top_decile'];
 
@@ -260,7 +257,7 @@ const BACKTEST_METRICS = ['customers', 'calibration_purchases', 'actual_purchase
  * backtest.NAME, and the functions share(stage), count(stage), segment_share("Champions"),
  * goal(NAME), goal_distance(NAME), goal_current(NAME).
  */
-function compileCondition(text: string, k: number, m: ReportMetrics, lc: Lifecycle, kpis: KpisRun) {
+function compileCondition(text: string, k: number, m: ReportMetrics, lc: Lifecycle, kpis: KpisRun, warn: (m: string) => void) {
   const segCounts = new Map<string, number>();
   for (let j = 0; j < lc.buyers.length; j++) {
     const name = RFM_SEGMENTS[lc.rfm.segment[j]];
@@ -277,16 +274,18 @@ function compileCondition(text: string, k: number, m: ReportMetrics, lc: Lifecyc
     return g;
   };
   const functions: RuleFunction[] = [
-    { name: 'share', arity: 1, nameArgs: true, call: (s) => (m.known > 0 ? m.stageCounts[stageArg(s)] / m.known : null) },
-    { name: 'count', arity: 1, nameArgs: true, call: (s) => m.stageCounts[stageArg(s)] },
-    { name: 'segment_share', arity: 1, call: (s) => (lc.buyers.length > 0 ? (segCounts.get(String(s)) ?? 0) / lc.buyers.length : null) },
-    { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n).status },
-    { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n).distance },
-    { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n).current },
+    { name: 'share', arity: 1, nameArgs: true, call: (s) => (m.known > 0 ? m.stageCounts[stageArg(s)] / m.known : null), argValues: STAGE_SET },
+    { name: 'count', arity: 1, nameArgs: true, call: (s) => m.stageCounts[stageArg(s)], argValues: STAGE_SET },
+    { name: 'segment_share', arity: 1, call: (s) => (lc.buyers.length > 0 ? (segCounts.get(String(s)) ?? 0) / lc.buyers.length : null), argValues: RFM_SET },
+    { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n).status, values: GOAL_STATUS_SET, argValues: GOAL_METRIC_SET },
+    { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n).distance, argValues: GOAL_METRIC_SET },
+    { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n).current, argValues: GOAL_METRIC_SET },
   ];
-  const names = Object.keys(m.values);
+  const { fields } = withDeprecatedNames(Object.keys(m.values));
   try {
-    return compileRule(text, { fields: names.map((name) => ({ name, type: 'number' as const })), functions, constants: [...STAGES, ...GOAL_STATUSES] });
+    const rule = compileRule(text, { fields, functions, constants: [...STAGES, ...GOAL_STATUSES] });
+    deprecatedNameWarnings(rule, '--fail-if').forEach(warn);
+    return rule;
   } catch (e: unknown) {
     if (e instanceof RuleSyntaxError) {
       throw new UsageError(`--fail-if ${k > 0 ? `#${k + 1} ` : ''}${e.message}\n    ${e.pointer().replace('\n', '\n    ')}`, 'metrics: clm report --help lists them; functions: share(stage), count(stage), segment_share("RFM segment"), goal(NAME)');
@@ -299,9 +298,10 @@ function roundMetrics(m: ReportMetrics): Record<string, number | null> {
   return Object.fromEntries(Object.entries(m.values).map(([k, v]) => [k, v === null ? null : Number(v.toPrecision(12))]));
 }
 
+/** The options that shape the report, keyed snake_case like every other key of the manifest (as_of, fail_if). */
 function optionsOf(flags: ReportFlags): Record<string, unknown> {
-  const keys: (keyof ReportFlags)[] = ['preset', 'asOf', 'from', 'activeDays', 'churnDays', 'loyalMinOrders', 'monetary', 'currency', 'timezone', 'grain', 'failIf', 'stateDir'];
-  return Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]]));
+  const keys: (keyof ReportFlags)[] = ['preset', 'asOf', 'from', 'activeDays', 'churnDays', 'loyalMinOrders', 'monetary', 'currency', 'timezone', 'grain', 'failIf', 'stateDir', 'holdout', 'calibrationEnd'];
+  return Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), flags[k]]));
 }
 
 async function htmlSections(
@@ -446,7 +446,7 @@ async function htmlSections(
     sections.push({
       id: 'backtest',
       title: 'Model backtest',
-      intro: [`Fitted on the orders to ${formatDay(backtest.calibrationEnd)}, then compared with the repeat purchases to ${formatDay(backtest.holdoutEnd)}.`, ...backtest.warnings],
+      intro: [`Fitted on the orders to ${formatDay(backtest.calibrationEnd)}, then compared with the repeat purchases to ${formatDay(backtest.holdoutEnd)} (${backtest.holdoutBasis}).`, ...backtest.warnings],
       charts: [await renderSvg(lineChart(`Cumulative repeat purchases in the holdout, by ${values.settings.unit}`, points, `end of the ${values.settings.unit}`, 'repeat purchases', { time: true, xFormat: '%d %b %Y', incompleteNote: `the last ${values.settings.unit} ends at the holdout's end, ${formatDay(backtest.holdoutEnd)}` }))],
       tables: btTables.slice(0, 2),
     });

@@ -106,7 +106,7 @@ export const FROM_LABELS = [...STAGES, 'not_yet_customer'];
 
 function matrixColumns(from: number, type: Column['type'], heat?: Column['heat']): Column[] {
   return [
-    { name: `stage_at_${formatDay(from).replace(/-/g, '_')}`, type: 'string' },
+    { name: 'stage_from', type: 'string' },
     ...STAGES.map((s) => ({ name: s, type, heat })),
   ];
 }

@@ -61,10 +61,13 @@ function metricTable(metrics: Metric[]): ResultTable {
     const shown = v === null ? '' : displayCell(v, { name: k, type: type === 'ratio' ? 'percent' : type, decimals: Number.isInteger(v) ? 0 : 2 });
     return [k, plainValue(v, type), shown, d];
   });
-  return tableOf('summary', 'Summary', [
+  const table = tableOf('summary', 'Summary', [
     { name: 'metric', type: 'string' },
     { name: 'value', type: 'number', only: 'machine' },
     { name: 'display', type: 'string', only: 'human', numbersAsText: true },
     { name: 'definition', type: 'string' },
   ], rows);
+  // in a spreadsheet each value keeps its own kind: a count, an amount, a date, a rate as a percentage
+  const types = new Map(metrics.map(([k, , , type]) => [k, type === 'ratio' ? ('percent' as const) : type]));
+  return { ...table, cellType: (row, column) => (column === 'value' ? { type: types.get(String(row[0])) ?? 'number', decimals: 2 } : undefined) };
 }

@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { quoteCsvField } from '../domain/csv-text.js';
 import { DataError, UsageError } from '../domain/errors.js';
+import { sha256File } from './report-dir.js';
+import type { InputReport } from './read-orders.js';
 import { outputError } from './write-output.js';
 
 /**
  * The per-customer stage and segments of the last run (`--state-dir DIR`, spec §8), so the
  * next run can list who moved: DIR/state.csv (customer_id, stage, rfm_segment, segment) and
- * DIR/state.json (the as-of date of that run). Both are replaced whole (temporary file, then
- * rename), state.csv first, so a killed run leaves the previous state or the new one.
+ * DIR/state.json (the as-of date of that run and its inputs: role, path, bytes, sha256). Both
+ * are replaced whole (temporary file, then rename), state.csv first, so a killed run leaves
+ * the previous state or the new one.
  */
 export interface StateRow {
   stage: string;
@@ -17,9 +20,36 @@ export interface StateRow {
   segment: string;
 }
 
+/** One input of a run: sha256 and bytes are null for a stream (stdin, a pipe), read once and not hashed. */
+export interface HashedInput {
+  role: string;
+  path: string;
+  bytes: number | null;
+  sha256: string | null;
+}
+
 export interface SavedState {
   asOf: string;
   rows: Map<string, StateRow>;
+  /** The inputs of the run that saved the state; empty for a state saved before clm kept them. */
+  inputs: HashedInput[];
+}
+
+/** The inputs of a run with their sizes and hashes (a second read of each file; none for streams). */
+export function hashInputs(inputs: readonly InputReport[]): Promise<HashedInput[]> {
+  return Promise.all(
+    inputs.map(async (i) => {
+      const stream = i.source.path === '-' || i.source.bytes === undefined;
+      return { role: i.role, path: i.source.path, bytes: stream ? null : i.source.bytes!, sha256: stream ? null : await sha256File(i.source.path) };
+    }),
+  );
+}
+
+function savedInputs(v: unknown): HashedInput[] {
+  if (!Array.isArray(v)) return [];
+  return v
+    .filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && typeof x.role === 'string' && typeof x.path === 'string')
+    .map((x) => ({ role: x.role as string, path: x.path as string, bytes: typeof x.bytes === 'number' ? x.bytes : null, sha256: typeof x.sha256 === 'string' ? x.sha256 : null }));
 }
 
 const COLUMNS = ['customer_id', 'stage', 'rfm_segment', 'segment'];
@@ -43,12 +73,15 @@ export function readState(dir: string): SavedState | undefined {
   const rows = new Map<string, StateRow>();
   for (const r of records.slice(1)) rows.set(r[0], { stage: r[1], rfmSegment: r[2], segment: r[3] });
   let asOf = '';
+  let inputs: HashedInput[] = [];
   try {
-    asOf = (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { as_of?: string }).as_of ?? '';
+    const json = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { as_of?: unknown; inputs?: unknown };
+    asOf = typeof json.as_of === 'string' ? json.as_of : '';
+    inputs = savedInputs(json.inputs);
   } catch {
-    /* the date is for display only */
+    /* without state.json the state is compared without its date and inputs */
   }
-  return { asOf, rows };
+  return { asOf, rows, inputs };
 }
 
 export function writeState(dir: string, state: SavedState): void {
@@ -67,7 +100,7 @@ export function writeState(dir: string, state: SavedState): void {
   try {
     mkdirSync(dir, { recursive: true });
     put('state.csv', lines.join('\n') + '\n');
-    put('state.json', JSON.stringify({ as_of: state.asOf, customers: state.rows.size }, null, 2) + '\n');
+    put('state.json', JSON.stringify({ as_of: state.asOf, customers: state.rows.size, inputs: state.inputs }, null, 2) + '\n');
   } catch (e) {
     throw outputError(`--state-dir ${dir}`, e as NodeJS.ErrnoException);
   }

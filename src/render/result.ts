@@ -24,6 +24,8 @@ export interface Column {
   heat?: 'fraction' | 'scaled';
   /** A text column of numbers formatted for people (a `display` beside a machine `value`): aligned right, never wrapped. */
   numbersAsText?: boolean;
+  /** Text cells that are always "true" or "false": booleans in spreadsheets (XLSX). */
+  boolean?: true;
 }
 
 export interface ResultTable {
@@ -44,6 +46,12 @@ export interface ResultTable {
   marks?: { symbol: string; cell: (row: number, column: string) => boolean };
   /** Human formats only: lines under the table saying how to read it. */
   legend?: string[];
+  /**
+   * Typed formats (XLSX): the type of one cell when a column mixes kinds of values, e.g. the
+   * `value` of a metric table (a count, an amount, a rate or a date by row); undefined keeps
+   * the column's.
+   */
+  cellType?: (row: readonly Cell[], column: string) => Pick<Column, 'type' | 'decimals'> | undefined;
 }
 
 export interface CommandResult {

@@ -1,22 +1,52 @@
 import ExcelJS from 'exceljs';
-import { guardSpreadsheet } from './cells.js';
+import { parseIsoDay } from '../domain/dates.js';
 import type { Cell, Column, ResultTable } from './result.js';
 
 /**
  * Tables as one XLSX workbook (exceljs, streamed to disk so a long customers sheet is not
- * held in memory): one sheet per table, typed cells (numbers as numbers, dates as dates,
- * rates as percentages), a bold frozen header row and column widths from the content. Text
- * from input data gets the same injection guard as CSV, so no cell can become a formula.
+ * held in memory): one sheet per table, typed cells, a bold frozen header row and column
+ * widths from the content. Counts are whole numbers, amounts have 2 decimals, rates are
+ * percentages, dates are dates and "true"/"false" columns are booleans, each value rounded
+ * to what its number format shows. Text stays exactly as it came: an XLSX string cell is
+ * never a formula, so it needs no CSV-style `'` guard (which would corrupt ids and phone
+ * numbers like `+44 20 7946 0958` on re-upload).
  */
 
-const NUM_FMT: Partial<Record<Column['type'], string>> = {
-  int: '#,##0',
-  number: '#,##0.00',
-  money: '#,##0.00',
-  ratio: '0.0000',
-  percent: '0.0%',
-  date: 'yyyy-mm-dd',
-};
+/** How a cell of a type is stored: its number format and the decimals its value keeps. */
+function formatOf(t: Pick<Column, 'type' | 'decimals'>): { numFmt?: string; decimals?: number } {
+  const fixed = (d: number, grouped: boolean): string => `${grouped ? '#,##0' : '0'}${d > 0 ? `.${'0'.repeat(d)}` : ''}`;
+  switch (t.type) {
+    case 'int':
+      return { numFmt: '#,##0', decimals: 0 };
+    case 'money':
+      return { numFmt: '#,##0.00', decimals: 2 };
+    case 'number':
+      return { numFmt: fixed(t.decimals ?? 2, true), decimals: t.decimals ?? 2 };
+    case 'ratio':
+      return { numFmt: fixed(t.decimals ?? 4, false), decimals: t.decimals ?? 4 };
+    case 'percent':
+      // 0.0% shows three decimals of the fraction
+      return { numFmt: '0.0%', decimals: 3 };
+    case 'date':
+      return { numFmt: 'yyyy-mm-dd' };
+    default:
+      return {};
+  }
+}
+
+/**
+ * One style object per number format, shared by every cell that has it: exceljs gives each
+ * new cell its own copy of the column's style and then works out every copy's style id anew
+ * (two thirds of the time of a long sheet); a shared object's id is looked up once.
+ */
+const STYLES = new Map<string, Partial<ExcelJS.Style>>();
+const PLAIN: Partial<ExcelJS.Style> = {};
+function styleOf(numFmt: string | undefined): Partial<ExcelJS.Style> {
+  if (numFmt === undefined) return PLAIN;
+  let style = STYLES.get(numFmt);
+  if (!style) STYLES.set(numFmt, (style = { numFmt }));
+  return style;
+}
 
 /** The header row's cells: bold text. */
 const HEADER_STYLE: Partial<ExcelJS.Style> = { font: { bold: true } };
@@ -36,11 +66,25 @@ export function sheetNames(names: string[]): string[] {
   });
 }
 
-function cellValue(v: Cell, col: Column): string | number | Date | null {
+function round(v: number, decimals: number): number {
+  const f = 10 ** decimals;
+  const r = Math.round((v + Number.EPSILON * Math.sign(v)) * f) / f;
+  return r === 0 ? 0 : r;
+}
+
+type XlsxValue = string | number | boolean | Date | null;
+
+function cellValue(v: Cell, col: Column, t: Pick<Column, 'type' | 'decimals'>): XlsxValue {
   if (v === null || v === undefined) return null;
-  if (col.type === 'date') return typeof v === 'number' ? new Date(v * 86_400_000) : v;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  return col.fromInput ? guardSpreadsheet(v) : v;
+  if (col.boolean && (v === 'true' || v === 'false')) return v === 'true';
+  if (t.type === 'date') {
+    const day = typeof v === 'number' ? v : parseIsoDay(v);
+    return day === undefined ? v : new Date(day * 86_400_000);
+  }
+  if (typeof v === 'string') return v;
+  if (!Number.isFinite(v)) return null;
+  const d = formatOf(t).decimals;
+  return d === undefined ? v : round(v, d);
 }
 
 function textWidth(v: Cell, col: Column): number {
@@ -71,18 +115,18 @@ export async function writeXlsx(path: string, tables: ResultTable[]): Promise<{ 
       sample.push(n.value);
     }
     for (const r of sample) keep.forEach((i, k) => (widths[k] = Math.max(widths[k], textWidth(r[i], cols[k]) + 2)));
-    // One style object per column, set on every cell: exceljs gives each new cell its own
-    // copy of the column's style and then works out every copy's style id anew (two thirds
-    // of the time of a long sheet); a shared object's id is looked up once (a WeakMap).
-    const styles = cols.map((c) => (NUM_FMT[c.type] ? { numFmt: NUM_FMT[c.type] } : {}));
+    // one shared style object per number format, set on every cell (see styleOf)
+    const styles = cols.map((c) => styleOf(formatOf(c).numFmt));
     ws.columns = cols.map((c, k) => ({ key: c.name, width: widths[k], style: styles[k] }));
     const header = ws.addRow(cols.map((c) => c.name));
     header.eachCell((cell) => (cell.style = HEADER_STYLE));
     header.commit();
     let rows = 0;
+    const cellType = t.cellType;
     const add = (r: Cell[]): void => {
-      const row = ws.addRow(keep.map((i, k) => cellValue(r[i], cols[k])));
-      for (let k = 0; k < styles.length; k++) row.getCell(k + 1).style = styles[k];
+      const types = cellType ? cols.map((c) => cellType(r, c.name) ?? c) : cols;
+      const row = ws.addRow(keep.map((i, k) => cellValue(r[i], cols[k], types[k])));
+      for (let k = 0; k < styles.length; k++) row.getCell(k + 1).style = types[k] === cols[k] ? styles[k] : styleOf(formatOf(types[k]).numFmt);
       row.commit();
       rows++;
     };

@@ -184,7 +184,7 @@ describe('clm init', () => {
 });
 
 describe('input text is inert in every output', () => {
-  it('<script> and =HYPERLINK in customer data are escaped in HTML and guarded in CSV and XLSX', async () => {
+  it('<script> and =HYPERLINK in customer data are escaped in HTML, guarded in CSV and plain text in XLSX', async () => {
     const orders = join(dir, 'evil-orders.csv');
     const customers = join(dir, 'evil-customers.csv');
     writeFileSync(orders, 'order_id,customer_id,order_date,amount\n1,<script>alert(1)</script>,2024-01-01,10\n2,"=HYPERLINK(""http://x"")",2024-01-02,20\n3,c3,2024-01-03,30\n');
@@ -211,7 +211,9 @@ describe('input text is inert in every output', () => {
     const ws = wb.getWorksheet('customers')!;
     const values: unknown[] = [];
     ws.eachRow((row) => row.eachCell((c) => values.push(c.value)));
-    expect(values).toContain(`'=HYPERLINK("http://x")`);
+    // an XLSX string cell is text, never a formula: it holds the id exactly (issue 14, item 18)
+    expect(values).toContain(`=HYPERLINK("http://x")`);
+    expect(values).toContain('@evil');
     for (const v of values) expect(typeof v === 'object' && v !== null && 'formula' in (v as object)).toBe(false);
   });
 });
