@@ -39,9 +39,11 @@ export function metricDisplay(name: string, v: number | null, fallback: { type: 
   if (v === null) return '';
   const key = name.startsWith('backtest.') ? name.slice('backtest.'.length) : name;
   if (key === 'converged' || key === 'usable') return v ? 'yes' : 'no';
-  if (key.endsWith('_change')) {
+  // NAME_change_pts: the difference of two shares, in percentage points; NAME_change: relative
+  const change = /^(.+)_change(_pts)?$/.exec(key);
+  if (change) {
     const sign = v > 0 ? '+' : v < 0 ? '-' : '±';
-    return changeInPoints(key) ? `${sign}${Math.abs(100 * v).toFixed(1)} pts` : `${sign}${Math.abs(100 * v).toFixed(1)}%`;
+    return change[2] !== undefined || changeInPoints(change[1]) ? `${sign}${Math.abs(100 * v).toFixed(1)} pts` : `${sign}${Math.abs(100 * v).toFixed(1)}%`;
   }
   const t = TYPES[key] ?? (/_(rate|share)$/.test(key) ? { type: 'percent' as const } : KNOWN_KPI(key) ? metricColumnType(key) : fallback);
   return displayCell(v, { name: key, ...t });

@@ -8,7 +8,7 @@ import { sourceInfo, type SourceInfo } from './input.js';
 import { getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
 import { AmbiguousDates, normalizeCustomerKey, notDataRow, OrderPass, REASONS, type PassOptions, type Reconciliation } from './order-pass.js';
 import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
-import { recognisePreset, stdinPresetError } from './recognise-export.js';
+import { canSniff, recognisePreset, unsniffedPresetError } from './recognise-export.js';
 import { customerKeyWarnings, repeatedIdsWarning } from './customers-checks.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
 import type { Delimiter } from './scanner.js';
@@ -415,7 +415,7 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
   const { builder, rec, currencyRows, unknownStatuses, mapping, header, orderAttr, attrChannel, attrCountry, maxDay } = pass;
   tellMoreRejected(opts, rec);
   const { reviewCustomer, reviewDay, reviewScore } = pass;
-  const unread = opts.orders === '-' && opts.preset === undefined ? stdinPresetError(header.headers) : undefined;
+  const unread = opts.preset === undefined && !canSniff(opts.orders) ? unsniffedPresetError(header.headers, opts.orders) : undefined;
   if (unread) throw unread;
   const reviews = opts.reviews;
   const wantCurrency = opts.currency?.trim().toUpperCase();

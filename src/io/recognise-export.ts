@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { DataError } from '../domain/errors.js';
 import { normalizeHeader, type FileKind } from './mapping.js';
 import { scanTable } from './read-table.js';
@@ -102,7 +103,7 @@ export interface PresetChoice {
  * The preset of the given files when no --preset was passed. The orders file decides: a
  * preset also sets the grain and the order mapping, so a customers file alone (Shopify
  * customers beside a shop's own order export) only gets a note. stdin is not sniffed (it
- * cannot be read twice): see stdinPresetError.
+ * cannot be read twice): see unsniffedPresetError.
  */
 export async function recognisePreset(
   files: Partial<Record<FileKind, string>>,
@@ -111,7 +112,7 @@ export async function recognisePreset(
 ): Promise<PresetChoice> {
   const seen = async (kind: 'orders' | 'customers'): Promise<Recognition | undefined> => {
     const path = files[kind];
-    if (path === undefined || path === '-') return undefined;
+    if (path === undefined || !canSniff(path)) return undefined;
     const headers = await sniffHeader(path, encoding, delimiter);
     return headers && recogniseHeader(kind, headers);
   };
@@ -137,15 +138,28 @@ function columnList(r: Recognition): string {
 }
 
 /**
- * Orders read from stdin cannot be sniffed first: when their header turns out to be a
- * recognised export and no preset was chosen, the run stops and names the preset.
+ * Only a regular file can be read for its header and then again: stdin, a named pipe,
+ * /dev/stdin or a process substitution (`<(gunzip -c ...)`) is read once.
  */
-export function stdinPresetError(headers: string[]): DataError | undefined {
+export function canSniff(path: string): boolean {
+  if (path === '-') return false;
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Orders read from a stream (stdin, a pipe) cannot be sniffed first: when their header turns
+ * out to be a recognised export and no preset was chosen, the run stops and names the preset.
+ */
+export function unsniffedPresetError(headers: string[], file: string): DataError | undefined {
   const r = recogniseHeader('orders', headers);
   if (!r) return undefined;
   return new DataError(
     `this looks like ${r.what}${columnList(r)}, read without its preset`,
-    { file: '-', line: 1 },
+    { file, line: 1 },
     `pass --preset ${r.preset} (or --preset none to read it with the generic mapping)`,
   );
 }
