@@ -162,7 +162,7 @@ export function backtestTables(run: BacktestRun): ResultTable[] {
     tableOf('backtest', `Backtest: ${run.model} fitted to ${formatDay(run.calibrationEnd)}, holdout to ${formatDay(run.holdoutEnd)}`, [
       { name: 'metric', type: 'string' },
       { name: 'value', type: 'number', only: 'machine' },
-      { name: 'display', type: 'string', only: 'human', numbersAsText: true },
+      { name: 'value', type: 'string', only: 'human', numbersAsText: true },
     ], Object.entries(run.metrics).map(([k, v]) => [k, v, metricDisplay(k, v)])),
     tableOf('by_frequency', 'Repeat purchases in the holdout by calibration frequency (mean per customer)', [
       { name: 'calibration_frequency', type: 'string' },

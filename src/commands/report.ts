@@ -212,7 +212,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
         columns: [
           { name: 'metric', type: 'string' },
           { name: 'value', type: 'number', only: 'machine' },
-          { name: 'display', type: 'string', only: 'human', numbersAsText: true },
+          { name: 'value', type: 'string', only: 'human', numbersAsText: true },
         ],
         rowCount: Object.keys(metrics.values).length,
         rows: () => Object.entries(metrics.values).map(([k, v]) => [k, v, metricDisplay(k, v)]),

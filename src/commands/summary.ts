@@ -25,7 +25,7 @@ export async function runSummary(flags: InputFlags, io: CliIO, warn: (m: string)
   };
 }
 
-/** The headline metrics as a table (value for machines, display for people). */
+/** The headline metrics as a table (a number for machines, its text for people; both called value). */
 export function summaryTable(data: LoadedData): { metrics: Metric[]; table: ResultTable } {
   const s = summarizeCustomers(data.table);
   const metrics: Metric[] = [
@@ -53,7 +53,7 @@ export function plainValue(v: number | null, type: ColumnType): string | number 
 
 /**
  * Metrics of mixed types share one table: `value` is the machine value (plain in CSV and
- * JSON; dates as YYYY-MM-DD, rates as fractions), `display` the formatted one for people.
+ * JSON; dates as YYYY-MM-DD, rates as fractions), the human `value` the formatted one for people.
  */
 function metricTable(metrics: Metric[]): ResultTable {
   const rows: Cell[][] = metrics.map(([k, d, v, type]) => {
@@ -64,7 +64,7 @@ function metricTable(metrics: Metric[]): ResultTable {
   const table = tableOf('summary', 'Summary', [
     { name: 'metric', type: 'string' },
     { name: 'value', type: 'number', only: 'machine' },
-    { name: 'display', type: 'string', only: 'human', numbersAsText: true },
+    { name: 'value', type: 'string', only: 'human', numbersAsText: true },
     { name: 'definition', type: 'string' },
   ], rows);
   // in a spreadsheet each value keeps its own kind: a count, an amount, a date, a rate as a percentage

@@ -22,7 +22,7 @@ export interface Column {
    * as they are, `scaled` relative to the largest value in the table's `scaled` columns.
    */
   heat?: 'fraction' | 'scaled';
-  /** A text column of numbers formatted for people (a `display` beside a machine `value`): aligned right, never wrapped. */
+  /** A text column of numbers formatted for people (shown as `value` in table, Markdown and HTML beside a machine `value`): aligned right, never wrapped. */
   numbersAsText?: boolean;
   /** Text cells that are always "true" or "false": booleans in spreadsheets (XLSX). */
   boolean?: true;
