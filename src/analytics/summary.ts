@@ -20,9 +20,15 @@ export interface ShopSummary {
   purchaseDays: number;
 }
 
-/** The headline figures of `clm summary`, from the per-customer state. */
-export function summarizeCustomers(t: CustomerTable): ShopSummary {
+/**
+ * The headline figures of `clm summary`, from the per-customer state (already cut at the as-of
+ * date). A prospect is a customers-file customer with no counted order who was listed by the
+ * as-of date: with `listedSince` (a signup day per customer, NO_DAY when unknown), one who
+ * signed up later is not a customer yet, as in the stages (analytics/stages.ts snapshotAt).
+ */
+export function summarizeCustomers(t: CustomerTable, listedSince?: Int32Array, asOf?: number): ShopSummary {
   let buyers = 0;
+  let notYet = 0;
   let orders = 0;
   let revenue = 0;
   let repeat = 0;
@@ -31,7 +37,11 @@ export function summarizeCustomers(t: CustomerTable): ShopSummary {
   let purchaseDays = 0;
   const gaps = new CountHistogram();
   for (let i = 0; i < t.size; i++) {
-    if (t.orders[i] === 0) continue;
+    if (t.orders[i] === 0) {
+      const since = listedSince?.[i] ?? NO_DAY;
+      if (asOf !== undefined && since !== NO_DAY && since > asOf) notYet++;
+      continue;
+    }
     buyers++;
     orders += t.orders[i];
     revenue += t.revenue[i];
@@ -49,7 +59,7 @@ export function summarizeCustomers(t: CustomerTable): ShopSummary {
   }
   return {
     customersWithOrders: buyers,
-    prospects: t.size - buyers,
+    prospects: t.size - buyers - notYet,
     orders,
     firstOrderDay: buyers > 0 ? first : null,
     lastOrderDay: buyers > 0 ? last : null,

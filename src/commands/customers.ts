@@ -62,8 +62,10 @@ export function customerRowsTable(
     ...(values ? CLV_COLUMNS : []),
     ...t.attributeNames.map((name) => ({ name, type: 'string' as const, fromInput: true })),
   ];
+  // a customer who signed up after the as-of date is not a customer yet: no row (as in stages)
+  const known = lc.snapshot.known;
   const sorted = sortedCustomerOrder(t);
-  const order = keep ? sorted.filter((i) => keep(i)) : sorted;
+  const order = sorted.filter((i) => known[i] === 1 && (keep === undefined || keep(i)));
   const nAttr = t.attributeNames.length;
   const cohortAt = CUSTOMER_COLUMNS.length + LIFECYCLE_COLUMNS.length + (custom ? 1 : 0);
   const clvAt = cohortAt + 1;
@@ -162,7 +164,13 @@ export async function runCustomers(flags: CustomersFlags, io: CliIO, warn: (m: s
   }
   const table = customerRowsTable(data.table, lc, unit, values, keep, periods);
   const context = dataContext(data);
-  if (where) context.push(`--where ${flags.where}: ${table.rowCount.toLocaleString('en-US')} of ${data.table.size.toLocaleString('en-US')} customers`);
+  if (where) {
+    let known = 0;
+    for (let i = 0; i < data.table.size; i++) known += lc.snapshot.known[i];
+    context.push(`--where ${flags.where}: ${table.rowCount.toLocaleString('en-US')} of ${known.toLocaleString('en-US')} customers`);
+    // an empty selection in a pipe shows only a header: say so (text comparisons are exact)
+    if (table.rowCount === 0) warn(`--where ${flags.where} selects none of the ${known.toLocaleString('en-US')} customers; text comparisons are exact (case and spaces count)`);
+  }
   return { meta, context, tables: [table] };
 }
 

@@ -111,7 +111,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   // checked before any file is written, so a typo costs no half report
   const checks = conditions.map((c, k) => ({ ...c, rule: compileCondition(c.text, k, metrics, lc, kpis, warn) }));
 
-  const summary = summaryTable(data);
+  const summary = summaryTable(data, inputs.listedSince);
   const tables: ResultTable[] = [summary.table, ...st.tables, rfmProfile(lc), rfmGrid(lc)];
   if (lc.custom) tables.push({ ...customProfile(lc), name: 'custom_segments' });
   const cohorts = cohortMatrix(data.table, { unit: 'month', asOf: data.asOf });

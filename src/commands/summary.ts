@@ -4,14 +4,14 @@ import type { CliIO } from '../io/cli-io.js';
 import type { LoadedData } from '../io/read-orders.js';
 import { displayCell } from '../render/cells.js';
 import { tableOf, type Cell, type ColumnType, type CommandResult, type ResultTable } from '../render/result.js';
-import { dataContext, dataMeta, loadData, mappingTable, reconciliationTable, type InputFlags } from './common.js';
+import { dataContext, dataMeta, loadInputs, mappingTable, reconciliationTable, type InputFlags } from './common.js';
 
 export type Metric = [key: string, definition: string, value: number | null, type: ColumnType];
 
 /** `clm summary`: headline figures, the mapping used and the reconciliation of every row. */
 export async function runSummary(flags: InputFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
-  const data = await loadData(flags, io, warn);
-  const { metrics, table } = summaryTable(data);
+  const { data, listedSince } = await loadInputs(flags, io, warn);
+  const { metrics, table } = summaryTable(data, listedSince);
   const meta = dataMeta(data, 'summary');
   meta.summary = Object.fromEntries(metrics.map(([k, , v, type]) => [k, plainValue(v, type)]));
   if (data.customersFile) {
@@ -26,11 +26,11 @@ export async function runSummary(flags: InputFlags, io: CliIO, warn: (m: string)
 }
 
 /** The headline metrics as a table (a number for machines, its text for people; both called value). */
-export function summaryTable(data: LoadedData): { metrics: Metric[]; table: ResultTable } {
-  const s = summarizeCustomers(data.table);
+export function summaryTable(data: LoadedData, listedSince?: Int32Array): { metrics: Metric[]; table: ResultTable } {
+  const s = summarizeCustomers(data.table, listedSince, data.asOf);
   const metrics: Metric[] = [
     ['customers', 'customers with a counted order', s.customersWithOrders, 'int'],
-    ['prospects', 'customers-file customers with no counted order', s.prospects, 'int'],
+    ['prospects', 'customers-file customers with no counted order, signed up by the as-of date', s.prospects, 'int'],
     ['orders', 'counted orders', s.orders, 'int'],
     ['first_order_date', 'first counted order', s.firstOrderDay, 'date'],
     ['last_order_date', 'last counted order', s.lastOrderDay, 'date'],
