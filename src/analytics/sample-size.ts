@@ -42,3 +42,12 @@ export function rfmSampleWarning(customers: number): string | null {
   const per = Math.max(1, Math.round(customers / 5));
   return `small sample: RFM scores rank only ${customers} customer${customers === 1 ? '' : 's'} (about ${per} per quintile, fewer than ${MIN_RFM_CUSTOMERS} in all), so one customer more or less moves a score; read the segments as a rough grouping`;
 }
+
+/** Repeat purchases below which a backtest's errors say little (either side of the calibration end). */
+export const MIN_BACKTEST_PURCHASES = 30;
+
+/** A warning when a backtest compares too few repeat purchases to mean much; null otherwise. */
+export function backtestSampleWarning(calibrationRepeatPurchases: number, holdoutPurchases: number): string | null {
+  if (calibrationRepeatPurchases >= MIN_BACKTEST_PURCHASES && holdoutPurchases >= MIN_BACKTEST_PURCHASES) return null;
+  return `small sample: the backtest rests on ${calibrationRepeatPurchases} repeat purchase${calibrationRepeatPurchases === 1 ? '' : 's'} before the calibration end and ${holdoutPurchases} in the holdout (fewer than ${MIN_BACKTEST_PURCHASES}), so its errors say little about the model; use a longer history or a longer holdout`;
+}

@@ -1,3 +1,4 @@
+import { backtestSampleWarning } from '../analytics/sample-size.js';
 import { metricDisplay } from './metric-display.js';
 import type { CustomerTable } from '../domain/customer-state.js';
 import { runBacktest, type BacktestResult } from '../analytics/clv/backtest.js';
@@ -140,6 +141,8 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
     }
   }
   const act = result.actualHoldoutPurchases;
+  const few = backtestSampleWarning(result.calibrationRepeatPurchases, act);
+  if (few) warnings.push(few);
   const metrics: Record<string, number | null> = {
     customers: result.customers,
     calibration_purchases: result.calibrationRepeatPurchases,

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MIN_GAPS, MIN_REPEAT_CUSTOMERS, MIN_RFM_CUSTOMERS, rfmSampleWarning, thresholdSampleWarning } from '../../src/analytics/sample-size.js';
+import { backtestSampleWarning, MIN_BACKTEST_PURCHASES, MIN_GAPS, MIN_REPEAT_CUSTOMERS, MIN_RFM_CUSTOMERS, rfmSampleWarning, thresholdSampleWarning } from '../../src/analytics/sample-size.js';
 import type { ThresholdDerivation } from '../../src/analytics/stages.js';
 import { runClm } from '../helpers/run-clm.js';
 
@@ -66,6 +66,14 @@ describe('small-sample warnings (pure)', () => {
   });
 });
 
+describe('small backtests (pure)', () => {
+  it('warns when either side of the calibration end has fewer than 30 repeat purchases', () => {
+    expect(backtestSampleWarning(MIN_BACKTEST_PURCHASES, MIN_BACKTEST_PURCHASES)).toBeNull();
+    expect(backtestSampleWarning(1, 1)).toContain('rests on 1 repeat purchase before the calibration end and 1 in the holdout');
+    expect(backtestSampleWarning(500, 12)).toContain('and 12 in the holdout');
+  });
+});
+
 describe('small samples on the commands', () => {
   const orders = tinyShop();
   const args = ['--orders', orders, '--as-of', '2024-12-31'];
@@ -79,6 +87,21 @@ describe('small samples on the commands', () => {
     expect(seg.code).toBe(0);
     expect(seg.stderr).toContain('warning: small sample: RFM scores rank only 12 customers');
     expect(seg.stderr).not.toContain('active_days');
+  });
+
+  it('a fit that did not converge says so in words on stderr and in the manifest, whatever the reason', async () => {
+    const r = await runClm(['cltv', ...args, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const fit = JSON.parse(r.stdout).meta.fit.purchase;
+    expect(fit.converged).toBe(false);
+    expect(r.stderr).toMatch(/warning: BG\/NBD: the fit did not converge/);
+    expect(fit.warnings.some((w: string) => w.startsWith('the fit did not converge'))).toBe(true);
+  });
+
+  it('a backtest on a handful of repeat purchases says its errors mean little', async () => {
+    const r = await runClm(['backtest', ...args, '--holdout', '12w', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/small sample: the backtest rests on \d+ repeat purchases? before the calibration end and \d+ in the holdout/);
   });
 
   it('the demo shop (1,500 customers) has no small-sample warning', async () => {

@@ -259,6 +259,11 @@ export function fitNamed<M extends string, P extends { readonly [K in keyof P]: 
       `parameter ${edge.join(', ')} ran to a boundary (${edge.map((n) => (params[n] as number).toExponential(2)).join(', ')}): the data does not identify the model; try a --penalizer such as 0.001 or a longer calibration period`,
     );
   }
+  // a fit that is not converged says so in words, whatever the reason (a Hessian that is not
+  // positive definite only said that standard errors are missing)
+  if (res && !converged && !warnings.some((w) => /converge|ran to a boundary|cannot be identified/.test(w))) {
+    warnings.push('the fit did not converge to a clear optimum (the likelihood is flat or bends the wrong way there), so its values are uncertain: try a --penalizer such as 0.001 or a longer calibration period');
+  }
   const logLikAt = res ? value(params) : NaN;
   const problem = !res ? 'there are no customers to fit the model on' : fitProblem(res.logLik, logLikAt);
   if (problem && res) warnings.push(problem);

@@ -248,7 +248,7 @@ export function maximizeLogLik(
   let converged = settled;
   if (!converged) {
     warnings.push(
-      `the fit did not converge (gradient ${best.gnorm.toExponential(2)} after ${tried} start(s)): try a --penalizer such as 0.001, a longer calibration period, or --time-unit week`,
+      `the fit did not converge (gradient ${best.gnorm.toExponential(2)} after ${tried} start(s)): try a --penalizer such as 0.001, a longer calibration period, or another --time-unit (day, week or month)`,
     );
   }
   if (!seOk) {
