@@ -207,7 +207,10 @@ function signupDays(data: LoadedData, opts: ReadOptions): Int32Array | undefined
 export function resolveFormat(flags: OutputFlags, io: CliIO): Format {
   const f = (flags.format ?? 'auto').toLowerCase();
   if (f === 'auto') return flags.output ? formatFromExtension(flags.output) : io.stdoutIsTTY ? 'table' : 'csv';
-  if (f === 'table' || f === 'csv' || f === 'tsv' || f === 'json' || f === 'ndjson' || f === 'md') return f;
+  if (f === 'table' || f === 'csv' || f === 'tsv' || f === 'json' || f === 'ndjson' || f === 'md') {
+    if (flags.output) checkExtensionAgrees(flags.output, f);
+    return f;
+  }
   throw new UsageError(`--format ${JSON.stringify(flags.format)} is not a format`, 'use auto, table, csv, tsv, json, ndjson or md');
 }
 
@@ -229,6 +232,22 @@ function formatFromExtension(path: string): Format {
     `--output ${path}: clm does not write .${ext} files`,
     ext === 'xlsx' ? 'clm report --out DIR writes report.xlsx; for one table use --output FILE.csv' : 'use .csv, .tsv, .json, .ndjson (.jsonl) or .md, or set --format',
   );
+}
+
+/**
+ * `-o seg.json --format csv` would write CSV under a name that promises JSON: a usage error.
+ * A name with no extension, an unknown one or `.txt` (any text) takes the --format given.
+ */
+function checkExtensionAgrees(path: string, format: Format): void {
+  const name = basename(path);
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return;
+  const ext = name.slice(dot + 1).toLowerCase();
+  // a spreadsheet name never gets text, whatever --format says
+  if (ext === 'xlsx' || ext === 'xls') formatFromExtension(path);
+  const named = EXTENSION_FORMATS[ext];
+  if (named === undefined || ext === 'txt' || named === format) return;
+  throw new UsageError(`--output ${path} names a .${ext} file but --format is ${format}`, `drop --format (the extension decides), or name the file .${Object.keys(EXTENSION_FORMATS).find((e) => EXTENSION_FORMATS[e] === format) ?? format}`);
 }
 
 /** The context every result carries (json meta, terminal header). */

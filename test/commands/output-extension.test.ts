@@ -25,4 +25,18 @@ describe('--output and its extension', () => {
     expect((await runClm([...DEMO, '-o', join(dir, 'a.json')])).code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')).meta.command).toBe('segments');
   });
+
+  it('an explicit --format that disagrees with the extension is a usage error; .txt and no extension take any format', async () => {
+    const clash = await runClm([...DEMO, '-o', join(dir, 'seg.json'), '--format', 'csv']);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('names a .json file but --format is csv');
+    expect(existsSync(join(dir, 'seg.json'))).toBe(false);
+    const xlsx = await runClm([...DEMO, '-o', join(dir, 'seg.xlsx'), '--format', 'csv']);
+    expect(xlsx.code).toBe(2);
+    expect(existsSync(join(dir, 'seg.xlsx'))).toBe(false);
+    expect((await runClm([...DEMO, '-o', join(dir, 'seg.csv'), '--format', 'csv'])).code).toBe(0);
+    expect((await runClm([...DEMO, '-o', join(dir, 'seg.txt'), '--format', 'md'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'seg.txt'), 'utf8')).toContain('| segment |');
+    expect((await runClm([...DEMO, '-o', join(dir, 'seg'), '--format', 'json'])).code).toBe(0);
+  });
 });
