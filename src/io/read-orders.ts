@@ -529,7 +529,7 @@ const REASON_FIXES: Record<string, string> = {
   status_cancelled: 'pass --count-status VALUE if those orders count',
   status_excluded: 'drop the --exclude-status that names them',
   bad_amount: 'check the amount column: pass --decimal-comma for 1.234,50, or --map amount=COLUMN',
-  bad_date: 'check the date column: pass --date-format DD/MM/YYYY or MM/DD/YYYY, or --map order_date=COLUMN',
+  bad_date: 'check the date column (the rejected rows above say what their dates look like): --date-format DD/MM/YYYY or MM/DD/YYYY for day/month dates, dates exported as text (yyyy-mm-dd) for Excel serial numbers, or --map order_date=COLUMN for another column',
   after_as_of: 'pass a later --as-of (every order is dated after it)',
   other_currency: 'pass the --currency the orders are in',
   no_customer_id: 'pass --map customer_id=COLUMN',

@@ -30,6 +30,15 @@ describe('no counted order', () => {
     expect(r.code).toBe(3);
   });
 
+  it('only Excel serial dates: exit 3, each row names the date, the closing hint names the export fix, not only --date-format', async () => {
+    const serial = join(dir, 'serial.csv');
+    writeFileSync(serial, 'order_id,customer_id,order_date,amount\n1,c1,44928,10\n2,c2,44929,20\n');
+    const r = await runClm(['summary', '--orders', serial]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('Excel serial date (44928 = 2023-01-02)');
+    expect(r.stderr).toMatch(/hint: check the date column .*dates exported as text \(yyyy-mm-dd\) for Excel serial numbers/);
+  });
+
   it('--as-of before the first order: exit 3 with "a later --as-of"; far after the last: a warning with the gap', async () => {
     const early = await runClm(['summary', '--orders', 'fixtures/demo/orders.csv', '--as-of', '2020-01-01']);
     expect(early.code).toBe(3);
