@@ -284,7 +284,7 @@ export function mapColumns(
       throw new DataError(
         `--map ${field}=${column}: no column ${JSON.stringify(column)} in the header`,
         { file, line: 1 },
-        `columns found: ${headers.map((h) => JSON.stringify(h)).join(', ')}`,
+        columnsFound(headers),
       );
     }
     fields.set(field, { field, column: headers[idx], index: idx, how: '--map' });
@@ -350,4 +350,24 @@ export function parseMapFlags(values: string[]): Record<FileKind, Map<string, st
     out[kind].set(field, column);
   }
   return out;
+}
+
+/** Header names a person would look at first when a field is missing: ids, e-mails, dates, amounts, statuses. */
+const LIKELY_COLUMN = /(^|[^a-z])(id|e-?mail|date|time|amount|total|price|status|customer|order)([^a-z]|$)|id$/i;
+
+const KEY_COLUMN = /(^|[^a-z])(id|e-?mail)([^a-z]|$)|id$/i;
+
+/**
+ * The columns of a file for a hint: every one when there are few; for a wide export (a HubSpot
+ * contacts file has 294) the count, the likely ones and the first few, never kilobytes of names.
+ */
+export function columnsFound(headers: readonly string[]): string {
+  const q = (h: string): string => JSON.stringify(h);
+  if (headers.length <= 24) return `columns found: ${headers.map(q).join(', ')}`;
+  // keys first (ids, e-mails), then the other likely names; long generated names last
+  const short = headers.filter((h) => h.length <= 40);
+  const keys = short.filter((h) => KEY_COLUMN.test(h));
+  const likely = [...new Set([...keys, ...short.filter((h) => LIKELY_COLUMN.test(h))])].slice(0, 8);
+  const first = headers.slice(0, 8);
+  return `${headers.length} columns${likely.length ? `, among them ${likely.map(q).join(', ')}` : ''}; the first are ${first.map(q).join(', ')}`;
 }

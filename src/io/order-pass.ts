@@ -7,7 +7,7 @@ import type { Day } from '../domain/dates.js';
 import { DataError } from '../domain/errors.js';
 import type { ByteRange } from './input.js';
 import type { OrderReview } from './read-reviews.js';
-import { getPreset, mapColumns, type FileMapping } from './mapping.js';
+import { columnsFound, getPreset, mapColumns, type FileMapping } from './mapping.js';
 import { collectGarbage } from './memory.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { scanTable, type HeaderInfo, type TableScan } from './read-table.js';
@@ -422,7 +422,7 @@ export class OrderPass {
       throw new DataError(
         `cannot find the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''} in the orders file`,
         { file: opts.file, line: 1 },
-        `columns found: ${h.headers.map((x) => JSON.stringify(x)).join(', ')}; pass ${missing.map((m) => `--map ${m}=COLUMN`).join(' ')}${opts.preset ? '' : ' or a --preset'}`,
+        `${columnsFound(h.headers)}; pass ${missing.map((m) => `--map ${m}=COLUMN`).join(' ')}${opts.preset ? '' : ' or a --preset'}`,
       );
     }
     const grain = passGrain(opts, mapping);

@@ -5,7 +5,7 @@ import { DataError, InternalError, UsageError } from '../domain/errors.js';
 import type { ReviewLog } from '../domain/reviews.js';
 import type { OrderReview } from './read-reviews.js';
 import { sourceInfo, type SourceInfo } from './input.js';
-import { getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
+import { columnsFound, getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
 import { AmbiguousDates, normalizeCustomerKey, notDataRow, OrderPass, REASONS, type PassOptions, type Reconciliation } from './order-pass.js';
 import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
 import { canSniff, recognisePreset, unsniffedPresetError } from './recognise-export.js';
@@ -213,7 +213,7 @@ async function readCustomersFile(
         throw new DataError(
           'no customer id column in the customers file',
           { file: path, line: 1 },
-          `columns found: ${h.headers.map((x) => JSON.stringify(x)).join(', ')}; pass --map customers.customer_id=COLUMN`,
+          `${columnsFound(h.headers)}; pass --map customers.customer_id=COLUMN`,
         );
       }
       const person = mapping.fields.get('person_key');
@@ -322,7 +322,7 @@ async function readPaymentsFile(opts: ReadOptions, preset: Preset | undefined): 
         throw new DataError(
           `the payments file needs an order id and an amount (or price) column`,
           { file: path, line: 1 },
-          `columns found: ${h.headers.map((x) => JSON.stringify(x)).join(', ')}; pass --map payments.order_id=COLUMN --map payments.amount=COLUMN`,
+          `${columnsFound(h.headers)}; pass --map payments.order_id=COLUMN --map payments.amount=COLUMN`,
         );
       }
       return (r) => {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { DataError } from '../domain/errors.js';
 import { sourceInfo, type SourceInfo } from './input.js';
-import { mapColumns, type FileMapping } from './mapping.js';
+import { columnsFound, mapColumns, type FileMapping } from './mapping.js';
 import { scanTable } from './read-table.js';
 import type { Delimiter } from './scanner.js';
 import { DateParser, type DayOrder } from './values.js';
@@ -67,7 +67,7 @@ export async function readReviewsFile(opts: ReviewReadOptions): Promise<ReviewsF
         throw new DataError(
           `the reviews file needs an order id, a score and a date column (missing: ${missing})`,
           { file: opts.path, line: 1 },
-          `columns found: ${h.headers.map((x) => JSON.stringify(x)).join(', ')}; pass --map reviews.FIELD=COLUMN (fields: order_id, review_score, review_date)`,
+          `${columnsFound(h.headers)}; pass --map reviews.FIELD=COLUMN (fields: order_id, review_score, review_date)`,
         );
       }
       return (r) => {

@@ -1,3 +1,4 @@
+import { columnsFound } from './mapping.js';
 import type { Readable } from 'node:stream';
 import type { SpendEntry } from '../analytics/acquisition.js';
 import { dayFromCivil, isValidCivil } from '../domain/dates.js';
@@ -70,7 +71,7 @@ export async function readSpendFile(opts: { path: string; stdin?: Readable; enco
       throw new DataError(
         `the spend file needs a period, a channel and an amount column (missing: ${missing})`,
         { file: opts.path, line: 1 },
-        `columns found: ${h.headers.map((x) => JSON.stringify(x)).join(', ')}; write the header period,channel,amount (one row per month and channel: 2024-01,web,1500)`,
+        `${columnsFound(h.headers)}; write the header period,channel,amount (one row per month and channel: 2024-01,web,1500)`,
       );
     }
     return (r) => {

@@ -1,5 +1,5 @@
 import { DataError } from '../domain/errors.js';
-import { normalizeHeader } from './mapping.js';
+import { columnsFound, normalizeHeader } from './mapping.js';
 import { scanTable } from './read-table.js';
 import type { Delimiter } from './scanner.js';
 
@@ -36,7 +36,7 @@ export async function readSummaryFile(path: string, opts: { encoding?: string; d
       throw new DataError(
         `the summary file needs the columns customer_id, frequency, recency and T (missing: ${missing.join(', ')})`,
         { file: path, line: 1 },
-        `columns found: ${h.headers.map((x) => JSON.stringify(x)).join(', ')}; monetary_value is optional`,
+        `${columnsFound(h.headers)}; monetary_value is optional`,
       );
     }
     if (idx.monetary_value >= 0) out.monetary = [];
