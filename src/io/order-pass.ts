@@ -214,6 +214,8 @@ export interface PassRest {
   rec: Reconciliation;
   currencyRows: Map<string, number>;
   unknownStatuses: Map<string, number>;
+  /** Fast-path amounts by digits after the point (AmountParser.decimals). */
+  amountDecimals: Float64Array;
   maxDay: number;
   refunds: LaterRefunds;
   attributes: OrderAttributeParts;
@@ -239,6 +241,8 @@ export class OrderPass {
   private runCurrency = '';
   private runCurrencyRows = 0;
   readonly unknownStatuses = new Map<string, number>();
+  /** Amounts by digits after the point, for the thousands-separator check (values.ts). */
+  amountDecimals = new Float64Array(5);
   maxDay = -Infinity;
   /** Order-level customer attributes: the value on the customer's earliest counted order. */
   readonly orderAttr = new OrderAttributes();
@@ -330,6 +334,7 @@ export class OrderPass {
       rec: this.rec,
       currencyRows: this.currencyRows,
       unknownStatuses: this.unknownStatuses,
+      amountDecimals: this.amountDecimals,
       maxDay: this.maxDay,
       refunds: this.builder.takeRefunds(),
       attributes: this.orderAttr.parts(),
@@ -368,6 +373,7 @@ export class OrderPass {
     for (const [k, v] of next.rec.rejected) count(r.rejected, k, v);
     for (const [k, v] of next.currencyRows) count(this.currencyRows, k, v);
     for (const [k, v] of next.unknownStatuses) count(this.unknownStatuses, k, v);
+    for (let k = 0; k < this.amountDecimals.length; k++) this.amountDecimals[k] += next.amountDecimals[k];
     if (next.maxDay > this.maxDay) this.maxDay = next.maxDay;
     this.builder.absorbRefunds(next.refunds);
     this.orderAttr.absorb(next.attributes, this.remap);
@@ -406,6 +412,7 @@ export class OrderPass {
     for (const s of opts.countStatus ?? []) statusOverrides.set(normalizeStatus(s), 'counted');
     const dates = new DateParser(opts.dateOrder, opts.timezone);
     const amounts = new AmountParser(opts.decimalComma ?? false);
+    this.amountDecimals = amounts.decimals;
     const wantCurrency = opts.currency?.trim().toUpperCase();
     const lowercase = preset?.lowercaseIds ?? false;
     const cancelPrefix = preset?.cancelPrefix?.charCodeAt(0);

@@ -12,7 +12,7 @@ import { canSniff, recognisePreset, unsniffedPresetError } from './recognise-exp
 import { customerKeyWarnings, repeatedIdsWarning } from './customers-checks.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
 import type { Delimiter } from './scanner.js';
-import { AmountParser, DateParser, type DayOrder } from './values.js';
+import { AmountParser, amountsLookLikeThousands, DateParser, type DayOrder } from './values.js';
 import { AtomicFile } from './write-output.js';
 
 export { normalizeCustomerKey, REASONS, type Reconciliation } from './order-pass.js';
@@ -423,6 +423,11 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
     throw new DataError('the orders file has a header but no rows', { file: opts.orders, line: 1 }, 'export it again with the orders included');
   }
   checkDuplicateShare(opts, rec.excluded.get('duplicate_order_id') ?? 0, dataRows, rec.grain, preset?.grain, mapping.fields.get('order_id')?.column);
+  if (!opts.decimalComma) {
+    const amountColumn = mapping.fields.get('amount')?.column ?? mapping.fields.get('unit_price')?.column ?? 'amount';
+    const thousands = amountsLookLikeThousands(pass.amountDecimals, opts.orders, amountColumn);
+    if (thousands) opts.warn(thousands);
+  }
   if (unknownStatuses.size > 0) {
     const list = [...unknownStatuses].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([s, n]) => `${JSON.stringify(s)} (${n})`).join(', ');
     opts.warn(`orders with unrecognised status were excluded: ${list}; pass --count-status VALUE to count them or --exclude-status VALUE to silence this`);

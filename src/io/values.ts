@@ -281,12 +281,29 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 
  * decimalComma `1.234,50`. NaN when the text is not an amount (including `1,5` without
  * --decimal-comma, which is ambiguous).
  */
+/**
+ * A warning when the amounts look like they use a point for thousands (German, Brazilian,
+ * Indonesian exports: 1.234 = one thousand two hundred thirty-four): at least three amounts
+ * with exactly three digits after the point and none with one or two. Read without
+ * --decimal-comma they are a thousand times too small, silently.
+ */
+export function amountsLookLikeThousands(decimals: ArrayLike<number>, file: string, column: string): string | null {
+  if (decimals[3] < 3 || decimals[1] + decimals[2] > 0) return null;
+  return `${file}: column ${JSON.stringify(column)}: ${decimals[3].toLocaleString('en-US')} amounts have exactly three digits after the point (like 1.234) and none has one or two: if the point separates thousands, they are read a thousand times too small; pass --decimal-comma`;
+}
+
 export class AmountParser {
   /**
    * The currency written in the text of the last amount parsed (`$100` → USD, `EUR 12` → EUR),
    * or '' when it had none: the one-currency rule applies to it too.
    */
   currency = '';
+  /**
+   * Amounts read by the fast path, by digits after the point: [0] none, [1] one, [2] two,
+   * [3] three, [4] more. A file whose every fractional amount has three digits (1.234,
+   * 12.000) is almost surely written with a point for thousands (amountsLookLikeThousands).
+   */
+  readonly decimals = new Float64Array(5);
 
   constructor(private readonly decimalComma: boolean) {}
 
@@ -318,6 +335,7 @@ export class AmountParser {
       }
     }
     if (p === e && digits > 0 && digits <= 15) {
+      this.decimals[frac < 4 ? frac : 4]++;
       const v = frac === 0 ? mant : mant / POW10[frac];
       return neg ? -v : v;
     }
