@@ -181,7 +181,7 @@ export async function loadInputs(flags: InputFlags, io: CliIO, warn: (m: string)
     data.inputs.push({ role: 'reviews', source: reviewsFile.source, mapping: reviewsFile.mapping, delimiter: reviewsFile.delimiter, rows: reviewsFile.rows });
     const matched = data.reviews?.customer.length ?? 0;
     const unmatched = reviewsFile.byOrder.size - matched;
-    if (unmatched > 0) warn(`${unmatched} of ${reviewsFile.byOrder.size} reviewed orders are not counted orders of the orders file (cancelled, excluded or missing); their reviews are not used`);
+    if (unmatched > 0) warn(`${unmatched.toLocaleString('en-US')} of ${reviewsFile.byOrder.size.toLocaleString('en-US')} reviewed orders are not counted orders of the orders file (cancelled, excluded or missing); their reviews are not used`);
     const skippedRows = [...reviewsFile.skipped].filter(([k]) => k !== 'older_review_of_order');
     if (skippedRows.length > 0) warn(`reviews not used: ${skippedRows.map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ')}`);
   }
