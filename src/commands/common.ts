@@ -7,7 +7,7 @@ import { CONFIG_FILE, loadConfig, type LoadedConfig } from '../io/config.js';
 import { readReviewsFile, type ReviewsFile } from '../io/read-reviews.js';
 import { parseMapFlags } from '../io/mapping.js';
 import { parseDelimiterFlag } from '../io/read-table.js';
-import { readCustomerState, REASONS, type LoadedData, type ReadOptions } from '../io/read-orders.js';
+import { readCustomerState, REASONS, threadsFromEnv, type LoadedData, type ReadOptions } from '../io/read-orders.js';
 import { DateParser, parseDateFormatFlag } from '../io/values.js';
 import { NO_DAY } from '../domain/customer-state.js';
 import { delimiterName } from '../io/scanner.js';
@@ -119,6 +119,7 @@ export function toReadOptions(flags: InputFlags, io: CliIO, warn: (m: string) =>
     excludeStatus: splitList(flags.excludeStatus),
     stdin: io.stdin,
     warn,
+    parallel: threadsFromEnv(io.env),
   };
 }
 
@@ -256,6 +257,7 @@ export function dataMeta(data: LoadedData, command: string): Record<string, unkn
     command,
     as_of: formatDay(data.asOf),
     as_of_source: data.asOfSource,
+    orders_pass_threads: data.threads,
     currency: data.currency ?? null,
     preset: data.preset ?? null,
     inputs: data.inputs.map((i) => ({

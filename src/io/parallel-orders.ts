@@ -1,11 +1,13 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { MergeLayout } from '../domain/customer-state.js';
+import { DataError } from '../domain/errors.js';
 import type { ByteRange } from './input.js';
 import { getPreset, mapColumns } from './mapping.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
-import { OrderPass, passGrain, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
+import { AmbiguousDates, OrderPass, passGrain, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
 import { scanTable, type HeaderInfo } from './read-table.js';
+import { NotUtf8 } from './utf8-guard.js';
 
 /**
  * The orders pass on two threads (both cores of the bench machine, as DuckDB uses them): the
@@ -78,6 +80,11 @@ const DONE = 1;
 const NO_IDS: OrderIdShare = { table: new Int32Array(0), dir: new Int32Array(0), bits: new Int32Array(0) };
 const FAILED = 2;
 
+/** The data is at fault (not clm): the one-thread pass reads the file again and says what, in file order. */
+function isDataFault(e: unknown): boolean {
+  return e instanceof DataError || e instanceof AmbiguousDates || e instanceof NotUtf8;
+}
+
 /** Marks this half read (or failed) and wakes the other. */
 function signal(sync: Int32Array, half: 0 | 1, state: number): void {
   Atomics.store(sync, half, state);
@@ -103,7 +110,8 @@ async function crossHalfCheck(ids: OrderIdShare, sync: Int32Array, half: 0 | 1):
 }
 
 /** Messages from the second half, in order: its customer keys, then the rest; or a failure. */
-export type LaterPartMessage = { kind: 'keys'; keys: LaterKeys } | { kind: 'rest'; rest: PassRest } | { kind: 'failed'; message: string };
+/** `failed`: `dataError` when the data itself is at fault (the one-thread pass will say so in file order). */
+export type LaterPartMessage = { kind: 'keys'; keys: LaterKeys } | { kind: 'rest'; rest: PassRest } | { kind: 'failed'; message: string; dataError?: boolean };
 
 /**
  * Reads the second half: the body of the worker thread (order-worker.ts), and of the inline
@@ -125,12 +133,12 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
     scanned = await pass.scan(input.range, input.header);
   } catch (e) {
     signal(sync, 1, FAILED);
-    send({ kind: 'failed', message: String(e) }, []);
+    send({ kind: 'failed', message: e instanceof Error ? e.message : String(e), dataError: isDataFault(e) }, []);
     return;
   }
   signal(sync, 1, DONE);
   const unique = await crossHalfCheck(ids, sync, 1);
-  if (unique === undefined) return void send({ kind: 'failed', message: 'first half failed' }, []);
+  if (unique === undefined) return void send({ kind: 'failed', message: 'first half failed', dataError: true }, []);
   const idsOk = pass.idsOk && unique;
   ids = undefined;
   pass.dropOrderIds();
@@ -153,7 +161,13 @@ export interface ParallelRead {
  * The pass on two threads, or undefined when the file does not qualify or the halves might
  * differ from one pass (the caller then runs the sequential pass).
  */
-export async function readOrdersInParallel(opts: PassOptions, bytes: number | undefined, mode: ParallelMode): Promise<ParallelRead | undefined> {
+export async function readOrdersInParallel(
+  opts: PassOptions,
+  bytes: number | undefined,
+  mode: ParallelMode,
+  /** Told why, when the two-thread read stopped for a reason other than the data (a bug, a crashed worker). */
+  onFallback: (reason: string) => void = () => {},
+): Promise<ParallelRead | undefined> {
   if (mode === 'off' || bytes === undefined || (mode === 'auto' && bytes < MIN_BYTES)) return undefined;
   if ((opts.encoding ?? 'utf8').toLowerCase().replace('-', '') !== 'utf8') return undefined;
   const seam = findSeam(opts.file, bytes);
@@ -179,19 +193,25 @@ export async function readOrdersInParallel(opts: PassOptions, bytes: number | un
     const unique = await crossHalfCheck(ids, sync, 0);
     ids = undefined;
     pass.dropOrderIds();
-    if (!unique) return later.cancel();
+    if (!unique) {
+      if (later.failure !== undefined) onFallback(later.failure);
+      return later.cancel();
+    }
     const keys = await later.keys;
-    if (!keys) return undefined;
+    if (!keys) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
     later.layOut(pass.absorbKeys(keys));
     pass.fillLedger();
     const rest = await later.rest;
+    if (!rest && later.failure !== undefined) onFallback(later.failure);
     if (!rest?.idsOk) return undefined;
     pass.absorbRest(rest);
     const offset = scanned.nextLine - 1;
     for (const [line, message] of rest.shown) shown.push([line + offset, message]);
     return { pass, rows: scanned.rows + rest.scan.rows, shown: shown.slice(0, 5) };
-  } catch {
+  } catch (e) {
     if (!signalled) signal(sync, 0, FAILED);
+    // bad data is said by the one-thread pass, in file order; anything else is a reason to give
+    if (!isDataFault(e)) onFallback(e instanceof Error ? e.message : String(e));
     return later.cancel();
   }
 }
@@ -203,6 +223,8 @@ interface LaterPart {
   /** Hands the second half the merged ledger to write its entries into. */
   layOut(layout: MergeLayout): void;
   cancel(): undefined;
+  /** Why the second half failed, when not for the data's sake (a worker error or crash). */
+  readonly failure: string | undefined;
 }
 
 function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
@@ -210,7 +232,16 @@ function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
   let onRest!: (rest: PassRest | undefined) => void;
   const keys = new Promise<LaterKeys | undefined>((res) => (onKeys = res));
   const rest = new Promise<PassRest | undefined>((res) => (onRest = res));
-  const fail = (): void => {
+  let failure: string | undefined;
+  let settled = false;
+  const fail = (reason?: string): void => {
+    if (!settled) {
+      if (reason !== undefined) failure ??= reason;
+      // a second half that died before saying it was read must not leave the first half
+      // waiting for it forever (crossHalfCheck); one that did say so keeps its word
+      if (Atomics.load(input.sync, 1) === 0) signal(input.sync, 1, FAILED);
+    }
+    settled = true;
     onKeys(undefined);
     onRest(undefined);
   };
@@ -219,19 +250,32 @@ function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
       // a Buffer arrives as a plain Uint8Array
       const a = m.keys.keys.arena;
       onKeys({ keys: { ...m.keys.keys, arena: Buffer.from(a.buffer, a.byteOffset, a.byteLength) }, counts: m.keys.counts });
-    } else if (m.kind === 'rest') onRest(m.rest);
-    else fail();
+    } else if (m.kind === 'rest') {
+      settled = true;
+      onRest(m.rest);
+    } else fail(m.dataError ? undefined : `second thread: ${m.message}`);
   };
   if (mode === 'inline') {
     let layOut!: (layout: MergeLayout) => void;
-    readLaterPart(input, receive, new Promise<MergeLayout>((res) => (layOut = res))).catch(fail);
-    return { keys, rest, layOut, cancel: () => undefined };
+    readLaterPart(input, receive, new Promise<MergeLayout>((res) => (layOut = res))).catch((e: unknown) => fail(`second half: ${e instanceof Error ? e.message : String(e)}`));
+    return {
+      keys,
+      rest,
+      layOut,
+      cancel: () => undefined,
+      get failure() {
+        return failure;
+      },
+    };
   }
   const worker = new Worker(new URL('./order-worker.js', import.meta.url), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
   worker.on('message', receive);
-  worker.on('error', fail);
-  worker.on('exit', fail);
+  worker.on('error', (e: Error) => fail(`second thread: ${e.message}`));
+  worker.on('exit', (code) => fail(`the second thread exited with code ${code}`));
   return {
+    get failure() {
+      return failure;
+    },
     keys,
     rest,
     layOut: (layout) => worker.postMessage(layout, [layout.at.buffer as ArrayBuffer]),

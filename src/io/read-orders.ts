@@ -44,9 +44,9 @@ export interface ReadOptions {
   /** Warnings for the user (stderr); never data. */
   warn: (message: string) => void;
   /**
-   * Whether the orders pass may run on two threads (io/parallel-orders.ts); the default is
-   * the CLM_THREADS environment variable (1: never, 2: whenever the file qualifies), else
-   * `auto`. Tests force `inline` or `worker` on small files.
+   * Whether the orders pass may run on two threads (io/parallel-orders.ts); default `auto`.
+   * The command layer sets it from CLM_THREADS in CliIO.env (threadsFromEnv); tests force
+   * `inline` or `worker` on small files.
    */
   parallel?: ParallelMode;
 }
@@ -67,6 +67,8 @@ export interface LoadedData {
   reconciliation: Reconciliation;
   inputs: InputReport[];
   preset: string | undefined;
+  /** Threads the orders pass ran on: 2 when the file qualified for the two-thread read. */
+  threads: 1 | 2;
   /** rows = customers + duplicate_rows + blank_id_rows + broken_rows + blank_rows + repeated_header_rows (every row accounted for). */
   customersFile?: { rows: number; customers: number; duplicateRows: number; blankIdRows: number; brokenRows: number; blankRows: number; repeatedHeaderRows: number };
   /** Per customer of the table: 1 when the customers file lists it (a prospect before its first order). */
@@ -392,10 +394,12 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
   rejectsOut?.write('file,line,reason,column,value,record\n');
 
   // two threads when the file qualifies (plain, order grain, nothing that needs file order)
-  const mode = opts.parallel ?? threadsFromEnv();
+  const mode = opts.parallel ?? 'auto';
   const parallel =
     opts.orders !== '-' && !opts.strict && !rejectsOut && !payments && !customers?.personOf && !opts.reviews
-      ? await readOrdersInParallel(passOpts, src.bytes, mode)
+      ? await readOrdersInParallel(passOpts, src.bytes, mode, (why) =>
+          opts.warn(`${opts.orders}: the two-thread read stopped (${why}); the file was read again on one thread, so the results stand, but please report this`),
+        )
       : undefined;
   let pass: OrderPass;
   let dataRows: number;
@@ -496,6 +500,7 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
     reconciliation: rec,
     inputs,
     preset: preset?.name,
+    threads: parallel ? 2 : 1,
     customersFile: customers
       ? {
           rows: customers.report.rows,
@@ -620,8 +625,9 @@ function count(m: Map<string, number>, k: string, n = 1): void {
   m.set(k, (m.get(k) ?? 0) + n);
 }
 
-function threadsFromEnv(): ParallelMode {
-  const t = process.env.CLM_THREADS;
+/** CLM_THREADS (from the CLI's environment, CliIO.env): 1 never reads on two threads, 2 whenever the file qualifies. */
+export function threadsFromEnv(env: Readonly<Record<string, string | undefined>>): ParallelMode {
+  const t = env.CLM_THREADS;
   return t === '1' ? 'off' : t === '2' ? 'worker' : 'auto';
 }
 

@@ -87,7 +87,8 @@ async function read(orders: string, parallel: ParallelMode, extra: Partial<ReadO
 
 /** Everything a command sees, in a form where order and bits count. */
 function snapshot(r: { data: LoadedData; warnings: string[] }): unknown {
-  const { table, reconciliation: rec, ...rest } = r.data;
+  // how many threads read the orders is the one thing that may differ
+  const { table, reconciliation: rec, threads: _threads, ...rest } = r.data;
   return {
     ...rest,
     table: { ...table, ledgerAmount: Array.from(table.ledgerAmount, (x) => Object.is(x, -0) ? '-0' : x.toString()), revenue: Array.from(table.revenue, String) },
