@@ -217,6 +217,7 @@ export interface PassRest {
   /** Fast-path amounts by digits after the point (AmountParser.decimals). */
   amountDecimals: Float64Array;
   maxDay: number;
+  firstAfterAsOf: number;
   refunds: LaterRefunds;
   attributes: OrderAttributeParts;
   /** The first rejected rows shown to the user: [line within the range, message]. */
@@ -244,6 +245,8 @@ export class OrderPass {
   /** Amounts by digits after the point, for the thousands-separator check (values.ts). */
   amountDecimals = new Float64Array(5);
   maxDay = -Infinity;
+  /** The earliest day of an order left out as dated after --as-of (Infinity: none), for the hint. */
+  firstAfterAsOf = Infinity;
   /** Order-level customer attributes: the value on the customer's earliest counted order. */
   readonly orderAttr = new OrderAttributes();
   mapping!: FileMapping;
@@ -336,6 +339,7 @@ export class OrderPass {
       unknownStatuses: this.unknownStatuses,
       amountDecimals: this.amountDecimals,
       maxDay: this.maxDay,
+      firstAfterAsOf: this.firstAfterAsOf,
       refunds: this.builder.takeRefunds(),
       attributes: this.orderAttr.parts(),
       shown,
@@ -375,6 +379,7 @@ export class OrderPass {
     for (const [k, v] of next.unknownStatuses) count(this.unknownStatuses, k, v);
     for (let k = 0; k < this.amountDecimals.length; k++) this.amountDecimals[k] += next.amountDecimals[k];
     if (next.maxDay > this.maxDay) this.maxDay = next.maxDay;
+    if (next.firstAfterAsOf < this.firstAfterAsOf) this.firstAfterAsOf = next.firstAfterAsOf;
     this.builder.absorbRefunds(next.refunds);
     this.orderAttr.absorb(next.attributes, this.remap);
   }
@@ -487,7 +492,10 @@ export class OrderPass {
       if (wantCurrency !== undefined && pend.currency !== '' && pend.currency !== wantCurrency) {
         return void count(rec.excluded, 'other_currency', rows);
       }
-      if (opts.asOf !== undefined && pend.day > opts.asOf) return void count(rec.excluded, 'after_as_of', rows);
+      if (opts.asOf !== undefined && pend.day > opts.asOf) {
+        if (pend.day < this.firstAfterAsOf) this.firstAfterAsOf = pend.day;
+        return void count(rec.excluded, 'after_as_of', rows);
+      }
       if (!isRefundRow && pend.refund > 0 && pend.refund >= amount && amount > 0) return void count(rec.excluded, 'status_refunded', rows);
       amount -= pend.refund;
       const ci = pend.customer;

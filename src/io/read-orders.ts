@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { CustomerTable } from '../domain/customer-state.js';
-import type { Day } from '../domain/dates.js';
+import { formatDay, type Day } from '../domain/dates.js';
 import { DataError, InternalError, UsageError } from '../domain/errors.js';
 import type { ReviewLog } from '../domain/reviews.js';
 import type { OrderReview } from './read-reviews.js';
@@ -477,7 +477,7 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
   if (customers) inputs.push(customers.report);
   if (payments) inputs.push(payments.report);
 
-  if (rec.orders === 0) throw noCountedOrder(opts, rec, dataRows, unknownStatuses);
+  if (rec.orders === 0) throw noCountedOrder(opts, rec, dataRows, unknownStatuses, pass.firstAfterAsOf);
   let asOf: Day;
   let asOfSource: LoadedData['asOfSource'];
   if (opts.asOf !== undefined) {
@@ -553,13 +553,16 @@ const REASON_FIXES: Record<string, string> = {
  * analysis with exit 0 (or an "as of 1970-01-01" header): a data error with the reasons and
  * the flag that fixes the largest one.
  */
-function noCountedOrder(opts: ReadOptions, rec: Reconciliation, rows: number, unknownStatuses: Map<string, number>): DataError {
+function noCountedOrder(opts: ReadOptions, rec: Reconciliation, rows: number, unknownStatuses: Map<string, number>, firstAfterAsOf: number): DataError {
   const reasons = [...rec.excluded, ...rec.rejected].sort((a, b) => b[1] - a[1]);
   const listed = reasons.map(([k, n]) => `${n.toLocaleString('en-US')} ${REASONS[k] ?? k}`).join(', ');
   let fix = reasons.length > 0 ? REASON_FIXES[reasons[0][0]] : undefined;
   if (reasons[0]?.[0] === 'status_unknown' && unknownStatuses.size > 0) {
     const top = [...unknownStatuses].sort((a, b) => b[1] - a[1])[0][0];
     fix = `pass --count-status ${JSON.stringify(top)} if that status means paid`;
+  }
+  if (reasons[0]?.[0] === 'after_as_of' && Number.isFinite(firstAfterAsOf)) {
+    fix = `pass an --as-of on or after ${formatDay(firstAfterAsOf)}, the first order's date (every order is dated after ${opts.asOf === undefined ? 'it' : formatDay(opts.asOf)})`;
   }
   return new DataError(
     `no counted order in ${rows.toLocaleString('en-US')} rows${listed ? `: ${listed}` : ''}`,

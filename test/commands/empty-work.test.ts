@@ -39,11 +39,11 @@ describe('no counted order', () => {
     expect(r.stderr).toMatch(/hint: check the date column .*dates exported as text \(yyyy-mm-dd\) for Excel serial numbers/);
   });
 
-  it('--as-of before the first order: exit 3 with "a later --as-of"; far after the last: a warning with the gap', async () => {
+  it('--as-of before the first order: exit 3 naming the first order\'s date; far after the last: a warning with the gap', async () => {
     const early = await runClm(['summary', '--orders', 'fixtures/demo/orders.csv', '--as-of', '2020-01-01']);
     expect(early.code).toBe(3);
     expect(early.stderr).toMatch(/dated after --as-of/);
-    expect(early.stderr).toMatch(/pass a later --as-of/);
+    expect(early.stderr).toContain('pass an --as-of on or after 2023-01-02, the first order\'s date (every order is dated after 2020-01-01)');
     const late = await runClm(['summary', '--orders', 'fixtures/demo/orders.csv', '--as-of', '2026-01-01']);
     expect(late.code).toBe(0);
     expect(late.stderr).toMatch(/the as-of date is 366 days after the last counted order/);
