@@ -96,7 +96,7 @@ function addClvOptions(cmd: Command): Command {
 
 function addOutputOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--format <format>', 'auto (table on a terminal, CSV in a pipe), table, csv, tsv, json ({meta, rows}), ndjson, md').default('auto'))
+    .addOption(new Option('--format <format>', 'auto (table on a terminal, CSV in a pipe), table, csv, tsv, json ({meta, rows}), ndjson, md, arrow (Arrow IPC: a file with --output x.arrow, a stream in a pipe)').default('auto'))
     .option('--table <name>', 'the table CSV, TSV and NDJSON write when a command has several (default: the first)')
     .option('-o, --output <file>', 'write to this file (written whole, then renamed into place)')
     .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')

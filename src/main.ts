@@ -106,7 +106,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const table = flags.table;
     if (flags.output) {
       file = new AtomicFile(flags.output);
-      await renderResult(result, format, file.sink, { color: false, table });
+      await renderResult(result, format, file.sink, { color: false, table, arrowFile: true });
       await file.commit();
       file = undefined;
     } else {

@@ -208,15 +208,17 @@ function signupDays(data: LoadedData, opts: ReadOptions): Int32Array | undefined
 export function resolveFormat(flags: OutputFlags, io: CliIO): Format {
   const f = (flags.format ?? 'auto').toLowerCase();
   if (f === 'auto') return flags.output ? formatFromExtension(flags.output) : io.stdoutIsTTY ? 'table' : 'csv';
-  if (f === 'table' || f === 'csv' || f === 'tsv' || f === 'json' || f === 'ndjson' || f === 'md') {
+  if (f === 'table' || f === 'csv' || f === 'tsv' || f === 'json' || f === 'ndjson' || f === 'md' || f === 'arrow') {
     if (flags.output) checkExtensionAgrees(flags.output, f);
+    // binary on a terminal is noise (and can garble it): a file or a pipe only
+    if (f === 'arrow' && !flags.output && io.stdoutIsTTY) throw new UsageError('--format arrow writes binary Arrow IPC, not text for a terminal', 'pipe it (| python ...) or write a file: --output out.arrow');
     return f;
   }
-  throw new UsageError(`--format ${JSON.stringify(flags.format)} is not a format`, 'use auto, table, csv, tsv, json, ndjson or md');
+  throw new UsageError(`--format ${JSON.stringify(flags.format)} is not a format`, 'use auto, table, csv, tsv, json, ndjson, md or arrow');
 }
 
 /** Extensions --output understands; a file with none (or a device) is CSV. */
-const EXTENSION_FORMATS: Record<string, Format> = { csv: 'csv', txt: 'csv', tsv: 'tsv', tab: 'tsv', json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', md: 'md', markdown: 'md' };
+const EXTENSION_FORMATS: Record<string, Format> = { csv: 'csv', txt: 'csv', tsv: 'tsv', tab: 'tsv', json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', md: 'md', markdown: 'md', arrow: 'arrow', feather: 'arrow', arrows: 'arrow', ipc: 'arrow' };
 
 /**
  * The format an --output file's extension names (`.jsonl` is NDJSON); an extension clm cannot
@@ -231,7 +233,7 @@ function formatFromExtension(path: string): Format {
   if (f) return f;
   throw new UsageError(
     `--output ${path}: clm does not write .${ext} files`,
-    ext === 'xlsx' ? 'clm report --out DIR writes report.xlsx; for one table use --output FILE.csv' : 'use .csv, .tsv, .json, .ndjson (.jsonl) or .md, or set --format',
+    ext === 'xlsx' ? 'clm report --out DIR writes report.xlsx; for one table use --output FILE.csv' : 'use .csv, .tsv, .json, .ndjson (.jsonl), .md or .arrow, or set --format',
   );
 }
 

@@ -171,7 +171,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.audiences = audienceFiles;
   // Markdown: the whole report for people (customers are in the CSV)
   const md: string[] = [];
-  await renderResult({ meta, context, tables, notes: explainThresholds(lc) }, 'md', { write: async (s) => void md.push(s) }, { color: false });
+  await renderResult({ meta, context, tables, notes: explainThresholds(lc) }, 'md', { write: async (s) => void md.push(String(s)) }, { color: false });
   dir.writeText('report.md', `# Customer lifecycle report\n\n${md.join('')}`);
   files.push({ file: 'report.md' });
   // HTML with charts

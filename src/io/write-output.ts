@@ -22,7 +22,7 @@ export function streamSink(stream: Writable, what = 'standard output'): TextSink
   const fail = (): OutputError => outputError(what, failure!);
   return {
     closed: () => closed,
-    write(text: string): Promise<void> {
+    write(text: string | Uint8Array): Promise<void> {
       if (failure) return Promise.reject(fail());
       if (closed || stream.destroyed) {
         closed = true;

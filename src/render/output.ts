@@ -1,3 +1,4 @@
+import { arrowBytes } from './arrow.js';
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import stringWidth from 'string-width';
@@ -8,16 +9,19 @@ import type { Cell, CommandResult, Column, ResultTable } from './result.js';
 import { wrapWords } from './wrap.js';
 import { heatLegend, heatShader } from './heat.js';
 
-export type Format = 'table' | 'csv' | 'tsv' | 'json' | 'ndjson' | 'md';
+export type Format = 'table' | 'csv' | 'tsv' | 'json' | 'ndjson' | 'md' | 'arrow';
 export const FORMATS = ['auto', 'table', 'csv', 'tsv', 'json', 'ndjson', 'md'] as const;
 
 /** Where rendered text goes; resolves when the text may be followed by more (backpressure). */
 export interface TextSink {
-  write(text: string): Promise<void>;
+  /** Text, or bytes for a binary format (Arrow). */
+  write(text: string | Uint8Array): Promise<void>;
 }
 
 export interface RenderOptions {
   color: boolean;
+  /** Arrow: the IPC file format (an --output file) rather than the stream format (a pipe). */
+  arrowFile?: boolean;
   /**
    * Terminal tables wider than this many characters are split into column groups that fit,
    * each repeating the first column (undefined: never split, whole rows).
@@ -104,6 +108,8 @@ export async function renderResult(full: CommandResult, format: Format, sink: Te
       return renderMarkdown(result, sink);
     case 'table':
       return renderTerminal(result, sink, opts);
+    case 'arrow':
+      return sink.write(arrowBytes(main, opts.arrowFile ? 'file' : 'stream'));
   }
 }
 
