@@ -6,6 +6,7 @@ import { CONFIG_FILE, configSchema, type ClmConfig } from '../io/config.js';
 import { getPreset, mapColumns, parseMapFlags, type FileKind, type FileMapping } from '../io/mapping.js';
 import { parseDelimiterFlag, scanTable } from '../io/read-table.js';
 import { recognisePreset } from '../io/recognise-export.js';
+import { classifyStatus, type StatusClass } from '../io/values.js';
 import { AtomicFile } from '../io/write-output.js';
 import { tableOf, type Cell, type CommandResult } from '../render/result.js';
 
@@ -22,16 +23,42 @@ export interface InitFlags {
   force?: boolean;
 }
 
-/** The header of a file and the mapping clm would use for it. */
-async function detect(kind: FileKind, path: string, flags: InitFlags): Promise<FileMapping> {
+/** Orders rows init reads for their statuses (the header alone would not show `bezahlt`). */
+const STATUS_SAMPLE_ROWS = 20_000;
+
+/**
+ * The header of a file and the mapping clm would use for it; for the orders, the statuses of
+ * the first rows that clm does not know (they would be left out of every later run).
+ */
+async function detect(kind: FileKind, path: string, flags: InitFlags): Promise<{ mapping: FileMapping; unknownStatuses: Map<string, number>; sampled: number }> {
   let mapping: FileMapping | undefined;
+  const unknownStatuses = new Map<string, number>();
+  let sampled = 0;
   const preset = getPreset(flags.preset);
   const delimiter = flags.delimiter !== undefined ? parseDelimiterFlag(flags.delimiter) : undefined;
   await scanTable({ path, encoding: flags.encoding, delimiter: delimiter ?? (kind === 'orders' && preset?.whitespace ? 'whitespace' : undefined), headerless: kind === 'orders' ? preset?.headerless : undefined, what: kind }, (h) => {
     mapping = mapColumns(kind, h.headers, preset, parseMapFlags(flags.map ?? [])[kind], path);
-    return () => false;
+    const status = kind === 'orders' ? mapping.fields.get('status') : undefined;
+    if (!status) return () => false;
+    const known = new Map<string, StatusClass>();
+    return (r) => {
+      const raw = r.field(status.index).trim();
+      if (classifyStatus(raw, known) === 'unknown') unknownStatuses.set(raw, (unknownStatuses.get(raw) ?? 0) + 1);
+      return ++sampled < STATUS_SAMPLE_ROWS;
+    };
   });
-  return mapping!;
+  return { mapping: mapping!, unknownStatuses, sampled };
+}
+
+/** Statuses the first orders have and clm does not know: said, since every later run leaves them out. */
+function unknownStatusWarning(path: string, unknown: Map<string, number>, sampled: number): string | null {
+  if (unknown.size === 0) return null;
+  const rows = [...unknown.values()].reduce((a, b) => a + b, 0);
+  const top = [...unknown].sort((a, b) => b[1] - a[1]);
+  return `${path}: ${rows.toLocaleString('en-US')} of the first ${sampled.toLocaleString('en-US')} orders have a status clm does not know (${top
+    .slice(0, 6)
+    .map(([v, n]) => `${JSON.stringify(v)} ${n.toLocaleString('en-US')}`)
+    .join(', ')}), so every run would leave them out; if ${top.length === 1 ? 'it means' : 'they mean'} paid, add "count_status": ${JSON.stringify(top.slice(0, 6).map(([v]) => v))} to the config (or pass --count-status)`;
 }
 
 /**
@@ -66,7 +93,9 @@ export async function runInit(flags: InitFlags, io: CliIO, warn: (m: string) => 
   const base = resolve(target, '..');
   for (const [kind, path] of files) {
     if (!path) continue;
-    const m = await detect(kind, resolve(io.cwd, path), flags);
+    const { mapping: m, unknownStatuses, sampled } = await detect(kind, resolve(io.cwd, path), flags);
+    const unknown = unknownStatusWarning(path, unknownStatuses, sampled);
+    if (unknown) warn(unknown);
     config.inputs![kind] = relative(base, resolve(io.cwd, path)) || path;
     const block: Record<string, string> = {};
     for (const f of m.fields.values()) {

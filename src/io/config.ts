@@ -77,6 +77,9 @@ export const configSchema = z.strictObject({
   timezone: z.string().optional(),
   date_format: z.enum(['DD/MM/YYYY', 'MM/DD/YYYY']).optional(),
   decimal_comma: z.boolean().optional(),
+  /** Statuses that count as paid orders / that are left out, beside the built-in list (as --count-status / --exclude-status). */
+  count_status: z.array(z.string().min(1, 'expected a status')).optional(),
+  exclude_status: z.array(z.string().min(1, 'expected a status')).optional(),
   thresholds: z
     .strictObject({
       active_days: positiveDays.optional(),
