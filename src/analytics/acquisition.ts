@@ -1,5 +1,6 @@
 import type { CustomerTable } from '../domain/customer-state.js';
 import type { Day } from '../domain/dates.js';
+import { LedgerCursor } from '../domain/ledger.js';
 import { formatPeriod, periodEndDay, periodOfDay, periodStartDay } from '../domain/period.js';
 import type { KpiUnit } from './kpis.js';
 
@@ -211,6 +212,7 @@ export function cacPayback(t: AcquisitionLedger, spend: readonly SpendEntry[], a
   const size = new Int32Array(months.length);
   // revenue by cohort and months since, up to the as-of month
   const byK: Float64Array[] = months.map((m) => new Float64Array(asOfMonth - m + 1));
+  const cursor = new LedgerCursor(t);
   for (let i = 0; i < t.size; i++) {
     const d = firstPurchaseDay(t, i, asOf);
     if (d === undefined) continue;
@@ -219,11 +221,11 @@ export function cacPayback(t: AcquisitionLedger, spend: readonly SpendEntry[], a
     if (c === undefined) continue;
     size[c]++;
     const row = byK[c];
-    for (let e = t.ledgerStart[i]; e < t.ledgerStart[i + 1]; e++) {
-      const day = t.ledgerDay[e];
+    cursor.open(i);
+    while (cursor.next()) {
+      const day = cursor.day;
       if (day > asOf) break;
-      const k = Math.max(0, periodOfDay('month', day) - m0);
-      row[k] += t.ledgerAmount[e];
+      row[periodOfDay('month', day) - m0] += cursor.amount;
     }
   }
   return months.map((m, c) => {

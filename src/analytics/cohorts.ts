@@ -1,5 +1,6 @@
 import type { CustomerTable } from '../domain/customer-state.js';
 import type { Day } from '../domain/dates.js';
+import { LedgerCursor } from '../domain/ledger.js';
 import { periodEndDay, PeriodLookup, periodOfDay, type PeriodUnit } from '../domain/period.js';
 
 /**
@@ -12,8 +13,9 @@ import { periodEndDay, PeriodLookup, periodOfDay, type PeriodUnit } from '../dom
  * - orders[k]: counted orders in period k.
  * - revenue[k]: net amount of the ledger entries in period k: orders plus (negative) refunds,
  *   each refund in the period it happened. A refund dated before the customer's first order
- *   (rare: exports with refunds booked early) is counted in k = 0, so that a cohort's revenue
- *   over all k is the net revenue of its customers.
+ *   (rare: exports with refunds booked early) is booked on the first order's day
+ *   (domain/ledger.ts), so in k = 0, and a cohort's revenue over all k is the net revenue of
+ *   its customers.
  * - A cohort's cells run from k = 0 to lastK, the period holding the as-of date; later cells do
  *   not exist (they are empty in outputs, never zero). The as-of period is complete only when
  *   the as-of date is its last day.
@@ -68,7 +70,7 @@ export function cohortMatrix(t: CustomerTable, opts: CohortOptions): CohortMatri
   const span = asOfPeriod - first + 1;
   // one lazily made row per (group, cohort period)
   const rows: (Cohort | undefined)[] = new Array(groups.length * span);
-  const { ledgerStart, ledgerDay, ledgerOrders, ledgerAmount } = t;
+  const cur = new LedgerCursor(t);
   let customers = 0;
   let early = 0;
   for (let i = 0; i < t.size; i++) {
@@ -92,14 +94,13 @@ export function cohortMatrix(t: CustomerTable, opts: CohortOptions): CohortMatri
     customers++;
     const { active, orders, revenue, lastK } = c;
     let seen = -1;
-    for (let e = ledgerStart[i], end = ledgerStart[i + 1]; e < end; e++) {
-      let k = lookup.of(ledgerDay[e]) - p0;
-      if (k < 0) {
-        k = 0;
-        early++;
-      } else if (k > lastK) continue; // after the as-of date: the reader already excludes these
-      const o = ledgerOrders[e];
-      revenue[k] += ledgerAmount[e];
+    cur.open(i);
+    while (cur.next()) {
+      if (cur.early) early++; // booked in the first order's period (domain/ledger.ts)
+      const k = lookup.of(cur.day) - p0;
+      if (k > lastK) break; // after the as-of date: the reader already excludes these
+      const o = cur.orders;
+      revenue[k] += cur.amount;
       if (o > 0) {
         orders[k] += o;
         if (k !== seen) {

@@ -1,5 +1,6 @@
 import type { CustomerTable } from '../domain/customer-state.js';
 import type { Day } from '../domain/dates.js';
+import { LedgerCursor, type Ledger } from '../domain/ledger.js';
 import { KPI_NAMES, RATE_KPIS, type KpiName } from '../domain/goals.js';
 import { formatPeriod, periodEndDay, PeriodLookup, periodOfDay, periodStartDay } from '../domain/period.js';
 
@@ -24,12 +25,12 @@ import { formatPeriod, periodEndDay, PeriodLookup, periodOfDay, periodStartDay }
  * - orders: counted orders in P.
  * - average_order_value: net revenue in P / orders in P.
  * - purchase_frequency: orders in P / active customers in P.
- * - revenue: net revenue in P: counted orders minus the refunds dated in P.
+ * - revenue: net revenue in P: counted orders minus the refunds dated in P (a refund dated
+ *   before its customer's first order counts in the period of that order: domain/ledger.ts).
  * - revenue_from_existing_share: net revenue in P of customers whose first order was before P,
  *   divided by the net revenue in P (null when the net revenue is not positive).
  * - average_historical_value: cumulative net revenue up to the end of P of the customers known
- *   by then (first order on or before the end of P), divided by their number. A refund dated
- *   before its customer's first order counts from the period of that first order on.
+ *   by then (first order on or before the end of P), divided by their number.
  * - The change against P-1: for counts and amounts the relative change (value / previous - 1,
  *   null when the previous value is 0 or missing); for the four shares (retention, churn,
  *   repeat purchase, revenue from existing) the difference in points (value - previous, as a
@@ -39,7 +40,7 @@ export type KpiUnit = 'month' | 'quarter' | 'year';
 export const KPI_UNITS: readonly KpiUnit[] = ['month', 'quarter', 'year'];
 
 /** The ledger fields KPIs read (a CustomerTable, or a test's hand-built one). */
-export type KpiLedger = Pick<CustomerTable, 'size' | 'ledgerStart' | 'ledgerDay' | 'ledgerOrders' | 'ledgerAmount'>;
+export type KpiLedger = Ledger;
 
 export interface KpiPeriod {
   /** Period index (domain/period.ts) and label: `2024-01`, `2024-Q1`, `2024`. */
@@ -89,12 +90,9 @@ export interface KpiOptions {
 /** Computes every KPI for every period up to the as-of date. Entries after the as-of date are ignored. */
 export function computeKpis(t: KpiLedger, opts: KpiOptions): KpiSeries {
   const { unit, asOf } = opts;
-  const { ledgerStart, ledgerDay, ledgerOrders, ledgerAmount } = t;
+  const cur = new LedgerCursor(t);
   let minDay = Infinity;
-  for (let i = 0; i < t.size; i++) {
-    const s = ledgerStart[i];
-    if (s < ledgerStart[i + 1] && ledgerDay[s] < minDay && ledgerDay[s] <= asOf) minDay = ledgerDay[s];
-  }
+  for (let i = 0; i < t.size; i++) if (cur.open(i) && cur.firstOrderDay < minDay && cur.firstOrderDay <= asOf) minDay = cur.firstOrderDay;
   const last = periodOfDay(unit, asOf);
   if (minDay === Infinity) return { unit, asOf, periods: [], latestComplete: -1 };
   const lookup = new PeriodLookup(unit, minDay, asOf);
@@ -110,30 +108,21 @@ export function computeKpis(t: KpiLedger, opts: KpiOptions): KpiSeries {
   const historical = new Float64Array(n);
 
   for (let i = 0; i < t.size; i++) {
-    const s = ledgerStart[i];
-    const end = ledgerStart[i + 1];
-    // the first purchase day on or before the as-of date (the ledger is sorted by day)
-    let pFirst = -1;
-    for (let e = s; e < end && ledgerDay[e] <= asOf; e++) {
-      if (ledgerOrders[e] > 0) {
-        pFirst = lookup.of(ledgerDay[e]) - first;
-        break;
-      }
-    }
-    if (pFirst >= 0) fresh[pFirst]++;
+    if (!cur.open(i) || cur.firstOrderDay > asOf) continue;
+    // the period of the first purchase day (every entry is booked on or after it)
+    const pFirst = lookup.of(cur.firstOrderDay) - first;
+    fresh[pFirst]++;
     let lastActive = -2;
     let daysInPeriod = 0;
-    for (let e = s; e < end; e++) {
-      const d = ledgerDay[e];
+    while (cur.next()) {
+      const d = cur.day;
       if (d > asOf) break;
       const p = lookup.of(d) - first;
-      const a = ledgerAmount[e];
+      const a = cur.amount;
       revenue[p] += a;
-      if (pFirst >= 0) {
-        if (pFirst < p) existing[p] += a;
-        historical[p > pFirst ? p : pFirst] += a;
-      }
-      const o = ledgerOrders[e];
+      if (pFirst < p) existing[p] += a;
+      historical[p] += a;
+      const o = cur.orders;
       if (o <= 0) continue;
       orders[p] += o;
       if (p !== lastActive) {

@@ -1,5 +1,6 @@
 import { NO_DAY, type CustomerTable } from '../domain/customer-state.js';
 import type { Day } from '../domain/dates.js';
+import { LedgerCursor, type Ledger } from '../domain/ledger.js';
 import { NOT_YET, STAGE_CODE, STAGES, type StageThresholds } from '../domain/stage.js';
 import { CountHistogram } from './histogram.js';
 
@@ -60,7 +61,7 @@ export function snapshotAt(
   const lastDay = new Int32Array(n).fill(NO_DAY);
   const prevDay = new Int32Array(n).fill(NO_DAY);
   const known = new Uint8Array(n);
-  const { ledgerStart, ledgerDay, ledgerOrders, ledgerAmount } = t;
+  const c = new LedgerCursor(t);
   for (let i = 0; i < n; i++) {
     let o = 0;
     let pd = 0;
@@ -68,17 +69,18 @@ export function snapshotAt(
     let first = NO_DAY;
     let last = NO_DAY;
     let prev = NO_DAY;
-    for (let k = ledgerStart[i], e = ledgerStart[i + 1]; k < e; k++) {
-      const d = ledgerDay[k];
-      if (d > day) break; // the ledger is sorted by day
-      rev += ledgerAmount[k];
-      const c = ledgerOrders[k];
-      if (c > 0) {
-        o += c;
-        pd++;
-        if (first === NO_DAY) first = d;
-        prev = last;
-        last = d;
+    if (c.open(i)) {
+      while (c.next()) {
+        const d = c.day;
+        if (d > day) break; // the ledger is in day order
+        rev += c.amount;
+        if (c.orders > 0) {
+          o += c.orders;
+          pd++;
+          if (first === NO_DAY) first = d;
+          prev = last;
+          last = d;
+        }
       }
     }
     if (o > 0) {
@@ -127,20 +129,20 @@ export const FALLBACK_ACTIVE_DAYS = 90;
  */
 export function deriveThresholds(
   s: PurchaseSnapshot,
-  ledger: Pick<CustomerTable, 'ledgerStart' | 'ledgerDay' | 'ledgerOrders'>,
+  ledger: Ledger,
   fixed: Partial<Record<keyof StageThresholds, { value: number; source: 'flag' | 'config' }>> = {},
 ): ThresholdDerivation {
   const gapCounts = new CountHistogram();
   const pdCounts = new CountHistogram();
-  const { ledgerStart, ledgerDay, ledgerOrders } = ledger;
+  const c = new LedgerCursor(ledger);
   for (let i = 0; i < s.size; i++) {
-    if (s.purchaseDays[i] < 2) continue;
+    if (s.purchaseDays[i] < 2 || !c.open(i)) continue;
     pdCounts.add(s.purchaseDays[i]);
     let prev = NO_DAY;
-    for (let k = ledgerStart[i], e = ledgerStart[i + 1]; k < e; k++) {
-      const d = ledgerDay[k];
+    while (c.next()) {
+      const d = c.day;
       if (d > s.day) break;
-      if (ledgerOrders[k] === 0) continue;
+      if (c.orders === 0) continue;
       if (prev !== NO_DAY) gapCounts.add(d - prev);
       prev = d;
     }

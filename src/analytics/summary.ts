@@ -1,5 +1,6 @@
 import type { CustomerTable } from '../domain/customer-state.js';
 import { NO_DAY } from '../domain/customer-state.js';
+import { LedgerCursor } from '../domain/ledger.js';
 import { CountHistogram } from './histogram.js';
 
 export interface ShopSummary {
@@ -36,6 +37,7 @@ export function summarizeCustomers(t: CustomerTable, listedSince?: Int32Array, a
   let last = -Infinity;
   let purchaseDays = 0;
   const gaps = new CountHistogram();
+  const cursor = new LedgerCursor(t);
   for (let i = 0; i < t.size; i++) {
     if (t.orders[i] === 0) {
       const since = listedSince?.[i] ?? NO_DAY;
@@ -50,9 +52,10 @@ export function summarizeCustomers(t: CustomerTable, listedSince?: Int32Array, a
     if (t.firstDay[i] < first) first = t.firstDay[i];
     if (t.lastDay[i] > last) last = t.lastDay[i];
     let prev = NO_DAY;
-    for (let k = t.ledgerStart[i]; k < t.ledgerStart[i + 1]; k++) {
-      if (t.ledgerOrders[k] === 0) continue;
-      const d = t.ledgerDay[k];
+    if (!cursor.open(i)) continue;
+    while (cursor.next()) {
+      if (cursor.orders === 0) continue;
+      const d = cursor.day;
       if (prev !== NO_DAY) gaps.add(d - prev);
       prev = d;
     }

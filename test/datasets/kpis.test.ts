@@ -10,7 +10,8 @@
  *   active = buyers with a counted order in the month; new = first month is the month;
  *   retained = active in the month and the month before; base = active the month before;
  *   repeat = active with 2+ distinct order days in the month; orders = counted invoices;
- *   revenue = orders + refunds dated in the month (buyers' refunds only);
+ *   revenue = orders + refunds dated in the month (buyers' refunds only; a refund dated before
+ *   its customer's first order is booked on that order's day, domain/ledger.ts);
  *   existing = revenue of buyers whose first month is earlier;
  *   historical = revenue of entries up to the month (an entry before the first month counts
  *   from the first month) over buyers whose first month is up to the month.
@@ -46,8 +47,8 @@ const KPI_SQL = `
     HAVING count(*) FILTER (WHERE is_order) > 0
   ),
   ev AS (
-    SELECT e.customer_id, e.day, e.is_order, e.amount,
-           year(e.day) * 12 + month(e.day) - 1 AS m,
+    SELECT e.customer_id, greatest(e.day, b.first_day) AS day, e.is_order, e.amount,
+           year(greatest(e.day, b.first_day)) * 12 + month(greatest(e.day, b.first_day)) - 1 AS m,
            year(b.first_day) * 12 + month(b.first_day) - 1 AS fm
     FROM events e JOIN buyers b USING (customer_id)
   ),

@@ -20,6 +20,7 @@
 import type { CustomerTable } from '../../domain/customer-state.js';
 import type { Day } from '../../domain/dates.js';
 import { DataError, UsageError } from '../../domain/errors.js';
+import { LedgerCursor } from '../../domain/ledger.js';
 
 export type TimeUnit = 'week' | 'day';
 
@@ -74,21 +75,23 @@ export function summarizeLedger(table: CustomerTable, opts: SummarizeOptions): C
   const T = new Float64Array(n);
   const m = new Float64Array(n);
   const ids: string[] = [];
-  const { ledgerStart, ledgerDay, ledgerOrders, ledgerAmount } = table;
+  const c = new LedgerCursor(table);
   let k = 0;
   for (let i = 0; i < n; i++) {
     let first = 0;
     let last = 0;
     let days = 0;
     let repeatValue = 0;
-    for (let e = ledgerStart[i]; e < ledgerStart[i + 1]; e++) {
-      const d = ledgerDay[e];
-      if (d > E) break;
-      if (ledgerOrders[e] <= 0) continue;
-      if (days === 0) first = d;
-      else repeatValue += ledgerAmount[e];
-      last = d;
-      days++;
+    if (c.open(i)) {
+      while (c.next()) {
+        const d = c.day;
+        if (d > E) break;
+        if (c.orders <= 0) continue;
+        if (days === 0) first = d;
+        else repeatValue += c.amount;
+        last = d;
+        days++;
+      }
     }
     if (days === 0) continue;
     rows[k] = i;
@@ -119,17 +122,17 @@ export function holdoutActuals(table: CustomerTable, summary: ClvSummary, holdou
   const n = summary.size;
   const f = new Float64Array(n);
   const v = new Float64Array(n);
-  const { ledgerStart, ledgerDay, ledgerOrders, ledgerAmount } = table;
+  const cursor = new LedgerCursor(table);
   for (let k = 0; k < n; k++) {
-    const i = summary.rows[k];
     let c = 0;
     let val = 0;
-    for (let e = ledgerStart[i]; e < ledgerStart[i + 1]; e++) {
-      const d = ledgerDay[e];
-      if (d <= E || ledgerOrders[e] <= 0) continue;
+    cursor.open(summary.rows[k]);
+    while (cursor.next()) {
+      const d = cursor.day;
+      if (d <= E || cursor.orders <= 0) continue;
       if (d > holdoutEnd) break;
       c++;
-      val += ledgerAmount[e];
+      val += cursor.amount;
     }
     f[k] = c;
     v[k] = val;
@@ -147,12 +150,12 @@ export function holdoutPeriodCounts(table: CustomerTable, summary: ClvSummary, p
   const u = DAYS_PER_UNIT[summary.unit];
   const out = new Float64Array(Math.max(0, periods));
   const end = E + periods * u;
-  const { ledgerStart, ledgerDay, ledgerOrders } = table;
+  const c = new LedgerCursor(table);
   for (let k = 0; k < summary.size; k++) {
-    const i = summary.rows[k];
-    for (let e = ledgerStart[i]; e < ledgerStart[i + 1]; e++) {
-      const d = ledgerDay[e];
-      if (d <= E || ledgerOrders[e] <= 0) continue;
+    c.open(summary.rows[k]);
+    while (c.next()) {
+      const d = c.day;
+      if (d <= E || c.orders <= 0) continue;
       if (d > end) break;
       out[Math.floor((d - E - 1) / u)]++;
     }

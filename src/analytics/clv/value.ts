@@ -12,6 +12,7 @@
  */
 import type { CustomerTable } from '../../domain/customer-state.js';
 import type { Day } from '../../domain/dates.js';
+import { LedgerCursor, netRevenueUpTo } from '../../domain/ledger.js';
 import type { PurchasePredictor } from './model.js';
 import { DAYS_PER_UNIT, type TimeUnit } from './summary.js';
 
@@ -60,14 +61,8 @@ export function clvValues(pred: PurchasePredictor, expectedValue: ArrayLike<numb
 /** `historical`: net revenue (orders minus refunds) up to asOf (inclusive) × margin, per table row. */
 export function historicalClv(table: CustomerTable, asOf: Day, margin = 1): Float64Array {
   const out = new Float64Array(table.size);
-  for (let i = 0; i < table.size; i++) {
-    let v = 0;
-    for (let e = table.ledgerStart[i]; e < table.ledgerStart[i + 1]; e++) {
-      if (table.ledgerDay[e] > asOf) break;
-      v += table.ledgerAmount[e];
-    }
-    out[i] = v * margin;
-  }
+  const cursor = new LedgerCursor(table);
+  for (let i = 0; i < table.size; i++) out[i] = netRevenueUpTo(table, i, asOf, cursor) * margin;
   return out;
 }
 
@@ -116,16 +111,18 @@ export function formulaClv(table: CustomerTable, opts: FormulaOptions, rows?: Ar
   let base = 0;
   let churned = 0;
   const n = rows ? rows.length : table.size;
+  const cursor = new LedgerCursor(table);
   for (let k = 0; k < n; k++) {
     const i = rows ? rows[k] : k;
     let first = -1;
     let inPrev = false;
     let inLast = false;
-    for (let e = table.ledgerStart[i]; e < table.ledgerStart[i + 1]; e++) {
-      const d = table.ledgerDay[e];
+    if (!cursor.open(i) || cursor.firstOrderDay > asOf) continue;
+    while (cursor.next()) {
+      const d = cursor.day;
       if (d > asOf) break;
-      revenue += table.ledgerAmount[e];
-      const o = table.ledgerOrders[e];
+      revenue += cursor.amount;
+      const o = cursor.orders;
       if (o <= 0) continue;
       orders += o;
       if (first < 0) first = d;

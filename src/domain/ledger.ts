@@ -1,0 +1,96 @@
+import type { CustomerTable } from './customer-state.js';
+import type { Day } from './dates.js';
+
+/**
+ * The per-customer day ledger, read. This is the only code that indexes the ledger arrays of a
+ * CustomerTable; every analysis folds a customer's entries through it, so every analysis sees
+ * the same entries on the same days.
+ *
+ * One rule lives here, for everyone: **a customer's money starts with their first counted
+ * order.** The reader already excludes refunds of customers who have no counted order at all
+ * (spec §1.3). A refund dated *before* the first counted order (the return of a purchase made
+ * before the export starts, or an export's date slip) is booked on the first order's day. So:
+ * - up to a day before the first order, a customer has no net revenue and no refund;
+ * - from the first order's day on, net revenue includes every refund dated up to the day;
+ * - a period fold (cohorts, KPIs, CAC payback) counts such a refund in the first order's
+ *   period, never in a period before the customer existed.
+ * The cursor reports these entries with `early = true` so a caller can count them.
+ */
+export type Ledger = Pick<CustomerTable, 'size' | 'ledgerStart' | 'ledgerDay' | 'ledgerOrders' | 'ledgerAmount'>;
+
+/**
+ * Walks one customer's entries in day order: `open(i)`, then `while (c.next())` reads `day`
+ * (the booked day, see above), `orders` (counted orders that day, 0 for refunds only) and
+ * `amount` (the day's net amount). One cursor is reused across customers, so a fold over
+ * millions of entries allocates nothing.
+ */
+export class LedgerCursor {
+  /** The booked day of the current entry: its own day, or the first order's day when earlier. */
+  day: Day = 0;
+  /** Counted orders on the current entry (0: refunds only). */
+  orders = 0;
+  /** Net amount of the current entry (orders minus refunds). */
+  amount = 0;
+  /** The current entry is dated before the customer's first counted order. */
+  early = false;
+  /** The customer's first counted order day; meaningful after open() when the customer has one. */
+  firstOrderDay: Day = 0;
+  private e = 0;
+  private end = 0;
+  private readonly start: Int32Array;
+  private readonly days: Int32Array;
+  private readonly ords: Int32Array;
+  private readonly amts: Float64Array;
+
+  constructor(t: Ledger) {
+    this.start = t.ledgerStart;
+    this.days = t.ledgerDay;
+    this.ords = t.ledgerOrders;
+    this.amts = t.ledgerAmount;
+  }
+
+  /**
+   * Positions the cursor before customer i's first entry and returns whether the customer has
+   * a counted order. A customer without one has no entries to visit.
+   */
+  open(i: number): boolean {
+    let e = this.start[i];
+    const end = this.start[i + 1];
+    this.e = e;
+    while (e < end && this.ords[e] <= 0) e++;
+    if (e === end) {
+      this.end = this.e;
+      return false;
+    }
+    this.end = end;
+    this.firstOrderDay = this.days[e];
+    return true;
+  }
+
+  /** Moves to the next entry; false at the end of the customer's entries. */
+  next(): boolean {
+    const e = this.e;
+    if (e >= this.end) return false;
+    const d = this.days[e];
+    this.early = d < this.firstOrderDay;
+    this.day = this.early ? this.firstOrderDay : d;
+    this.orders = this.ords[e];
+    this.amount = this.amts[e];
+    this.e = e + 1;
+    return true;
+  }
+}
+
+/** The first counted order day of customer i, or undefined without one. */
+export function firstOrderDay(t: Ledger, i: number): Day | undefined {
+  for (let e = t.ledgerStart[i], end = t.ledgerStart[i + 1]; e < end; e++) if (t.ledgerOrders[e] > 0) return t.ledgerDay[e];
+  return undefined;
+}
+
+/** Net revenue of customer i up to and including `day` (the rule above: 0 before the first order). */
+export function netRevenueUpTo(t: Ledger, i: number, day: Day, cursor = new LedgerCursor(t)): number {
+  if (!cursor.open(i)) return 0;
+  let v = 0;
+  while (cursor.next() && cursor.day <= day) v += cursor.amount;
+  return v;
+}
