@@ -6,7 +6,7 @@ import { CONFIG_FILE, configSchema, type ClmConfig } from '../io/config.js';
 import { getPreset, mapColumns, parseMapFlags, type FileKind, type FileMapping } from '../io/mapping.js';
 import { parseDelimiterFlag, scanTable } from '../io/read-table.js';
 import { recognisePreset } from '../io/recognise-export.js';
-import { classifyStatus, type StatusClass } from '../io/values.js';
+import { classifyStatus, type StatusClass } from '../engine/rules.js';
 import { AtomicFile } from '../io/write-output.js';
 import { tableOf, type Cell, type CommandResult } from '../render/result.js';
 

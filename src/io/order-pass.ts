@@ -12,7 +12,8 @@ import { collectGarbage } from './memory.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { scanTable, type HeaderInfo, type TableScan } from './read-table.js';
 import type { Delimiter, RecordView } from './scanner.js';
-import { AMBIGUOUS, AmountParser, classifyStatus, DateParser, excelSerialDate, excludedStatusClass, FIRST_ORDER_YEAR, LAST_ORDER_YEAR, MAX_AMOUNT, MAX_ORDER_DAY, MIN_ORDER_DAY, normalizeStatus, PLACEHOLDER_DAYS, type DayOrder, type StatusClass } from './values.js';
+import { bookedAmount, classifyOrder, classifyStatus, REASONS, STATUS_REASON, statusOverrides, type OrderFacts, type OrderRules } from '../engine/rules.js';
+import { AMBIGUOUS, AmountParser, DateParser, excelSerialDate, FIRST_ORDER_YEAR, LAST_ORDER_YEAR, MAX_AMOUNT, MAX_ORDER_DAY, MIN_ORDER_DAY, PLACEHOLDER_DAYS, type DayOrder } from './values.js';
 
 /**
  * The pass over the orders file (spec §1.3, §1.4): every row classified, counted in the
@@ -71,30 +72,6 @@ export interface Reconciliation {
   grain: 'order' | 'line';
 }
 
-/** Exclusion and rejection reasons, with the words the summary prints. */
-export const REASONS: Record<string, string> = {
-  no_customer_id: 'no customer id',
-  status_cancelled: 'status: cancelled / voided',
-  status_failed: 'status: failed / declined',
-  status_pending: 'status: pending / not paid',
-  status_refunded: 'fully refunded',
-  status_test: 'status: test',
-  status_unknown: 'status not recognised',
-  status_excluded: 'status excluded by --exclude-status',
-  placeholder_date: 'placeholder date (1900-01-01, 9999-12-31, 0001-01-01)',
-  empty_row: 'empty row (only delimiters)',
-  repeated_header: 'header line repeated mid-file',
-  after_as_of: 'dated after --as-of',
-  duplicate_order_id: 'duplicate order id (first kept)',
-  other_currency: 'other currency than --currency',
-  refund_without_order: 'refund of a customer with no counted order',
-  no_payment: 'no amount in the payments file',
-  bad_date: 'unparseable date',
-  bad_amount: 'unparseable amount',
-  bad_quantity: 'unparseable quantity',
-  field_count: 'wrong number of fields',
-  bad_quote: 'malformed quoting',
-};
 
 /** Thrown at the first day/month date the pass cannot order; the reader decides and reruns. */
 export class AmbiguousDates extends Error {
@@ -121,37 +98,18 @@ export function normalizeCustomerKey(raw: string, lowercase = false): string {
 const NORMALIZER = new KeyNormalizer(false);
 const LOWER_NORMALIZER = new KeyNormalizer(true);
 
-interface Pending {
+/** The order being gathered (its first row, and at line grain its later lines), with the facts the rules read. */
+interface Pending extends OrderFacts {
   active: boolean;
   idLen: number;
   /** Customer index in the builder; -1 when the row has no customer id. */
   customer: number;
-  day: number;
-  amount: number;
-  refund: number;
   rows: number;
-  status: StatusClass;
-  cancelled: boolean;
-  currency: string;
-  cancelInvoice: boolean;
   channel: string;
   country: string;
-  /** Line grain: more lines of an order id seen earlier (not adjacent). */
-  merge: boolean;
   /** The order id as text, kept only to look up its review (--reviews). */
   orderId: string;
 }
-
-const STATUS_REASON: Record<StatusClass, string> = {
-  counted: '',
-  cancelled: 'status_cancelled',
-  failed: 'status_failed',
-  pending: 'status_pending',
-  refunded: 'status_refunded',
-  test: 'status_test',
-  unknown: 'status_unknown',
-  excluded: 'status_excluded',
-};
 
 const NO_ATTR_DAY = 2147483647;
 
@@ -412,13 +370,11 @@ export class OrderPass {
     const payMap = this.hooks.payments;
     const personOf = this.hooks.personOf;
     const reviews = this.hooks.reviews;
-    const statusOverrides = new Map<string, StatusClass>();
-    for (const s of opts.excludeStatus ?? []) statusOverrides.set(normalizeStatus(s), excludedStatusClass(s));
-    for (const s of opts.countStatus ?? []) statusOverrides.set(normalizeStatus(s), 'counted');
+    const overrides = statusOverrides(opts.countStatus, opts.excludeStatus);
     const dates = new DateParser(opts.dateOrder, opts.timezone);
     const amounts = new AmountParser(opts.decimalComma ?? false);
     this.amountDecimals = amounts.decimals;
-    const wantCurrency = opts.currency?.trim().toUpperCase();
+    const rules: OrderRules = { currency: opts.currency?.trim().toUpperCase(), asOf: opts.asOf };
     const lowercase = preset?.lowercaseIds ?? false;
     const cancelPrefix = preset?.cancelPrefix?.charCodeAt(0);
 
@@ -455,7 +411,7 @@ export class OrderPass {
     const nCols = h.headers.length;
     const colName = (i: number): string => h.headers[i] ?? `#${i + 1}`;
     const keyNorm = new KeyNormalizer(lowercase);
-    const statuses = new ByteInterner((t) => ({ raw: t.trim(), cls: classifyStatus(t, statusOverrides) }));
+    const statuses = new ByteInterner((t) => ({ raw: t.trim(), cls: classifyStatus(t, overrides) }));
     const currencies = new ByteInterner((t) => t.trim().toUpperCase());
     const texts = new ByteInterner((t) => t.trim(), 256);
 
@@ -463,6 +419,7 @@ export class OrderPass {
       active: false,
       idLen: 0,
       customer: -1,
+      hasCustomer: false,
       day: 0,
       amount: 0,
       refund: 0,
@@ -473,31 +430,20 @@ export class OrderPass {
       cancelInvoice: false,
       channel: '',
       country: '',
-      merge: false,
+      moreLines: false,
       orderId: '',
     };
     let pendId = Buffer.alloc(256);
 
+    // books the gathered order as engine/rules.ts decides
     this.flush = (): void => {
       if (!pend.active) return;
       pend.active = false;
       const rows = pend.rows;
-      if (pend.customer < 0) return void count(rec.excluded, 'no_customer_id', rows);
-      let amount = pend.amount;
-      const isRefundRow = pend.cancelInvoice || (!pend.merge && amount - pend.refund < 0);
-      if (pend.cancelled) return void count(rec.excluded, 'status_cancelled', rows);
-      if (pend.status !== 'counted' && !(isRefundRow && pend.status === 'refunded')) {
-        return void count(rec.excluded, STATUS_REASON[pend.status], rows);
-      }
-      if (wantCurrency !== undefined && pend.currency !== '' && pend.currency !== wantCurrency) {
-        return void count(rec.excluded, 'other_currency', rows);
-      }
-      if (opts.asOf !== undefined && pend.day > opts.asOf) {
-        if (pend.day < this.firstAfterAsOf) this.firstAfterAsOf = pend.day;
-        return void count(rec.excluded, 'after_as_of', rows);
-      }
-      if (!isRefundRow && pend.refund > 0 && pend.refund >= amount && amount > 0) return void count(rec.excluded, 'status_refunded', rows);
-      amount -= pend.refund;
+      const outcome = classifyOrder(pend, rules);
+      if (outcome === 'after_as_of' && pend.day < this.firstAfterAsOf) this.firstAfterAsOf = pend.day;
+      if (outcome !== 'order' && outcome !== 'refund' && outcome !== 'lines' && outcome !== 'refund_lines') return void count(rec.excluded, outcome, rows);
+      const amount = bookedAmount(pend, outcome);
       const ci = pend.customer;
       if (pend.currency !== '') {
         if (pend.currency === this.runCurrency) this.runCurrencyRows += rows;
@@ -508,14 +454,14 @@ export class OrderPass {
         }
       }
       if (pend.day > this.maxDay) this.maxDay = pend.day;
-      if (pend.merge) {
-        builder.addLines(ci, pend.day, pend.cancelInvoice ? -Math.abs(amount) : amount);
-        if (pend.cancelInvoice) rec.refundRows += rows;
+      if (outcome === 'lines' || outcome === 'refund_lines') {
+        builder.addLines(ci, pend.day, amount);
+        if (outcome === 'refund_lines') rec.refundRows += rows;
         else rec.orderRows += rows;
         return;
       }
-      if (isRefundRow) {
-        builder.addRefund(ci, pend.day, -Math.abs(amount), rows);
+      if (outcome === 'refund') {
+        builder.addRefund(ci, pend.day, amount, rows);
         rec.refundRows += rows;
         rec.refunds++;
         return;
@@ -632,7 +578,7 @@ export class OrderPass {
           pend.idLen = len;
         }
         pend.cancelInvoice = cancelPrefix !== undefined && len > 0 && buf[s] === cancelPrefix;
-        pend.merge = false;
+        pend.moreLines = false;
         if (len > 0 && !(prepared ? this.orderIds.addPrepared() : this.orderIds.add(buf, s, e))) {
           if (grain === 'order') {
             // a repeated order id: the first occurrence is kept
@@ -641,11 +587,11 @@ export class OrderPass {
             return;
           }
           // line grain: every row with this order id is a line of that order
-          pend.merge = true;
+          pend.moreLines = true;
         }
       } else {
         pend.cancelInvoice = false;
-        pend.merge = false;
+        pend.moreLines = false;
       }
       if (personOf) {
         const key = normalizeCustomerKey(r.field(iCust), lowercase);
@@ -654,6 +600,7 @@ export class OrderPass {
         // normalised and prepared at the top of the row (nothing has looked up a key since)
         pend.customer = keyNorm.end > keyNorm.start ? builder.customerIndexPrepared(keyNorm.buf, keyNorm.start, keyNorm.end) : -1;
       }
+      pend.hasCustomer = pend.customer >= 0;
       pend.amount = lineAmount;
       if (reviews) pend.orderId = iId >= 0 ? r.field(iId).trim() : '';
       if (payMap) {
@@ -661,7 +608,7 @@ export class OrderPass {
         const paid = payMap.get(id);
         if (paid === undefined && iAmt < 0 && iQty < 0) {
           pend.active = false;
-          const st = iStatus >= 0 ? classifyStatus(r.field(iStatus), statusOverrides) : 'counted';
+          const st = iStatus >= 0 ? classifyStatus(r.field(iStatus), overrides) : 'counted';
           count(rec.excluded, st === 'counted' ? 'no_payment' : STATUS_REASON[st]);
           return;
         }

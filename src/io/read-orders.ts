@@ -6,7 +6,8 @@ import type { ReviewLog } from '../domain/reviews.js';
 import type { OrderReview } from './read-reviews.js';
 import { sourceInfo, type SourceInfo } from './input.js';
 import { columnsFound, getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
-import { AmbiguousDates, normalizeCustomerKey, notDataRow, OrderPass, REASONS, type PassOptions, type Reconciliation } from './order-pass.js';
+import { REASONS } from '../engine/rules.js';
+import { AmbiguousDates, normalizeCustomerKey, notDataRow, OrderPass, type PassOptions, type Reconciliation } from './order-pass.js';
 import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
 import { canSniff, recognisePreset, unsniffedPresetError } from './recognise-export.js';
 import { customerKeyWarnings, repeatedIdsWarning } from './customers-checks.js';
@@ -15,7 +16,7 @@ import type { Delimiter } from './scanner.js';
 import { AmountParser, amountsLookLikeThousands, DateParser, type DayOrder } from './values.js';
 import { AtomicFile } from './write-output.js';
 
-export { normalizeCustomerKey, REASONS, type Reconciliation } from './order-pass.js';
+export { normalizeCustomerKey, type Reconciliation } from './order-pass.js';
 
 export interface ReadOptions {
   orders: string;
