@@ -115,7 +115,7 @@ describe.skipIf(!present)('CDNOW parity (spec §6.2)', () => {
   it('Pareto/NBD: r, s within 0.002, α within 0.01, β within 0.5%, LL −9594.98; point checks', () => {
     const fit = fitParetoNbd(cal);
     const { r, alpha, s, beta } = fit.params;
-    console.log('Pareto/NBD', fit.params, fit.se, fit.logLik, fit.iterations);
+    console.log('Pareto/NBD', fit.params, fit.se, fit.logLik, fit.iterations, fit.evaluations);
     expect(fit.converged).toBe(true);
     expect(Math.abs(r - 0.5533)).toBeLessThan(0.002);
     expect(Math.abs(s - 0.6062)).toBeLessThan(0.002);

@@ -135,8 +135,11 @@ export function bgLogLikPrecise(prm: { r: number; alpha: number; a: number; b: n
 /**
  * Pareto/NBD, Fader & Hardie (2005) eq. (22) with A₀ as the integral it stands for:
  * Γ(r+x) α^r β^s / Γ(r) [ (α+T)^{−(r+x)} (β+T)^{−s} + s ∫_{t_x}^{T} (α+u)^{−(r+x)} (β+u)^{−(s+1)} du ].
- * The integral (of a smooth, decreasing function) by composite Simpson with 2,000 panels, of
- * the integrand relative to its value at t_x; everything else in decimal.
+ * The integral (of a smooth, decreasing function) by composite Simpson with 4,000 and 8,000
+ * panels and Richardson's step, in v = ln((c+u)/(c+t_x)), c = min(α, β) (in u itself, a steep
+ * power of a small β + u near t_x took a few panels only), of the integrand relative to its
+ * value at t_x; everything else in decimal. Holds to ~1e-14 where the hypergeometric form has
+ * z near 1 (α and β far apart).
  */
 export function pnbdLogLikPrecise(prm: { r: number; alpha: number; s: number; beta: number }, x: number, tx: number, T: number): Dec {
   precisionFor(prm.r, prm.alpha, prm.s, prm.beta, x, T);
@@ -151,12 +154,23 @@ export function pnbdLogLikPrecise(prm: { r: number; alpha: number; s: number; be
   const f0 = r.plus(X).neg().times(al.plus(tx).ln()).minus(s.plus(1).times(be.plus(tx).ln()));
   const rx = prm.r + x;
   const s1 = prm.s + 1;
-  const g = (u: number): number => Math.exp(-rx * Math.log1p((u - tx) / (prm.alpha + tx)) - s1 * Math.log1p((u - tx) / (prm.beta + tx)));
-  const n = 2000;
-  const h = (T - tx) / n;
-  let sum = g(tx) + g(T);
-  for (let i = 1; i < n; i++) sum += (i % 2 === 1 ? 4 : 2) * g(tx + i * h);
-  const integral = (sum * h) / 3;
+  const c = Math.min(prm.alpha, prm.beta) + tx;
+  // du = (c + u − t_x) dv, u − t_x = c (e^v − 1)
+  const g = (v: number): number => {
+    const d = c * Math.expm1(v);
+    return Math.exp(v - rx * Math.log1p(d / (prm.alpha + tx)) - s1 * Math.log1p(d / (prm.beta + tx))) * c;
+  };
+  const V = Math.log1p((T - tx) / c);
+  const simpson = (n: number): number => {
+    const h = V / n;
+    let sum = g(0) + g(V);
+    for (let i = 1; i < n; i++) sum += (i % 2 === 1 ? 4 : 2) * g(i * h);
+    return (sum * h) / 3;
+  };
+  // Richardson's step on Simpson's h⁴ error (Romberg)
+  const coarse = simpson(4000);
+  const fine = simpson(8000);
+  const integral = fine + (fine - coarse) / 15;
   const dead = s.ln().plus(f0).plus(new D(integral).ln());
   return head.plus(logAddExp(alive, dead));
 }

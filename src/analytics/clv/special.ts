@@ -88,6 +88,47 @@ export function hyp2f1OneSeries(b: number, c: number, z: number): number {
 }
 
 /**
+ * 2F1(1, b; c; z) by the series of hyp2f1OneSeries, with its partial derivatives: writes
+ * [∂/∂b, ∂/∂c, ∂/∂z] into `d`. Term n is Π_{k<n} (b+k)/(c+k) z, so its derivatives are the term
+ * times Σ_{k<n} 1/(b+k), −Σ_{k<n} 1/(c+k) and n/z, summed in the same pass (all terms of one
+ * sign, no cancellation). Goes on until the tails of the derivative sums (terms growing like
+ * n) are also below 1e-16 of their sums; NaN where hyp2f1OneSeries gives NaN.
+ */
+export function hyp2f1OneSeriesParts(b: number, c: number, z: number, d: number[]): number {
+  d[0] = 0;
+  d[1] = 0;
+  d[2] = b / c;
+  if (z === 0) return 1;
+  if (1 - ((b + 1e4) / (c + 1e4)) * z < 2e-3) return NaN;
+  let sum = 1;
+  let term = 1;
+  let hb = 0;
+  let hc = 0;
+  let sb = 0;
+  let sc = 0;
+  let sn = 0;
+  for (let n = 0; n < 20_000; n++) {
+    hb += 1 / (b + n);
+    hc += 1 / (c + n);
+    term *= ((b + n) / (c + n)) * z;
+    sum += term;
+    sb += term * hb;
+    sc += term * hc;
+    sn += (n + 1) * term;
+    const q = ((b + n + 1) / (c + n + 1)) * z;
+    if (q >= 1) continue;
+    const tail = (term * q) / (1 - q);
+    if (tail <= 1e-17 * sum && tail * (n + 2 + 1 / (1 - q)) <= 1e-16 * sn) {
+      d[0] = sb;
+      d[1] = -sc;
+      d[2] = sn / z;
+      return sum;
+    }
+  }
+  return NaN;
+}
+
+/**
  * ln 2F1(1, b; c; z) for 0 ≤ z < 1 and c > b > 0 (all terms positive, so the value is ≥ 1):
  * the series first while z ≤ 0.99 (at most ~4,000 terms, and exact where stdlib's 2F1 takes
  * milliseconds and returns NaN for b and c near 1e6), stdlib's 2F1 closer to 1, the series
