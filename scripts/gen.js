@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 
 const USAGE =
   'usage: npm run gen -- --customers N --orders M --seed S --out DIR ' +
-  '[--lines] [--second-currency EUR] [--prospects 0.15] [--start YYYY-MM-DD --end YYYY-MM-DD] [--spend]';
+  '[--lines] [--second-currency EUR] [--prospects 0.15] [--start YYYY-MM-DD --end YYYY-MM-DD] [--spend] ' +
+  '[--id-shape default|numbered|hex|email]';
 
 function failUsage(message) {
   process.stderr.write(`gen: ${message}\n${USAGE}\n`);
@@ -33,6 +34,7 @@ try {
       start: { type: 'string' },
       end: { type: 'string' },
       spend: { type: 'boolean', default: false },
+      'id-shape': { type: 'string', default: 'default' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -41,7 +43,15 @@ try {
   failUsage(err.message);
 }
 if (args.help) {
-  process.stdout.write(USAGE + '\n');
+  let shapes = ['    (run `npm run build` to list them)'];
+  try {
+    const { ID_SHAPE_HELP } = await import('../dist/gen/ids.js');
+    shapes = Object.entries(ID_SHAPE_HELP).map(([name, text]) => `    ${name.padEnd(9)} ${text}`);
+  } catch {
+    // dist/ not built: the usage line still names the shapes
+  }
+  const idShapeHelp = '  --id-shape SHAPE  how ids and order dates are spelled (default: default); the shop is the same in every shape:';
+  process.stdout.write([USAGE, idShapeHelp, ...shapes].join('\n') + '\n');
   process.exit(0);
 }
 if (args.out === undefined) failUsage('--out is required');
@@ -54,6 +64,7 @@ const options = {
   start: args.start,
   end: args.end,
   prospects: args.prospects === undefined ? undefined : Number(args.prospects),
+  idShape: args['id-shape'],
 };
 
 let generateShop;

@@ -1,5 +1,7 @@
 import { civilFromDay, dayFromCivil, formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
+import { buildIdFormat, ID_SHAPES, type IdFormat, type IdShape } from './ids.js';
+import { Rng } from './rng.js';
 
 /**
  * Deterministic synthetic shop exports (customers.csv + orders.csv) for tests, demos and
@@ -32,6 +34,8 @@ export interface GenerateOptions {
   secondCurrency?: string;
   /** Share of customers who never order, default 0.15. */
   prospects?: number;
+  /** How ids and order dates are spelled (src/gen/ids.ts), default 'default'. */
+  idShape?: IdShape;
 }
 
 export type ShopFile = 'customers.csv' | 'orders.csv';
@@ -114,52 +118,6 @@ const NPS_WEIGHTS = [0.03, 0.02, 0.02, 0.03, 0.03, 0.05, 0.07, 0.13, 0.17, 0.2, 
 
 const TWO_DIGITS: string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
 
-/** sfc32; the state lives in an Int32Array so V8 never boxes it. */
-class Rng {
-  private readonly s = new Int32Array(4);
-
-  seed(seed: number, index: number, stream: number): this {
-    let x = mix32(seed) ^ mix32((index + Math.imul(stream, 0x632be5ab)) | 0);
-    const s = this.s;
-    for (let i = 0; i < 3; i++) {
-      x = (x + 0x9e3779b9) | 0;
-      s[i] = mix32(x);
-    }
-    s[3] = 1;
-    for (let i = 0; i < 12; i++) this.u32();
-    return this;
-  }
-
-  u32(): number {
-    const s = this.s;
-    const a = s[0];
-    const b = s[1];
-    const c = s[2];
-    const d = s[3];
-    const t = (((a + b) | 0) + d) | 0;
-    s[3] = (d + 1) | 0;
-    s[0] = b ^ (b >>> 9);
-    s[1] = (c + (c << 3)) | 0;
-    s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
-    return t >>> 0;
-  }
-
-  /** Uniform in the open interval (0, 1), so logs are safe. */
-  float(): number {
-    return (this.u32() + 0.5) * 2.3283064365386963e-10;
-  }
-}
-
-function mix32(v: number): number {
-  let x = v | 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x21f0aaad);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x735a2d97);
-  x ^= x >>> 15;
-  return x | 0;
-}
-
 function drawNormal(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(rng.float())) * Math.cos(2 * Math.PI * rng.float());
 }
@@ -219,6 +177,7 @@ interface Config {
   lines: boolean;
   secondCurrency: string | undefined;
   prospects: number;
+  idShape: IdShape;
 }
 
 function resolveOptions(options: GenerateOptions): Config {
@@ -248,6 +207,10 @@ function resolveOptions(options: GenerateOptions): Config {
   if (!(prospects >= 0 && prospects < 1)) {
     throw new UsageError(`prospects must be a share in [0, 1), got ${prospects}`);
   }
+  const idShape = options.idShape ?? 'default';
+  if (!ID_SHAPES.includes(idShape)) {
+    throw new UsageError(`id shape must be one of ${ID_SHAPES.join(', ')}, got '${String(idShape)}'`);
+  }
   return {
     customers,
     orders,
@@ -257,6 +220,7 @@ function resolveOptions(options: GenerateOptions): Config {
     lines: options.lines === true,
     secondCurrency,
     prospects,
+    idShape,
   };
 }
 
@@ -703,34 +667,13 @@ function formatCents(cents: number): string {
   return whole + '.' + TWO_DIGITS[cents - whole * 100];
 }
 
-function buildTimeTexts(): string[] {
-  const out: string[] = new Array(86_400);
-  for (let h = 0; h < 24; h++) {
-    for (let m = 0; m < 60; m++) {
-      const hm = ' ' + TWO_DIGITS[h] + ':' + TWO_DIGITS[m] + ':';
-      for (let s = 0; s < 60; s++) out[h * 3600 + m * 60 + s] = hm + TWO_DIGITS[s];
-    }
-  }
-  return out;
-}
-
-function buildPaddedIds(prefix: string, count: number, width: number): string[] {
-  const out: string[] = new Array(count);
-  const zeros = '0'.repeat(width);
-  for (let i = 0; i < count; i++) {
-    const digits = String(i + 1);
-    out[i] = prefix + zeros.slice(digits.length) + digits;
-  }
-  return out;
-}
-
-function writeCustomers(cfg: Config, cal: Calendar, people: People, ids: string[], write: WriteChunk): void {
+function writeCustomers(cfg: Config, cal: Calendar, people: People, ids: IdFormat, write: WriteChunk): void {
   let chunk = CUSTOMERS_HEADER + '\n';
   for (let i = 0; i < cfg.customers; i++) {
     const review = people.review[i];
     const nps = people.nps[i];
     chunk +=
-      ids[i] + ',c' + (i + 1) + '@example.com,' + cal.dayText[people.signup[i]] + ',' +
+      ids.customerIds[i] + ',' + ids.email(i) + ',' + cal.dayText[people.signup[i]] + ',' +
       COUNTRIES[people.country[i]][0] + ',' + CHANNELS[people.channel[i]] + ',' + people.referrals[i] + ',' +
       (review < 0 ? '' : review) + ',' + (nps < 0 ? '' : nps) + '\n';
     if (chunk.length >= CHUNK_CHARS) {
@@ -773,14 +716,12 @@ function writeOrders(
   people: People,
   book: Book,
   sorted: Int32Array,
-  customerIds: string[],
+  ids: IdFormat,
   write: WriteChunk,
 ): number {
   const n = book.count;
-  const width = Math.max(8, String(n).length);
-  const zeros = '0'.repeat(width);
+  const { customerIds, timeText } = ids;
   const assignedId = new Int32Array(n);
-  const timeText = buildTimeTexts();
   const dayText = cal.dayText;
   const currencies = ['USD', cfg.secondCurrency ?? 'USD'];
   const catalog = cfg.lines ? buildCatalog(cfg.seed) : undefined;
@@ -818,12 +759,11 @@ function writeOrders(
       }
       const r = row - n;
       const original = book.refundOf[r];
-      const digits = String(assignedId[original]);
       const c = book.customer[original];
       const flag = book.flags[original];
       const amount = -Math.round(book.cents[original] * book.refundShare[r]);
       const head =
-        'O' + zeros.slice(digits.length) + digits + '-R,' + customerIds[c] + ',' +
+        ids.refundId(assignedId[original]) + ',' + customerIds[c] + ',' +
         dayText[book.refundDay[r]] + timeText[book.refundSec[r]] + ',';
       const tail = tails[(flag & CURRENCY_FLAG ? 16 : 0) + STATUS_REFUNDED * 4 + people.channel[c]];
       chunk += head + (catalog ? 'REFUND,1,' : '') + formatCents(amount) + tail;
@@ -831,11 +771,10 @@ function writeOrders(
     } else {
       const id = ++nextId;
       assignedId[row] = id;
-      const digits = String(id);
       const c = book.customer[row];
       const flag = book.flags[row];
       const head =
-        'O' + zeros.slice(digits.length) + digits + ',' + customerIds[c] + ',' + dayText[book.day[row]] +
+        ids.orderId(id) + ',' + customerIds[c] + ',' + dayText[book.day[row]] +
         timeText[book.sec[row]] + ',';
       const tail = tails[(flag & CURRENCY_FLAG ? 16 : 0) + (flag & 3) * 4 + people.channel[c]];
       if (catalog) {
@@ -917,11 +856,10 @@ export function generateShop(options: GenerateOptions, write: WriteChunk): Gener
   }
   const book = simulateOrders(cfg, cal, people, intensity, count);
   if (count > cfg.orders) thinOrders(book, count - cfg.orders, cfg.seed);
-  const idWidth = Math.max(7, String(cfg.customers).length);
-  const customerIds = buildPaddedIds('C', cfg.customers, idWidth);
-  writeCustomers(cfg, cal, people, customerIds, write);
+  const ids = buildIdFormat(cfg.idShape, cfg.seed, cfg.customers, book.count);
+  writeCustomers(cfg, cal, people, ids, write);
   const sorted = sortRows(book, cfg.days);
-  const rows = writeOrders(cfg, cal, people, book, sorted, customerIds, write);
+  const rows = writeOrders(cfg, cal, people, book, sorted, ids, write);
   return {
     customers: cfg.customers,
     buyers: countBuyers(book),
