@@ -162,6 +162,16 @@ export function fitSbg(curves: readonly SurvivorCurve[]): SbgFit {
   } else if (!converged) {
     warnings.push('the sBG fit found no clear optimum (the Hessian is not positive definite), so standard errors are unavailable and the values are uncertain');
   }
+  if (converged && ((se.alpha ?? 0) > params.alpha || (se.beta ?? 0) > params.beta)) {
+    // a flat likelihood along alpha/(alpha + beta) = const: the optimiser stops on the ridge
+    const near = params.alpha + params.beta > 100;
+    warnings.push(
+      `alpha and beta are poorly determined (standard errors ${se.alpha?.toPrecision(3)} and ${se.beta?.toPrecision(3)} exceed the estimates)` +
+        (near
+          ? `: customers barely differ in their churn probability, about alpha/(alpha+beta) = ${(params.alpha / (params.alpha + params.beta)).toPrecision(3)} per period for everyone (near the geometric model); the projections hold, the parameters themselves do not`
+          : '; use more periods or more customers'),
+    );
+  }
   const problem = fitProblem(res.logLik, sbgLogLik(params, curves));
   if (problem) warnings.push(problem);
   return Object.freeze({
