@@ -106,7 +106,7 @@ async function renewalsInput(path: string, flags: RetentionFlags, s: Settings, i
   return {
     curves: r.cohorts.map((c) => ({ cohort: label(c.start), survivors: c.survivors })),
     context: [
-      `renewals: ${path} (${rows.day.length.toLocaleString('en-US')} rows, ${rows.ids.length.toLocaleString('en-US')} customers; ${rows.columns.customer_id} by ${rows.columns.period_start})`,
+      `renewals: ${path} (${rows.day.length.toLocaleString('en-US')} renewals, ${rows.ids.length.toLocaleString('en-US')} customers; ${rows.columns.customer_id} by ${rows.columns.period_start})`,
       `as of ${formatDay(asOf)} (${asOfFlag.source === undefined ? 'latest renewal in the data' : asOfFlag.source === 'today' ? 'today' : '--as-of'}) · cohorts by ${s.unit} · last complete ${s.unit} ${label(lastComplete)}`,
     ],
     meta: {
