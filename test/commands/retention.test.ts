@@ -122,6 +122,16 @@ describe('clm retention --model sbg', () => {
   });
 });
 
+describe('clm retention: fits the data do not determine', () => {
+  it('a cohort losing the same 10% every period: the warning says only alpha/(alpha+beta) is determined, on stderr with --quiet', async () => {
+    const counts = Array.from({ length: 9 }, (_, t) => Math.round(100000 * 0.9 ** t));
+    const s = file('geometric.csv', 'period,survivors\n' + counts.map((n, t) => `${t},${n}`).join('\n') + '\n');
+    const r = await runClm(['retention', '--survivors', s, '--quiet', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^clm: warning: alpha and beta are poorly determined \(standard errors .+ exceed the estimates\): customers barely differ in their churn probability, about alpha\/\(alpha\+beta\) = 0\.100 per period/m);
+  });
+});
+
 describe('clm retention: bad input', () => {
   const cases: { name: string; text: string; message: RegExp }[] = [
     { name: 'rising', text: 'period,survivors\n0,1000\n1,631\n2,700\n', message: /rising\.csv:4: column "survivors": value "700": survivors rise from 631 at period 1 to 700: a cohort can only lose customers/ },
@@ -181,6 +191,13 @@ describe('clm retention: bad input', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }
+  });
+
+  it('--output onto the --survivors file is refused before anything is read', async () => {
+    const s = file('keep.csv', 'period,survivors\n0,100\n1,60\n2,45\n3,40\n');
+    const r = await runClm(['retention', '--survivors', s, '--output', s]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--output .*--survivors/);
   });
 
   it('--help explains every output column in one line', async () => {
