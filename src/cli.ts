@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliIO } from './io/cli-io.js';
 import { NO_PRESET, PRESETS } from './io/mapping.js';
 
-export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'playbook' | 'cohorts' | 'kpis';
+export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'playbook' | 'cohorts' | 'kpis' | 'retention';
 
 /** What the parsed command line asks for; main() runs it. */
 export interface Invocation {
@@ -319,6 +319,59 @@ Examples:
   clm kpis --orders orders.csv --spend spend.csv --model bgnbd --table acquisition --format csv > cac.csv
   clm kpis --config clm.config.json --fail-if 'goal(retention_rate) == missed' --fail-if 'churn_rate > 0.7' --quiet`)
     .action((opts) => onInvoke({ command: 'kpis', flags: opts }));
+
+  const retention = program
+    .command('retention')
+    .summary('subscription retention: the sBG model fitted to survivors or renewals, projected forward')
+    .description('Subscription retention with the shifted-beta-geometric model (sBG; Fader & Hardie 2007, "How to\nproject customer retention"): fits alpha and beta (each customer cancels at the end of a period with\nits own probability, Beta(alpha, beta) across customers) to survivor counts per period, prints them\nwith standard errors and the log-likelihood, the actual and fitted survivors and retention per\nperiod, projects them --periods ahead, and the discounted expected residual lifetime (DERL;\nFader & Hardie 2010) per tenure.\nCost: one pass over the input; the fit runs over the periods, not the customers.');
+  addOutputOptions(retention)
+    .addOption(new Option('--model <model>', 'sbg: the shifted-beta-geometric model (the only one)').choices(['sbg']).default('sbg'))
+    .option('--survivors <file>', 'survivor counts of one cohort: columns period,survivors; period 0 = the start (the cohort size), then 1, 2, ... (whole numbers that never rise)')
+    .option('--renewals <file>', 'renewal rows: customer_id,period_start, one per customer and paid period (a Stripe payments or invoices export works: Customer ID, Created, Status)')
+    .addOption(new Option('--period <unit>', 'length of a period for --renewals: month (default), week, quarter or year').choices(['month', 'week', 'quarter', 'year']))
+    .option('--as-of <date>', 'with --renewals: analyse as of YYYY-MM-DD or today (default: the latest renewal in the data)')
+    .option('--periods <n>', 'periods to project past the last one observed (default 12)')
+    .option('--discount <rate>', 'discount rate PER PERIOD for DERL (default 0.1: 10% a period; about 0.008 for 10% a year with monthly periods)')
+    .option('--date-format <order>', 'with --renewals: day/month order of text dates, DD/MM/YYYY or MM/DD/YYYY')
+    .option('--timezone <iana>', 'with --renewals: calendar days in this time zone instead of UTC')
+    .option('--delimiter <char>', 'field delimiter instead of detection: , ; | tab whitespace')
+    .option('--encoding <name>', 'text encoding of the input: utf8 (default), latin1, cp1252, utf16le')
+    .addHelpText('after', `
+Renewals: a customer's cohort is the period (--period) of its first renewal row; it survives period
+t of its cohort (t = 0 is the start) when it has a renewal in period t or later, so a skipped
+payment followed by another is not a churn. Rows with a Status that is not a payment (failed,
+refunded, ...) are left out. Only complete periods are counted: the period holding the as-of date,
+unless the as-of date is its last day, is left out, so renewals not yet due are never taken for
+churn (a renewal in it still counts as survival of the periods before).
+Tables (--table picks one for CSV):
+  model     sbg alpha and beta with their standard errors (se), log_likelihood, customers_fitted,
+            cohorts, periods_observed, converged (1/0), iterations
+  survival  one row per cohort and period (period 0 = the start):
+    cohort              the cohort: its start period for --renewals, "all" for --survivors
+    period              periods since the cohort's start
+    survivors           customers still subscribed after that many periods (empty: projected)
+    expected_survivors  cohort size x S(t), S(t) = B(alpha, beta + t) / B(alpha, beta)
+    survival            survivors / cohort size
+    expected_survival   S(t), the fitted share still subscribed
+    retention           survivors at t / survivors at t-1
+    expected_retention  r(t) = (beta + t - 1) / (alpha + beta + t - 1)
+  derl      one row per tenure:
+    tenure               periods subscribed so far (n)
+    renewals             renewals made so far (n - 1)
+    active_customers     customers of the input at that tenure now (survivors at each cohort's last period)
+    renewal_probability  the chance such a customer renews again, r(n)
+    derl                 expected further payments per customer: the next one (due now) undiscounted,
+                         each later one divided by (1 + discount) per period; times the payment
+                         per period it is the customer's residual value (Fader & Hardie 2010)
+    total_derl           active_customers x derl
+Retention and survival are fractions in CSV/JSON, percentages on screen. A fit that did not
+converge, or fewer than 3 observed periods, is warned about on stderr (also with --quiet).
+
+Examples:
+  clm retention --model sbg --survivors survivors.csv --periods 5
+  clm retention --renewals invoices.csv --period month --format csv --table survival > survival.csv
+  clm retention --renewals unified_payments.csv --period month --discount 0.008 --table derl`)
+    .action((opts) => onInvoke({ command: 'retention', flags: opts }));
 
   const playbook = program
     .command('playbook')

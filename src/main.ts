@@ -25,6 +25,7 @@ const COMMANDS: Record<CommandName, () => Promise<Runner>> = {
   report: async () => (await import('./commands/report.js')).runReport,
   diff: async () => (await import('./commands/diff.js')).runDiff,
   init: async () => (await import('./commands/init.js')).runInit,
+  retention: async () => (await import('./commands/retention.js')).runRetention,
 };
 
 /** Runs clm with argv (without node and script) and returns the exit code. The only catch. */

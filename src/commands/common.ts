@@ -151,7 +151,7 @@ export interface Inputs {
 /** Reads the config (when there is one) and the inputs it and the flags name. */
 /** The files a command writes (--output, --rejects) and the input flags they must not be. */
 const OUTPUT_FLAGS = [['--output', 'output'], ['--rejects', 'rejects']] as const;
-const INPUT_FLAGS = [['--orders', 'orders'], ['--customers', 'customers'], ['--payments', 'payments'], ['--reviews', 'reviews'], ['--spend', 'spend'], ['--summary', 'summary'], ['--config', 'config']] as const;
+const INPUT_FLAGS = [['--orders', 'orders'], ['--customers', 'customers'], ['--payments', 'payments'], ['--reviews', 'reviews'], ['--spend', 'spend'], ['--summary', 'summary'], ['--survivors', 'survivors'], ['--renewals', 'renewals'], ['--config', 'config']] as const;
 
 /** Refuses --output or --rejects onto any input file the flags (or the config's inputs) name. */
 export function checkOutputs(flags: Record<string, unknown>): void {
