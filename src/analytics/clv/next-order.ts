@@ -85,6 +85,8 @@ export function nextOrderRow(medianUnits: number, unit: TimeUnit, asOf: Day, day
 
 /** Per-customer next-order figures over a summary (arrays in the summary's order). */
 export interface NextOrders {
+  /** Days from the last purchase day to the as-of date. */
+  readonly daysSinceLast: Float64Array;
   /** g in whole days; Infinity when beyond any date. */
   readonly gapDays: Float64Array;
   /** Day of the expected next order; NaN beyond 9999-12-31. */
@@ -104,11 +106,12 @@ export interface NextOrderInput {
 /** The figures above for every customer of a summary whose calibration ends on `asOf`. */
 export function nextOrders(p: PurchaseRatePrior, s: NextOrderInput, asOf: Day): NextOrders {
   const n = s.size;
-  const out: NextOrders = { gapDays: new Float64Array(n), expectedDate: new Float64Array(n), daysOverdue: new Float64Array(n), overdueRatio: new Float64Array(n) };
+  const out: NextOrders = { daysSinceLast: new Float64Array(n), gapDays: new Float64Array(n), expectedDate: new Float64Array(n), daysOverdue: new Float64Array(n), overdueRatio: new Float64Array(n) };
   const dpu = DAYS_PER_UNIT[s.unit];
   for (let i = 0; i < n; i++) {
     const since = Math.round((s.T[i] - s.recency[i]) * dpu);
     const row = nextOrderRow(medianNextPurchase(p, s.frequency[i], s.T[i]), s.unit, asOf, since);
+    out.daysSinceLast[i] = since;
     out.gapDays[i] = row.gapDays;
     out.expectedDate[i] = row.expectedDate ?? NaN;
     out.daysOverdue[i] = row.daysOverdue;
