@@ -169,5 +169,11 @@ describe('next order (issue 15, item 1)', () => {
     expect(wantDue.length).toBeGreaterThan(0);
     expect(Object.keys(late[0])).toEqual(['customer_id', 'email', 'stage', 'rfm_segment', 'value', 'p_alive', 'expected_next_order_date', 'days_overdue', 'overdue_ratio']);
     for (const c of late) expect(Number(c.overdue_ratio)).toBeGreaterThan(1);
+    // the CLV section's table counts the same customers
+    const table = rows(readFileSync(join(out, 'next_order.csv'), 'utf8'));
+    const all = table.find((t) => t.stage === 'all customers')!;
+    expect([Number(all.customers), Number(all.due_now), Number(all.overdue)]).toEqual([customers.length, due.length, late.length]);
+    expect(table.filter((t) => t.stage !== 'all customers').reduce((s, t) => s + Number(t.overdue), 0)).toBe(late.length);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('Next order by stage');
   });
 });
