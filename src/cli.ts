@@ -84,6 +84,15 @@ Per customer: p_alive, churn_risk = 1 - p_alive, expected_purchases over --horiz
 expected_avg_value and clv = margin x expected value x purchases, discounted monthly at the
 annual --discount.`;
 
+const NEXT_ORDER_HELP = `
+Next order (with --model bgnbd, pnbd or mbgnbd): g = the customer's median time to the next purchase
+if still active, from the model's purchase rate given their history (Lomax: (alpha+T)(2^(1/(r+x)) - 1)).
+  expected_next_order_date  as-of date + g: by then half the still-active customers like this one have ordered
+  days_overdue              days since the last order - g, when positive (0 otherwise): how late by their own gap
+  overdue_ratio             days since the last order / g: above 1 exactly when days_overdue > 0
+Customers without a repeat purchase get the population's rate: a date far ahead and never overdue
+(no rhythm of their own yet).`;
+
 function addClvOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--model <model>', 'bgnbd (default), pnbd, mbgnbd, historical or formula').choices(['bgnbd', 'pnbd', 'mbgnbd', 'historical', 'formula']))
@@ -143,11 +152,12 @@ Examples:
   const customers = program
     .command('customers')
     .summary('one enriched row per customer: orders, revenue, stage, RFM, cohort (and CLV with --model)')
-    .description('One row per customer: customer_id, first_order_date, last_order_date, orders, purchase_days, revenue,\nstage, recency_days, r_score, f_score, m_score, rfm_segment (and segment when the config defines\ncustom segments), cohort (the period of the first order, --period), with --model p_alive,\nchurn_risk, expected_purchases, expected_avg_value and clv, then the attributes of the customers\nfile. Sorted by customer_id; --where keeps the customers a rule selects.\nCost: one pass over the orders; holds one record per customer in memory (plus a model fit with --model).');
+    .description('One row per customer: customer_id, first_order_date, last_order_date, orders, purchase_days, revenue,\nstage, recency_days, r_score, f_score, m_score, rfm_segment (and segment when the config defines\ncustom segments), cohort (the period of the first order, --period), with --model p_alive,\nchurn_risk, expected_purchases, expected_avg_value, clv and the next order\n(expected_next_order_date, days_overdue, overdue_ratio), then the attributes of the customers file. Sorted by customer_id; --where keeps the customers a rule selects.\nCost: one pass over the orders; holds one record per customer in memory (plus a model fit with --model).');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(customers))))
     .option('--where <rule>', 'only customers for whom this rule holds, e.g. \'stage == "at_risk" and clv > 200\' (fields as for custom segments, plus segment, cohort and the model columns)')
     .addOption(new Option('--period <unit>', 'period of the cohort column: month (2024-01), week (ISO, Monday start: 2024-W03) or quarter (2024-Q1)').choices(['month', 'week', 'quarter']).default('month'))
-    .addHelpText('after', `${INPUT_HELP}
+    .addHelpText('after', `${NEXT_ORDER_HELP}
+${INPUT_HELP}
 
 Examples:
   clm customers --orders orders.csv --customers customers.csv > customers_enriched.csv
@@ -410,6 +420,10 @@ share(stage), count(stage), segment_share("Champions"), goal(NAME) (met, on_trac
 missed, no_data). Operators: == != < <= > >= and or not, + - * /.
 With --quiet a run prints nothing but its warnings; exit codes: 0 written, 1 a --fail-if condition held
 (the report is still written), 2 usage error, 3 data error.
+Audiences with a purchase model: audiences/next_order-due_now.csv (due date = last order + g within
+the 7 days from the as-of date) and next_order-overdue.csv (days_overdue > 0), with p_alive and the
+next-order columns; next_order.csv counts them by stage.
+${NEXT_ORDER_HELP}
 ${INPUT_HELP}
 
 Examples:

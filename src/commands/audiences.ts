@@ -1,3 +1,4 @@
+import { dueStatus, type DueStatus } from '../analytics/clv/next-order.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { Cell, Column, ResultTable } from '../render/result.js';
@@ -11,14 +12,26 @@ import type { Lifecycle } from './lifecycle.js';
  * stage, rfm_segment, segment (custom, when configured) and value (predicted CLV when a model
  * ran, else net revenue to date). Every customer known at the as-of date is in exactly one
  * stage file, and every customer with an order in exactly one RFM segment file.
+ * With a purchase model, two next-order files (analytics/clv/next-order.ts) add p_alive,
+ * expected_next_order_date, days_overdue and overdue_ratio: next_order-due_now.csv, whose due
+ * date by their own gap (last order + g) is the as-of date or in the 6 days after, and
+ * next_order-overdue.csv, whose due date has passed (days_overdue > 0).
  */
 export interface Audience {
   /** File name under audiences/, e.g. stage-at_risk.csv. */
   file: string;
-  kind: 'stage' | 'rfm_segment' | 'segment';
+  kind: 'stage' | 'rfm_segment' | 'segment' | 'next_order';
   name: string;
   table: ResultTable;
 }
+
+/** The next-order columns of the "due now" and "overdue" files (after the common ones). */
+const NEXT_ORDER_AUDIENCE_COLUMNS: Column[] = [
+  { name: 'p_alive', type: 'ratio', decimals: 3 },
+  { name: 'expected_next_order_date', type: 'date' },
+  { name: 'days_overdue', type: 'int' },
+  { name: 'overdue_ratio', type: 'number', decimals: 2 },
+];
 
 export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'unnamed';
@@ -46,20 +59,37 @@ export function audienceTables(inputs: Inputs, lc: Lifecycle, values?: CustomerV
     row.push(useClv ? (Number.isNaN(values!.clv[i]) ? null : values!.clv[i]) : lc.snapshot.revenue[i]);
     return row;
   };
-  const make = (kind: Audience['kind'], name: string, member: (i: number) => boolean): Audience => {
+  const make = (kind: Audience['kind'], name: string, member: (i: number) => boolean, extra?: { columns: Column[]; cells: (i: number) => Cell[] }): Audience => {
     const members = order.filter((i) => lc.stages[i] !== NOT_YET && member(i));
-    const file = `${kind === 'stage' ? 'stage' : kind === 'rfm_segment' ? 'rfm' : 'segment'}-${slug(name)}.csv`;
+    const file = `${kind === 'stage' ? 'stage' : kind === 'rfm_segment' ? 'rfm' : kind === 'next_order' ? 'next_order' : 'segment'}-${slug(name)}.csv`;
+    const rows = extra ? (i: number): Cell[] => [...rowOf(i), ...extra.cells(i)] : rowOf;
     return {
       file,
       kind,
       name,
-      table: { name: file.replace(/\.csv$/, ''), title: `Audience: ${kind.replace('_', ' ')} ${name}`, columns, rowCount: members.length, rows: function* () { for (const i of members) yield rowOf(i); } },
+      table: {
+        name: file.replace(/\.csv$/, ''),
+        title: `Audience: ${kind.replace('_', ' ')} ${name}`,
+        columns: extra ? [...columns, ...extra.columns] : columns,
+        rowCount: members.length,
+        rows: function* () { for (const i of members) yield rows(i); },
+      },
     };
   };
   const out: Audience[] = [];
   STAGES.forEach((s, c) => out.push(make('stage', s, (i) => lc.stages[i] === c)));
   RFM_SEGMENTS.forEach((s, c) => out.push(make('rfm_segment', s, (i) => lc.rfmSegment[i] === c)));
   if (custom) custom.names.forEach((s, c) => out.push(make('segment', s, (i) => custom.segment[i] === c)));
+  const next = values?.nextOrder;
+  if (next) {
+    const nullNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
+    const extra = {
+      columns: NEXT_ORDER_AUDIENCE_COLUMNS,
+      cells: (i: number): Cell[] => [nullNaN(values!.pAlive[i]), nullNaN(next.expectedDate[i]), next.daysOverdue[i], next.overdueRatio[i]],
+    };
+    const status = (i: number): DueStatus | undefined => (Number.isNaN(next.gapDays[i]) ? undefined : dueStatus(next.gapDays[i], next.daysSinceLast[i]));
+    for (const s of ['due now', 'overdue'] as const) out.push(make('next_order', s, (i) => status(i) === s, extra));
+  }
   // two custom names with the same slug would share a file: number the later ones
   const seen = new Map<string, number>();
   for (const a of out) {

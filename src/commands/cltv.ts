@@ -2,6 +2,7 @@ import { metricDisplay } from './metric-display.js';
 import { purchaseModelLabel, scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT, summarizeLedger, summaryFromArrays, type ClvSummary, type TimeUnit } from '../analytics/clv/summary.js';
 import { formulaClv, historicalClv } from '../analytics/clv/value.js';
+import { nextOrders, type NextOrders } from '../analytics/clv/next-order.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import { cohortPeriods } from '../analytics/cohorts.js';
 import { formatPeriod } from '../domain/period.js';
@@ -92,6 +93,11 @@ export interface CustomerValues {
   expectedPurchases: Float64Array;
   expectedAvgValue: Float64Array;
   clv: Float64Array;
+  /**
+   * Next order (analytics/clv/next-order.ts) by table row, NaN where a customer has none; only
+   * when a purchase model's fit is usable.
+   */
+  nextOrder?: NextOrders;
   /** Why the fitted model's values must not be used (only with tolerateUnusable). */
   problem?: string;
   /** The model fitted, when `settings.model` was replaced by a fallback. */
@@ -131,7 +137,18 @@ export function customerValues(inputs: Inputs, settings: ClvSettings, tolerateUn
     out.expectedAvgValue[i] = scores.expectedAvgValue[k];
     out.clv[i] = scores.clv[k];
   }
+  if (!scores.problem) out.nextOrder = byTableRow(nextOrders(scores.purchase.params, summary, inputs.data.asOf), summary.rows, n);
   return { ...out, summary, scores, ...(scores.problem ? { problem: scores.problem, fittedModel: settings.model } : {}), warnings: [...scores.warnings] };
+}
+
+/** Per-summary-customer next-order arrays spread over the table's n rows (NaN for the others). */
+function byTableRow(k: NextOrders, rows: Int32Array, n: number): NextOrders {
+  const spread = (a: Float64Array): Float64Array => {
+    const out = new Float64Array(n).fill(NaN);
+    for (let j = 0; j < rows.length; j++) out[rows[j]] = a[j];
+    return out;
+  };
+  return { daysSinceLast: spread(k.daysSinceLast), gapDays: spread(k.gapDays), expectedDate: spread(k.expectedDate), daysOverdue: spread(k.daysOverdue), overdueRatio: spread(k.overdueRatio) };
 }
 
 /** Parameters with standard errors and the fit figures, one row each. */

@@ -3,6 +3,7 @@ import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import { closedSet, periodLabels } from '../analytics/rule-values.js';
 import type { CustomerTable } from '../domain/customer-state.js';
 import { formatPeriod, type PeriodUnit } from '../domain/period.js';
+import { formatDay } from '../domain/dates.js';
 import { STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import type { Cell, Column, CommandResult, ResultTable } from '../render/result.js';
@@ -54,12 +55,14 @@ export function customerRowsTable(
   periods: Int32Array = cohortPeriods(t, unit),
 ): ResultTable {
   const custom = lc.custom;
+  const next = values?.nextOrder;
   const columns: Column[] = [
     ...CUSTOMER_COLUMNS,
     ...LIFECYCLE_COLUMNS,
     ...(custom ? [{ name: 'segment', type: 'string' as const, fromInput: true }] : []),
     { name: 'cohort', type: 'string' },
     ...(values ? CLV_COLUMNS : []),
+    ...(next ? NEXT_ORDER_COLUMNS : []),
     ...t.attributeNames.map((name) => ({ name, type: 'string' as const, fromInput: true })),
   ];
   // a customer who signed up after the as-of date is not a customer yet: no row (as in stages)
@@ -69,7 +72,8 @@ export function customerRowsTable(
   const nAttr = t.attributeNames.length;
   const cohortAt = CUSTOMER_COLUMNS.length + LIFECYCLE_COLUMNS.length + (custom ? 1 : 0);
   const clvAt = cohortAt + 1;
-  const lead = clvAt + (values ? CLV_COLUMNS.length : 0);
+  const nextAt = clvAt + (values ? CLV_COLUMNS.length : 0);
+  const lead = nextAt + (next ? NEXT_ORDER_COLUMNS.length : 0);
   const labels = new Map<number, string>();
   const labelOf = (p: number): string => {
     let s = labels.get(p);
@@ -108,6 +112,11 @@ export function customerRowsTable(
           row[clvAt + 3] = nan(values.expectedAvgValue[i]);
           row[clvAt + 4] = nan(values.clv[i]);
         }
+        if (next) {
+          row[nextAt] = Number.isNaN(next.expectedDate[i]) ? null : next.expectedDate[i];
+          row[nextAt + 1] = Number.isNaN(next.daysOverdue[i]) ? null : next.daysOverdue[i];
+          row[nextAt + 2] = Number.isNaN(next.overdueRatio[i]) ? null : next.overdueRatio[i];
+        }
         for (let a = 0; a < nAttr; a++) row[lead + a] = t.attributes[a][i] ?? null;
         yield row;
       }
@@ -127,6 +136,16 @@ export const CLV_COLUMNS: Column[] = [
   { name: 'expected_purchases', type: 'number', decimals: 3 },
   { name: 'expected_avg_value', type: 'money' },
   { name: 'clv', type: 'money' },
+];
+
+/**
+ * Next-order columns after the model columns, with a purchase model (bgnbd, pnbd, mbgnbd):
+ * g = the median time to the next purchase given alive (analytics/clv/next-order.ts).
+ */
+export const NEXT_ORDER_COLUMNS: Column[] = [
+  { name: 'expected_next_order_date', type: 'date' },
+  { name: 'days_overdue', type: 'int' },
+  { name: 'overdue_ratio', type: 'number', decimals: 2 },
 ];
 
 /** `clm customers`: the enriched per-customer file an analyst uploads back into the CRM. */
@@ -174,7 +193,7 @@ export async function runCustomers(flags: CustomersFlags, io: CliIO, warn: (m: s
   return { meta, context, tables: [table] };
 }
 
-const MODEL_FIELDS = new Set(['p_alive', 'churn_risk', 'expected_purchases', 'expected_avg_value', 'clv']);
+const MODEL_FIELDS = new Set(['p_alive', 'churn_risk', 'expected_purchases', 'expected_avg_value', 'clv', 'expected_next_order_date', 'days_overdue', 'overdue_ratio']);
 
 /** Rule fields beyond the fixed ones: the custom segment, the cohort and the model columns. */
 function whereFields(lc: Lifecycle, unit: PeriodUnit, periods: Int32Array, values: { v?: CustomerValues }): ExtraRuleFields {
@@ -188,6 +207,9 @@ function whereFields(lc: Lifecycle, unit: PeriodUnit, periods: Int32Array, value
       { name: 'expected_purchases', type: 'number' },
       { name: 'expected_avg_value', type: 'number' },
       { name: 'clv', type: 'number' },
+      { name: 'expected_next_order_date', type: 'string' },
+      { name: 'days_overdue', type: 'number' },
+      { name: 'overdue_ratio', type: 'number' },
     ],
     get(i, k) {
       const v = values.v;
@@ -198,7 +220,13 @@ function whereFields(lc: Lifecycle, unit: PeriodUnit, periods: Int32Array, value
         case 3: return v === undefined || Number.isNaN(v.pAlive[i]) ? null : 1 - v.pAlive[i];
         case 4: return num(v?.expectedPurchases, i);
         case 5: return num(v?.expectedAvgValue, i);
-        default: return num(v?.clv, i);
+        case 6: return num(v?.clv, i);
+        case 7: {
+          const d = v?.nextOrder?.expectedDate[i];
+          return d === undefined || Number.isNaN(d) ? null : formatDay(d);
+        }
+        case 8: return num(v?.nextOrder?.daysOverdue, i);
+        default: return num(v?.nextOrder?.overdueRatio, i);
       }
     },
   };

@@ -36,8 +36,13 @@ import { DAYS_PER_UNIT } from '../analytics/clv/summary.js';
 import { formatPeriod } from '../domain/period.js';
 import { historicalClv } from '../analytics/clv/value.js';
 import { audienceTables } from './audiences.js';
+import { nextOrderTable } from './next-order-table.js';
+import { DUE_WINDOW_DAYS } from '../analytics/clv/next-order.js';
 import { histogram, lineChart } from '../render/charts.js';
 import { metricDisplay } from './metric-display.js';
+
+const NEXT_ORDER_INTRO =
+  `Next order: each customer's own gap g is the median time to the next purchase if still active, from the model's purchase rate given their history; customers.csv has expected_next_order_date (as-of + g), days_overdue (days since the last order − g, when positive) and overdue_ratio (days since the last order ÷ g), and audiences/next_order-due_now.csv and next_order-overdue.csv list who is due within ${DUE_WINDOW_DAYS} days and who is past due.`;
 
 export interface ReportFlags extends InputFlags, LifecycleFlags, ClvFlags {
   out?: string;
@@ -119,7 +124,11 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const ltv = cohortTables(cohorts, 'ltv', 'cohort_ltv');
   const cohortSection = [retention.triangle, retention.average, ltv.triangle];
   tables.push(...cohortSection);
-  const clvTables = [...(values.scores ? [modelTable(values.scores)] : []), ...(settings.model === 'formula' || unusable ? [] : valueTables(inputs, lc, values, 20))];
+  const clvTables = [
+    ...(values.scores ? [modelTable(values.scores)] : []),
+    ...(settings.model === 'formula' || unusable ? [] : valueTables(inputs, lc, values, 20)),
+    ...(values.nextOrder && !unusable ? [nextOrderTable(lc, values.nextOrder)] : []),
+  ];
   tables.push(...clvTables);
   const btTables = backtest ? backtestTables(backtest) : [];
   tables.push(...btTables);
@@ -424,6 +433,7 @@ async function htmlSections(
           : values.scores
           ? `${isPredictive(values.settings.model) ? purchaseModelLabel(values.settings.model) : values.settings.model} for purchases and Gamma-Gamma for spend, fitted on every customer's history to the as-of date; value over ${values.settings.horizonText}, discounted at ${(100 * values.settings.discount).toFixed(1)}% a year, margin ${(100 * values.settings.margin).toFixed(0)}%.`
           : `${values.settings.model} value: net revenue to date${values.settings.margin < 1 ? ` x margin ${values.settings.margin}` : ''}.`,
+        ...(values.nextOrder && !values.problem ? [NEXT_ORDER_INTRO] : []),
         ...(unconverged ? ['The fit did not converge, so no chart of its values is drawn; the tables are there to inspect, not to act on.'] : []),
         ...values.warnings,
       ],

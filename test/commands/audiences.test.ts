@@ -107,3 +107,73 @@ describe('playbook and audiences', () => {
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('id="playbook"');
   });
 });
+
+describe('next order (issue 15, item 1)', () => {
+  const ASOF = Date.UTC(2024, 11, 31) / 86_400_000;
+  const dayOf = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+
+  it('clm customers --model adds expected_next_order_date, days_overdue and overdue_ratio from the fitted rate', async () => {
+    const r = await runClm(['customers', ...DEMO, '--model', 'bgnbd', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const { r: shape, alpha } = j.meta.fit.purchase.params as { r: number; alpha: number };
+    const got = j.rows as Record<string, string | number | null>[];
+    let overdue = 0;
+    let buyers = 0;
+    for (const c of got) {
+      if (c.first_order_date === null) {
+        expect(c.expected_next_order_date).toBeNull();
+        expect(c.days_overdue).toBeNull();
+        continue;
+      }
+      buyers++;
+      // the demo has no order after the as-of date: x = purchase days − 1, T = weeks since the first order
+      const x = (c.purchase_days as number) - 1;
+      const T = (ASOF - dayOf(c.first_order_date as string)) / 7;
+      const gap = Math.max(1, Math.round(7 * (alpha + T) * (Math.pow(2, 1 / (shape + x)) - 1)));
+      const since = c.recency_days as number;
+      expect(dayOf(c.expected_next_order_date as string) - ASOF, c.customer_id as string).toBe(gap);
+      expect(c.days_overdue).toBe(Math.max(0, since - gap));
+      expect(c.overdue_ratio as number).toBeCloseTo(since / gap, 10);
+      if ((c.days_overdue as number) > 0) overdue++;
+      // one-time buyers have no rhythm to be late on (r < 1)
+      if (x === 0) expect(c.days_overdue).toBe(0);
+    }
+    expect(shape).toBeLessThan(1);
+    expect(buyers).toBe(1253);
+    expect(overdue).toBeGreaterThan(0);
+    // a rule on the new columns selects the same customers
+    const w = await runClm(['customers', ...DEMO, '--model', 'bgnbd', '--where', 'days_overdue > 0 and overdue_ratio > 1', '--format', 'csv']);
+    expect(rows(w.stdout).length).toBe(overdue);
+  });
+
+  it('the report writes next_order-due_now.csv and next_order-overdue.csv, consistent with customers.csv', async () => {
+    const out = join(dir, 'report-next');
+    const r = await runClm(['report', ...DEMO, '--out', out, '--quiet']);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const next = manifest.audiences.filter((x: { kind: string }) => x.kind === 'next_order');
+    expect(next.map((x: { file: string; name: string }) => [x.file, x.name])).toEqual([
+      ['audiences/next_order-due_now.csv', 'due now'],
+      ['audiences/next_order-overdue.csv', 'overdue'],
+    ]);
+    const customers = rows(readFileSync(join(out, 'customers.csv'), 'utf8')).filter((c) => c.days_overdue !== '');
+    const due = rows(readFileSync(join(out, 'audiences/next_order-due_now.csv'), 'utf8'));
+    const late = rows(readFileSync(join(out, 'audiences/next_order-overdue.csv'), 'utf8'));
+    // due now: the due date (last order + gap) is the as-of date or in the 6 days after
+    const gapOf = (c: Record<string, string>): number => dayOf(c.expected_next_order_date) - ASOF;
+    const wantDue = customers.filter((c) => c.days_overdue === '0' && gapOf(c) - Number(c.recency_days) < 7).map((c) => c.customer_id);
+    const wantLate = customers.filter((c) => Number(c.days_overdue) > 0).map((c) => c.customer_id);
+    expect(due.map((c) => c.customer_id)).toEqual(wantDue);
+    expect(late.map((c) => c.customer_id)).toEqual(wantLate);
+    expect(wantDue.length).toBeGreaterThan(0);
+    expect(Object.keys(late[0])).toEqual(['customer_id', 'email', 'stage', 'rfm_segment', 'value', 'p_alive', 'expected_next_order_date', 'days_overdue', 'overdue_ratio']);
+    for (const c of late) expect(Number(c.overdue_ratio)).toBeGreaterThan(1);
+    // the CLV section's table counts the same customers
+    const table = rows(readFileSync(join(out, 'next_order.csv'), 'utf8'));
+    const all = table.find((t) => t.stage === 'all customers')!;
+    expect([Number(all.customers), Number(all.due_now), Number(all.overdue)]).toEqual([customers.length, due.length, late.length]);
+    expect(table.filter((t) => t.stage !== 'all customers').reduce((s, t) => s + Number(t.overdue), 0)).toBe(late.length);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('Next order by stage');
+  });
+});

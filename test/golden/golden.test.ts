@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +36,27 @@ const CASES: { name: string; args: string[] }[] = [
   { name: 'cohorts-quarter-average.csv', args: ['cohorts', ...DEMO, '--period', 'quarter', '--metric', 'revenue', '--format', 'csv', '--table', 'average'] },
   { name: 'cohorts-quarter.md', args: ['cohorts', ...DEMO, '--period', 'quarter', '--metric', 'ltv', '--format', 'md'] },
   { name: 'cohorts-quarter.json', args: ['cohorts', ...DEMO, '--period', 'quarter', '--format', 'json'] },
+  // the model columns with the next order (issue 15, item 1), machine and human formats
+  { name: 'customers-model.csv', args: ['customers', ...DEMO, '--model', 'bgnbd', '--where', 'cohort == "2024-03"', '--format', 'csv'] },
+  { name: 'customers-next-order.md', args: ['customers', ...DEMO, '--model', 'bgnbd', '--where', 'stage == "at_risk" and days_overdue > 0', '--format', 'md'] },
 ];
+
+/** Files of one `clm report` on the demo shop: the next-order table and audiences. */
+const REPORT_FILES: { name: string; file: string }[] = [
+  { name: 'report-next_order.csv', file: 'next_order.csv' },
+  { name: 'report-next_order-due_now.csv', file: 'audiences/next_order-due_now.csv' },
+  { name: 'report-next_order-overdue.csv', file: 'audiences/next_order-overdue.csv' },
+];
+
+function compareGolden(name: string, actual: string): void {
+  const path = join(expectedDir, name);
+  if (process.env.UPDATE_GOLDEN || !existsSync(path)) {
+    mkdirSync(expectedDir, { recursive: true });
+    writeFileSync(path, actual);
+    if (!process.env.UPDATE_GOLDEN) throw new Error(`golden file ${name} was missing and has been written; review it and run again`);
+  }
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
 
 describe('golden outputs on the demo shop', () => {
   for (const c of CASES) {
@@ -43,13 +64,15 @@ describe('golden outputs on the demo shop', () => {
       const r = await runClm(c.args);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      const path = join(expectedDir, c.name);
-      if (process.env.UPDATE_GOLDEN || !existsSync(path)) {
-        mkdirSync(expectedDir, { recursive: true });
-        writeFileSync(path, r.stdout);
-        if (!process.env.UPDATE_GOLDEN) throw new Error(`golden file ${c.name} was missing and has been written; review it and run again`);
-      }
-      expect(r.stdout).toBe(readFileSync(path, 'utf8'));
+      compareGolden(c.name, r.stdout);
     });
   }
+
+  it('clm report: the next-order table and audiences', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'clm-golden-')), 'report');
+    const r = await runClm(['report', ...DEMO, '--out', out, '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const f of REPORT_FILES) compareGolden(f.name, readFileSync(join(out, f.file), 'utf8'));
+  });
 });
