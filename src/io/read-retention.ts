@@ -8,7 +8,8 @@ import { DataError } from '../domain/errors.js';
 import { columnsFound, normalizeHeader } from './mapping.js';
 import { scanTable } from './read-table.js';
 import type { Delimiter } from './scanner.js';
-import { AMBIGUOUS, classifyStatus, DateParser, type DayOrder } from './values.js';
+import { classifyStatus } from '../engine/rules.js';
+import { AMBIGUOUS, DateParser, type DayOrder } from './values.js';
 
 export interface RetentionReadOptions {
   stdin?: Readable;
