@@ -37,7 +37,7 @@ const orders = file(
     'b2,B,2024-02-10,-20,paid', // a refund
     'c1,C,2024-02-29,40,paid',
     'c2,C,2024-03-01,10,paid',
-    'd0,D,2024-01-10,-5,paid', // a refund before D's first order
+    'd0,D,2024-01-10,-5,paid', // a refund before D's first order: booked on that order's day (domain/ledger.ts)
     'd1,D,2024-02-05,30,paid',
     'd2,D,2024-02-05,30,paid',
     'e1,E,2024-03-05,25,paid',
@@ -65,16 +65,16 @@ describe('clm kpis, worked by hand through the reader', () => {
       churn_rate: '1',
       repeat_purchase_rate: '0',
       orders: '3',
-      average_order_value: '26.67',
+      average_order_value: '25.00',
       purchase_frequency: '1.5',
-      revenue: '80.00',
-      revenue_from_existing_share: '-0.25',
+      revenue: '75.00',
+      revenue_from_existing_share: '-0.266666666667',
       average_historical_value: '76.25',
       active_customers_change: '0',
       repeat_purchase_rate_change_pts: '-0.5',
       retention_rate_change_pts: '',
     });
-    expect(Number(feb.revenue_change)).toBeCloseTo(80 / 225 - 1, 9);
+    expect(Number(feb.revenue_change)).toBeCloseTo(75 / 230 - 1, 9);
     expect(r[2]).toMatchObject({ active_customers: '3', new_customers: '1', returning_customers: '2', retention_rate: '0.5', churn_rate: '0.5', revenue: '65.00' });
   });
 
