@@ -10,7 +10,7 @@
  *   node bench/analytics.js FILE [preset] [rounds]
  */
 import { performance } from 'node:perf_hooks';
-import { readCustomerState } from '../dist/io/read-orders.js';
+import { readCustomerState } from '../dist/engine/streaming/read-orders.js';
 import { computeLifecycle } from '../dist/commands/lifecycle.js';
 import { cohortMatrix } from '../dist/analytics/cohorts.js';
 import { clvSettings, customerValues } from '../dist/commands/cltv.js';

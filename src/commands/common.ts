@@ -8,7 +8,8 @@ import { readReviewsFile, type ReviewsFile } from '../io/read-reviews.js';
 import { parseMapFlags } from '../io/mapping.js';
 import { parseDelimiterFlag } from '../io/read-table.js';
 import { REASONS } from '../engine/rules.js';
-import { readCustomerState, threadsFromEnv, type LoadedData, type ReadOptions } from '../io/read-orders.js';
+import { readOrders, threadsFromEnv } from '../engine/engine.js';
+import type { LoadedData, ReadSpec } from '../engine/spec.js';
 import { DateParser, parseDateFormatFlag } from '../io/values.js';
 import { NO_DAY } from '../domain/customer-state.js';
 import { delimiterName } from '../io/scanner.js';
@@ -87,7 +88,7 @@ export function withConfig(flags: InputFlags, loaded: LoadedConfig | undefined):
   };
 }
 
-export function toReadOptions(flags: InputFlags, io: CliIO, warn: (m: string) => void): ReadOptions {
+export function toReadSpec(flags: InputFlags, io: CliIO, warn: (m: string) => void): ReadSpec {
   if (!flags.orders) {
     throw new UsageError('--orders FILE is required', `name the orders export, for example --orders orders.csv (or - for stdin), or set inputs.orders in ${CONFIG_FILE}`);
   }
@@ -165,7 +166,7 @@ export async function loadInputs(flags: InputFlags, io: CliIO, warn: (m: string)
   const merged = withConfig(flags, config);
   // the config's inputs too (resolved beside the config file), and the config itself
   if (config) checkOutputs({ ...flags, ...merged, config: config.path } as Record<string, unknown>);
-  const opts = toReadOptions(merged, io, warn);
+  const opts = toReadSpec(merged, io, warn);
   let reviewsFile: ReviewsFile | undefined;
   if (merged.reviews) {
     if (merged.reviews === '-' && opts.orders === '-') throw new UsageError('only one input can come from stdin (`-`)');
@@ -181,7 +182,7 @@ export async function loadInputs(flags: InputFlags, io: CliIO, warn: (m: string)
     });
     opts.reviews = reviewsFile.byOrder;
   }
-  const data = await readCustomerState(opts);
+  const data = await readOrders(opts);
   if (reviewsFile) {
     data.inputs.push({ role: 'reviews', source: reviewsFile.source, mapping: reviewsFile.mapping, delimiter: reviewsFile.delimiter, rows: reviewsFile.rows });
     const matched = data.reviews?.customer.length ?? 0;
@@ -194,7 +195,7 @@ export async function loadInputs(flags: InputFlags, io: CliIO, warn: (m: string)
 }
 
 /** Signup days from the customers file's signup_date, when mapped; unparseable ones are unknown. */
-function signupDays(data: LoadedData, opts: ReadOptions): Int32Array | undefined {
+function signupDays(data: LoadedData, opts: ReadSpec): Int32Array | undefined {
   const a = data.table.attributeNames.indexOf('signup_date');
   if (a < 0 || !data.listed) return undefined;
   const parser = new DateParser(opts.dateOrder, opts.timezone);

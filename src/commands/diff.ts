@@ -4,7 +4,7 @@ import { formatDay } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
 import type { CliIO } from '../io/cli-io.js';
 import { readState, type HashedInput, type SavedState, type StateRow } from '../io/state-store.js';
-import type { InputReport } from '../io/read-orders.js';
+import type { InputReport } from '../engine/spec.js';
 import type { Cell, CommandResult, ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
 import { computeLifecycle, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';

@@ -8,7 +8,7 @@ import { formatDay, parseIsoDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
 import { STAGES, type StageThresholds } from '../domain/stage.js';
 import type { LoadedConfig } from '../io/config.js';
-import type { LoadedData } from '../io/read-orders.js';
+import type { LoadedData } from '../engine/spec.js';
 import type { Inputs } from './common.js';
 
 /** Flags of the commands that assign stages and segments. */

@@ -1,7 +1,7 @@
 import { summarizeCustomers } from '../analytics/summary.js';
 import { formatDay } from '../domain/dates.js';
 import type { CliIO } from '../io/cli-io.js';
-import type { LoadedData } from '../io/read-orders.js';
+import type { LoadedData } from '../engine/spec.js';
 import { displayCell } from '../render/cells.js';
 import { tableOf, type Cell, type ColumnType, type CommandResult, type ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, mappingTable, reconciliationTable, type InputFlags } from './common.js';

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { quoteCsvField } from '../domain/csv-text.js';
 import { DataError, UsageError } from '../domain/errors.js';
 import { sha256File } from './report-dir.js';
-import type { InputReport } from './read-orders.js';
+import type { SourceInfo } from './input.js';
 import { outputError } from './write-output.js';
 
 /**
@@ -36,7 +36,7 @@ export interface SavedState {
 }
 
 /** The inputs of a run with their sizes and hashes (a second read of each file; none for streams). */
-export function hashInputs(inputs: readonly InputReport[]): Promise<HashedInput[]> {
+export function hashInputs(inputs: readonly { role: string; source: SourceInfo }[]): Promise<HashedInput[]> {
   return Promise.all(
     inputs.map(async (i) => {
       const stream = i.source.path === '-' || i.source.bytes === undefined;

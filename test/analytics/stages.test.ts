@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignStages, deriveThresholds, nearestRankPercentile, snapshotAt, stageDistribution, transitionMatrix } from '../../src/analytics/stages.js';
-import { CustomerStateBuilder, type CustomerTable } from '../../src/domain/customer-state.js';
+import type { CustomerTable } from '../../src/domain/customer-state.js';
+import { CustomerStateBuilder } from '../../src/engine/streaming/customer-builder.js';
 import { NOT_YET, STAGES, type StageThresholds } from '../../src/domain/stage.js';
 
 /** A table from (id, day offsets relative to asOf) with optional listed prospects. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CustomerTable } from '../../src/domain/customer-state.js';
-import { readCustomerState } from '../../src/io/read-orders.js';
+import { readCustomerState } from '../../src/engine/streaming/read-orders.js';
 
 /**
  * The shared real datasets: $CLM_DATASETS, else ../shared/datasets beside the checkout, else

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCustomerState } from '../../src/io/read-orders.js';
+import { readCustomerState } from '../../src/engine/streaming/read-orders.js';
 import { runClm, stderrBeyondSmallSamples } from '../helpers/run-clm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clm-enc-'));

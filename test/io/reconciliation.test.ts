@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCustomerState } from '../../src/io/read-orders.js';
+import { readCustomerState } from '../../src/engine/streaming/read-orders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clm-rec-'));
 

@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCustomerState, type LoadedData } from '../../src/io/read-orders.js';
+import type { LoadedData } from '../../src/engine/spec.js';
+import { readCustomerState } from '../../src/engine/streaming/read-orders.js';
 import { runClm } from '../helpers/run-clm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clm-rej-'));

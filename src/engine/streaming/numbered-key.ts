@@ -2,7 +2,7 @@
  * Numbered keys: ids that are a prefix of up to 8 non-digit bytes, a run of at most 8 digits
  * and a suffix of up to 8 non-digit bytes (`#1001`, `O00000001-R`, `C0000167`, `17850`).
  * Exports mostly number their orders and customers, and a number indexes an array directly,
- * without a hash table's random memory access (io/order-keys.ts, domain/key-table.ts).
+ * without a hash table's random memory access (engine/streaming/order-keys.ts, engine/streaming/key-table.ts).
  *
  * A key's class is its prefix, its suffix and its digit count when the digits start with 0
  * (`007` and `7` are different keys; without a leading zero the value alone gives the digits

@@ -8,7 +8,7 @@ import { NUMBERED_CLASS, parseNumbered, sameClass } from './numbered-key.js';
  * made once per customer, at the end.
  *
  * Numbered keys of one class (the first numbered key's: `C0000167`, `17850`; see
- * domain/numbered-key.ts) with a number below 2²² skip the hash: an array indexed by the
+ * engine/streaming/numbered-key.ts) with a number below 2²² skip the hash: an array indexed by the
  * number holds the customer index and the builder's two words, 12 bytes per number instead
  * of a probe into 32-byte slots (a smaller, denser working set: a third of the lookup time
  * on 10M orders). Whether a key is numbered depends only on its bytes and the first

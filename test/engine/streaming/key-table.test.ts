@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteKeyTable } from '../../src/domain/key-table.js';
-import { NUMBERED_CLASS, parseNumbered, writeNumbered } from '../../src/domain/numbered-key.js';
+import { ByteKeyTable } from '../../../src/engine/streaming/key-table.js';
+import { NUMBERED_CLASS, parseNumbered, writeNumbered } from '../../../src/engine/streaming/numbered-key.js';
 
 /** Customer keys as exports write them: numbered ones of a few classes (one gets the dense index), e-mails, anything. */
 const key = fc.oneof(

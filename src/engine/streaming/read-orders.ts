@@ -1,82 +1,25 @@
 import type { Readable } from 'node:stream';
-import type { CustomerTable } from '../domain/customer-state.js';
-import { formatDay, type Day } from '../domain/dates.js';
-import { DataError, InternalError, UsageError } from '../domain/errors.js';
-import type { ReviewLog } from '../domain/reviews.js';
-import type { OrderReview } from './read-reviews.js';
-import { sourceInfo, type SourceInfo } from './input.js';
-import { columnsFound, getPreset, mapColumns, type FileMapping, type Preset } from './mapping.js';
-import { REASONS } from '../engine/rules.js';
-import { AmbiguousDates, normalizeCustomerKey, notDataRow, OrderPass, type PassOptions, type Reconciliation } from './order-pass.js';
+import type { CustomerTable } from '../../domain/customer-state.js';
+import { formatDay, type Day } from '../../domain/dates.js';
+import { DataError, InternalError, UsageError } from '../../domain/errors.js';
+import type { ReviewLog } from '../../domain/reviews.js';
+import type { OrderReview } from '../../io/read-reviews.js';
+import { sourceInfo, type SourceInfo } from '../../io/input.js';
+import { columnsFound, getPreset, mapColumns, type FileMapping, type Preset } from '../../io/mapping.js';
+import { REASONS } from '../rules.js';
+import type { InputReport, LoadedData, ReadSpec, Reconciliation } from '../spec.js';
+import { AmbiguousDates, normalizeCustomerKey, notDataRow, OrderPass, type PassOptions } from './order-pass.js';
 import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
-import { canSniff, recognisePreset, unsniffedPresetError } from './recognise-export.js';
+import { canSniff, recognisePreset, unsniffedPresetError } from '../../io/recognise-export.js';
 import { customerKeyWarnings, repeatedIdsWarning } from './customers-checks.js';
-import { scanTable, type HeaderInfo } from './read-table.js';
-import type { Delimiter } from './scanner.js';
-import { AmountParser, amountsLookLikeThousands, DateParser, type DayOrder } from './values.js';
-import { AtomicFile } from './write-output.js';
+import { scanTable, type HeaderInfo } from '../../io/read-table.js';
+import type { Delimiter } from '../../io/scanner.js';
+import { AmountParser, amountsLookLikeThousands, DateParser, type DayOrder } from '../../io/values.js';
+import { AtomicFile } from '../../io/write-output.js';
 
-export { normalizeCustomerKey, type Reconciliation } from './order-pass.js';
 
-export interface ReadOptions {
-  orders: string;
-  customers?: string;
-  payments?: string;
-  preset?: string;
-  /** --map overrides per file kind. */
-  map: { orders: Map<string, string>; customers: Map<string, string>; payments: Map<string, string>; reviews?: Map<string, string> };
-  delimiter?: Delimiter;
-  encoding?: string;
-  dateOrder?: DayOrder;
-  decimalComma?: boolean;
-  timezone?: string;
-  currency?: string;
-  /** Explicit as-of day; undefined = latest order date in the data. */
-  asOf?: Day;
-  asOfSource?: 'flag' | 'today';
-  rejectsFile?: string;
-  strict?: boolean;
-  grain?: 'order' | 'line';
-  countStatus?: string[];
-  excludeStatus?: string[];
-  stdin?: Readable;
-  /** Latest review per order id (--reviews): each counted order's review goes to its customer. */
-  reviews?: Map<string, OrderReview>;
-  /** Warnings for the user (stderr); never data. */
-  warn: (message: string) => void;
-  /**
-   * Whether the orders pass may run on two threads (io/parallel-orders.ts); default `auto`.
-   * The command layer sets it from CLM_THREADS in CliIO.env (threadsFromEnv); tests force
-   * `inline` or `worker` on small files.
-   */
-  parallel?: ParallelMode;
-}
 
-export interface InputReport {
-  role: 'orders' | 'customers' | 'payments' | 'reviews';
-  source: SourceInfo;
-  mapping: FileMapping;
-  delimiter: Delimiter;
-  rows: number;
-}
 
-export interface LoadedData {
-  table: CustomerTable;
-  asOf: Day;
-  asOfSource: 'flag' | 'today' | 'data';
-  currency: string | undefined;
-  reconciliation: Reconciliation;
-  inputs: InputReport[];
-  preset: string | undefined;
-  /** Threads the orders pass ran on: 2 when the file qualified for the two-thread read. */
-  threads: 1 | 2;
-  /** rows = customers + duplicate_rows + blank_id_rows + broken_rows + blank_rows + repeated_header_rows (every row accounted for). */
-  customersFile?: { rows: number; customers: number; duplicateRows: number; blankIdRows: number; brokenRows: number; blankRows: number; repeatedHeaderRows: number };
-  /** Per customer of the table: 1 when the customers file lists it (a prospect before its first order). */
-  listed?: Uint8Array;
-  /** Reviews of counted orders (--reviews), mapped to table rows. */
-  reviews?: ReviewLog;
-}
 
 function snakeCase(header: string): string {
   const s = header
@@ -92,10 +35,10 @@ function snakeCase(header: string): string {
  * Reads the inputs and builds the per-customer state in one streaming pass over the orders
  * (spec §1, §2). The customers and payments files are read first because they key the join.
  */
-export async function readCustomerState(options: ReadOptions): Promise<LoadedData> {
+export async function readCustomerState(options: ReadSpec): Promise<LoadedData> {
   // a warning is said once, though an ambiguous date reads the files again
   const said = new Set<string>();
-  let opts: ReadOptions = {
+  let opts: ReadSpec = {
     ...options,
     warn: (m) => {
       if (said.has(m)) return;
@@ -135,7 +78,7 @@ interface SideFiles {
   payments?: Awaited<ReturnType<typeof readPaymentsFile>>;
 }
 
-async function decideDateOrder(opts: ReadOptions, first: AmbiguousDates): Promise<DayOrder> {
+async function decideDateOrder(opts: ReadSpec, first: AmbiguousDates): Promise<DayOrder> {
   const preset = getPreset(opts.preset);
   let dmy = 0;
   let mdy = 0;
@@ -176,7 +119,7 @@ interface CustomerRecord {
 }
 
 async function readCustomersFile(
-  opts: ReadOptions,
+  opts: ReadSpec,
   preset: Preset | undefined,
 ): Promise<{
   report: InputReport;
@@ -306,7 +249,7 @@ async function readCustomersFile(
 /** Output columns of `clm customers` that attributes must not shadow. */
 export const LEADING_COLUMNS = new Set(['customer_id', 'first_order_date', 'last_order_date', 'orders', 'purchase_days', 'revenue']);
 
-async function readPaymentsFile(opts: ReadOptions, preset: Preset | undefined): Promise<{ report: InputReport; amounts: Map<string, number> }> {
+async function readPaymentsFile(opts: ReadSpec, preset: Preset | undefined): Promise<{ report: InputReport; amounts: Map<string, number> }> {
   const path = opts.payments!;
   const amounts = new Map<string, number>();
   const parser = new AmountParser(opts.decimalComma ?? false);
@@ -350,7 +293,7 @@ async function readPaymentsFile(opts: ReadOptions, preset: Preset | undefined): 
   return { report: { role: 'payments', source: sourceInfo(path), mapping, delimiter: header.delimiter, rows }, amounts };
 }
 
-async function readOnce(opts: ReadOptions, sides: SideFiles): Promise<LoadedData> {
+async function readOnce(opts: ReadSpec, sides: SideFiles): Promise<LoadedData> {
   // rejects: written to a temporary file, renamed at the end so no half file is left (a
   // device or FIFO is written in place); any failure on the way removes it
   const rejects = opts.rejectsFile ? new AtomicFile(opts.rejectsFile, '--rejects') : undefined;
@@ -362,7 +305,7 @@ async function readOnce(opts: ReadOptions, sides: SideFiles): Promise<LoadedData
   }
 }
 
-async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefined, sides: SideFiles): Promise<LoadedData> {
+async function readWithRejects(opts: ReadSpec, rejects: AtomicFile | undefined, sides: SideFiles): Promise<LoadedData> {
   const preset = getPreset(opts.preset);
   if (opts.orders === '-' && (opts.customers === '-' || opts.payments === '-')) {
     throw new UsageError('only one input can come from stdin (`-`)');
@@ -522,7 +465,7 @@ async function readWithRejects(opts: ReadOptions, rejects: AtomicFile | undefine
 const SHOWN_REJECTS = 5;
 
 /** After the first rejected rows shown: how many more, and where every one is listed. */
-function tellMoreRejected(opts: ReadOptions, rec: Reconciliation): void {
+function tellMoreRejected(opts: ReadSpec, rec: Reconciliation): void {
   let total = 0;
   for (const n of rec.rejected.values()) total += n;
   if (total <= SHOWN_REJECTS) return;
@@ -554,7 +497,7 @@ const REASON_FIXES: Record<string, string> = {
  * analysis with exit 0 (or an "as of 1970-01-01" header): a data error with the reasons and
  * the flag that fixes the largest one.
  */
-function noCountedOrder(opts: ReadOptions, rec: Reconciliation, rows: number, unknownStatuses: Map<string, number>, firstAfterAsOf: number): DataError {
+function noCountedOrder(opts: ReadSpec, rec: Reconciliation, rows: number, unknownStatuses: Map<string, number>, firstAfterAsOf: number): DataError {
   const reasons = [...rec.excluded, ...rec.rejected].sort((a, b) => b[1] - a[1]);
   const listed = reasons.map(([k, n]) => `${n.toLocaleString('en-US')} ${REASONS[k] ?? k}`).join(', ');
   let fix = reasons.length > 0 ? REASON_FIXES[reasons[0][0]] : undefined;
@@ -588,7 +531,7 @@ export const DUPLICATE_STOP_ROWS = 10;
  * no grain chosen that is a data error naming --grain line; with one chosen, a warning.
  */
 function checkDuplicateShare(
-  opts: ReadOptions,
+  opts: ReadSpec,
   duplicates: number,
   rows: number,
   grain: 'order' | 'line',

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCustomerState, type LoadedData, type ReadOptions } from '../../src/io/read-orders.js';
-import { readOrdersInParallel, type ParallelMode } from '../../src/io/parallel-orders.js';
+import type { LoadedData, ReadSpec } from '../../../src/engine/spec.js';
+import { readCustomerState } from '../../../src/engine/streaming/read-orders.js';
+import { readOrdersInParallel, type ParallelMode } from '../../../src/engine/streaming/parallel-orders.js';
 
 /**
- * The two-thread orders pass (io/parallel-orders.ts) must give exactly what the sequential
+ * The two-thread orders pass (engine/streaming/parallel-orders.ts) must give exactly what the sequential
  * pass gives: the whole CustomerTable (every ledger amount bit for bit), the reconciliation
  * with its maps in the same order, the warnings, or the fallback to the sequential pass. The
  * property runs the second half inline (same code, one thread) on messy generated files; the
@@ -71,7 +72,7 @@ function writeOrders(rows: Row[], crlf: boolean, allowDuplicates: boolean, style
   return path;
 }
 
-async function read(orders: string, parallel: ParallelMode, extra: Partial<ReadOptions> = {}): Promise<{ data: LoadedData; warnings: string[] }> {
+async function read(orders: string, parallel: ParallelMode, extra: Partial<ReadSpec> = {}): Promise<{ data: LoadedData; warnings: string[] }> {
   const warnings: string[] = [];
   const data = await readCustomerState({
     orders,
@@ -159,14 +160,14 @@ describe('parallel orders pass on a worker thread', () => {
     } catch {
       // type errors elsewhere in the tree still emit JavaScript
     }
-    built = existsSync(join(out, 'io', 'order-worker.js'));
+    built = existsSync(join(out, 'engine', 'streaming', 'order-worker.js'));
   }, 180_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('gives exactly the sequential result', async (ctx) => {
     if (!built) ctx.skip();
-    const mod = (await import(join(out, 'io', 'read-orders.js'))) as typeof import('../../src/io/read-orders.js');
-    const par = (await import(join(out, 'io', 'parallel-orders.js'))) as typeof import('../../src/io/parallel-orders.js');
+    const mod = (await import(join(out, 'engine', 'streaming', 'read-orders.js'))) as typeof import('../../../src/engine/streaming/read-orders.js');
+    const par = (await import(join(out, 'engine', 'streaming', 'parallel-orders.js'))) as typeof import('../../../src/engine/streaming/parallel-orders.js');
     // no quoted line break, which could put the seam inside a record (and fall back)
     const rows = fc.sample(rowArb, { numRuns: 3000, seed: 7 }).map((r) => (r.kind === 'quoted_newline' ? { ...r, kind: 'ok' as const } : r));
     const path = writeOrders(rows, false, false);

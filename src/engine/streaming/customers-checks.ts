@@ -1,7 +1,7 @@
-import type { CustomerTable } from '../domain/customer-state.js';
-import { mapColumns, normalizeHeader } from './mapping.js';
+import type { CustomerTable } from '../../domain/customer-state.js';
+import { mapColumns, normalizeHeader } from '../../io/mapping.js';
 import { normalizeCustomerKey } from './order-pass.js';
-import { recogniseHeader } from './recognise-export.js';
+import { recogniseHeader } from '../../io/recognise-export.js';
 
 /**
  * Checks of the customers file against itself and against the orders: each returns the

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OrderPass } from '../../src/io/order-pass.js';
-import { readCustomerState } from '../../src/io/read-orders.js';
-import { runClm } from '../helpers/run-clm.js';
+import { OrderPass } from '../../../src/engine/streaming/order-pass.js';
+import { readCustomerState } from '../../../src/engine/streaming/read-orders.js';
+import { runClm } from '../../helpers/run-clm.js';
 
 /**
  * Issue 12, item 7: CLM_THREADS comes through the CLI's environment (CliIO.env), not from

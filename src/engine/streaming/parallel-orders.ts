@@ -1,13 +1,13 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { MergeLayout } from '../domain/customer-state.js';
-import { DataError } from '../domain/errors.js';
-import type { ByteRange } from './input.js';
-import { getPreset, mapColumns } from './mapping.js';
+import type { MergeLayout } from './customer-builder.js';
+import { DataError } from '../../domain/errors.js';
+import type { ByteRange } from '../../io/input.js';
+import { getPreset, mapColumns } from '../../io/mapping.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { AmbiguousDates, OrderPass, passGrain, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
-import { scanTable, type HeaderInfo } from './read-table.js';
-import { NotUtf8 } from './utf8-guard.js';
+import { scanTable, type HeaderInfo } from '../../io/read-table.js';
+import { NotUtf8 } from '../../io/utf8-guard.js';
 
 /**
  * The orders pass on two threads (both cores of the bench machine, as DuckDB uses them): the
@@ -37,7 +37,7 @@ import { NotUtf8 } from './utf8-guard.js';
  *
  * Reconciliation counts, maps in first-appearance order, the first five rejected rows shown,
  * customer order, order-level attributes and every ledger amount (added in the same order)
- * come out as one pass would make them; test/io/parallel.test.ts compares the two.
+ * come out as one pass would make them; test/engine/streaming/parallel.test.ts compares the two.
  */
 
 /** `auto`: two threads for big files; `worker`/`inline`: always try (tests; inline runs both halves on this thread). */

@@ -1,10 +1,10 @@
-import { classDigits, NUMBERED_CLASS, NUMBERED_MAX_BYTES, parseNumbered, sameClass, writeNumbered } from '../domain/numbered-key.js';
+import { classDigits, NUMBERED_CLASS, NUMBERED_MAX_BYTES, parseNumbered, sameClass, writeNumbered } from './numbered-key.js';
 
 /**
  * The set of order ids seen by the orders pass (a repeated id is a duplicate, spec §1.3).
  *
  * Numbered ids, the common case (Shopify's `#1001`, WooCommerce and UCI invoice numbers,
- * `O00000001` and its refund `O00000001-R`; see domain/numbered-key.ts) with a number below
+ * `O00000001` and its refund `O00000001-R`; see engine/streaming/numbered-key.ts) with a number below
  * 2²⁶, are kept exactly, as one bit in a bitmap per id class. Consecutive numbers share a
  * cache line, so the check costs no random memory access, and the answer has no false
  * duplicates.
@@ -19,7 +19,7 @@ import { classDigits, NUMBERED_CLASS, NUMBERED_MAX_BYTES, parseNumbered, sameCla
  * Either way the place of an id depends only on its bytes and the set's class list, which
  * only grows and is never undone, so a repeat always meets the first copy.
  *
- * The two halves of the parallel reader (io/parallel-orders.ts) share one `OrderIdShare`,
+ * The two halves of the parallel reader (engine/streaming/parallel-orders.ts) share one `OrderIdShare`,
  * made by `OrderIdSet.shared`: a fingerprint table split into two regions, a class directory
  * and class bitmaps for each half, all in SharedArrayBuffers. Each half adds its ids to its
  * own part with plain stores (no compare-and-swap, whose locked instruction waits for the

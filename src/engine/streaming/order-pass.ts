@@ -1,24 +1,25 @@
 import type { WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { CustomerStateBuilder, type LaterRefunds, type MergeLayout } from '../domain/customer-state.js';
-import { ByteInterner, KeyNormalizer, type KeyTableParts } from '../domain/key-table.js';
-import { quoteCsvField } from '../domain/csv-text.js';
-import type { Day } from '../domain/dates.js';
-import { DataError } from '../domain/errors.js';
-import type { ByteRange } from './input.js';
-import type { OrderReview } from './read-reviews.js';
-import { columnsFound, getPreset, mapColumns, type FileMapping } from './mapping.js';
-import { collectGarbage } from './memory.js';
+import { CustomerStateBuilder, type LaterRefunds, type MergeLayout } from './customer-builder.js';
+import { ByteInterner, KeyNormalizer, type KeyTableParts } from './key-table.js';
+import { quoteCsvField } from '../../domain/csv-text.js';
+import type { Day } from '../../domain/dates.js';
+import { DataError } from '../../domain/errors.js';
+import type { ByteRange } from '../../io/input.js';
+import type { OrderReview } from '../../io/read-reviews.js';
+import { columnsFound, getPreset, mapColumns, type FileMapping } from '../../io/mapping.js';
+import { collectGarbage } from '../../io/memory.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
-import { scanTable, type HeaderInfo, type TableScan } from './read-table.js';
-import type { Delimiter, RecordView } from './scanner.js';
-import { bookedAmount, classifyOrder, classifyStatus, REASONS, STATUS_REASON, statusOverrides, type OrderFacts, type OrderRules } from '../engine/rules.js';
-import { AMBIGUOUS, AmountParser, DateParser, excelSerialDate, FIRST_ORDER_YEAR, LAST_ORDER_YEAR, MAX_AMOUNT, MAX_ORDER_DAY, MIN_ORDER_DAY, PLACEHOLDER_DAYS, type DayOrder } from './values.js';
+import { scanTable, type HeaderInfo, type TableScan } from '../../io/read-table.js';
+import type { Delimiter, RecordView } from '../../io/scanner.js';
+import type { Reconciliation } from '../spec.js';
+import { bookedAmount, classifyOrder, classifyStatus, REASONS, STATUS_REASON, statusOverrides, type OrderFacts, type OrderRules } from '../rules.js';
+import { AMBIGUOUS, AmountParser, DateParser, excelSerialDate, FIRST_ORDER_YEAR, LAST_ORDER_YEAR, MAX_AMOUNT, MAX_ORDER_DAY, MIN_ORDER_DAY, PLACEHOLDER_DAYS, type DayOrder } from '../../io/values.js';
 
 /**
  * The pass over the orders file (spec §1.3, §1.4): every row classified, counted in the
  * reconciliation and, when it counts, added to the per-customer state. One OrderPass reads
- * the whole file, or one byte range of it (io/parallel-orders.ts runs two, one per thread, and
+ * the whole file, or one byte range of it (engine/streaming/parallel-orders.ts runs two, one per thread, and
  * absorbs the second into the first).
  */
 
@@ -59,18 +60,6 @@ export interface PassHooks {
   onWarn?: (message: string) => void;
 }
 
-export interface Reconciliation {
-  rowsRead: number;
-  /** Rows that became (lines of) counted orders. */
-  orderRows: number;
-  /** Rows that became refunds of counted customers. */
-  refundRows: number;
-  excluded: Map<string, number>;
-  rejected: Map<string, number>;
-  orders: number;
-  refunds: number;
-  grain: 'order' | 'line';
-}
 
 
 /** Thrown at the first day/month date the pass cannot order; the reader decides and reruns. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OrderIdSet, type OrderIdShare } from '../../src/io/order-keys.js';
+import { OrderIdSet, type OrderIdShare } from '../../../src/engine/streaming/order-keys.js';
 
 /**
  * Ids of the shapes exports use: numbered ones of many classes (prefixes, suffixes, leading

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { MergeLayout } from '../domain/customer-state.js';
+import type { MergeLayout } from './customer-builder.js';
 import { readLaterPart, type LaterPartInput } from './parallel-orders.js';
 
 // The worker thread of the parallel orders pass: reads the second half of the file and posts

@@ -1,0 +1,42 @@
+/**
+ * The engine seam: one door from the orders to one record per customer. An engine takes a
+ * ReadSpec and returns a LoadedData (engine/spec.ts); `unsupported` says, in words, why it
+ * cannot honour a spec exactly, so a chooser (`--engine auto`, issue 13) can say why it chose.
+ * Commands reach the heavy step only through `readOrders` here.
+ */
+import type { LoadedData, ReadSpec } from './spec.js';
+import { readCustomerState } from './streaming/read-orders.js';
+
+export { threadsFromEnv } from './streaming/read-orders.js';
+
+export interface Engine {
+  readonly name: string;
+  /** Why this engine cannot read `spec` exactly, or null when it can. */
+  unsupported(spec: ReadSpec): string | null;
+  read(spec: ReadSpec): Promise<LoadedData>;
+}
+
+/** The streaming JS reader (engine/streaming/): any file, gzip or stream; every option. */
+export const streamingEngine: Engine = {
+  name: 'streaming',
+  unsupported: () => null,
+  read: readCustomerState,
+};
+
+export const ENGINES: readonly Engine[] = [streamingEngine];
+
+/** The engine that reads `spec`, and why: the first that supports it. */
+export function chooseEngine(spec: ReadSpec, engines: readonly Engine[] = ENGINES): { engine: Engine; reasons: string[] } {
+  const reasons: string[] = [];
+  for (const e of engines) {
+    const why = e.unsupported(spec);
+    if (why === null) return { engine: e, reasons };
+    reasons.push(`${e.name}: ${why}`);
+  }
+  throw new Error(`no engine can read this input (${reasons.join('; ')})`);
+}
+
+/** Reads the orders (and the files joined to them) into one record per customer. */
+export function readOrders(spec: ReadSpec): Promise<LoadedData> {
+  return chooseEngine(spec).engine.read(spec);
+}

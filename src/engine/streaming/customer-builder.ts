@@ -1,0 +1,539 @@
+import { NO_DAY, type CustomerTable } from '../../domain/customer-state.js';
+import type { Day } from '../../domain/dates.js';
+import { ByteKeyTable, type KeyTableParts } from './key-table.js';
+
+/*
+ * The streaming engine's builder of the CustomerTable (domain/customer-state.ts): customer keys
+ * to indices, the day ledger gathered per customer, sorted and merged by day at the end.
+ */
+
+function growInt32(a: Int32Array, min: number): Int32Array {
+  const b = new Int32Array(Math.max(min, Math.ceil(a.length * 1.5) + 16));
+  b.set(a);
+  return b;
+}
+
+function growUint8(a: Uint8Array, min: number): Uint8Array {
+  const b = new Uint8Array(Math.max(min, Math.ceil(a.length * 1.5) + 16));
+  b.set(a);
+  return b;
+}
+
+function growFloat64(a: Float64Array, min: number): Float64Array {
+  const b = new Float64Array(Math.max(min, Math.ceil(a.length * 1.5) + 16));
+  b.set(a);
+  return b;
+}
+
+/**
+ * A ledger grouped by customer (CSR: entries of customer i are start[i] .. start[i+1]-1), each
+ * customer's entries still in arrival order, not yet sorted by day nor merged.
+ */
+interface GroupedLedger {
+  start: Int32Array;
+  day: Int32Array;
+  ord: Int32Array;
+  amt: Float64Array;
+}
+
+/**
+ * The merged ledger of two parts, in shared memory so both threads fill it at once: each
+ * customer's segment holds the first part's entries, then the later part's, which start at
+ * `at[j]` for the later part's customer j.
+ */
+export interface MergeLayout {
+  day: Int32Array;
+  ord: Int32Array;
+  amt: Float64Array;
+  at: Int32Array;
+}
+
+/** A later part's refund counts per customer. */
+export interface LaterRefunds {
+  rows: Int32Array;
+  count: Int32Array;
+}
+
+/**
+ * Builds a CustomerTable from a stream of orders and refunds in any order. Memory: one
+ * 32-byte hash slot and a few words per customer, plus one 17-byte ledger entry per
+ * customer-day (events of a customer on the day of its latest entry merge in place, which
+ * for date-sorted exports merges all same-day orders). finalize() sorts each customer's
+ * entries by day and merges same-day ones.
+ *
+ * Two builders over consecutive parts of one input combine exactly into what one builder over
+ * the whole input gives (the parallel reader, engine/streaming/parallel-orders.ts). The second is made with
+ * `splitFirstRun`; the first takes its keys (absorbKeys: the first part's customers keep their
+ * indices, the second part's new ones follow in order of appearance, as one pass would number
+ * them), lays out a merged ledger in shared memory with room in each customer's segment for
+ * both parts' entries (layOut), and both fill it at once (group, scatterInto). Amounts are
+ * floating point, so a merged entry must add the same events in the same order as one builder
+ * would: events on the day of a customer's latest entry merge into that entry, and at the seam
+ * the latest entry is the first part's. `splitFirstRun` keeps the events of each customer's
+ * first run (its first events in the part, up to a change of day) as separate entries;
+ * finalize adds them one by one to the first part's last entry of that customer when the day
+ * is the same, or to one new entry otherwise.
+ */
+export class CustomerStateBuilder {
+  private readonly keys: ByteKeyTable;
+  /** Rows (not orders) of refunds per customer, to reclassify refunds of non-buyers. */
+  private refundRows: Int32Array = new Int32Array(1024);
+  /** Refunds (not rows, not days) per customer. */
+  private refundCount: Int32Array = new Int32Array(1024);
+  private entCust: Int32Array;
+  private entDay: Int32Array;
+  /** Counted orders of an entry, in a byte (it is 0 or 1 for almost all): past 255 see manyOrders. */
+  private entOrders: Uint8Array;
+  /** Orders of an entry beyond the 255 its byte holds: entry -> the rest. */
+  private readonly manyOrders = new Map<number, number>();
+  private entAmount: Float64Array;
+  private entries = 0;
+  /** The ledger in customer order once group() ran; the entry arrays above are then empty. */
+  private grouped: GroupedLedger | undefined;
+  /**
+   * A later part being absorbed: the customer here of each of its customers, their numbers of
+   * entries, and once laid out, the merged ledger, its segment starts and where each
+   * customer's later entries begin.
+   */
+  private later: { remap: Int32Array; counts: Int32Array; layout?: MergeLayout; start?: Int32Array; split?: Int32Array } | undefined;
+
+  /**
+   * `release` asks the runtime to free dropped arrays now (io passes a full GC); a typed
+   * array's memory otherwise lingers until its wrapper happens to be collected.
+   * `splitFirstRun`: this builder reads a later part of the input (see the class comment).
+   */
+  constructor(
+    expectedEntries = 1024,
+    expectedCustomers = 1024,
+    private readonly release: () => void = () => {},
+    private readonly splitFirstRun = false,
+  ) {
+    this.keys = new ByteKeyTable(expectedCustomers);
+    const n = Math.max(1024, Math.ceil(expectedEntries));
+    this.entCust = new Int32Array(n);
+    this.entDay = new Int32Array(n);
+    this.entOrders = new Uint8Array(n);
+    this.entAmount = new Float64Array(n);
+  }
+
+  /** Index of the customer whose (normalised) key is buf[s, e), created when new. */
+  customerIndexBytes(buf: Buffer, s: number, e: number): number {
+    this.keys.prepare(buf, s, e);
+    return this.customerIndexPrepared(buf, s, e);
+  }
+
+  /** Hashes the key (see ByteKeyTable.prepare); customerIndexPrepared then looks it up. */
+  prepareCustomer(buf: Buffer, s: number, e: number): void {
+    this.keys.prepare(buf, s, e);
+  }
+
+  /** customerIndexBytes after prepareCustomer with the same bytes (and no other key looked up since). */
+  customerIndexPrepared(buf: Buffer, s: number, e: number): number {
+    const before = this.keys.size;
+    const i = this.keys.lookupPrepared(buf, s, e);
+    if (i === before && i >= this.refundRows.length) {
+      this.refundRows = growInt32(this.refundRows, i + 1);
+      this.refundCount = growInt32(this.refundCount, i + 1);
+    }
+    return i;
+  }
+
+  /** The key of builder customer i (valid before and after finalize). */
+  customerKey(i: number): string {
+    return this.keys.key(i);
+  }
+
+  /** Index of a customer by its (normalised) key, created when new. */
+  customerIndex(key: string): number {
+    const b = Buffer.from(key, 'utf8');
+    return this.customerIndexBytes(b, 0, b.length);
+  }
+
+  addOrder(customer: number, day: Day, amount: number): void {
+    this.addEntry(customer, day, 1, amount);
+  }
+
+  /** More lines of an order already counted (line-item exports with split orders). */
+  addLines(customer: number, day: Day, amount: number): void {
+    this.addEntry(customer, day, 0, amount);
+  }
+
+  addRefund(customer: number, day: Day, amount: number, rows: number): void {
+    this.refundRows[customer] += rows;
+    this.refundCount[customer]++;
+    this.addEntry(customer, day, 0, amount);
+  }
+
+  private addEntry(customer: number, day: Day, orders: number, amount: number): void {
+    const keys = this.keys;
+    if (keys.lastIndex !== customer) keys.locate(customer);
+    // the customer's two words in the key table (usually just looked up, so in cache): its
+    // latest entry (-1 before its first, -(e + 2) while entry e belongs to its first run and
+    // splitFirstRun keeps that run's events apart) and that entry's day
+    const st = keys.stateArr;
+    const b = keys.stateAt;
+    const last = st[b];
+    const sameDay = st[b + 1] === day;
+    if (last >= 0 && sameDay) {
+      const o = this.entOrders[last] + orders;
+      if (o <= 255) this.entOrders[last] = o;
+      else this.manyOrders.set(last, (this.manyOrders.get(last) ?? 0) + orders);
+      this.entAmount[last] += amount;
+      return;
+    }
+    const e = this.entries++;
+    if (e >= this.entCust.length) {
+      const min = e + 1;
+      this.entCust = growInt32(this.entCust, min);
+      this.entDay = growInt32(this.entDay, min);
+      this.entOrders = growUint8(this.entOrders, min);
+      this.entAmount = growFloat64(this.entAmount, min);
+    }
+    this.entCust[e] = customer;
+    this.entDay[e] = day;
+    this.entOrders[e] = orders;
+    this.entAmount[e] = amount;
+    st[b] = this.splitFirstRun && (last === -1 || (last < -1 && sameDay)) ? -(e + 2) : e;
+    st[b + 1] = day;
+  }
+
+  /**
+   * Scatters the ledger into customer order (stable: each customer's entries stay in arrival
+   * order), one array at a time, releasing each old one before the next is allocated, so the
+   * peak holds one extra array, not a second ledger. The pass is over after this. After
+   * layOut() it fills this part's entries of the merged ledger instead.
+   */
+  group(): void {
+    if (this.grouped) return;
+    const nc = this.keys.size;
+    const ne = this.entries;
+    const cust = this.entCust;
+    const later = this.later;
+    let start = later?.start;
+    if (!start) {
+      start = new Int32Array(nc + 1);
+      for (let e = 0; e < ne; e++) start[cust[e] + 1]++;
+      for (let i = 0; i < nc; i++) start[i + 1] += start[i];
+    }
+    const next = start.slice(0, nc);
+    const scatter = <T extends Int32Array | Float64Array>(from: ArrayLike<number>, to: T): T => {
+      next.set(start!.subarray(0, nc));
+      for (let e = 0; e < ne; e++) to[next[cust[e]]++] = from[e];
+      return to;
+    };
+    const amt = scatter(this.entAmount, later?.layout?.amt ?? new Float64Array(ne));
+    this.entAmount = new Float64Array(0);
+    this.release();
+    const day = scatter(this.entDay, later?.layout?.day ?? new Int32Array(ne));
+    this.entDay = new Int32Array(0);
+    this.release();
+    const ord = scatter(this.orderCounts(), later?.layout?.ord ?? new Int32Array(ne));
+    this.entOrders = new Uint8Array(0);
+    this.entCust = new Int32Array(0);
+    this.release();
+    this.grouped = { start, day, ord, amt };
+  }
+
+  /** Orders per entry, with the counts beyond a byte. */
+  private orderCounts(): ArrayLike<number> {
+    if (this.manyOrders.size === 0) return this.entOrders;
+    const full = Int32Array.from(this.entOrders);
+    for (const [e, n] of this.manyOrders) full[e] += n;
+    return full;
+  }
+
+  /**
+   * The keys after the pass and each customer's number of ledger entries, for the builder of
+   * the first part; the index is dropped.
+   */
+  takeKeys(): { keys: KeyTableParts; counts: Int32Array } {
+    const counts = new Int32Array(this.keys.size);
+    for (let e = 0; e < this.entries; e++) counts[this.entCust[e]]++;
+    return { keys: this.keys.parts(), counts };
+  }
+
+  /**
+   * Writes this later part's entries into the merged ledger (stable, like group()), one array
+   * at a time, releasing each after it is written; the pass is over.
+   */
+  scatterInto(layout: MergeLayout): void {
+    const cust = this.entCust;
+    const ne = this.entries;
+    const next = new Int32Array(layout.at.length);
+    const scatter = <T extends Int32Array | Float64Array>(from: ArrayLike<number>, to: T): void => {
+      next.set(layout.at);
+      for (let e = 0; e < ne; e++) to[next[cust[e]]++] = from[e];
+    };
+    scatter(this.entAmount, layout.amt);
+    this.entAmount = new Float64Array(0);
+    this.release();
+    scatter(this.entDay, layout.day);
+    this.entDay = new Int32Array(0);
+    this.release();
+    scatter(this.orderCounts(), layout.ord);
+    this.entOrders = new Uint8Array(0);
+    this.entCust = new Int32Array(0);
+    this.release();
+  }
+
+  /** Refund counts per customer after the pass. */
+  takeRefunds(): LaterRefunds {
+    const n = this.keys.size;
+    return { rows: this.refundRows.subarray(0, n), count: this.refundCount.subarray(0, n) };
+  }
+
+  /**
+   * Adds the customers of a builder over the next part of the input (see the class comment),
+   * before group(): its customer j becomes customer remap[j] here, new ones after this part's,
+   * and has counts[j] ledger entries. Then layOut(), group() and the later builder's
+   * scatterInto(), and absorbRefunds().
+   */
+  absorbKeys(next: KeyTableParts, counts: Int32Array): Int32Array {
+    const { arena, spans, size: nb } = next;
+    this.keys.reserve(nb);
+    const remap = new Int32Array(nb);
+    for (let j = 0; j < nb; j++) remap[j] = this.customerIndexBytes(arena, spans[2 * j], spans[2 * j] + spans[2 * j + 1]);
+    this.later = { remap, counts };
+    return remap;
+  }
+
+  /** The merged ledger, allocated in shared memory, with room for both parts' entries. */
+  layOut(): MergeLayout {
+    const later = this.later!;
+    const nc = this.keys.size;
+    const start = new Int32Array(nc + 1);
+    for (let e = 0; e < this.entries; e++) start[this.entCust[e] + 1]++;
+    const own = start.slice();
+    for (let j = 0; j < later.remap.length; j++) start[later.remap[j] + 1] += later.counts[j];
+    for (let i = 0; i < nc; i++) start[i + 1] += start[i];
+    const size = start[nc];
+    // each customer's later entries follow its own ones
+    const split = new Int32Array(nc);
+    for (let i = 0; i < nc; i++) split[i] = start[i] + own[i + 1];
+    const at = new Int32Array(later.remap.length);
+    for (let j = 0; j < at.length; j++) at[j] = split[later.remap[j]];
+    const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
+    later.start = start;
+    later.split = split;
+    later.layout = { day: new Int32Array(shared(4 * size)), ord: new Int32Array(shared(4 * size)), amt: new Float64Array(shared(8 * size)), at };
+    return later.layout;
+  }
+
+  /** Adds the refund counts of the later part. */
+  absorbRefunds(next: LaterRefunds): void {
+    const { remap } = this.later!;
+    for (let j = 0; j < remap.length; j++) {
+      this.refundRows[remap[j]] += next.rows[j];
+      this.refundCount[remap[j]] += next.count[j];
+    }
+  }
+
+  /**
+   * Sorts the ledger by customer and day, merges same-day entries and computes the summary
+   * fields. `keep(i)` says whether a customer without counted orders stays (as a
+   * prospect); refund rows of dropped customers are reported through `refundRowsDropped`.
+   */
+  finalize(
+    keep: (i: number, key: string) => boolean,
+    attributeNames: string[] = [],
+    /** Value of attribute a for builder customer i (with key), filled column by column. */
+    attributeOf: (a: number, i: number, key: string) => string | undefined = () => undefined,
+  ): { table: CustomerTable; refundRowsDropped: number; refundsDropped: number } {
+    this.group();
+    const nc = this.keys.size;
+    this.keys.dropIndex();
+    this.release();
+    const { start, day, ord, amt } = this.grouped!;
+    this.grouped = undefined;
+    // where each customer's entries of an absorbed later part begin
+    const split = this.later?.split;
+    this.later = undefined;
+    // customers with ledger room (customers added after grouping, prospects, have none)
+    const grouped = start.length - 1;
+    // one customer's entries, gathered before they are sorted and merged back over the ledger
+    // (a customer's merged entries only move down, so nothing unread is overwritten)
+    let sd: Int32Array = new Int32Array(256);
+    let so: Int32Array = new Int32Array(256);
+    let sa: Float64Array = new Float64Array(256);
+
+    let out = 0;
+    let w = 0;
+    let refundRowsDropped = 0;
+    let refundsDropped = 0;
+    const ids: string[] = [];
+    const firstDay = new Int32Array(nc);
+    const lastDay = new Int32Array(nc);
+    const orders = new Int32Array(nc);
+    const purchaseDays = new Int32Array(nc);
+    const revenue = new Float64Array(nc);
+    const ledgerStart = new Int32Array(nc + 1);
+    const source = new Int32Array(nc);
+    for (let i = 0; i < nc; i++) {
+      let n = 0;
+      const s = i < grouped ? start[i] : 0;
+      const e = i < grouped ? start[i + 1] : 0;
+      const m = split && i < split.length ? split[i] : e;
+      if (e - s > sd.length) [sd, so, sa] = scratch(e - s);
+      for (let k = s; k < m; k++, n++) {
+        sd[n] = day[k];
+        so[n] = ord[k];
+        sa[n] = amt[k];
+      }
+      if (m < e) {
+        // the later part's first run: added to this part's last entry on the same day, else
+        // to a new entry, in arrival order (see the class comment)
+        let k = m;
+        const d0 = day[k];
+        let o = ord[k];
+        let x = amt[k];
+        if (n > 0 && sd[n - 1] === d0) {
+          n--;
+          o = so[n] + ord[k];
+          x = sa[n] + amt[k];
+        }
+        for (k++; k < e && day[k] === d0; k++) {
+          o += ord[k];
+          x += amt[k];
+        }
+        sd[n] = d0;
+        so[n] = o;
+        sa[n] = x;
+        n++;
+        for (; k < e; k++, n++) {
+          sd[n] = day[k];
+          so[n] = ord[k];
+          sa[n] = amt[k];
+        }
+      }
+      let o = 0;
+      for (let k = 0; k < n; k++) o += so[k];
+      const key = this.keys.key(i);
+      if (o === 0) {
+        // no counted order: refunds do not count; a customers-file customer stays a prospect
+        refundRowsDropped += this.refundRows[i];
+        refundsDropped += this.refundCount[i];
+        if (!keep(i, key)) continue;
+      }
+      sortSegment(sd, so, sa, 0, n);
+      const row = out++;
+      ids.push(key);
+      ledgerStart[row] = w;
+      const from = w;
+      if (o > 0) {
+        for (let k = 0; k < n; k++) {
+          if (w > from && day[w - 1] === sd[k]) {
+            ord[w - 1] += so[k];
+            amt[w - 1] += sa[k];
+          } else {
+            day[w] = sd[k];
+            ord[w] = so[k];
+            amt[w] = sa[k];
+            w++;
+          }
+        }
+      }
+      let first = NO_DAY;
+      let last = NO_DAY;
+      let pd = 0;
+      let rev = 0;
+      for (let k = from; k < w; k++) {
+        rev += amt[k];
+        if (ord[k] > 0) {
+          pd++;
+          if (first === NO_DAY) first = day[k];
+          last = day[k];
+        }
+      }
+      firstDay[row] = first;
+      lastDay[row] = last;
+      orders[row] = o;
+      purchaseDays[row] = pd;
+      revenue[row] = rev;
+      source[row] = i;
+    }
+    ledgerStart[out] = w;
+    const table: CustomerTable = {
+      size: out,
+      ids,
+      firstDay: firstDay.subarray(0, out),
+      lastDay: lastDay.subarray(0, out),
+      orders: orders.subarray(0, out),
+      purchaseDays: purchaseDays.subarray(0, out),
+      revenue: revenue.subarray(0, out),
+      ledgerStart: ledgerStart.subarray(0, out + 1),
+      ledgerDay: day.subarray(0, w),
+      ledgerOrders: ord.subarray(0, w),
+      ledgerAmount: amt.subarray(0, w),
+      attributeNames,
+      attributes: attributeNames.map((_, a) => {
+        const col: (string | undefined)[] = new Array(out);
+        for (let r = 0; r < out; r++) col[r] = attributeOf(a, source[r], ids[r]);
+        return col;
+      }),
+    };
+    return { table, refundRowsDropped, refundsDropped };
+  }
+}
+/** Scratch arrays for one customer's entries. */
+function scratch(n: number): [Int32Array, Int32Array, Float64Array] {
+  const size = Math.max(256, 2 * n);
+  return [new Int32Array(size), new Int32Array(size), new Float64Array(size)];
+}
+
+/**
+ * Sorts one customer's entries by day. Date-sorted exports give sorted segments, reverse-sorted
+ * exports give reversed ones (reversed in place); anything else short is insertion-sorted and
+ * anything else long goes through an index sort.
+ */
+function sortSegment(day: Int32Array, ord: Int32Array, amt: Float64Array, s: number, e: number): void {
+  let asc = true;
+  let desc = true;
+  for (let k = s + 1; k < e && (asc || desc); k++) {
+    if (day[k] < day[k - 1]) asc = false;
+    if (day[k] > day[k - 1]) desc = false;
+  }
+  if (asc) return;
+  if (desc) {
+    for (let i = s, j = e - 1; i < j; i++, j--) {
+      swap(day, i, j);
+      swap(ord, i, j);
+      swap(amt, i, j);
+    }
+    return;
+  }
+  if (e - s > 48) {
+    const idx = Array.from({ length: e - s }, (_, k) => s + k);
+    idx.sort((x, y) => day[x] - day[y] || x - y);
+    const d2 = idx.map((k) => day[k]);
+    const o2 = idx.map((k) => ord[k]);
+    const a2 = idx.map((k) => amt[k]);
+    for (let k = 0; k < idx.length; k++) {
+      day[s + k] = d2[k];
+      ord[s + k] = o2[k];
+      amt[s + k] = a2[k];
+    }
+    return;
+  }
+  for (let k = s + 1; k < e; k++) {
+    const d = day[k];
+    if (d >= day[k - 1]) continue;
+    const o = ord[k];
+    const a = amt[k];
+    let j = k - 1;
+    while (j >= s && day[j] > d) {
+      day[j + 1] = day[j];
+      ord[j + 1] = ord[j];
+      amt[j + 1] = amt[j];
+      j--;
+    }
+    day[j + 1] = d;
+    ord[j + 1] = o;
+    amt[j + 1] = a;
+  }
+}
+
+function swap(a: Int32Array | Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
