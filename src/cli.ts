@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliIO } from './io/cli-io.js';
 import { NO_PRESET, PRESETS } from './io/mapping.js';
 
-export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'playbook' | 'cohorts' | 'kpis' | 'retention';
+export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'playbook' | 'cohorts' | 'kpis' | 'retention' | 'doctor';
 
 /** What the parsed command line asks for; main() runs it. */
 export interface Invocation {
@@ -268,6 +268,41 @@ Examples:
   clm cltv --summary cdnow_customers_summary.csv --time-unit week --format json | jq .meta.fit
   clm customers --orders orders.csv --model bgnbd --format csv > customers_with_clv.csv`)
     .action((opts) => onInvoke({ command: 'cltv', flags: opts }));
+
+  const doctor = program
+    .command('doctor')
+    .summary('can the data support each analysis? checks with numbers, a verdict per analysis, exit 1 when unsafe')
+    .description('Before modelling: checks the customers at the as-of date (customers, repeat buyers, history span,\nshare of one-time buyers, zero or negative spend, the frequency-spend correlation) against clm\'s\nlimits and says, with the numbers, which analyses and models are safe, to be read with caution, or\nunsafe. clm cltv and clm report run the same checks and warn (stderr, the report page, manifest.json).\nCost: one pass over the orders and two over the per-customer day ledger; no model is fitted.');
+  addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(doctor))))
+    .addHelpText('after', `
+Tables (--table picks one for CSV):
+  checks    one row per figure:
+    check      the figure: customers, repeat_buyers, history_days, history_weeks (or _days: --time-unit),
+               one_time_share, nonpositive_spend_customers, spend_repeat_buyers, spend_frequency_correlation
+    value      its value at the as-of date (shares as fractions in CSV/JSON, percentages on screen)
+    threshold  the limit it is held against (README: Data checks says why each)
+    verdict    safe, caution or unsafe
+    meaning    what the figure is and why it matters
+  verdicts  one row per analysis (stages, rfm, cohorts, historical_clv, bgnbd, pnbd, mbgnbd,
+            gamma_gamma, backtest):
+    analysis   the analysis or model
+    verdict    safe, caution (usable; read it knowing the reason) or unsafe (do not act on it)
+    used       true when a default run with these options uses it (a report: stages, RFM, cohorts,
+               historical CLV, the --model with Gamma-Gamma, and the backtest)
+    reason     the numbers and the reason, in words
+Limits: predictive models are unsafe under 100 repeat buyers or 90 days of history, to be read
+with caution under 400 repeat buyers, 500 customers or 180 days (Klaviyo refuses predictions
+below 500 buyers and 180 days); BG/NBD with more than 80% one-time buyers, Gamma-Gamma with
+|r| > 0.3 between frequency and spend, 5% of customers with zero or negative spend: caution.
+Exit codes: 0 nothing a default run uses is unsafe, 1 something is (for cron: the tables are still
+printed), 2 usage error, 3 data error.
+${INPUT_HELP}
+
+Examples:
+  clm doctor --orders orders.csv
+  clm doctor --orders CDNOW_master.txt --preset cdnow --time-unit week
+  clm doctor --config clm.config.json --quiet --format csv --table verdicts > verdicts.csv || echo "data not fit for the model"`)
+    .action((opts) => onInvoke({ command: 'doctor', flags: opts }));
 
   const backtest = program
     .command('backtest')
