@@ -259,13 +259,21 @@ Examples:
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(cltv))))
     .option('--summary <file>', 'fit a summary computed elsewhere: customer_id, frequency, recency, T[, monetary_value] in --time-unit')
     .option('--top <n>', 'how many top customers to list (default 20)')
+    .option('--fail-if <expr>', 'exit 1 after printing when this holds, e.g. "not converged" or "unsafe" (repeatable)', collect, [])
     .addHelpText('after', `${CLV_HELP}
+Data checks: the checks of clm doctor run first; an analysis that is unsafe or to be read with
+caution on this data is warned about on stderr (also with --quiet), with the numbers.
+--fail-if fields: converged, usable, spend_converged (true/false; empty without a fit),
+log_likelihood, customers_fitted, spend_frequency_correlation; from the data checks: unsafe,
+caution (true when an analysis this run uses has that verdict or worse), customers,
+repeat_buyers, history_days, one_time_share, nonpositive_spend_customers.
 ${INPUT_HELP}
 
 Examples:
   clm cltv --orders orders.csv --customers customers.csv
   clm cltv --orders orders.csv --model pnbd --horizon 24m --discount 0.08 --margin 0.3
   clm cltv --summary cdnow_customers_summary.csv --time-unit week --format json | jq .meta.fit
+  clm cltv --config clm.config.json --quiet --fail-if 'not converged' --fail-if unsafe > clv.csv
   clm customers --orders orders.csv --model bgnbd --format csv > customers_with_clv.csv`)
     .action((opts) => onInvoke({ command: 'cltv', flags: opts }));
 

@@ -1,34 +1,13 @@
-import { holdoutActuals, summarizeLedger, type TimeUnit } from '../analytics/clv/summary.js';
-import { analysesUsed, ANALYSIS_LABELS, checkData, dataFigures, type DataChecks } from '../analytics/data-checks.js';
+import { analysesUsed, ANALYSIS_LABELS } from '../analytics/data-checks.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type CommandResult } from '../render/result.js';
-import { defaultHoldout } from './backtest.js';
+import { dataChecksFor } from './data-gate.js';
 import { clvSettings, settingsLine, type ClvFlags } from './cltv.js';
-import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
+import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
 import { metricDisplay } from './metric-display.js';
-import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { computeLifecycle, type LifecycleFlags } from './lifecycle.js';
 
 export interface DoctorFlags extends InputFlags, LifecycleFlags, ClvFlags {}
-
-/** The data checks of the run's customers at the as-of date, in the model's time unit (one source for doctor, cltv and report). */
-export function dataChecksFor(inputs: Inputs, lc: Lifecycle, unit: TimeUnit): DataChecks {
-  const t = inputs.data.table;
-  const asOf = inputs.data.asOf;
-  const summary = summarizeLedger(t, { calibrationEnd: asOf, unit });
-  const netSpend = Float64Array.from(summary.rows, (i) => lc.snapshot.revenue[i]);
-  // the split a default backtest (clm backtest, clm report) would make
-  let backtest = null;
-  const d = defaultHoldout(t, asOf);
-  if (d) {
-    const cal = summarizeLedger(t, { calibrationEnd: asOf - d.weeks * 7, unit });
-    let sx = 0;
-    for (let k = 0; k < cal.size; k++) sx += cal.frequency[k];
-    let sh = 0;
-    if (cal.size > 0) for (const x of holdoutActuals(t, cal, asOf).frequency) sh += x;
-    backtest = { calibrationRepeatPurchases: sx, holdoutPurchases: sh };
-  }
-  return checkData(dataFigures(summary, netSpend, backtest), lc.derivation);
-}
 
 /** `clm doctor`: can the data support each analysis? Checks with numbers, a verdict per analysis; exit 1 when one a default run uses is unsafe. */
 export async function runDoctor(flags: DoctorFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
