@@ -16,7 +16,7 @@ import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecyc
 import { analysesUsed, gateWarnings, type Analysis, type DataChecks } from '../analytics/data-checks.js';
 import type { CompiledRule } from '../analytics/rule-expr.js';
 import { cltvConditionValues, compileCltvConditions, heldConditions, type CltvConditionValues } from './cltv-conditions.js';
-import { dataChecksFor } from './data-gate.js';
+import { dataChecksFor, figuresMeta } from './data-gate.js';
 
 export interface ClvFlags {
   model?: string;
@@ -329,7 +329,7 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warnOut: (m: string) 
 /** The data checks for the manifest and JSON meta: the figures and the verdicts of the analyses used. */
 export function checksMeta(checks: DataChecks, used: readonly Analysis[]): Record<string, unknown> {
   return {
-    figures: checks.figures,
+    figures: figuresMeta(checks.figures),
     verdicts: Object.fromEntries(checks.analyses.filter((a) => used.includes(a.analysis)).map((a) => [a.analysis, { verdict: a.verdict, reason: a.reason }])),
   };
 }

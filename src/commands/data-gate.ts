@@ -29,3 +29,19 @@ export function dataChecksFor(inputs: Inputs, lc: Lifecycle, unit: TimeUnit): Da
   return checkData(dataFigures(summary, netSpend, backtest), lc.derivation);
 }
 
+
+/** The figures for JSON meta and the manifest, keyed snake_case like the rest of them. */
+export function figuresMeta(f: DataChecks['figures']): Record<string, unknown> {
+  return {
+    customers: f.customers,
+    repeat_buyers: f.repeatBuyers,
+    spend_repeat_buyers: f.spendRepeatBuyers,
+    history_days: f.historyDays,
+    time_unit: f.unit,
+    history_units: f.historyUnits,
+    one_time_share: f.oneTimeShare,
+    nonpositive_spend_customers: f.nonPositiveSpend,
+    spend_frequency_correlation: f.correlation,
+    backtest: f.backtest ? { calibration_repeat_purchases: f.backtest.calibrationRepeatPurchases, holdout_purchases: f.backtest.holdoutPurchases } : null,
+  };
+}

@@ -1,7 +1,7 @@
 import { analysesUsed, ANALYSIS_LABELS } from '../analytics/data-checks.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type CommandResult } from '../render/result.js';
-import { dataChecksFor } from './data-gate.js';
+import { dataChecksFor, figuresMeta } from './data-gate.js';
 import { clvSettings, settingsLine, type ClvFlags } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
 import { metricDisplay } from './metric-display.js';
@@ -18,7 +18,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, warn: (m: string)
   const used = analysesUsed(settings.model);
   const meta = dataMeta(inputs.data, 'doctor');
   meta.doctor = {
-    figures: checks.figures,
+    figures: figuresMeta(checks.figures),
     verdicts: Object.fromEntries(checks.analyses.map((a) => [a.analysis, { verdict: a.verdict, used: used.includes(a.analysis), reason: a.reason }])),
   };
   const context = dataContext(inputs.data);

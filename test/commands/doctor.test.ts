@@ -63,7 +63,7 @@ describe('clm doctor', () => {
     const r = await runClm(['doctor', ...DEMO, '--format', 'json']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const out = JSON.parse(r.stdout);
-    expect(out.meta.doctor.figures).toMatchObject({ customers: 1253, repeatBuyers: 678, spendRepeatBuyers: 677, historyDays: 729, nonPositiveSpend: 6, unit: 'week' });
+    expect(out.meta.doctor.figures).toMatchObject({ customers: 1253, repeat_buyers: 678, spend_repeat_buyers: 677, history_days: 729, nonpositive_spend_customers: 6, time_unit: 'week' });
     expect(Object.values(out.meta.doctor.verdicts).map((v) => (v as { verdict: string }).verdict)).toEqual(Array(9).fill('safe'));
   });
 
@@ -130,7 +130,7 @@ describe('the same checks gate cltv and report', () => {
     expect(bg).toHaveLength(1);
     expect(warningsOf(r.stderr)).toContain(bg[0]);
     expect(manifest.data_checks.verdicts.bgnbd.verdict).toBe('unsafe');
-    expect(manifest.data_checks.figures.repeatBuyers).toBe(7);
+    expect(manifest.data_checks.figures.repeat_buyers).toBe(7);
     const banner = readFileSync(join(out, 'index.html'), 'utf8').match(/<aside class="warnings"[^]*?<\/aside>/)?.[0] ?? '';
     expect(banner).toContain('data check: BG/NBD is UNSAFE on this data: only 7 repeat buyers of 12 customers');
   });

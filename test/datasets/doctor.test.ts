@@ -29,7 +29,7 @@ const CASES: Case[] = [
     args: ['--orders', d('cdnow/CDNOW_master.txt'), '--preset', 'cdnow'],
     code: 0,
     verdicts: { stages: 'safe', rfm: 'safe', cohorts: 'safe', historical_clv: 'safe', bgnbd: 'safe', pnbd: 'safe', mbgnbd: 'safe', gamma_gamma: 'safe', backtest: 'safe' },
-    figures: { customers: 23570, repeatBuyers: 11516, historyDays: 545 },
+    figures: { customers: 23570, repeat_buyers: 11516, history_days: 545 },
   },
   {
     name: 'UCI Online Retail',
@@ -37,7 +37,7 @@ const CASES: Case[] = [
     args: ['--orders', d('online-retail/online_retail_2010-12_2011-12.csv.gz'), '--preset', 'online-retail'],
     code: 0,
     verdicts: { stages: 'safe', rfm: 'safe', cohorts: 'safe', historical_clv: 'safe', bgnbd: 'safe', pnbd: 'safe', mbgnbd: 'safe', gamma_gamma: 'safe', backtest: 'safe' },
-    figures: { customers: 4339, repeatBuyers: 2790, historyDays: 373, nonPositiveSpend: 20 },
+    figures: { customers: 4339, repeat_buyers: 2790, history_days: 373, nonpositive_spend_customers: 20 },
   },
   {
     name: 'Olist 4k',
@@ -45,7 +45,7 @@ const CASES: Case[] = [
     args: ['--orders', d('olist-4k/olist_orders_dataset.csv'), '--customers', d('olist-4k/olist_customers_dataset.csv'), '--payments', d('olist-4k/olist_order_payments_dataset.csv'), '--preset', 'olist'],
     code: 1,
     verdicts: { stages: 'caution', rfm: 'safe', cohorts: 'safe', historical_clv: 'safe', bgnbd: 'unsafe', pnbd: 'unsafe', mbgnbd: 'unsafe', gamma_gamma: 'unsafe', backtest: 'caution' },
-    figures: { customers: 3958, repeatBuyers: 2 },
+    figures: { customers: 3958, repeat_buyers: 2 },
   },
   {
     name: 'Olist 2017',
@@ -53,7 +53,7 @@ const CASES: Case[] = [
     args: ['--orders', d('olist-2017/orders.csv'), '--customers', d('olist-2017/customers.csv'), '--payments', d('olist-2017/order_items.csv'), '--preset', 'olist'],
     code: 1,
     verdicts: { stages: 'safe', rfm: 'safe', cohorts: 'safe', historical_clv: 'safe', bgnbd: 'unsafe', pnbd: 'unsafe', mbgnbd: 'unsafe', gamma_gamma: 'unsafe', backtest: 'caution' },
-    figures: { customers: 9766, repeatBuyers: 51 },
+    figures: { customers: 9766, repeat_buyers: 51 },
   },
 ];
 
@@ -68,7 +68,7 @@ describe('clm doctor on the real datasets', () => {
       expect(Object.fromEntries(Object.entries(meta.verdicts).map(([k, v]) => [k, (v as { verdict: string }).verdict]))).toEqual(c.verdicts);
       expect(meta.figures).toMatchObject(c.figures);
       if (c.code === 1) {
-        expect(meta.verdicts.bgnbd.reason).toContain(`only ${c.figures.repeatBuyers} repeat buyers of ${c.figures.customers.toLocaleString('en-US')} customers (fewer than 100)`);
+        expect(meta.verdicts.bgnbd.reason).toContain(`only ${c.figures.repeat_buyers} repeat buyers of ${c.figures.customers.toLocaleString('en-US')} customers (fewer than 100)`);
         expect(r.stderr).toContain('unsafe on this data, and a default run uses them: BG/NBD, Gamma-Gamma spend');
       }
       // the CSV of the checks has one row per figure
