@@ -461,6 +461,8 @@ retention_rate, active_customers, revenue, ... and NAME_change or NAME_change_pt
 backtest.mape, backtest.abs_error, backtest.mae, backtest.rmse (see clm backtest); functions
 share(stage), count(stage), segment_share("Champions"), goal(NAME) (met, on_track, behind,
 missed, no_data). Operators: == != < <= > >= and or not, + - * /.
+Data checks: those of clm doctor run first; each one that is not safe for what the report uses
+is warned about on stderr, in the page's banner and in manifest.json (warnings, data_checks).
 With --quiet a run prints nothing but its warnings; exit codes: 0 written, 1 a --fail-if condition held
 (the report is still written), 2 usage error, 3 data error.
 Audiences with a purchase model: audiences/next_order-due_now.csv (due date = last order + g within
