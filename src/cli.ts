@@ -285,7 +285,7 @@ Examples:
     .addHelpText('after', `
 Tables (--table picks one for CSV):
   checks    one row per figure:
-    check      the figure: customers, repeat_buyers, history_days, history_weeks (or _days: --time-unit),
+    check      the figure: customers, repeat_buyers, history_days, history_weeks (not with --time-unit day),
                one_time_share, nonpositive_spend_customers, spend_repeat_buyers, spend_frequency_correlation
     value      its value at the as-of date (shares as fractions in CSV/JSON, percentages on screen)
     threshold  the limit it is held against (README: Data checks says why each)

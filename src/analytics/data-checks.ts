@@ -137,12 +137,13 @@ export function dataCheckRows(f: DataFigures): Check[] {
     { check: 'customers', value: f.customers, threshold: `>= ${CAUTION_MODEL_CUSTOMERS}`, verdict: f.customers === 0 ? 'unsafe' : f.customers < CAUTION_MODEL_CUSTOMERS ? 'caution' : 'safe', meaning: 'customers with an order by the as-of date; predictions below 500 rest on few people' },
     { check: 'repeat_buyers', value: f.repeatBuyers, threshold: `>= ${MIN_MODEL_REPEAT_CUSTOMERS} (caution < ${CAUTION_MODEL_REPEAT_CUSTOMERS})`, verdict: repeatVerdict(f.repeatBuyers), meaning: 'customers who bought on 2+ days: the purchase models learn rate and dropout from them' },
     { check: 'history_days', value: f.historyDays, threshold: `>= ${MIN_HISTORY_DAYS} (caution < ${CAUTION_HISTORY_DAYS})`, verdict: historyVerdict(f.historyDays), meaning: 'days from the first order in the data to the as-of date' },
-    { check: `history_${f.unit}s`, value: f.historyUnits, threshold: `>= ${units(MIN_HISTORY_DAYS, f.unit)} (caution < ${units(CAUTION_HISTORY_DAYS, f.unit)})`, verdict: historyVerdict(f.historyDays), meaning: `the same span in the model's time unit (--time-unit): T of the oldest customer` },
     { check: 'one_time_share', value: f.oneTimeShare, threshold: `<= ${pct(CAUTION_ONE_TIME_SHARE)}`, verdict: f.oneTimeShare > CAUTION_ONE_TIME_SHARE ? 'caution' : 'safe', meaning: 'share of customers without a repeat purchase; BG/NBD gives each P(alive) = 1' },
     { check: 'nonpositive_spend_customers', value: f.nonPositiveSpend, threshold: `<= ${pct(CAUTION_NONPOSITIVE_SPEND_SHARE)} of customers`, verdict: nonPosShare > CAUTION_NONPOSITIVE_SPEND_SHARE ? 'caution' : 'safe', meaning: 'customers whose net spend is zero or negative (refunds, free orders); Gamma-Gamma leaves them out' },
     { check: 'spend_repeat_buyers', value: f.spendRepeatBuyers, threshold: `>= ${MIN_MODEL_REPEAT_CUSTOMERS} (caution < ${CAUTION_MODEL_REPEAT_CUSTOMERS})`, verdict: repeatVerdict(f.spendRepeatBuyers), meaning: 'repeat buyers with positive repeat spend: the customers Gamma-Gamma is fitted on' },
     { check: 'spend_frequency_correlation', value: f.correlation, threshold: `|r| <= ${CAUTION_SPEND_FREQUENCY_CORRELATION}`, verdict: f.correlation !== null && Math.abs(f.correlation) > CAUTION_SPEND_FREQUENCY_CORRELATION ? 'caution' : 'safe', meaning: 'Pearson r of purchase frequency and mean spend of repeat buyers; Gamma-Gamma assumes none' },
   ];
+  // the span in the model's unit, when that is not days already
+  if (f.unit !== 'day') rows.splice(3, 0, { check: `history_${f.unit}s`, value: f.historyUnits, threshold: `>= ${units(MIN_HISTORY_DAYS, f.unit)} (caution < ${units(CAUTION_HISTORY_DAYS, f.unit)})`, verdict: historyVerdict(f.historyDays), meaning: `the same span in the model's time unit (--time-unit): T of the oldest customer` });
   return rows;
 }
 

@@ -64,6 +64,9 @@ describe('data checks (pure)', () => {
     expect(verdict(at(13), 'bgnbd')).toBe('caution'); // 91 days
     expect(verdict(at(26), 'bgnbd')).toBe('safe'); // 182 days
     expect(check(at(13), 'history_weeks')).toMatchObject({ value: 13, threshold: '>= 12.9 (caution < 25.7)', verdict: 'caution' });
+    // in days, one row: the span is already in the model's unit
+    const days = summaryFromArrays({ ids: ['a'], frequency: [1], recency: [50], T: [100], monetary: [5], unit: 'day' });
+    expect(checkData(dataFigures(days, [10], null), derivation()).checks.map((c) => c.check)).toEqual(['customers', 'repeat_buyers', 'history_days', 'one_time_share', 'nonpositive_spend_customers', 'spend_repeat_buyers', 'spend_frequency_correlation']);
   });
 
   it('one-time buyers above 80%: BG/NBD (P(alive) = 1 for them) is caution, MBG/NBD and Pareto/NBD are not', () => {
