@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliIO } from './io/cli-io.js';
 import { NO_PRESET, PRESETS } from './io/mapping.js';
 
-export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'playbook' | 'cohorts' | 'kpis' | 'retention';
+export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'playbook' | 'cohorts' | 'kpis' | 'retention' | 'doctor';
 
 /** What the parsed command line asks for; main() runs it. */
 export interface Invocation {
@@ -259,15 +259,58 @@ Examples:
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(cltv))))
     .option('--summary <file>', 'fit a summary computed elsewhere: customer_id, frequency, recency, T[, monetary_value] in --time-unit')
     .option('--top <n>', 'how many top customers to list (default 20)')
+    .option('--fail-if <expr>', 'exit 1 after printing when this holds, e.g. "not converged" or "unsafe" (repeatable)', collect, [])
     .addHelpText('after', `${CLV_HELP}
+Data checks: the checks of clm doctor run first; an analysis that is unsafe or to be read with
+caution on this data is warned about on stderr (also with --quiet), with the numbers.
+--fail-if fields: converged, usable, spend_converged (true/false; empty without a fit),
+log_likelihood, customers_fitted, spend_frequency_correlation; from the data checks: unsafe,
+caution (true when an analysis this run uses has that verdict or worse), customers,
+repeat_buyers, history_days, one_time_share, nonpositive_spend_customers.
 ${INPUT_HELP}
 
 Examples:
   clm cltv --orders orders.csv --customers customers.csv
   clm cltv --orders orders.csv --model pnbd --horizon 24m --discount 0.08 --margin 0.3
   clm cltv --summary cdnow_customers_summary.csv --time-unit week --format json | jq .meta.fit
+  clm cltv --config clm.config.json --quiet --fail-if 'not converged' --fail-if unsafe > clv.csv
   clm customers --orders orders.csv --model bgnbd --format csv > customers_with_clv.csv`)
     .action((opts) => onInvoke({ command: 'cltv', flags: opts }));
+
+  const doctor = program
+    .command('doctor')
+    .summary('can the data support each analysis? checks with numbers, a verdict per analysis, exit 1 when unsafe')
+    .description('Before modelling: checks the customers at the as-of date (customers, repeat buyers, history span,\nshare of one-time buyers, zero or negative spend, the frequency-spend correlation) against clm\'s\nlimits and says, with the numbers, which analyses and models are safe, to be read with caution, or\nunsafe. clm cltv and clm report run the same checks and warn (stderr, the report page, manifest.json).\nCost: one pass over the orders and two over the per-customer day ledger; no model is fitted.');
+  addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(doctor))))
+    .addHelpText('after', `
+Tables (--table picks one for CSV):
+  checks    one row per figure:
+    check      the figure: customers, repeat_buyers, history_days, history_weeks (not with --time-unit day),
+               one_time_share, nonpositive_spend_customers, spend_repeat_buyers, spend_frequency_correlation
+    value      its value at the as-of date (shares as fractions in CSV/JSON, percentages on screen)
+    threshold  the limit it is held against (README: Data checks says why each)
+    verdict    safe, caution or unsafe
+    meaning    what the figure is and why it matters
+  verdicts  one row per analysis (stages, rfm, cohorts, historical_clv, bgnbd, pnbd, mbgnbd,
+            gamma_gamma, backtest):
+    analysis   the analysis or model
+    verdict    safe, caution (usable; read it knowing the reason) or unsafe (do not act on it)
+    used       true when a default run with these options uses it (a report: stages, RFM, cohorts,
+               historical CLV, the --model with Gamma-Gamma, and the backtest)
+    reason     the numbers and the reason, in words
+Limits: predictive models are unsafe under 100 repeat buyers or 90 days of history, to be read
+with caution under 400 repeat buyers, 500 customers or 180 days (Klaviyo refuses predictions
+below 500 buyers and 180 days); BG/NBD with more than 80% one-time buyers, Gamma-Gamma with
+|r| > 0.3 between frequency and spend, 5% of customers with zero or negative spend: caution.
+Exit codes: 0 nothing a default run uses is unsafe, 1 something is (for cron: the tables are still
+printed), 2 usage error, 3 data error.
+${INPUT_HELP}
+
+Examples:
+  clm doctor --orders orders.csv
+  clm doctor --orders CDNOW_master.txt --preset cdnow --time-unit week
+  clm doctor --config clm.config.json --quiet --format csv --table verdicts > verdicts.csv || echo "data not fit for the model"`)
+    .action((opts) => onInvoke({ command: 'doctor', flags: opts }));
 
   const backtest = program
     .command('backtest')
@@ -418,6 +461,8 @@ retention_rate, active_customers, revenue, ... and NAME_change or NAME_change_pt
 backtest.mape, backtest.abs_error, backtest.mae, backtest.rmse (see clm backtest); functions
 share(stage), count(stage), segment_share("Champions"), goal(NAME) (met, on_track, behind,
 missed, no_data). Operators: == != < <= > >= and or not, + - * /.
+Data checks: those of clm doctor run first; each one that is not safe for what the report uses
+is warned about on stderr, in the page's banner and in manifest.json (warnings, data_checks).
 With --quiet a run prints nothing but its warnings; exit codes: 0 written, 1 a --fail-if condition held
 (the report is still written), 2 usage error, 3 data error.
 Audiences with a purchase model: audiences/next_order-due_now.csv (due date = last order + g within

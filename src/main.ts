@@ -26,6 +26,7 @@ const COMMANDS: Record<CommandName, () => Promise<Runner>> = {
   diff: async () => (await import('./commands/diff.js')).runDiff,
   init: async () => (await import('./commands/init.js')).runInit,
   retention: async () => (await import('./commands/retention.js')).runRetention,
+  doctor: async () => (await import('./commands/doctor.js')).runDoctor,
 };
 
 /** Runs clm with argv (without node and script) and returns the exit code. The only catch. */

@@ -51,3 +51,46 @@ export function backtestSampleWarning(calibrationRepeatPurchases: number, holdou
   if (calibrationRepeatPurchases >= MIN_BACKTEST_PURCHASES && holdoutPurchases >= MIN_BACKTEST_PURCHASES) return null;
   return `small sample: the backtest rests on ${calibrationRepeatPurchases} repeat purchase${calibrationRepeatPurchases === 1 ? '' : 's'} before the calibration end and ${holdoutPurchases} in the holdout (fewer than ${MIN_BACKTEST_PURCHASES}), so its errors say little about the model; use a longer history or a longer holdout`;
 }
+
+/**
+ * Limits of the data checks (analytics/data-checks.ts, `clm doctor`) for the predictive models.
+ * Practice: Klaviyo refuses its predictive analytics below 500 customers with an order and 180
+ * days of order history; the limits below are ours, with the reason beside each.
+ *
+ * Repeat buyers: BG/NBD, Pareto/NBD and MBG/NBD (4 parameters each) learn the purchase rate and
+ * the dropout from the customers who bought again (a one-time buyer only bounds the rate from
+ * above), and Gamma-Gamma (3 parameters) is fitted on repeat buyers with positive spend alone.
+ * n repeat buyers fix their share to about ±1.96/√n of itself: ±20% at 100, ±10% at 400. Below
+ * 100 (fewer than 25 per parameter, near the 10–20 events per parameter of regression practice,
+ * Peduzzi et al. 1996) the fit is unsafe; below 400, to be read with caution.
+ */
+export const MIN_MODEL_REPEAT_CUSTOMERS = 100;
+export const CAUTION_MODEL_REPEAT_CUSTOMERS = 400;
+/** Customers with an order below which a model's prediction is read with caution (Klaviyo's 500). */
+export const CAUTION_MODEL_CUSTOMERS = 500;
+/**
+ * Order history (first order of the data to the as-of date): under 90 days a customer who buys
+ * once a quarter is seen at most once, so a model cannot tell a slow buyer from a lost one
+ * (unsafe), and cohorts have fewer than 3 months to compare; under 180 days (Klaviyo's minimum),
+ * caution: one season's buying.
+ */
+export const MIN_HISTORY_DAYS = 90;
+export const CAUTION_HISTORY_DAYS = 180;
+/**
+ * Share of buyers without a repeat purchase above which BG/NBD is read with caution: it gives
+ * each of them P(alive) = 1 (lifetimes #44, #165, ...), so more than 4 in 5 of the base would be
+ * shown as surely alive; MBG/NBD and Pareto/NBD do not.
+ */
+export const CAUTION_ONE_TIME_SHARE = 0.8;
+/**
+ * Share of buyers whose net spend is zero or negative (refunds, free orders) above which value
+ * figures are read with caution: 1 in 20 is enough to move an average and RFM's M quintiles,
+ * and Gamma-Gamma leaves such customers out.
+ */
+export const CAUTION_NONPOSITIVE_SPEND_SHARE = 0.05;
+/**
+ * |Pearson correlation| of purchase frequency and mean spend among repeat buyers above which
+ * Gamma-Gamma, which assumes them independent, is read with caution (the check lifetimes' docs
+ * suggest; 0.3 is the limit analytics/clv/gamma-gamma.ts already warns at).
+ */
+export const CAUTION_SPEND_FREQUENCY_CORRELATION = 0.3;

@@ -12,7 +12,11 @@ import type { CliIO } from '../io/cli-io.js';
 import { readSummaryFile } from '../io/read-summary.js';
 import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
-import { computeLifecycle, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
+import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { analysesUsed, gateWarnings, type Analysis, type DataChecks } from '../analytics/data-checks.js';
+import type { CompiledRule } from '../analytics/rule-expr.js';
+import { cltvConditionValues, compileCltvConditions, heldConditions, type CltvConditionValues } from './cltv-conditions.js';
+import { dataChecksFor, figuresMeta } from './data-gate.js';
 
 export interface ClvFlags {
   model?: string;
@@ -26,6 +30,7 @@ export interface ClvFlags {
 export interface CltvFlags extends InputFlags, LifecycleFlags, ClvFlags {
   summary?: string;
   top?: string;
+  failIf?: string[];
 }
 
 export const MODELS = ['bgnbd', 'pnbd', 'mbgnbd', 'historical', 'formula'] as const;
@@ -278,33 +283,66 @@ function formulaTable(inputs: Inputs, lc: Lifecycle, margin: number): { table: R
 }
 
 /** `clm cltv`: the model fit and predicted value by stage, segment and cohort, and the top customers. */
-export async function runCltv(flags: CltvFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
+export async function runCltv(flags: CltvFlags, io: CliIO, warnOut: (m: string) => void): Promise<CommandResult> {
   const settings = clvSettings(flags);
   const top = Math.max(1, Math.floor(Number(flags.top ?? 20)) || 20);
-  if (flags.summary) return cltvFromSummary(flags, settings, top, warn);
+  // checked before any input is read: a typo costs no fit
+  const conditions = compileCltvConditions(flags.failIf ?? []);
+  if (flags.summary) return cltvFromSummary(flags, settings, top, conditions, warnOut);
+  const said = new Set<string>();
+  const warn = (m: string): void => {
+    if (!said.has(m)) warnOut(m);
+    said.add(m);
+  };
   const inputs = await loadInputs(flags, io, warn);
   const lc = computeLifecycle(inputs, flags);
-  warnSmallSamples(lc, warn);
+  // the data checks of clm doctor, one source: they replace the small-sample warnings here
+  const used = analysesUsed(settings.model, { backtest: false });
+  const checks = dataChecksFor(inputs, lc, settings.unit);
+  gateWarnings(checks, used).forEach(warn);
   const meta = dataMeta(inputs.data, 'cltv');
   meta.clv = settingsMeta(settings);
+  meta.data_checks = checksMeta(checks, used);
   const context = dataContext(inputs.data);
   context.push(settingsLine(settings));
+  let result: CommandResult;
+  let scores: ClvScores | undefined;
   if (settings.model === 'formula') {
     const f = formulaTable(inputs, lc, settings.margin);
     f.warnings.forEach(warn);
-    return { meta, context, tables: [f.table] };
+    result = { meta, context, tables: [f.table] };
+  } else {
+    const v = customerValues(inputs, settings);
+    // the frequency-spend correlation is a data check, said once above
+    v.warnings.filter((w) => w !== v.scores?.correlation?.warning).forEach(warn);
+    const tables = valueTables(inputs, lc, v, top);
+    if (v.scores) {
+      tables.unshift(modelTable(v.scores));
+      meta.fit = fitMeta(v.scores);
+    }
+    scores = v.scores;
+    result = { meta, context, tables };
   }
-  const v = customerValues(inputs, settings);
-  v.warnings.forEach(warn);
-  const tables = valueTables(inputs, lc, v, top);
-  if (v.scores) {
-    tables.unshift(modelTable(v.scores));
-    meta.fit = fitMeta(v.scores);
-  }
-  return { meta, context, tables };
+  return withConditions(result, conditions, cltvConditionValues(scores, checks, used));
 }
 
-async function cltvFromSummary(flags: CltvFlags, settings: ClvSettings, top: number, warn: (m: string) => void): Promise<CommandResult> {
+/** The data checks for the manifest and JSON meta: the figures and the verdicts of the analyses used. */
+export function checksMeta(checks: DataChecks, used: readonly Analysis[]): Record<string, unknown> {
+  return {
+    figures: figuresMeta(checks.figures),
+    verdicts: Object.fromEntries(checks.analyses.filter((a) => used.includes(a.analysis)).map((a) => [a.analysis, { verdict: a.verdict, reason: a.reason }])),
+  };
+}
+
+function withConditions(result: CommandResult, conditions: CompiledRule[], values: CltvConditionValues): CommandResult {
+  if (conditions.length === 0) return result;
+  const held = heldConditions(conditions, values);
+  result.meta.fail_if = conditions.map((c) => ({ condition: c.source, held: held.includes(c.source) }));
+  if (held.length > 0) result.held = `--fail-if held: ${held.join('; ')}`;
+  return result;
+}
+
+async function cltvFromSummary(flags: CltvFlags, settings: ClvSettings, top: number, conditions: CompiledRule[], warn: (m: string) => void): Promise<CommandResult> {
   if (!isPredictive(settings.model)) throw new UsageError(`--summary fits a predictive model; --model ${settings.model} needs the orders`, 'use --model bgnbd, pnbd or mbgnbd');
   const cols = await readSummaryFile(flags.summary!);
   const summary = summaryFromArrays({ ...cols, unit: settings.unit, file: flags.summary });
@@ -313,7 +351,7 @@ async function cltvFromSummary(flags: CltvFlags, settings: ClvSettings, top: num
   scores.warnings.forEach(warn);
   const idx = Array.from({ length: summary.size }, (_, i) => i).sort((a, b) => scores.clv[b] - scores.clv[a] || (summary.ids[a] < summary.ids[b] ? -1 : 1));
   const rows: Cell[][] = idx.slice(0, top).map((i) => [summary.ids[i], scores.pAlive[i], scores.expectedPurchases[i], scores.expectedAvgValue[i], scores.clv[i]]);
-  return {
+  return withConditions({
     meta: { command: 'cltv', summary: flags.summary, clv: settingsMeta(settings), fit: fitMeta(scores) },
     context: [`summary: ${flags.summary} (${summary.size.toLocaleString('en-US')} customers, in ${settings.unit}s)`, settingsLine(settings)],
     tables: [
@@ -326,7 +364,7 @@ async function cltvFromSummary(flags: CltvFlags, settings: ClvSettings, top: num
         { name: 'clv', type: 'money' },
       ], rows),
     ],
-  };
+  }, conditions, cltvConditionValues(scores, undefined, []));
 }
 
 export function settingsMeta(s: ClvSettings): Record<string, unknown> {

@@ -15,14 +15,16 @@ import type { CommandResult, ResultTable } from '../render/result.js';
 import { writeXlsx, XLSX_MAX_ROWS } from '../render/xlsx.js';
 import { dataContext, dataMeta, loadInputs, mappingTable, reconciliationTable, type InputFlags, type Inputs } from './common.js';
 import { customerRowsTable } from './customers.js';
-import { computeLifecycle, parseFromDate, type Lifecycle, type LifecycleFlags, warnSmallSamples } from './lifecycle.js';
+import { computeLifecycle, parseFromDate, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { analysesUsed, gateWarnings } from '../analytics/data-checks.js';
+import { dataChecksFor } from './data-gate.js';
 import { customProfile, rfmGrid, rfmMeta, rfmProfile } from './segments.js';
 import { hashInputs, readState, writeState, type SavedState } from '../io/state-store.js';
 import { changesTable, stateMismatch, stateRows } from './diff.js';
 import { explainThresholds, FROM_LABELS, stageTables, thresholdsLine, thresholdsMeta } from './stages.js';
 import { summaryTable } from './summary.js';
 import { purchaseModelLabel } from '../analytics/clv/score.js';
-import { clvSettings, customerValues, fitMeta, isPredictive, modelTable, settingsMeta, valueTables, type ClvFlags, type CustomerValues } from './cltv.js';
+import { checksMeta, clvSettings, customerValues, fitMeta, isPredictive, modelTable, settingsMeta, valueTables, type ClvFlags, type CustomerValues } from './cltv.js';
 import { backtestRun, backtestTables, defaultHoldout, firstOrderDay, type BacktestRun } from './backtest.js';
 import { playbookTables } from './playbook.js';
 import { kpisRun, type KpisRun } from './kpis.js';
@@ -90,7 +92,12 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const inputs = await loadInputs(flags, io, warn);
   const { data } = inputs;
   const lc = computeLifecycle(inputs, flags);
-  warnSmallSamples(lc, warn);
+  const settings = clvSettings(flags);
+  // the data checks of clm doctor, one source: on stderr, the page's banner and the manifest
+  // (a backtest on a holdout of the user's own says its own sample size)
+  const used = analysesUsed(settings.model, { backtest: flags.holdout === undefined && flags.calibrationEnd === undefined });
+  const dataChecks = dataChecksFor(inputs, lc, settings.unit);
+  gateWarnings(dataChecks, used).forEach(warn);
   const from = parseFromDate(flags.from, data.asOf) ?? Math.max(firstOrderDay(data.table, data.asOf), data.asOf - DEFAULT_WINDOW_DAYS);
   const st = stageTables(inputs, lc, from);
   const metrics = reportMetrics(lc.snapshot, lc.stages, st.before);
@@ -101,10 +108,10 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   if (mismatch) warn(`${mismatch}; changes.csv compares with it anyway, and this run replaces it`);
   const changes = previous ? changesTable(data.table.ids, lc, previous) : undefined;
 
-  const settings = clvSettings(flags);
   // a model whose fit is not usable is said on the page and in the manifest, never written as values
   const fitted = customerValues(inputs, settings, true);
-  fitted.warnings.forEach(warn);
+  // the frequency-spend correlation is a data check, said once above
+  fitted.warnings.filter((w) => w !== fitted.scores?.correlation?.warning).forEach(warn);
   const unusable = fitted.problem ?? null;
   const values = unusable ? { ...fitted, settings: { ...settings, model: 'historical' as const }, clv: historicalClv(data.table, data.asOf, settings.margin) } : fitted;
   const backtest = reportBacktest(inputs, flags, settings.model, warn);
@@ -147,6 +154,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.rfm = rfmMeta(lc);
   meta.window = { from: formatDay(from), to: formatDay(data.asOf), days: data.asOf - from };
   meta.clv = settingsMeta(settings);
+  meta.data_checks = checksMeta(dataChecks, used);
   if (values.scores) meta.fit = fitMeta(values.scores);
   if (unusable) meta.model_not_usable = { model: settings.model, problem: unusable, instead: 'historical value (net revenue to date x margin) in the playbook and audiences; no predicted values' };
   if (backtest) meta.backtest = { calibration_end: formatDay(backtest.calibrationEnd), holdout_end: formatDay(backtest.holdoutEnd), holdout_basis: backtest.holdoutBasis, model: backtest.model, converged: backtest.converged };

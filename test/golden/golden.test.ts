@@ -38,6 +38,9 @@ const CASES: { name: string; args: string[] }[] = [
   { name: 'cohorts-quarter.json', args: ['cohorts', ...DEMO, '--period', 'quarter', '--format', 'json'] },
   // the model columns with the next order (issue 15, item 1), machine and human formats
   { name: 'customers-model.csv', args: ['customers', ...DEMO, '--model', 'bgnbd', '--where', 'cohort == "2024-03"', '--format', 'csv'] },
+  // the data checks (issue 15, item 6): every format through the usual result path
+  ...FORMATS.map((f) => ({ name: `doctor.${EXT[f]}`, args: ['doctor', ...DEMO, '--format', f] })),
+  { name: 'doctor-verdicts.csv', args: ['doctor', ...DEMO, '--format', 'csv', '--table', 'verdicts'] },
   { name: 'customers-next-order.md', args: ['customers', ...DEMO, '--model', 'bgnbd', '--where', 'stage == "at_risk" and days_overdue > 0', '--format', 'md'] },
 ];
 

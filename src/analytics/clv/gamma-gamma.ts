@@ -5,6 +5,7 @@
  * ν ~ Gamma(q, v) across customers; fitted on the mean value z̄ of each repeat customer's x
  * repeat transactions. Parameter names as in note 025: p, q, v (γ in the JMR paper).
  */
+import { CAUTION_SPEND_FREQUENCY_CORRELATION } from '../sample-size.js';
 import { groupRows } from './summary.js';
 import { digammaRatio, negLogBeta } from './special.js';
 import { fitNamed, subsampleStride, type FitOptions, type LogLikelihood, type ModelFit, type ParameterLimit } from './model.js';
@@ -254,7 +255,7 @@ export function ggPopulationMean(params: GammaGammaParams): number {
  */
 export function spendFrequencyCorrelation(
   data: SpendData,
-  threshold = 0.3,
+  threshold = CAUTION_SPEND_FREQUENCY_CORRELATION,
 ): { readonly correlation: number; readonly customers: number; readonly warning?: string } {
   let n = 0;
   let sx = 0;

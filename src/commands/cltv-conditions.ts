@@ -1,0 +1,65 @@
+import type { ClvScores } from '../analytics/clv/score.js';
+import type { Analysis, DataChecks } from '../analytics/data-checks.js';
+import { compileRule, RuleSyntaxError, type CompiledRule, type RuleField, type RuleValue } from '../analytics/rule-expr.js';
+import { UsageError } from '../domain/errors.js';
+
+/**
+ * `clm cltv --fail-if`: conditions over the fit and the data checks, for scheduled runs, e.g.
+ * `--fail-if 'not converged'` or `--fail-if 'unsafe or repeat_buyers < 500'`.
+ */
+export const CLTV_CONDITION_FIELDS: readonly RuleField[] = [
+  { name: 'converged', type: 'boolean' },
+  { name: 'usable', type: 'boolean' },
+  { name: 'spend_converged', type: 'boolean' },
+  { name: 'log_likelihood', type: 'number' },
+  { name: 'customers_fitted', type: 'number' },
+  { name: 'spend_frequency_correlation', type: 'number' },
+  { name: 'unsafe', type: 'boolean' },
+  { name: 'caution', type: 'boolean' },
+  { name: 'customers', type: 'number' },
+  { name: 'repeat_buyers', type: 'number' },
+  { name: 'history_days', type: 'number' },
+  { name: 'one_time_share', type: 'number' },
+  { name: 'nonpositive_spend_customers', type: 'number' },
+];
+
+export type CltvConditionValues = Record<string, RuleValue>;
+
+/** The values of CLTV_CONDITION_FIELDS for a run: null where a run has none (no fit, no orders). */
+export function cltvConditionValues(scores: ClvScores | undefined, checks: DataChecks | undefined, used: readonly Analysis[]): CltvConditionValues {
+  const f = checks?.figures;
+  const verdicts = checks?.analyses.filter((a) => used.includes(a.analysis)) ?? [];
+  return {
+    converged: scores ? scores.purchase.converged : null,
+    usable: scores ? scores.purchase.usable : null,
+    spend_converged: scores?.spend ? scores.spend.converged : null,
+    log_likelihood: scores ? scores.purchase.logLik : null,
+    customers_fitted: scores ? scores.purchase.customers : null,
+    spend_frequency_correlation: scores?.correlation?.correlation ?? f?.correlation ?? null,
+    unsafe: checks ? verdicts.some((a) => a.verdict === 'unsafe') : null,
+    caution: checks ? verdicts.some((a) => a.verdict !== 'safe') : null,
+    customers: f?.customers ?? null,
+    repeat_buyers: f?.repeatBuyers ?? null,
+    history_days: f?.historyDays ?? null,
+    one_time_share: f?.oneTimeShare ?? null,
+    nonpositive_spend_customers: f?.nonPositiveSpend ?? null,
+  };
+}
+
+export function compileCltvConditions(texts: readonly string[]): CompiledRule[] {
+  return texts.map((text, k) => {
+    try {
+      return compileRule(text, { fields: [...CLTV_CONDITION_FIELDS] });
+    } catch (e: unknown) {
+      if (e instanceof RuleSyntaxError) {
+        throw new UsageError(`--fail-if ${k > 0 ? `#${k + 1} ` : ''}${e.message}\n    ${e.pointer().replace('\n', '\n    ')}`, `fields: ${CLTV_CONDITION_FIELDS.map((f) => f.name).join(', ')}`);
+      }
+      throw e;
+    }
+  });
+}
+
+/** The texts of the conditions that hold. */
+export function heldConditions(rules: readonly CompiledRule[], values: CltvConditionValues): string[] {
+  return rules.filter((r) => r.test((f) => values[CLTV_CONDITION_FIELDS[f].name] ?? null)).map((r) => r.source);
+}
