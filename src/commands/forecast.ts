@@ -10,7 +10,7 @@ import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
 import { resolveHoldout } from './backtest.js';
-import { clvSettings, firstOrderMonth, fitMeta, isPredictive, modelTable, settingsMeta, unusableModelError, type ClvFlags } from './cltv.js';
+import { clvSettings, firstOrderMonth, fitMeta, isPredictive, modelTable, unusableModelError, type ClvFlags } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
 import { computeLifecycle, stagesAt, warnSmallSamples, type LifecycleFlags } from './lifecycle.js';
 
@@ -171,7 +171,8 @@ export async function runForecast(flags: ForecastFlags, io: CliIO, warn: (m: str
   const settings = clvSettings(flags);
   const meta = dataMeta(inputs.data, 'forecast');
   const first = run.periods[0];
-  meta.clv = settingsMeta(settings);
+  // the horizon, discount and margin of cltv do not apply: the periods set the horizon, revenue is undiscounted
+  meta.clv = { model: settings.model, time_unit: settings.unit, penalizer: settings.penalizer };
   meta.forecast = {
     period: run.unit,
     periods: run.periods.length,
@@ -183,10 +184,20 @@ export async function runForecast(flags: ForecastFlags, io: CliIO, warn: (m: str
   meta.fit = fitMeta(run.scores);
   const context = dataContext(inputs.data);
   context.push(
-    `model ${settings.model} + Gamma-Gamma spend fitted to ${formatDay(run.fittedTo)} (${run.summary.size.toLocaleString('en-US')} customers, time unit ${settings.unit}) · ${run.periods.length} ${run.unit}s from ${formatDay(first.from)}${first.partial ? ` (the first, ${first.label}, is partial: ${first.days} days after ${formatDay(run.fittedTo)})` : ''}`,
+    `model ${settings.model} + Gamma-Gamma spend fitted to ${formatDay(run.fittedTo)} (${run.summary.size.toLocaleString('en-US')} customers, time unit ${settings.unit}) · ${run.periods.length} ${run.unit}s from ${formatDay(first.from)}${notes(run)}`,
   );
   if (run.holdout) context.push(`backtest: holdout to ${formatDay(run.holdout.end)} (${run.holdout.basis}); stages as of ${formatDay(run.fittedTo)}`);
   context.push('customers who had not bought by then are not forecast; revenue is expected purchases x expected spend per purchase, undiscounted, without margin');
   return { meta, context, tables: forecastTables(run) };
 }
 
+
+/** Says which periods are partial: the first after a mid-period date, a backtest's last cut at the as-of date. */
+function notes(run: ForecastRun): string {
+  const first = run.periods[0];
+  const last = run.periods[run.periods.length - 1];
+  const out: string[] = [];
+  if (first.partial) out.push(`the first, ${first.label}, is partial: ${first.days} days after ${formatDay(run.fittedTo)}`);
+  if (run.holdout && run.periods.length > 1 && last.partial) out.push(`the last, ${last.label}, is cut at the as-of date: ${last.days} days`);
+  return out.length > 0 ? ` (${out.join('; ')})` : '';
+}
