@@ -314,7 +314,7 @@ Examples:
   const forecast = program
     .command('forecast')
     .summary('expected purchases, active customers and revenue per future week, month or quarter')
-    .description('Per-period forecast: fits the purchase model (BG/NBD by default) and Gamma-Gamma on the orders up to\nthe as-of date and predicts each calendar period after it, for the whole base and by stage, RFM\nsegment and cohort. With --holdout or --calibration-end it is a backtest: fitted on the older\norders, the periods up to the as-of date show predicted beside actual figures.');
+    .description('Per-period forecast: fits the purchase model (BG/NBD by default) and Gamma-Gamma on the orders up to the as-of date and predicts each calendar period after it, for the whole base and by stage, RFM segment and cohort.\nWith --holdout or --calibration-end it is a backtest: fitted on the older orders, the periods up to the as-of date show predicted beside actual figures.');
   addOutputOptions(addLifecycleOptions(addInputOptions(forecast)))
     .addOption(new Option('--model <model>', 'purchase model: bgnbd (default), pnbd or mbgnbd').choices(['bgnbd', 'pnbd', 'mbgnbd']))
     .addOption(new Option('--time-unit <unit>', 'time unit of the model: week (default) or day').choices(['week', 'day']))

@@ -3,7 +3,7 @@
  * grouping adding up to the whole base, usage errors, and the acceptance backtest on the CDNOW
  * sample (skipped, with the reason printed, when the sample is absent).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitBgNbd, bgnbdPredictor } from '../../src/analytics/clv/bgnbd.js';
@@ -70,6 +70,22 @@ describe('clm forecast on the demo shop', () => {
     await bad(['--periods', '0'], /--periods "0" is not valid/);
     await bad(['--periods', '3', '--holdout', '13w'], /--periods and a holdout do not go together/);
     await bad(['--period', 'year'], /year/);
+  });
+});
+
+describe('clm forecast --help and the README', () => {
+  it('explain every column of the forecast tables in one line', async () => {
+    const help = (await runClm(['forecast', '--help'])).stdout;
+    const readme = readFileSync('README.md', 'utf8');
+    const out = await json(['forecast', ...DEMO, '--holdout', '13w']);
+    const columns = Object.keys(out.rows[0]);
+    expect(columns).toContain('actual_active_customers');
+    // a help line names one or more columns, then two spaces or more, then the explanation
+    const named = new Set(help.split('\n').flatMap((l) => /^  ([a-z_]+(?:, [a-z_]+)*)\s{2,}\S/.exec(l)?.[1].split(', ') ?? []));
+    for (const c of columns) {
+      expect(named.has(c), `--help on ${c}`).toBe(true);
+      expect(readme.split('\n').some((l) => l.startsWith('| `') && l.includes(`\`${c}\``)), `README on ${c}`).toBe(true);
+    }
   });
 });
 
