@@ -1,18 +1,18 @@
 import { activeProbabilities } from '../analytics/clv/active.js';
-import { actualTotals, forecastPeriods, forecastTotals, purchasesAfterCalibration, type ForecastGrouping, type ForecastPeriod, type ForecastTotals } from '../analytics/clv/forecast.js';
+import { actualTotals, forecastPeriods, forecastTotals, purchasesAfterCalibration, repeatPurchasesByPeriod, type ForecastGrouping, type ForecastPeriod, type ForecastTotals } from '../analytics/clv/forecast.js';
 import { purchaseModelLabel, scoreClv, type ClvScores } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT, summarizeLedger, type ClvSummary } from '../analytics/clv/summary.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import { formatDay, type Day } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
-import { PERIOD_UNITS, type PeriodUnit } from '../domain/period.js';
+import { PERIOD_UNITS, periodOfDay, periodStartDay, type PeriodUnit } from '../domain/period.js';
 import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
 import { resolveHoldout } from './backtest.js';
 import { clvSettings, firstOrderMonth, fitMeta, isPredictive, modelTable, unusableModelError, type ClvFlags } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
-import { computeLifecycle, stagesAt, warnSmallSamples, type LifecycleFlags } from './lifecycle.js';
+import { computeLifecycle, stagesAt, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 
 export interface ForecastFlags extends InputFlags, LifecycleFlags, ClvFlags {
   periods?: string;
@@ -46,8 +46,7 @@ function periodsFlag(flags: ForecastFlags): number {
 }
 
 /** The groupings over the summary's customers: all, stage, RFM segment (not in a backtest), cohort. */
-function groupingsOf(inputs: Inputs, flags: LifecycleFlags, summary: ClvSummary, fittedTo: Day, backtest: boolean): ForecastRun['groupings'] {
-  const lc = computeLifecycle(inputs, flags);
+function groupingsOf(inputs: Inputs, lc: Lifecycle, summary: ClvSummary, fittedTo: Day, backtest: boolean): ForecastRun['groupings'] {
   // a backtest groups by what was known at the calibration end: stages then, no RFM segments
   const stages = backtest ? stagesAt(inputs, fittedTo, lc.derivation.thresholds) : lc.stages;
   const cohorts = firstOrderMonth(inputs.data.table);
@@ -58,7 +57,6 @@ function groupingsOf(inputs: Inputs, flags: LifecycleFlags, summary: ClvSummary,
   ];
   if (!backtest) out.push({ name: 'forecast_by_segment', key: 'rfm_segment', title: 'RFM segment', labels: [...RFM_SEGMENTS], of: over((i) => (lc.rfmSegment[i] === 255 ? -1 : lc.rfmSegment[i])) });
   out.push({ name: 'forecast_by_cohort', key: 'cohort', title: 'cohort (month of the first order)', labels: cohorts.labels, of: over((i) => cohorts.of[i]) });
-  if (!backtest) warnSmallSamples(lc, () => {});
   return out;
 }
 
@@ -66,7 +64,7 @@ function groupingsOf(inputs: Inputs, flags: LifecycleFlags, summary: ClvSummary,
  * Fits the purchase model (and Gamma-Gamma) on the orders up to the as-of date, or up to the
  * calibration end with --holdout/--calibration-end, and forecasts each calendar period after it.
  */
-export function forecastRun(inputs: Inputs, flags: ForecastFlags): ForecastRun {
+export function forecastRun(inputs: Inputs, flags: ForecastFlags, prior?: { lc: Lifecycle; fit?: { summary: ClvSummary; scores: ClvScores } }): ForecastRun {
   const settings = clvSettings(flags);
   if (!isPredictive(settings.model)) throw new UsageError(`a forecast needs a model that predicts purchases; --model ${settings.model} does not`, 'use --model bgnbd, pnbd or mbgnbd');
   const unit = (flags.period ?? 'month') as PeriodUnit;
@@ -78,13 +76,15 @@ export function forecastRun(inputs: Inputs, flags: ForecastFlags): ForecastRun {
   const fittedTo = hold ? hold.calibrationEnd : inputs.data.asOf;
   const dpu = DAYS_PER_UNIT[settings.unit];
   const periods = forecastPeriods(fittedTo, unit, dpu, hold ? { end: hold.holdoutEnd } : { count });
-  const summary = summarizeLedger(inputs.data.table, { calibrationEnd: fittedTo, unit: settings.unit });
+  // the report hands in its fit to the as-of date (same model and settings) instead of a second one
+  const reuse = !hold && prior?.fit ? prior.fit : undefined;
+  const summary = reuse ? reuse.summary : summarizeLedger(inputs.data.table, { calibrationEnd: fittedTo, unit: settings.unit });
   if (summary.size === 0) throw new UsageError(`no customer has an order on or before ${formatDay(fittedTo)}, so there is nothing to fit`, hold ? 'pick a later --calibration-end or a shorter --holdout' : 'pick a later --as-of');
-  inputs.progress?.(`forecast: fitting ${purchaseModelLabel(settings.model)} + Gamma-Gamma spend to ${summary.size.toLocaleString('en-US')} customers up to ${formatDay(fittedTo)}`);
+  if (!reuse) inputs.progress?.(`forecast: fitting ${purchaseModelLabel(settings.model)} + Gamma-Gamma spend to ${summary.size.toLocaleString('en-US')} customers up to ${formatDay(fittedTo)}`);
   const horizon = periods[periods.length - 1].tEnd;
-  const scores = scoreClv(summary, { model: settings.model, horizon, annualDiscount: 0, margin: 1, penalizer: settings.penalizer });
+  const scores = reuse ? reuse.scores : scoreClv(summary, { model: settings.model, horizon, annualDiscount: 0, margin: 1, penalizer: settings.penalizer });
   if (scores.problem) throw unusableModelError(purchaseModelLabel(settings.model), scores.problem);
-  const groupings = groupingsOf(inputs, flags, summary, fittedTo, backtest);
+  const groupings = groupingsOf(inputs, prior?.lc ?? computeLifecycle(inputs, flags), summary, fittedTo, backtest);
   const fit = scores.purchase;
   const predicted = forecastTotals({
     predictor: scores.predictor,
@@ -150,6 +150,35 @@ export function forecastTables(run: ForecastRun): ResultTable[] {
   });
   tables.push(modelTable(run.scores));
   return tables;
+}
+
+/**
+ * The report's view: the last `past` calendar periods up to the as-of date with what happened
+ * (repeat purchase days of all customers), then the forecast periods with what is expected.
+ */
+export function forecastBesideActuals(run: ForecastRun, table: Inputs['data']['table'], past: number): { table: ResultTable; past: ForecastPeriod[]; actual: { purchases: number }[] } {
+  const asOf = run.fittedTo;
+  const start = periodStartDay(run.unit, periodOfDay(run.unit, asOf) - (past - 1));
+  const periods = forecastPeriods(start - 1, run.unit, 1, { end: asOf });
+  const actual = repeatPurchasesByPeriod(table, periods);
+  const rows: Cell[][] = [
+    ...periods.map((p, k): Cell[] => ['actual', p.label, p.from, p.to, p.days, actual[k].purchases, actual[k].active, actual[k].revenue]),
+    ...run.periods.map((p, k): Cell[] => {
+      const c = run.predicted[0][0][k];
+      return ['expected', p.label, p.from, p.to, p.days, c.purchases, Number.isNaN(c.active) ? null : c.active, c.revenue];
+    }),
+  ];
+  const t = tableOf('forecast_vs_actual', `Repeat purchases per ${run.unit}: the last ${past} (all customers) and the next ${run.periods.length} expected (customers so far)`, [
+    { name: 'figures', type: 'string' },
+    { name: 'period', type: 'string' },
+    { name: 'from', type: 'date' },
+    { name: 'to', type: 'date' },
+    { name: 'days', type: 'int' },
+    { name: 'repeat_purchases', type: 'number', decimals: 1 },
+    { name: 'active_customers', type: 'number', decimals: 1 },
+    { name: 'revenue', type: 'money' },
+  ], rows);
+  return { table: t, past: periods, actual };
 }
 
 /** The whole base's totals over all periods, for the manifest and the report. */

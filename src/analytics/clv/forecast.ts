@@ -164,3 +164,38 @@ export function purchasesAfterCalibration(table: CustomerTable, summary: ClvSumm
     while (cursor.next()) if (cursor.day > E && cursor.orders > 0) yield { day: cursor.day, amount: cursor.amount };
   };
 }
+
+/**
+ * Repeat purchase days (each customer's purchase days after their first) of every customer in
+ * each period, with their net amount: the past the forecast continues, counted as it counts.
+ */
+export function repeatPurchasesByPeriod(table: CustomerTable, periods: readonly ForecastPeriod[]): ForecastCell[] {
+  const out = periods.map(() => ({ purchases: 0, active: 0, revenue: 0 }));
+  if (periods.length === 0) return out;
+  const first = periods[0].from;
+  const last = periods[periods.length - 1].to;
+  const cursor = new LedgerCursor(table);
+  for (let i = 0; i < table.size; i++) {
+    if (!cursor.open(i)) continue;
+    let seen = false;
+    let k = 0;
+    let counted = -1;
+    while (cursor.next()) {
+      if (cursor.orders <= 0) continue;
+      const d = cursor.day;
+      if (!seen) {
+        seen = true;
+        continue;
+      }
+      if (d > last) break;
+      if (d < first) continue;
+      while (d > periods[k].to) k++;
+      if (d < periods[k].from) continue;
+      out[k].purchases++;
+      out[k].revenue += cursor.amount;
+      if (counted !== k) out[k].active++;
+      counted = k;
+    }
+  }
+  return out;
+}

@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { activeProbabilities, bgActiveIfAlive, pnbdActiveIfAlive } from '../../../src/analytics/clv/active.js';
-import { actualTotals, forecastPeriods, forecastTotals } from '../../../src/analytics/clv/forecast.js';
+import { actualTotals, forecastPeriods, forecastTotals, purchasesAfterCalibration, repeatPurchasesByPeriod } from '../../../src/analytics/clv/forecast.js';
+import { summarizeLedger } from '../../../src/analytics/clv/summary.js';
+import { day, ledgerTable, order, refund } from '../../helpers/ledger-table.js';
 import type { PurchasePredictor } from '../../../src/analytics/clv/model.js';
 import { dayFromCivil, formatDay } from '../../../src/domain/dates.js';
 import { gamma, rng } from './simulate.js';
@@ -80,6 +82,31 @@ describe('actualTotals', () => {
     expect(tot[0][0]).toEqual([{ purchases: 2, active: 1, revenue: 12 }, { purchases: 2, active: 2, revenue: 5 }]);
     expect(tot[1][1]).toEqual([{ purchases: 2, active: 1, revenue: 12 }, { purchases: 1, active: 1, revenue: 1 }]);
     expect(tot[1][0][1]).toEqual({ purchases: 1, active: 1, revenue: 4 });
+  });
+});
+
+describe('counts from the ledger', () => {
+  // a: first order 2024-12-20, repeats 2025-01-05 (two orders that day, one purchase day) and
+  // 2025-02-10 with a same-day refund; b: first order 2025-01-15, repeat 2025-01-20; c: a prospect
+  const t = ledgerTable([
+    ['a', [order('2024-12-20', 10), order('2025-01-05', 20, 2), order('2025-02-10', 30), refund('2025-02-10', 5)]],
+    ['b', [order('2025-01-15', 7), order('2025-01-20', 8)]],
+    ['c', []],
+  ]);
+  const months = forecastPeriods(day('2024-11-30'), 'month', 1, { end: day('2025-02-28') });
+
+  it('repeatPurchasesByPeriod: purchase days after each customer’s first, distinct buyers and net value per period', () => {
+    expect(repeatPurchasesByPeriod(t, months)).toEqual([
+      { purchases: 0, active: 0, revenue: 0 },
+      { purchases: 2, active: 2, revenue: 28 },
+      { purchases: 1, active: 1, revenue: 25 },
+    ]);
+  });
+
+  it('purchasesAfterCalibration: the purchase days after the calibration end of the summary customers', () => {
+    const summary = summarizeLedger(t, { calibrationEnd: day('2024-12-31'), unit: 'week' });
+    expect(summary.ids).toEqual(['a']);
+    expect([...purchasesAfterCalibration(t, summary)(0)]).toEqual([{ day: day('2025-01-05'), amount: 20 }, { day: day('2025-02-10'), amount: 25 }]);
   });
 });
 
