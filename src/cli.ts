@@ -465,6 +465,12 @@ With --quiet a run prints nothing but its warnings; exit codes: 0 written, 1 a -
 Audiences with a purchase model: audiences/next_order-due_now.csv (due date = last order + g within
 the 7 days from the as-of date) and next_order-overdue.csv (days_overdue > 0), with p_alive and the
 next-order columns; next_order.csv counts them by stage.
+Forecast with a purchase model (see clm forecast): forecast_by_stage.csv for the next 12 months and
+forecast_vs_actual.csv, the last 12 months then the next 12, per month:
+  figures            actual (counted from the orders, all customers) or expected (customers so far)
+  repeat_purchases   purchase days after each customer's first; expected: expected_purchases
+  active_customers   customers with a repeat purchase day in the month; expected: expected_active_customers
+  revenue            net amount of those days; expected: expected_revenue
 ${NEXT_ORDER_HELP}
 ${INPUT_HELP}
 
