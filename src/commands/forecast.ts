@@ -12,7 +12,7 @@ import { tableOf, type Cell, type Column, type CommandResult, type ResultTable }
 import { resolveHoldout } from './backtest.js';
 import { clvSettings, firstOrderMonth, fitMeta, isPredictive, modelTable, unusableModelError, type ClvFlags } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
-import { computeLifecycle, stagesAt, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { computeLifecycle, stagesAt, warnSmallSamples, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 
 export interface ForecastFlags extends InputFlags, LifecycleFlags, ClvFlags {
   periods?: string;
@@ -195,7 +195,9 @@ export function forecastTotalsMeta(run: ForecastRun): Record<string, number | nu
 /** `clm forecast`: expected purchases, active customers and revenue per future calendar period. */
 export async function runForecast(flags: ForecastFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
   const inputs = await loadInputs(flags, io, warn);
-  const run = forecastRun(inputs, flags);
+  const lc = computeLifecycle(inputs, flags);
+  warnSmallSamples(lc, warn);
+  const run = forecastRun(inputs, flags, { lc });
   run.scores.warnings.forEach(warn);
   const settings = clvSettings(flags);
   const meta = dataMeta(inputs.data, 'forecast');
