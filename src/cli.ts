@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliIO } from './io/cli-io.js';
 import { NO_PRESET, PRESETS } from './io/mapping.js';
 
-export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'playbook' | 'cohorts' | 'kpis' | 'retention' | 'doctor';
+export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'forecast' | 'playbook' | 'cohorts' | 'kpis' | 'retention' | 'doctor';
 
 /** What the parsed command line asks for; main() runs it. */
 export interface Invocation {
@@ -92,6 +92,27 @@ if still active, from the model's purchase rate given their history (Lomax: (alp
   overdue_ratio             days since the last order / g: above 1 exactly when days_overdue > 0
 Customers without a repeat purchase get the population's rate: a date far ahead and never overdue
 (no rhythm of their own yet).`;
+
+const FORECAST_HELP = `
+Periods: calendar weeks, months or quarters after the as-of date. The first starts the day after
+it and ends with its calendar period, so it is partial (fewer days) when the as-of date is
+mid-period; in a backtest the last is cut at the as-of date. Customers who had not bought by the
+fit date are not forecast (acquisition is not modelled).
+Columns (per period; the by_* tables add the group and its customers):
+  period, from, to, days       the calendar label and the days it covers (days < a full period: partial)
+  expected_purchases           sum over customers of E[X(end)] - E[X(start)], the model's conditional expectation
+  expected_active_customers    sum over customers of P(at least one purchase in the period | their history)
+  expected_revenue             expected_purchases x each customer's expected spend per purchase (Gamma-Gamma), undiscounted
+  cumulative_purchases         expected_purchases summed from the first period (the last = E[X] over all periods)
+  cumulative_revenue           expected_revenue summed from the first period
+Backtest only (--holdout or --calibration-end), counted from the orders after the fit date:
+  actual_purchases             repeat purchase days in the period (same-day orders are one purchase)
+  actual_cumulative_purchases  actual_purchases summed from the first period
+  actual_active_customers      customers with a purchase day in the period
+  actual_revenue               net amount of those purchase days
+Tables: forecast (all customers), forecast_by_stage, forecast_by_segment (not in a backtest),
+forecast_by_cohort, model (--table picks one for CSV). In a backtest stages are those at the
+calibration end.`;
 
 function addClvOptions(cmd: Command): Command {
   return cmd
@@ -333,6 +354,27 @@ Examples:
   clm backtest --config clm.config.json --fail-if 'mape > 0.3' --quiet`)
     .action((opts) => onInvoke({ command: 'backtest', flags: opts }));
 
+  const forecast = program
+    .command('forecast')
+    .summary('expected purchases, active customers and revenue per future week, month or quarter')
+    .description('Per-period forecast: fits the purchase model (BG/NBD by default) and Gamma-Gamma on the orders up to the as-of date and predicts each calendar period after it, for the whole base and by stage, RFM segment and cohort.\nWith --holdout or --calibration-end it is a backtest: fitted on the older orders, the periods up to the as-of date show predicted beside actual figures.');
+  addOutputOptions(addLifecycleOptions(addInputOptions(forecast)))
+    .addOption(new Option('--model <model>', 'purchase model: bgnbd (default), pnbd or mbgnbd').choices(['bgnbd', 'pnbd', 'mbgnbd']))
+    .addOption(new Option('--time-unit <unit>', 'time unit of the model: week (default) or day').choices(['week', 'day']))
+    .option('--penalizer <l2>', 'L2 penalty on the model parameters (default 0), for small or odd data')
+    .addOption(new Option('--period <unit>', 'forecast period: week (ISO, Monday to Sunday), month (default) or quarter').choices(['week', 'month', 'quarter']))
+    .option('--periods <n>', 'how many periods after the as-of date to forecast (default 12)')
+    .option('--holdout <duration>', 'backtest: fit up to the as-of date minus this (39w, 6m, 180d) and set the periods up to the as-of date against what happened')
+    .option('--calibration-end <date>', 'backtest: fit up to this day (YYYY-MM-DD) instead of --holdout')
+    .addHelpText('after', `${FORECAST_HELP}
+${INPUT_HELP}
+
+Examples:
+  clm forecast --orders orders.csv --periods 12 --period month
+  clm forecast --orders orders.csv --period quarter --periods 4 --format csv --table forecast_by_segment
+  clm forecast --orders CDNOW_sample.txt --preset cdnow --calibration-end 1997-09-30 --period week`)
+    .action((opts) => onInvoke({ command: 'forecast', flags: opts }));
+
   const kpis = program
     .command('kpis')
     .summary('lifecycle KPIs per period, goals, CAC and LTV:CAC, NPS')
@@ -468,6 +510,12 @@ With --quiet a run prints nothing but its warnings; exit codes: 0 written, 1 a -
 Audiences with a purchase model: audiences/next_order-due_now.csv (due date = last order + g within
 the 7 days from the as-of date) and next_order-overdue.csv (days_overdue > 0), with p_alive and the
 next-order columns; next_order.csv counts them by stage.
+Forecast with a purchase model (see clm forecast): forecast_by_stage.csv for the next 12 months and
+forecast_vs_actual.csv, the last 12 months then the next 12, per month:
+  figures            actual (counted from the orders, all customers) or expected (customers so far)
+  repeat_purchases   purchase days after each customer's first; expected: expected_purchases
+  active_customers   customers with a repeat purchase day in the month; expected: expected_active_customers
+  revenue            net amount of those days; expected: expected_revenue
 ${NEXT_ORDER_HELP}
 ${INPUT_HELP}
 

@@ -20,6 +20,7 @@ const COMMANDS: Record<CommandName, () => Promise<Runner>> = {
   cohorts: async () => (await import('./commands/cohorts.js')).runCohorts,
   cltv: async () => (await import('./commands/cltv.js')).runCltv,
   backtest: async () => (await import('./commands/backtest.js')).runBacktestCommand,
+  forecast: async () => (await import('./commands/forecast.js')).runForecast,
   kpis: async () => (await import('./commands/kpis.js')).runKpis,
   playbook: async () => (await import('./commands/playbook.js')).runPlaybook,
   report: async () => (await import('./commands/report.js')).runReport,

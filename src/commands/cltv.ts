@@ -213,7 +213,7 @@ export function valueBy(name: string, title: string, key: string, groups: string
 }
 
 /** Monthly cohort of each customer (cohorts.ts) as a group index into sorted labels; −1 without an order. */
-function firstOrderMonth(t: Inputs['data']['table']): { labels: string[]; of: Int32Array } {
+export function firstOrderMonth(t: Inputs['data']['table']): { labels: string[]; of: Int32Array } {
   const periods = cohortPeriods(t, 'month');
   const distinct = [...new Set(periods.filter((p) => p >= 0))].sort((x, y) => x - y);
   const index = new Map(distinct.map((p, k) => [p, k]));

@@ -42,6 +42,8 @@ import { nextOrderTable } from './next-order-table.js';
 import { DUE_WINDOW_DAYS } from '../analytics/clv/next-order.js';
 import { histogram, lineChart } from '../render/charts.js';
 import { metricDisplay } from './metric-display.js';
+import { forecastTotalsMeta } from './forecast.js';
+import { forecastSection, reportForecast, type ReportForecast } from './report-forecast.js';
 
 const NEXT_ORDER_INTRO =
   `Next order: each customer's own gap g is the median time to the next purchase if still active, from the model's purchase rate given their history; customers.csv has expected_next_order_date (as-of + g), days_overdue (days since the last order − g, when positive) and overdue_ratio (days since the last order ÷ g), and audiences/next_order-due_now.csv and next_order-overdue.csv list who is due within ${DUE_WINDOW_DAYS} days and who is past due.`;
@@ -131,10 +133,12 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const ltv = cohortTables(cohorts, 'ltv', 'cohort_ltv');
   const cohortSection = [retention.triangle, retention.average, ltv.triangle];
   tables.push(...cohortSection);
+  const forecast = reportForecast(inputs, flags, lc, values, unusable);
   const clvTables = [
     ...(values.scores ? [modelTable(values.scores)] : []),
     ...(settings.model === 'formula' || unusable ? [] : valueTables(inputs, lc, values, 20)),
     ...(values.nextOrder && !unusable ? [nextOrderTable(lc, values.nextOrder)] : []),
+    ...(forecast ? forecast.tables : []),
   ];
   tables.push(...clvTables);
   const btTables = backtest ? backtestTables(backtest) : [];
@@ -157,6 +161,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.data_checks = checksMeta(dataChecks, used);
   if (values.scores) meta.fit = fitMeta(values.scores);
   if (unusable) meta.model_not_usable = { model: settings.model, problem: unusable, instead: 'historical value (net revenue to date x margin) in the playbook and audiences; no predicted values' };
+  if (forecast) meta.forecast = { period: 'month', periods: forecast.run.periods.length, fitted_to: formatDay(forecast.run.fittedTo), totals: forecastTotalsMeta(forecast.run) };
   if (backtest) meta.backtest = { calibration_end: formatDay(backtest.calibrationEnd), holdout_end: formatDay(backtest.holdoutEnd), holdout_basis: backtest.holdoutBasis, model: backtest.model, converged: backtest.converged };
   meta.kpis = kpis.meta;
   meta.metrics = roundMetrics(metrics);
@@ -192,7 +197,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   dir.writeText('report.md', `# Customer lifecycle report\n\n${md.join('')}`);
   files.push({ file: 'report.md' });
   // HTML with charts
-  const sections = await htmlSections(lc, st, from, tables, changes, summary.table, values, clvTables, backtest, btTables, playbook, cohorts, cohortSection, kpis);
+  const sections = await htmlSections(lc, st, from, tables, changes, summary.table, values, clvTables, backtest, btTables, playbook, cohorts, cohortSection, kpis, forecast);
   dir.writeText('index.html', renderHtml({ title: 'Customer lifecycle report', context, warnings, sections, generatedBy: `clm ${VERSION} · as of ${formatDay(data.asOf)}` }));
   files.push({ file: 'index.html' });
   // XLSX: every table, and the customers when they fit a sheet
@@ -336,6 +341,7 @@ async function htmlSections(
   cohorts: CohortMatrix,
   cohortSection: ResultTable[],
   kpis: KpisRun,
+  forecast: ReportForecast | undefined,
 ): Promise<HtmlSection[]> {
   const byName = (n: string): ResultTable | undefined => tables.find((t) => t.name === n);
   const sections: HtmlSection[] = [{ id: 'summary', title: 'Summary', tables: [summary] }];
@@ -429,6 +435,7 @@ async function htmlSections(
     });
   }
   if (clvTables.length > 0) {
+    const fc = forecast ? await forecastSection(forecast) : undefined;
     const clv = [...values.clv].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
     const unconverged = values.scores !== undefined && !values.problem && (!values.scores.purchase.converged || values.scores.spend?.converged === false);
     const cap = clv.length > 0 ? clv[Math.min(clv.length - 1, Math.floor(0.99 * clv.length))] : 0;
@@ -442,11 +449,15 @@ async function htmlSections(
           ? `${isPredictive(values.settings.model) ? purchaseModelLabel(values.settings.model) : values.settings.model} for purchases and Gamma-Gamma for spend, fitted on every customer's history to the as-of date; value over ${values.settings.horizonText}, discounted at ${(100 * values.settings.discount).toFixed(1)}% a year, margin ${(100 * values.settings.margin).toFixed(0)}%.`
           : `${values.settings.model} value: net revenue to date${values.settings.margin < 1 ? ` x margin ${values.settings.margin}` : ''}.`,
         ...(values.nextOrder && !values.problem ? [NEXT_ORDER_INTRO] : []),
+        ...(fc ? [fc.intro] : []),
         ...(unconverged ? ['The fit did not converge, so no chart of its values is drawn; the tables are there to inspect, not to act on.'] : []),
         ...values.warnings,
       ],
       // an unconverged fit's values are not drawn: a chart would lend them a certainty they lack
-      charts: clv.length > 0 && !unconverged ? [await renderSvg(histogram(`Distribution of customer value (up to the 99th percentile, ${cap.toFixed(0)})`, clv.filter((v) => v <= cap), 'value per customer'))] : [],
+      charts:
+        clv.length > 0 && !unconverged
+          ? [await renderSvg(histogram(`Distribution of customer value (up to the 99th percentile, ${cap.toFixed(0)})`, clv.filter((v) => v <= cap), 'value per customer')), ...(fc ? [fc.chart] : [])]
+          : [],
       tables: clvTables,
     });
   }
