@@ -4,12 +4,7 @@ import { defaultHoldout } from './backtest.js';
 import type { Inputs } from './common.js';
 import type { Lifecycle } from './lifecycle.js';
 
-/**
- * The gate of clm doctor, cltv and report (and the hook for a future clm forecast: call
- * dataChecksFor, then gateWarnings(checks, analysesUsed(model)) into its warn): one source of
- * the data checks for every command.
- */
-/** The data checks of the run's customers at the as-of date, in the model's time unit (one source for doctor, cltv and report). */
+/** The data checks of the run's customers at the as-of date, in the model's time unit (one source for doctor, cltv, forecast and report). */
 export function dataChecksFor(inputs: Inputs, lc: Lifecycle, unit: TimeUnit): DataChecks {
   const t = inputs.data.table;
   const asOf = inputs.data.asOf;

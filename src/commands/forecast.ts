@@ -10,9 +10,11 @@ import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
 import { resolveHoldout } from './backtest.js';
-import { clvSettings, firstOrderMonth, fitMeta, isPredictive, modelTable, unusableModelError, type ClvFlags } from './cltv.js';
+import { checksMeta, clvSettings, firstOrderMonth, fitMeta, isPredictive, modelTable, unusableModelError, type ClvFlags } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
-import { computeLifecycle, stagesAt, warnSmallSamples, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { analysesUsed, gateWarnings } from '../analytics/data-checks.js';
+import { dataChecksFor } from './data-gate.js';
+import { computeLifecycle, stagesAt, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 
 export interface ForecastFlags extends InputFlags, LifecycleFlags, ClvFlags {
   periods?: string;
@@ -196,11 +198,15 @@ export function forecastTotalsMeta(run: ForecastRun): Record<string, number | nu
 export async function runForecast(flags: ForecastFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
   const inputs = await loadInputs(flags, io, warn);
   const lc = computeLifecycle(inputs, flags);
-  warnSmallSamples(lc, warn);
+  const settings = clvSettings(flags);
+  // the data checks of clm doctor gate the forecast as they gate cltv and report
+  const used = analysesUsed(settings.model, { backtest: false });
+  const checks = dataChecksFor(inputs, lc, settings.unit);
+  gateWarnings(checks, used).forEach(warn);
   const run = forecastRun(inputs, flags, { lc });
   run.scores.warnings.forEach(warn);
-  const settings = clvSettings(flags);
   const meta = dataMeta(inputs.data, 'forecast');
+  meta.data_checks = checksMeta(checks, used);
   const first = run.periods[0];
   // the horizon, discount and margin of cltv do not apply: the periods set the horizon, revenue is undiscounted
   meta.clv = { model: settings.model, time_unit: settings.unit, penalizer: settings.penalizer };

@@ -113,6 +113,17 @@ describe('the same checks gate cltv and report', () => {
     expect(said.some((w) => w.includes('backtest'))).toBe(false);
   });
 
+  it('forecast is gated by the same checks: stderr under --quiet and the JSON meta', async () => {
+    const r = await runClm(['forecast', '--orders', tinyShop(), '--as-of', '2024-12-31', '--format', 'json', '--quiet']);
+    expect(r.code).toBe(0);
+    const said = warningsOf(r.stderr);
+    expect(said.filter((w) => w.startsWith('data check: BG/NBD is UNSAFE on this data: only 7 repeat buyers of 12 customers'))).toHaveLength(1);
+    expect(said.filter((w) => w.startsWith('small sample: RFM'))).toHaveLength(1);
+    const meta = JSON.parse(r.stdout).meta;
+    expect(meta.data_checks).toBeDefined();
+    expect(JSON.stringify(meta.data_checks)).toMatch(/unsafe/);
+  });
+
   it('the frequency-spend correlation is said once, as a data check', async () => {
     const r = await runClm(['cltv', '--orders', tiedShop(), '--as-of', '2024-12-31', '--format', 'csv', '--quiet']);
     expect(r.code).toBe(0);
