@@ -172,7 +172,7 @@ export async function runCustomers(flags: CustomersFlags, io: CliIO, warn: (m: s
     values = customerValues(inputs, settings);
     valuesRef.v = values;
     values.warnings.forEach(warn);
-    meta.clv = settingsMeta(settings);
+    meta.clv = settingsMeta(values.settings, values.choice);
     if (values.scores) meta.fit = fitMeta(values.scores);
   }
   let keep: ((i: number) => boolean) | undefined;

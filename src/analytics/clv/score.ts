@@ -29,6 +29,20 @@ export interface ScoreOptions {
   readonly annualDiscount: number;
   readonly margin: number;
   readonly penalizer?: number;
+  /** The purchase model already fitted on this summary (by --model auto), used as is. */
+  readonly fitted?: { readonly fit: PurchaseFit; readonly predictor: PurchasePredictor };
+}
+
+/**
+ * BG/NBD's caveat for customers without a repeat purchase (x = 0): its dropout happens only
+ * after a repeat purchase, so their P(alive) is 1 by construction. Null when there are none.
+ */
+export function oneTimeBuyerCaveat(model: PurchaseModelName, frequency: ArrayLike<number>): string | null {
+  if (model !== 'bgnbd') return null;
+  let n = 0;
+  for (let i = 0; i < frequency.length; i++) if (frequency[i] === 0) n++;
+  if (n === 0) return null;
+  return `BG/NBD gives P(alive) = 1 to the ${n.toLocaleString('en-US')} customers without a repeat purchase: the model cannot tell if they left; MBG/NBD or Pareto/NBD can (--model mbgnbd, pnbd, or auto to choose by a holdout)`;
 }
 
 export interface ClvScores {
@@ -67,9 +81,9 @@ export function fitPurchaseModel(summary: ClvSummary, model: PurchaseModelName, 
 
 export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
   const warnings: string[] = [];
-  const { fit: purchase, predictor } = fitPurchaseModel(summary, opts.model, opts.penalizer ?? 0);
+  const { fit: purchase, predictor } = opts.fitted ?? fitPurchaseModel(summary, opts.model, opts.penalizer ?? 0);
   // each warning says which model it is about
-  const label = purchaseModelLabel(opts.model);
+  const label = purchaseModelLabel(purchase.model);
   warnings.push(...purchase.warnings.map((w) => `${label}: ${w}`));
   if (!purchase.usable) {
     const nan = (): Float64Array => new Float64Array(summary.size).fill(NaN);
@@ -104,6 +118,8 @@ export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
     warnings.push(`only ${eligible} repeat customers with positive spend: Gamma-Gamma is not fitted and every customer gets the mean repeat spend`);
     expectedAvgValue = new Float64Array(summary.size).fill(meanSpend);
   }
+  const caveat = oneTimeBuyerCaveat(purchase.model, summary.frequency);
+  if (caveat) warnings.push(caveat);
   const expectedPurchases = predictor.expected(opts.horizon);
   const clv = clvValues(predictor, expectedAvgValue, { horizon: opts.horizon, unit: summary.unit, annualDiscount: opts.annualDiscount, margin: opts.margin });
   return { purchase, spend, correlation, predictor, pAlive: predictor.pAlive, expectedPurchases, expectedAvgValue, clv, problem: null, warnings };
