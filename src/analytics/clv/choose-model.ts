@@ -136,7 +136,7 @@ export function autoFitPurchaseModel(full: ClvSummary, split: HoldoutSplit | und
     }
   } else {
     rule = 'aic';
-    why = split ? `the holdout to ${split.holdoutEnd} has ${actual} repeat purchases, under ${MIN_HOLDOUT_PURCHASES}` : 'there is no holdout to compare predictions with';
+    why = split ? `the holdout to ${split.holdoutEnd} has ${actual} repeat purchase${actual === 1 ? '' : 's'}, under ${MIN_HOLDOUT_PURCHASES}` : 'there is no holdout to compare predictions with';
   }
   if (rule === 'aic') {
     cands = AUTO_CANDIDATES.map((m) => {

@@ -42,7 +42,7 @@ export function oneTimeBuyerCaveat(model: PurchaseModelName, frequency: ArrayLik
   let n = 0;
   for (let i = 0; i < frequency.length; i++) if (frequency[i] === 0) n++;
   if (n === 0) return null;
-  return `BG/NBD gives P(alive) = 1 to the ${n.toLocaleString('en-US')} customers without a repeat purchase: the model cannot tell if they left; MBG/NBD or Pareto/NBD can (--model mbgnbd, pnbd, or auto to choose by a holdout)`;
+  return `BG/NBD gives P(alive) = 1 to the ${n.toLocaleString('en-US')} customers without a repeat purchase: the model cannot tell if they left; MBG/NBD or Pareto/NBD can (--model mbgnbd or pnbd)`;
 }
 
 export interface ClvScores {
