@@ -108,6 +108,8 @@ export interface CustomerValues {
   nextOrder?: NextOrders;
   /** Why the fitted model's values must not be used (only with tolerateUnusable). */
   problem?: string;
+  /** BG/NBD's one-time-buyer caveat (ClvScores.caveat) when P(alive) is shown under it. */
+  caveat?: string;
   /** How --model auto chose (then `settings.model` is the model chosen). */
   choice?: ModelChoice;
   /** The model fitted, when `settings.model` was replaced by a fallback. */
@@ -160,7 +162,7 @@ export function customerValues(inputs: Inputs, asked: ClvSettings, tolerateUnusa
     out.clv[i] = scores.clv[k];
   }
   if (!scores.problem) out.nextOrder = byTableRow(nextOrders(scores.purchase.params, summary, inputs.data.asOf), summary.rows, n);
-  return { ...out, summary, scores, ...(choice ? { choice } : {}), ...(scores.problem ? { problem: scores.problem, fittedModel: model } : {}), warnings: [...scores.warnings] };
+  return { ...out, summary, scores, ...(choice ? { choice } : {}), ...(scores.caveat ? { caveat: scores.caveat } : {}), ...(scores.problem ? { problem: scores.problem, fittedModel: model } : {}), warnings: [...scores.warnings] };
 }
 
 /** Per-summary-customer next-order arrays spread over the table's n rows (NaN for the others). */
@@ -323,6 +325,7 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warn: (m: string) => 
     context.push(v.choice.reason);
   }
   v.warnings.forEach(warn);
+  if (v.caveat) warn(v.caveat);
   const tables = valueTables(inputs, lc, v, top);
   if (v.scores) {
     tables.unshift(modelTable(v.scores));
@@ -344,6 +347,7 @@ async function cltvFromSummary(flags: CltvFlags, asked: ClvSettings, top: number
   const scores = scoreClv(summary, { model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer, fitted: auto });
   if (scores.problem) throw unusableModelError(purchaseModelLabel(model), scores.problem);
   scores.warnings.forEach(warn);
+  if (scores.caveat) warn(scores.caveat);
   const idx = Array.from({ length: summary.size }, (_, i) => i).sort((a, b) => scores.clv[b] - scores.clv[a] || (summary.ids[a] < summary.ids[b] ? -1 : 1));
   const rows: Cell[][] = idx.slice(0, top).map((i) => [summary.ids[i], scores.pAlive[i], scores.expectedPurchases[i], scores.expectedAvgValue[i], scores.clv[i]]);
   return {

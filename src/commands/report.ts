@@ -437,6 +437,7 @@ async function htmlSections(
           : `${values.settings.model} value: net revenue to date${values.settings.margin < 1 ? ` x margin ${values.settings.margin}` : ''}.`,
         ...(values.nextOrder && !values.problem ? [NEXT_ORDER_INTRO] : []),
         ...(values.choice ? [`${values.choice.reason}.`] : []),
+        ...(values.caveat && !values.problem ? [`${values.caveat}.`] : []),
         ...(values.problem ? [] : [stageVsModelNote(lc.stages, values.pAlive)].filter((x): x is string => x !== null)),
         ...(unconverged ? ['The fit did not converge, so no chart of its values is drawn; the tables are there to inspect, not to act on.'] : []),
         ...values.warnings,

@@ -61,6 +61,11 @@ export interface ClvScores {
    */
   readonly problem: string | null;
   readonly warnings: readonly string[];
+  /**
+   * What the analyst must know to read P(alive) (oneTimeBuyerCaveat), or null: a warning where
+   * P(alive) is printed (cltv, customers), a line on the report's CLV page.
+   */
+  readonly caveat: string | null;
 }
 
 /** Fewer eligible repeat customers than this: no Gamma-Gamma fit, the mean repeat spend instead. */
@@ -87,7 +92,7 @@ export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
   warnings.push(...purchase.warnings.map((w) => `${label}: ${w}`));
   if (!purchase.usable) {
     const nan = (): Float64Array => new Float64Array(summary.size).fill(NaN);
-    return { purchase, predictor, pAlive: nan(), expectedPurchases: nan(), expectedAvgValue: nan(), clv: nan(), problem: purchase.problem, warnings };
+    return { purchase, predictor, pAlive: nan(), expectedPurchases: nan(), expectedAvgValue: nan(), clv: nan(), problem: purchase.problem, warnings, caveat: null };
   }
   let eligible = 0;
   let spendSum = 0;
@@ -118,9 +123,8 @@ export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
     warnings.push(`only ${eligible} repeat customers with positive spend: Gamma-Gamma is not fitted and every customer gets the mean repeat spend`);
     expectedAvgValue = new Float64Array(summary.size).fill(meanSpend);
   }
-  const caveat = oneTimeBuyerCaveat(purchase.model, summary.frequency);
-  if (caveat) warnings.push(caveat);
   const expectedPurchases = predictor.expected(opts.horizon);
   const clv = clvValues(predictor, expectedAvgValue, { horizon: opts.horizon, unit: summary.unit, annualDiscount: opts.annualDiscount, margin: opts.margin });
-  return { purchase, spend, correlation, predictor, pAlive: predictor.pAlive, expectedPurchases, expectedAvgValue, clv, problem: null, warnings };
+  const caveat = oneTimeBuyerCaveat(purchase.model, summary.frequency);
+  return { purchase, spend, correlation, predictor, pAlive: predictor.pAlive, expectedPurchases, expectedAvgValue, clv, problem: null, warnings, caveat };
 }
