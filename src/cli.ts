@@ -260,7 +260,7 @@ Examples:
   const cltv = program
     .command('cltv')
     .summary('customer lifetime value: BG/NBD or Pareto/NBD with Gamma-Gamma, by stage, segment, cohort')
-    .description('Customer lifetime value: fits the purchase model (BG/NBD by default, or Pareto/NBD) and Gamma-Gamma\nfor spend on every customer\'s (x, t_x, T) at the as-of date, then prints the parameters with\nstandard errors, predicted value by stage, RFM segment and cohort, and the top customers.\n--model historical (net revenue to date) and formula (AOV x purchase rate x lifetime) need no fit.\nCost: one pass over the orders; the fit runs over distinct (x, t_x, T) rows, so 1M customers take seconds.');
+    .description('Customer lifetime value: fits the purchase model (by default the best of BG/NBD, MBG/NBD, Pareto/NBD on a holdout) and Gamma-Gamma\nfor spend on every customer\'s (x, t_x, T) at the as-of date, then prints the parameters with\nstandard errors, predicted value by stage, RFM segment and cohort, and the top customers.\n--model historical (net revenue to date) and formula (AOV x purchase rate x lifetime) need no fit.\nCost: one pass over the orders; the fit runs over distinct (x, t_x, T) rows, so 1M customers take seconds.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(cltv))))
     .option('--summary <file>', 'fit a summary computed elsewhere: customer_id, frequency, recency, T[, monetary_value] in --time-unit')
     .option('--top <n>', 'how many top customers to list (default 20)')
