@@ -56,4 +56,4 @@ export function stageVsModelNote(stages: ArrayLike<number>, pAlive: ArrayLike<nu
 
 /** Why a stage and the model's P(alive) can disagree; said on the CLV page beside the count. */
 export const STAGE_VS_MODEL =
-  "A stage is recency against fixed thresholds (days since the last order against the active and churn days, the same for everyone); P(alive) is the purchase model's estimate from each customer's own history, so a customer who buys rarely can pass the churn threshold and still be likely to buy again, and under BG/NBD a customer without a repeat purchase is always given P(alive) = 1.";
+  "A stage is recency against fixed thresholds (days since the last order against the active and churn days, the same for everyone); P(alive) is the purchase model's estimate from each customer's own history, so a customer who buys rarely can pass the churn threshold and still be likely to buy again (and BG/NBD gives every customer without a repeat purchase P(alive) = 1).";
