@@ -83,3 +83,22 @@ describe('the caveat on Olist 4k (79 repeat buyers in the full set; 2 here)', ()
     expect(bg.stderr).toContain('BG/NBD gives P(alive) = 1 to the 3,956 customers without a repeat purchase');
   });
 });
+
+describe('--model auto on a summary file (no orders to hold out)', () => {
+  const published = join(DATASETS, 'cdnow', 'cdnow_customers_summary.csv');
+  const present = existsSync(published);
+  if (!present) console.warn(`skipping the CDNOW summary check: ${published} is absent`);
+  it.runIf(present)('clm cltv --summary chooses by AIC and says there is no holdout', async () => {
+    const r = await runClm(['cltv', '--summary', published, '--format', 'json', '--top', '1']);
+    expect(r.code).toBe(0);
+    const meta = JSON.parse(r.stdout).meta;
+    const c = meta.clv.model_choice;
+    expect(c.rule).toBe('aic');
+    // AIC = 8 − 2 ln L: BG/NBD 19172.9 (ln L −9582.43, the published fit), MBG/NBD 19172.3, Pareto/NBD 19197.9
+    expect(c.candidates.map((x: { aic: number }) => x.aic.toFixed(1))).toEqual(['19172.9', '19172.3', '19197.9']);
+    expect(c.chosen).toBe('mbgnbd');
+    expect(meta.fit.purchase.log_likelihood).toBeCloseTo(-9582.13, 1);
+    expect(c.reason).toContain('as there is no holdout to compare predictions with');
+    expect(r.stderr).not.toContain('P(alive) = 1');
+  });
+});
