@@ -80,6 +80,11 @@ days, t_x = time of the last purchase since the first, T = time since the first 
 --model mbgnbd is MBG/NBD (Batislam, Denizel & Filiztekin 2007; lifetimes'
 ModifiedBetaGeoFitter): BG/NBD where a customer can also drop out right after the first
 purchase, so p_alive < 1 for customers without repeat purchases too.
+--model auto (the default) fits all three on the orders before the default holdout (as clm
+backtest), keeps the one whose total predicted holdout purchases come closest to the actual,
+and refits it on all orders; with too short a history or too few holdout purchases, the lowest
+AIC. Unusable or unconverged fits lose. meta.clv.model_choice gives each candidate's numbers.
+BG/NBD gives p_alive = 1 to every customer without a repeat purchase; clm says so when it shows it.
 Per customer: p_alive, churn_risk = 1 - p_alive, expected_purchases over --horizon,
 expected_avg_value and clv = margin x expected value x purchases, discounted monthly at the
 annual --discount.`;
@@ -116,7 +121,7 @@ calibration end.`;
 
 function addClvOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--model <model>', 'bgnbd (default), pnbd, mbgnbd, historical or formula').choices(['bgnbd', 'pnbd', 'mbgnbd', 'historical', 'formula']))
+    .addOption(new Option('--model <model>', 'auto (default: BG/NBD, MBG/NBD or Pareto/NBD, whichever predicts a holdout best), bgnbd, pnbd, mbgnbd, historical or formula').choices(['auto', 'bgnbd', 'pnbd', 'mbgnbd', 'historical', 'formula']))
     .addOption(new Option('--time-unit <unit>', 'time unit of the model: week (default) or day').choices(['week', 'day']))
     .option('--horizon <duration>', 'prediction horizon: 12m (default), 52w, 365d, 2y')
     .option('--discount <rate>', 'annual discount rate for CLV (default 0.1)')
@@ -276,7 +281,7 @@ Examples:
   const cltv = program
     .command('cltv')
     .summary('customer lifetime value: BG/NBD or Pareto/NBD with Gamma-Gamma, by stage, segment, cohort')
-    .description('Customer lifetime value: fits the purchase model (BG/NBD by default, or Pareto/NBD) and Gamma-Gamma\nfor spend on every customer\'s (x, t_x, T) at the as-of date, then prints the parameters with\nstandard errors, predicted value by stage, RFM segment and cohort, and the top customers.\n--model historical (net revenue to date) and formula (AOV x purchase rate x lifetime) need no fit.\nCost: one pass over the orders; the fit runs over distinct (x, t_x, T) rows, so 1M customers take seconds.');
+    .description('Customer lifetime value: fits the purchase model (by default the best of BG/NBD, MBG/NBD, Pareto/NBD on a holdout) and Gamma-Gamma\nfor spend on every customer\'s (x, t_x, T) at the as-of date, then prints the parameters with\nstandard errors, predicted value by stage, RFM segment and cohort, and the top customers.\n--model historical (net revenue to date) and formula (AOV x purchase rate x lifetime) need no fit.\nCost: one pass over the orders; the fit runs over distinct (x, t_x, T) rows, so 1M customers take seconds.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(cltv))))
     .option('--summary <file>', 'fit a summary computed elsewhere: customer_id, frequency, recency, T[, monetary_value] in --time-unit')
     .option('--top <n>', 'how many top customers to list (default 20)')

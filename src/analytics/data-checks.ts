@@ -212,8 +212,10 @@ function backtestVerdict(f: DataFigures): [Verdict, string] {
 /** The analyses a run uses: stages, RFM, cohorts, historical CLV, and with a predictive model that model, Gamma-Gamma and (report) the backtest. */
 export function analysesUsed(model: string, opts: { backtest?: boolean } = {}): Analysis[] {
   const used: Analysis[] = ['stages', 'rfm', 'cohorts', 'historical_clv'];
-  if (model === 'bgnbd' || model === 'pnbd' || model === 'mbgnbd') {
-    used.push(model, 'gamma_gamma');
+  // --model auto may choose any of the three: before the choice, all three are in use
+  const models: Analysis[] = model === 'auto' ? ['bgnbd', 'mbgnbd', 'pnbd'] : model === 'bgnbd' || model === 'pnbd' || model === 'mbgnbd' ? [model] : [];
+  if (models.length > 0) {
+    used.push(...models, 'gamma_gamma');
     if (opts.backtest !== false) used.push('backtest');
   }
   return used;

@@ -11,8 +11,11 @@ import { UsageError } from '../domain/errors.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type CommandResult, type ResultTable } from '../render/result.js';
 import { purchaseModelLabel } from '../analytics/clv/score.js';
-import { clvSettings, isPredictive, parseDuration, settingsMeta, unusableModelError, type ClvFlags } from './cltv.js';
+import { clvSettings, fitsPurchases, parseDuration, settingsMeta, unusableModelError, type ClvFlags } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
+import { defaultHoldout, MIN_HOLDOUT_WEEKS } from './holdout.js';
+import { autoFitOnTable } from './model-choice.js';
+import type { ModelChoice } from '../analytics/clv/choose-model.js';
 
 export interface BacktestFlags extends InputFlags, ClvFlags {
   calibrationEnd?: string;
@@ -27,37 +30,15 @@ export interface BacktestRun {
   /** Which holdout this is: the flag that set it, or the default and why. */
   holdoutBasis: string;
   model: PurchaseModelName;
+  /** How --model auto chose the model, at the calibration end. */
+  choice?: ModelChoice;
   result: BacktestResult;
   metrics: Record<string, number | null>;
   converged: boolean;
   warnings: string[];
 }
 
-/** The longest default holdout, and the shortest a default may be. */
-const DEFAULT_HOLDOUT_WEEKS = 39;
-const MIN_HOLDOUT_WEEKS = 4;
-
-/**
- * The default holdout of `clm backtest` and `clm report` (one rule for both): 39 weeks, or a
- * third of the order history when that is shorter, so the model always has two thirds to fit
- * on; undefined when that third is under 4 weeks. `history` says how long the history was.
- */
-export function defaultHoldout(t: CustomerTable, asOf: Day): { weeks: number; basis: string } | undefined {
-  const historyWeeks = Math.floor((asOf - firstOrderDay(t, asOf)) / 7);
-  const weeks = Math.min(DEFAULT_HOLDOUT_WEEKS, Math.floor(historyWeeks / 3));
-  if (weeks < MIN_HOLDOUT_WEEKS) return undefined;
-  const basis = weeks === DEFAULT_HOLDOUT_WEEKS
-    ? `the default holdout of ${weeks} weeks`
-    : `the default holdout: a third of the ${historyWeeks}-week order history, as that is under ${DEFAULT_HOLDOUT_WEEKS} weeks`;
-  return { weeks, basis };
-}
-
-/** The earliest first order of the table (the as-of date when nobody has ordered). */
-export function firstOrderDay(t: CustomerTable, asOf: Day): Day {
-  let first = asOf;
-  for (let i = 0; i < t.size; i++) if (t.orders[i] > 0 && t.firstDay[i] < first) first = t.firstDay[i];
-  return first;
-}
+export { defaultHoldout, firstOrderDay } from './holdout.js';
 
 /**
  * The holdout: --calibration-end, else --holdout before the as-of date, else the default
@@ -99,16 +80,19 @@ export function resolveHoldout(inputs: Inputs, flags: { calibrationEnd?: string;
  */
 export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; holdout?: string } & ClvFlags): BacktestRun {
   const settings = clvSettings(flags);
-  if (!isPredictive(settings.model)) throw new UsageError(`a backtest checks a predictive model; --model ${settings.model} predicts no purchases`, 'use --model bgnbd, pnbd or mbgnbd');
-  const model: PurchaseModelName = settings.model;
+  if (!fitsPurchases(settings.model)) throw new UsageError(`a backtest checks a predictive model; --model ${settings.model} predicts no purchases`, 'use --model auto, bgnbd, pnbd or mbgnbd');
   const { calibrationEnd, holdoutEnd, basis } = resolveHoldout(inputs, flags);
   const t = inputs.data.table;
   const summary = summarizeLedger(t, { calibrationEnd, unit: settings.unit });
   if (summary.size === 0) throw new UsageError(`no customer bought on or before the calibration end ${formatDay(calibrationEnd)}`, 'pick a later --calibration-end or a shorter --holdout');
   const holdout = holdoutActuals(t, summary, holdoutEnd);
   const periods = Math.ceil(holdout.duration - 1e-9);
+  // auto: chosen as at the calibration end (by a holdout before it), so the backtest's own
+  // holdout stays unseen by the choice
+  const auto = settings.model === 'auto' ? autoFitOnTable(t, calibrationEnd, summary, settings.penalizer) : undefined;
+  const model: PurchaseModelName = auto ? auto.choice.model : (settings.model as PurchaseModelName);
   inputs.progress?.(`backtest: fitting ${purchaseModelLabel(model)} to ${summary.size.toLocaleString('en-US')} customers up to ${formatDay(calibrationEnd)}`);
-  const { fit, predictor } = fitPurchaseModel(summary, model, settings.penalizer);
+  const { fit, predictor } = auto ?? fitPurchaseModel(summary, model, settings.penalizer);
   if (!fit.usable) throw unusableModelError(purchaseModelLabel(model), fit.problem);
   const warnings = [...fit.warnings];
   // value for the decile lift: predicted purchases x expected spend, against actual holdout value
@@ -155,7 +139,7 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
     mape: apeN > 0 ? apeSum / apeN : null,
     lift_top_decile: result.deciles[0]?.lift ?? null,
   };
-  return { calibrationEnd, holdoutEnd, holdoutBasis: basis, model, result, metrics, converged: fit.converged, warnings };
+  return { calibrationEnd, holdoutEnd, holdoutBasis: basis, model, ...(auto ? { choice: auto.choice } : {}), result, metrics, converged: fit.converged, warnings };
 }
 
 export function backtestTables(run: BacktestRun): ResultTable[] {
@@ -212,10 +196,11 @@ export async function runBacktestCommand(flags: BacktestFlags, io: CliIO, warn: 
   const checks = (flags.failIf ?? []).map((text) => ({ text, test: compileBacktestCondition(text, run.metrics) }));
   const meta = dataMeta(inputs.data, 'backtest');
   const settings = clvSettings(flags);
-  meta.clv = settingsMeta(settings);
+  meta.clv = settingsMeta({ ...settings, model: run.model }, run.choice);
   meta.backtest = { calibration_end: formatDay(run.calibrationEnd), holdout_end: formatDay(run.holdoutEnd), holdout_units: run.result.holdoutDuration, holdout_basis: run.holdoutBasis, converged: run.converged, metrics: run.metrics };
   const context = dataContext(inputs.data);
   context.push(`calibration to ${formatDay(run.calibrationEnd)}, holdout to ${formatDay(run.holdoutEnd)} (${run.result.holdoutDuration.toFixed(1)} ${settings.unit}s; ${run.holdoutBasis}) · model ${run.model} · time unit ${settings.unit} (${DAYS_PER_UNIT[settings.unit]} days)`);
+  if (run.choice) context.push(run.choice.reason);
   const held = checks.filter((c) => c.test(run.metrics));
   meta.fail_if = checks.map((c) => ({ condition: c.text, held: held.includes(c) }));
   const result: CommandResult = { meta, context, tables: backtestTables(run) };

@@ -1,5 +1,7 @@
 import { metricDisplay } from './metric-display.js';
-import { purchaseModelLabel, scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/clv/score.js';
+import { purchaseModelLabel, scoreClv, type ClvScores, type PurchaseModelName, type ScoreOptions } from '../analytics/clv/score.js';
+import { autoFitPurchaseModel, type ModelChoice } from '../analytics/clv/choose-model.js';
+import { autoFitOnTable } from './model-choice.js';
 import { DAYS_PER_UNIT, summarizeLedger, summaryFromArrays, type ClvSummary, type TimeUnit } from '../analytics/clv/summary.js';
 import { formulaClv, historicalClv } from '../analytics/clv/value.js';
 import { nextOrders, type NextOrders } from '../analytics/clv/next-order.js';
@@ -33,11 +35,17 @@ export interface CltvFlags extends InputFlags, LifecycleFlags, ClvFlags {
   failIf?: string[];
 }
 
-export const MODELS = ['bgnbd', 'pnbd', 'mbgnbd', 'historical', 'formula'] as const;
+/** `auto` (the default) chooses among the purchase models by a holdout (analytics/clv/choose-model.ts). */
+export const MODELS = ['auto', 'bgnbd', 'pnbd', 'mbgnbd', 'historical', 'formula'] as const;
 export type ModelName = (typeof MODELS)[number];
 
 /** The models that predict purchases (a purchase model fit plus Gamma-Gamma for spend). */
 export const PREDICTIVE_MODELS = ['bgnbd', 'pnbd', 'mbgnbd'] as const satisfies readonly PurchaseModelName[];
+
+/** True for a model that fits a purchase model, auto included (which resolves to one of them). */
+export function fitsPurchases(model: string): boolean {
+  return model === 'auto' || isPredictive(model);
+}
 
 /** True for a model that predicts purchases: bgnbd, pnbd or mbgnbd. */
 export function isPredictive(model: string): model is PurchaseModelName {
@@ -72,7 +80,7 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 export function clvSettings(flags: ClvFlags): ClvSettings {
-  const model = (flags.model ?? 'bgnbd') as ModelName;
+  const model = (flags.model ?? 'auto') as ModelName;
   if (!MODELS.includes(model)) throw new UsageError(`--model ${JSON.stringify(flags.model)} is not a model`, `models: ${MODELS.join(', ')}`);
   const unit = (flags.timeUnit ?? 'week') as TimeUnit;
   if (unit !== 'week' && unit !== 'day') throw new UsageError(`--time-unit must be week or day, not ${JSON.stringify(flags.timeUnit)}`);
@@ -105,6 +113,10 @@ export interface CustomerValues {
   nextOrder?: NextOrders;
   /** Why the fitted model's values must not be used (only with tolerateUnusable). */
   problem?: string;
+  /** BG/NBD's one-time-buyer caveat (ClvScores.caveat) when P(alive) is shown under it. */
+  caveat?: string;
+  /** How --model auto chose (then `settings.model` is the model chosen). */
+  choice?: ModelChoice;
   /** The model fitted, when `settings.model` was replaced by a fallback. */
   fittedModel?: PurchaseModelName;
   warnings: string[];
@@ -120,7 +132,8 @@ export function unusableModelError(label: string, problem: string | null): DataE
  * table. A purchase model whose fit is not usable is a DataError, unless `tolerateUnusable`
  * (the report, which says so on its page): then the values are NaN and `problem` says why.
  */
-export function customerValues(inputs: Inputs, settings: ClvSettings, tolerateUnusable = false): CustomerValues {
+export function customerValues(inputs: Inputs, asked: ClvSettings, tolerateUnusable = false): CustomerValues {
+  let settings = asked;
   const t = inputs.data.table;
   const n = t.size;
   const nan = (): Float64Array => new Float64Array(n).fill(NaN);
@@ -132,9 +145,20 @@ export function customerValues(inputs: Inputs, settings: ClvSettings, tolerateUn
   if (settings.model === 'formula') return out;
   const summary = summarizeLedger(t, { calibrationEnd: inputs.data.asOf, unit: settings.unit });
   if (summary.size === 0) throw new UsageError('no customer has an order on or before the as-of date, so there is nothing to fit');
-  inputs.progress?.(`fitting ${purchaseModelLabel(settings.model)}${isPredictive(settings.model) ? ' + Gamma-Gamma spend' : ''} to ${summary.size.toLocaleString('en-US')} customers`);
-  const scores = scoreClv(summary, { model: settings.model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer });
-  if (scores.problem && !tolerateUnusable) throw unusableModelError(purchaseModelLabel(settings.model), scores.problem);
+  let choice: ModelChoice | undefined;
+  let fitted: ScoreOptions['fitted'];
+  if (settings.model === 'auto') {
+    inputs.progress?.(`--model auto: comparing BG/NBD, MBG/NBD and Pareto/NBD on a holdout, ${summary.size.toLocaleString('en-US')} customers`);
+    const auto = autoFitOnTable(t, inputs.data.asOf, summary, settings.penalizer);
+    choice = auto.choice;
+    fitted = auto;
+    settings = { ...settings, model: auto.choice.model };
+    out.settings = settings;
+  }
+  const model = settings.model as PurchaseModelName;
+  inputs.progress?.(`fitting ${purchaseModelLabel(model)} + Gamma-Gamma spend to ${summary.size.toLocaleString('en-US')} customers`);
+  const scores = scoreClv(summary, { model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer, fitted });
+  if (scores.problem && !tolerateUnusable) throw unusableModelError(purchaseModelLabel(model), scores.problem);
   for (let k = 0; k < summary.size; k++) {
     const i = summary.rows[k];
     out.pAlive[i] = scores.pAlive[k];
@@ -143,7 +167,7 @@ export function customerValues(inputs: Inputs, settings: ClvSettings, tolerateUn
     out.clv[i] = scores.clv[k];
   }
   if (!scores.problem) out.nextOrder = byTableRow(nextOrders(scores.purchase.params, summary, inputs.data.asOf), summary.rows, n);
-  return { ...out, summary, scores, ...(scores.problem ? { problem: scores.problem, fittedModel: settings.model } : {}), warnings: [...scores.warnings] };
+  return { ...out, summary, scores, ...(choice ? { choice } : {}), ...(scores.caveat ? { caveat: scores.caveat } : {}), ...(scores.problem ? { problem: scores.problem, fittedModel: model } : {}), warnings: [...scores.warnings] };
 }
 
 /** Per-summary-customer next-order arrays spread over the table's n rows (NaN for the others). */
@@ -297,24 +321,32 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warnOut: (m: string) 
   const inputs = await loadInputs(flags, io, warn);
   const lc = computeLifecycle(inputs, flags);
   // the data checks of clm doctor, one source: they replace the small-sample warnings here
-  const used = analysesUsed(settings.model, { backtest: false });
   const checks = dataChecksFor(inputs, lc, settings.unit);
-  gateWarnings(checks, used).forEach(warn);
   const meta = dataMeta(inputs.data, 'cltv');
   meta.clv = settingsMeta(settings);
-  meta.data_checks = checksMeta(checks, used);
   const context = dataContext(inputs.data);
   context.push(settingsLine(settings));
   let result: CommandResult;
   let scores: ClvScores | undefined;
+  let used = analysesUsed(settings.model, { backtest: false });
   if (settings.model === 'formula') {
+    gateWarnings(checks, used).forEach(warn);
     const f = formulaTable(inputs, lc, settings.margin);
     f.warnings.forEach(warn);
     result = { meta, context, tables: [f.table] };
   } else {
     const v = customerValues(inputs, settings);
+    // --model auto: the checks of the model chosen
+    used = analysesUsed(v.settings.model, { backtest: false });
+    gateWarnings(checks, used).forEach(warn);
+    if (v.choice) {
+      meta.clv = settingsMeta(v.settings, v.choice);
+      context[context.length - 1] = settingsLine(v.settings, v.choice);
+      context.push(v.choice.reason);
+    }
     // the frequency-spend correlation is a data check, said once above
     v.warnings.filter((w) => w !== v.scores?.correlation?.warning).forEach(warn);
+    if (v.caveat) warn(v.caveat);
     const tables = valueTables(inputs, lc, v, top);
     if (v.scores) {
       tables.unshift(modelTable(v.scores));
@@ -323,6 +355,7 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warnOut: (m: string) 
     scores = v.scores;
     result = { meta, context, tables };
   }
+  meta.data_checks = checksMeta(checks, used);
   return withConditions(result, conditions, cltvConditionValues(scores, checks, used));
 }
 
@@ -342,18 +375,25 @@ function withConditions(result: CommandResult, conditions: CompiledRule[], value
   return result;
 }
 
-async function cltvFromSummary(flags: CltvFlags, settings: ClvSettings, top: number, conditions: CompiledRule[], warn: (m: string) => void): Promise<CommandResult> {
-  if (!isPredictive(settings.model)) throw new UsageError(`--summary fits a predictive model; --model ${settings.model} needs the orders`, 'use --model bgnbd, pnbd or mbgnbd');
+async function cltvFromSummary(flags: CltvFlags, asked: ClvSettings, top: number, conditions: CompiledRule[], warn: (m: string) => void): Promise<CommandResult> {
+  let settings = asked;
+  if (!fitsPurchases(settings.model)) throw new UsageError(`--summary fits a predictive model; --model ${settings.model} needs the orders`, 'use --model auto, bgnbd, pnbd or mbgnbd');
   const cols = await readSummaryFile(flags.summary!);
   const summary = summaryFromArrays({ ...cols, unit: settings.unit, file: flags.summary });
-  const scores = scoreClv(summary, { model: settings.model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer });
-  if (scores.problem) throw unusableModelError(purchaseModelLabel(settings.model), scores.problem);
+  // a summary has no orders to hold out: auto chooses by AIC on all of it
+  const auto = settings.model === 'auto' ? autoFitPurchaseModel(summary, undefined, settings.penalizer) : undefined;
+  const choice = auto?.choice;
+  if (choice) settings = { ...settings, model: choice.model };
+  const model = settings.model as PurchaseModelName;
+  const scores = scoreClv(summary, { model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer, fitted: auto });
+  if (scores.problem) throw unusableModelError(purchaseModelLabel(model), scores.problem);
   scores.warnings.forEach(warn);
+  if (scores.caveat) warn(scores.caveat);
   const idx = Array.from({ length: summary.size }, (_, i) => i).sort((a, b) => scores.clv[b] - scores.clv[a] || (summary.ids[a] < summary.ids[b] ? -1 : 1));
   const rows: Cell[][] = idx.slice(0, top).map((i) => [summary.ids[i], scores.pAlive[i], scores.expectedPurchases[i], scores.expectedAvgValue[i], scores.clv[i]]);
   return withConditions({
-    meta: { command: 'cltv', summary: flags.summary, clv: settingsMeta(settings), fit: fitMeta(scores) },
-    context: [`summary: ${flags.summary} (${summary.size.toLocaleString('en-US')} customers, in ${settings.unit}s)`, settingsLine(settings)],
+    meta: { command: 'cltv', summary: flags.summary, clv: settingsMeta(settings, choice), fit: fitMeta(scores) },
+    context: [`summary: ${flags.summary} (${summary.size.toLocaleString('en-US')} customers, in ${settings.unit}s)`, settingsLine(settings, choice)],
     tables: [
       modelTable(scores),
       tableOf('top_customers', `Top ${Math.min(top, summary.size)} customers by predicted value`, [
@@ -367,12 +407,20 @@ async function cltvFromSummary(flags: CltvFlags, settings: ClvSettings, top: num
   }, conditions, cltvConditionValues(scores, undefined, []));
 }
 
-export function settingsMeta(s: ClvSettings): Record<string, unknown> {
-  return { model: s.model, time_unit: s.unit, horizon: s.horizonText, horizon_days: Number(s.horizonDays.toFixed(4)), discount: s.discount, margin: s.margin, penalizer: s.penalizer };
+/**
+ * The CLV settings for the manifest; after --model auto, `model` is the model chosen and
+ * `model_choice` says by which rule, with each candidate's numbers.
+ */
+export function settingsMeta(s: ClvSettings, choice?: ModelChoice): Record<string, unknown> {
+  return { model: s.model, ...(choice ? { model_choice: choiceMeta(choice) } : {}), time_unit: s.unit, horizon: s.horizonText, horizon_days: Number(s.horizonDays.toFixed(4)), discount: s.discount, margin: s.margin, penalizer: s.penalizer };
 }
 
-export function settingsLine(s: ClvSettings): string {
-  return `model ${s.model}${isPredictive(s.model) ? ' + Gamma-Gamma spend' : ''} · horizon ${s.horizonText} · discount ${(100 * s.discount).toFixed(1)}%/year · margin ${(100 * s.margin).toFixed(0)}% · time unit ${s.unit}`;
+function choiceMeta(c: ModelChoice): Record<string, unknown> {
+  return { requested: 'auto', chosen: c.model, rule: c.rule, reason: c.reason, candidates: c.candidates };
+}
+
+export function settingsLine(s: ClvSettings, choice?: ModelChoice): string {
+  return `model ${choice ? `auto → ${s.model}` : s.model}${isPredictive(s.model) ? ' + Gamma-Gamma spend' : ''} · horizon ${s.horizonText} · discount ${(100 * s.discount).toFixed(1)}%/year · margin ${(100 * s.margin).toFixed(0)}% · time unit ${s.unit}`;
 }
 
 export function fitMeta(scores: ClvScores): Record<string, unknown> {

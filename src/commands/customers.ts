@@ -172,7 +172,9 @@ export async function runCustomers(flags: CustomersFlags, io: CliIO, warn: (m: s
     values = customerValues(inputs, settings);
     valuesRef.v = values;
     values.warnings.forEach(warn);
-    meta.clv = settingsMeta(settings);
+    // p_alive is in every row: BG/NBD's 1 for one-time buyers must not pass silently
+    if (values.caveat) warn(values.caveat);
+    meta.clv = settingsMeta(values.settings, values.choice);
     if (values.scores) meta.fit = fitMeta(values.scores);
   }
   let keep: ((i: number) => boolean) | undefined;

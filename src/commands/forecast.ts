@@ -1,6 +1,7 @@
 import { activeProbabilities } from '../analytics/clv/active.js';
 import { actualTotals, forecastPeriods, forecastTotals, purchasesAfterCalibration, repeatPurchasesByPeriod, type ForecastGrouping, type ForecastPeriod, type ForecastTotals } from '../analytics/clv/forecast.js';
-import { purchaseModelLabel, scoreClv, type ClvScores } from '../analytics/clv/score.js';
+import type { ModelChoice } from '../analytics/clv/choose-model.js';
+import { purchaseModelLabel, scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT, summarizeLedger, type ClvSummary } from '../analytics/clv/summary.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import { formatDay, type Day } from '../domain/dates.js';
@@ -10,10 +11,11 @@ import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type Cell, type Column, type CommandResult, type ResultTable } from '../render/result.js';
 import { resolveHoldout } from './backtest.js';
-import { checksMeta, clvSettings, firstOrderMonth, fitMeta, isPredictive, modelTable, unusableModelError, type ClvFlags } from './cltv.js';
+import { checksMeta, clvSettings, firstOrderMonth, fitMeta, fitsPurchases, modelTable, unusableModelError, type ClvFlags } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
 import { analysesUsed, gateWarnings } from '../analytics/data-checks.js';
 import { dataChecksFor } from './data-gate.js';
+import { autoFitOnTable } from './model-choice.js';
 import { computeLifecycle, stagesAt, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 
 export interface ForecastFlags extends InputFlags, LifecycleFlags, ClvFlags {
@@ -38,6 +40,9 @@ export interface ForecastRun {
   customers: number[][];
   scores: ClvScores;
   summary: ClvSummary;
+  /** The purchase model fitted: the one asked for, or the one --model auto chose (and why). */
+  model: PurchaseModelName;
+  choice?: ModelChoice;
 }
 
 function periodsFlag(flags: ForecastFlags): number {
@@ -68,7 +73,7 @@ function groupingsOf(inputs: Inputs, lc: Lifecycle, summary: ClvSummary, fittedT
  */
 export function forecastRun(inputs: Inputs, flags: ForecastFlags, prior?: { lc: Lifecycle; fit?: { summary: ClvSummary; scores: ClvScores } }): ForecastRun {
   const settings = clvSettings(flags);
-  if (!isPredictive(settings.model)) throw new UsageError(`a forecast needs a model that predicts purchases; --model ${settings.model} does not`, 'use --model bgnbd, pnbd or mbgnbd');
+  if (!fitsPurchases(settings.model)) throw new UsageError(`a forecast needs a model that predicts purchases; --model ${settings.model} does not`, 'use --model auto, bgnbd, pnbd or mbgnbd');
   const unit = (flags.period ?? 'month') as PeriodUnit;
   if (!PERIOD_UNITS.includes(unit)) throw new UsageError(`--period ${JSON.stringify(flags.period)} is not a period`, 'use week, month or quarter');
   const backtest = flags.holdout !== undefined || flags.calibrationEnd !== undefined;
@@ -82,10 +87,13 @@ export function forecastRun(inputs: Inputs, flags: ForecastFlags, prior?: { lc: 
   const reuse = !hold && prior?.fit ? prior.fit : undefined;
   const summary = reuse ? reuse.summary : summarizeLedger(inputs.data.table, { calibrationEnd: fittedTo, unit: settings.unit });
   if (summary.size === 0) throw new UsageError(`no customer has an order on or before ${formatDay(fittedTo)}, so there is nothing to fit`, hold ? 'pick a later --calibration-end or a shorter --holdout' : 'pick a later --as-of');
-  if (!reuse) inputs.progress?.(`forecast: fitting ${purchaseModelLabel(settings.model)} + Gamma-Gamma spend to ${summary.size.toLocaleString('en-US')} customers up to ${formatDay(fittedTo)}`);
+  // --model auto chooses on a holdout before the fit date (as clm cltv and clm backtest do); the report hands in its choice with its fit
+  const auto = !reuse && settings.model === 'auto' ? autoFitOnTable(inputs.data.table, fittedTo, summary, settings.penalizer) : undefined;
+  const model: PurchaseModelName = reuse ? reuse.scores.purchase.model : auto ? auto.choice.model : (settings.model as PurchaseModelName);
+  if (!reuse) inputs.progress?.(`forecast: fitting ${purchaseModelLabel(model)} + Gamma-Gamma spend to ${summary.size.toLocaleString('en-US')} customers up to ${formatDay(fittedTo)}`);
   const horizon = periods[periods.length - 1].tEnd;
-  const scores = reuse ? reuse.scores : scoreClv(summary, { model: settings.model, horizon, annualDiscount: 0, margin: 1, penalizer: settings.penalizer });
-  if (scores.problem) throw unusableModelError(purchaseModelLabel(settings.model), scores.problem);
+  const scores = reuse ? reuse.scores : scoreClv(summary, { model, horizon, annualDiscount: 0, margin: 1, penalizer: settings.penalizer, fitted: auto });
+  if (scores.problem) throw unusableModelError(purchaseModelLabel(model), scores.problem);
   const groupings = groupingsOf(inputs, prior?.lc ?? computeLifecycle(inputs, flags), summary, fittedTo, backtest);
   const fit = scores.purchase;
   const predicted = forecastTotals({
@@ -101,7 +109,7 @@ export function forecastRun(inputs: Inputs, flags: ForecastFlags, prior?: { lc: 
     return c;
   });
   const actual = hold ? actualTotals({ purchases: purchasesAfterCalibration(inputs.data.table, summary), size: summary.size, periods, groupings }) : undefined;
-  return { fittedTo, ...(hold ? { holdout: { end: hold.holdoutEnd, basis: hold.basis } } : {}), unit, periods, groupings, predicted, actual, customers, scores, summary };
+  return { fittedTo, ...(hold ? { holdout: { end: hold.holdoutEnd, basis: hold.basis } } : {}), unit, periods, groupings, predicted, actual, customers, scores, summary, model, ...(auto ? { choice: auto.choice } : {}) };
 }
 
 const FORECAST_COLUMNS: Column[] = [
@@ -200,16 +208,17 @@ export async function runForecast(flags: ForecastFlags, io: CliIO, warn: (m: str
   const lc = computeLifecycle(inputs, flags);
   const settings = clvSettings(flags);
   // the data checks of clm doctor gate the forecast as they gate cltv and report
-  const used = analysesUsed(settings.model, { backtest: false });
   const checks = dataChecksFor(inputs, lc, settings.unit);
-  gateWarnings(checks, used).forEach(warn);
   const run = forecastRun(inputs, flags, { lc });
+  const used = analysesUsed(run.model, { backtest: false });
+  gateWarnings(checks, used).forEach(warn);
   run.scores.warnings.forEach(warn);
+  if (run.scores.caveat) warn(run.scores.caveat);
   const meta = dataMeta(inputs.data, 'forecast');
   meta.data_checks = checksMeta(checks, used);
   const first = run.periods[0];
   // the horizon, discount and margin of cltv do not apply: the periods set the horizon, revenue is undiscounted
-  meta.clv = { model: settings.model, time_unit: settings.unit, penalizer: settings.penalizer };
+  meta.clv = { model: run.model, ...(run.choice ? { model_choice: run.choice } : {}), time_unit: settings.unit, penalizer: settings.penalizer };
   meta.forecast = {
     period: run.unit,
     periods: run.periods.length,
@@ -221,7 +230,7 @@ export async function runForecast(flags: ForecastFlags, io: CliIO, warn: (m: str
   meta.fit = fitMeta(run.scores);
   const context = dataContext(inputs.data);
   context.push(
-    `model ${settings.model} + Gamma-Gamma spend fitted to ${formatDay(run.fittedTo)} (${run.summary.size.toLocaleString('en-US')} customers, time unit ${settings.unit}) · ${run.periods.length} ${run.unit}s from ${formatDay(first.from)}${notes(run)}`,
+    `model ${run.choice ? `auto → ${run.model}` : run.model} + Gamma-Gamma spend fitted to ${formatDay(run.fittedTo)} (${run.summary.size.toLocaleString('en-US')} customers, time unit ${settings.unit}) · ${run.periods.length} ${run.unit}s from ${formatDay(first.from)}${notes(run)}`,
   );
   if (run.holdout) context.push(`backtest: holdout to ${formatDay(run.holdout.end)} (${run.holdout.basis}); stages as of ${formatDay(run.fittedTo)}`);
   context.push('customers who had not bought by then are not forecast; revenue is expected purchases x expected spend per purchase, undiscounted, without margin');

@@ -13,7 +13,7 @@ import type { CliIO } from '../io/cli-io.js';
 import { readSpendFile, type SpendFile } from '../io/read-spend.js';
 import { displayCell } from '../render/cells.js';
 import { tableOf, type Cell, type Column, type ColumnType, type CommandResult, type ResultTable } from '../render/result.js';
-import { clvSettings, customerValues, isPredictive, settingsLine, type ClvFlags, type ClvSettings, type CustomerValues } from './cltv.js';
+import { clvSettings, customerValues, fitsPurchases, isPredictive, settingsLine, type ClvFlags, type ClvSettings, type CustomerValues } from './cltv.js';
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
 import { computeLifecycle, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 
@@ -142,10 +142,11 @@ export function kpisRun(inputs: Inputs, opts: KpisOptions): KpisRun {
 
   // CLV: the model's values when --model is given (or the caller's)
   const modelGiven = opts.values !== undefined || opts.flags.model !== undefined;
-  const settings: ClvSettings = opts.values?.settings ?? clvSettings({ ...opts.flags, model: opts.flags.model ?? 'historical' });
+  let settings: ClvSettings = opts.values?.settings ?? clvSettings({ ...opts.flags, model: opts.flags.model ?? 'historical' });
   let values = opts.values;
-  if (!values && modelGiven && isPredictive(settings.model)) {
+  if (!values && modelGiven && fitsPurchases(settings.model)) {
     values = customerValues(inputs, settings);
+    settings = values.settings;
     warnings.push(...values.warnings);
   }
   const predictive = modelGiven && isPredictive(settings.model) && values !== undefined;

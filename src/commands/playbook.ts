@@ -47,7 +47,7 @@ export async function runPlaybook(flags: PlaybookFlags, io: CliIO, warn: (m: str
     const settings = clvSettings(flags);
     values = customerValues(inputs, settings);
     values.warnings.forEach(warn);
-    meta.clv = settingsMeta(settings);
+    meta.clv = settingsMeta(values.settings, values.choice);
   }
   const context = dataContext(inputs.data);
   context.push(values ? 'value at stake: revenue to date and predicted value (--model)' : 'value at stake: revenue to date (add --model bgnbd for predicted value)');

@@ -3,7 +3,7 @@ import { compileRule, RuleSyntaxError, type RuleFunction } from '../analytics/ru
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import { formatDay, type Day } from '../domain/dates.js';
 import { ConditionHeld, DataError, UsageError } from '../domain/errors.js';
-import { ADVOCATE_DEFINITION, STAGE_VS_RFM, STAGES } from '../domain/stage.js';
+import { ADVOCATE_DEFINITION, STAGE_VS_RFM, STAGES, stageVsModelNote } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { ReportDir } from '../io/report-dir.js';
 import { isSystemError, outputError, streamSink } from '../io/write-output.js';
@@ -94,12 +94,8 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const inputs = await loadInputs(flags, io, warn);
   const { data } = inputs;
   const lc = computeLifecycle(inputs, flags);
-  const settings = clvSettings(flags);
-  // the data checks of clm doctor, one source: on stderr, the page's banner and the manifest
-  // (a backtest on a holdout of the user's own says its own sample size)
-  const used = analysesUsed(settings.model, { backtest: flags.holdout === undefined && flags.calibrationEnd === undefined });
-  const dataChecks = dataChecksFor(inputs, lc, settings.unit);
-  gateWarnings(dataChecks, used).forEach(warn);
+  const asked = clvSettings(flags);
+  const dataChecks = dataChecksFor(inputs, lc, asked.unit);
   const from = parseFromDate(flags.from, data.asOf) ?? Math.max(firstOrderDay(data.table, data.asOf), data.asOf - DEFAULT_WINDOW_DAYS);
   const st = stageTables(inputs, lc, from);
   const metrics = reportMetrics(lc.snapshot, lc.stages, st.before);
@@ -110,13 +106,20 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   if (mismatch) warn(`${mismatch}; changes.csv compares with it anyway, and this run replaces it`);
   const changes = previous ? changesTable(data.table.ids, lc, previous) : undefined;
 
-  // a model whose fit is not usable is said on the page and in the manifest, never written as values
-  const fitted = customerValues(inputs, settings, true);
+  // a model whose fit is not usable is said on the page and in the manifest, never written as
+  // values; after --model auto (the default), settings hold the model chosen
+  const fitted = customerValues(inputs, asked, true);
+  const settings = fitted.settings;
+  // the data checks of clm doctor, one source: on stderr, the page's banner and the manifest
+  // (a backtest on a holdout of the user's own says its own sample size)
+  const used = analysesUsed(settings.model, { backtest: flags.holdout === undefined && flags.calibrationEnd === undefined });
+  gateWarnings(dataChecks, used).forEach(warn);
   // the frequency-spend correlation is a data check, said once above
   fitted.warnings.filter((w) => w !== fitted.scores?.correlation?.warning).forEach(warn);
   const unusable = fitted.problem ?? null;
   const values = unusable ? { ...fitted, settings: { ...settings, model: 'historical' as const }, clv: historicalClv(data.table, data.asOf, settings.margin) } : fitted;
-  const backtest = reportBacktest(inputs, flags, settings.model, warn);
+  // the backtest checks the model shown (with auto: the one chosen on this same holdout)
+  const backtest = reportBacktest(inputs, { ...flags, model: settings.model }, settings.model, warn);
   for (const k of BACKTEST_METRICS) metrics.values[`backtest.${k}`] = backtest?.metrics[k] ?? null;
   const spend = flags.spend ? await readSpendFile({ path: flags.spend, encoding: flags.encoding, decimalComma: flags.decimalComma ?? inputs.config?.config.decimal_comma }) : undefined;
   const kpis = kpisRun(inputs, { unit: 'month', periods: 12, spend, flags: unusable ? { ...flags, model: undefined } : flags, lifecycle: lc, values: isPredictive(settings.model) && !unusable ? values : undefined });
@@ -157,7 +160,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.thresholds = thresholdsMeta(lc);
   meta.rfm = rfmMeta(lc);
   meta.window = { from: formatDay(from), to: formatDay(data.asOf), days: data.asOf - from };
-  meta.clv = settingsMeta(settings);
+  meta.clv = settingsMeta(settings, fitted.choice);
   meta.data_checks = checksMeta(dataChecks, used);
   if (values.scores) meta.fit = fitMeta(values.scores);
   if (unusable) meta.model_not_usable = { model: settings.model, problem: unusable, instead: 'historical value (net revenue to date x margin) in the playbook and audiences; no predicted values' };
@@ -449,6 +452,9 @@ async function htmlSections(
           ? `${isPredictive(values.settings.model) ? purchaseModelLabel(values.settings.model) : values.settings.model} for purchases and Gamma-Gamma for spend, fitted on every customer's history to the as-of date; value over ${values.settings.horizonText}, discounted at ${(100 * values.settings.discount).toFixed(1)}% a year, margin ${(100 * values.settings.margin).toFixed(0)}%.`
           : `${values.settings.model} value: net revenue to date${values.settings.margin < 1 ? ` x margin ${values.settings.margin}` : ''}.`,
         ...(values.nextOrder && !values.problem ? [NEXT_ORDER_INTRO] : []),
+        ...(values.choice ? [`${values.choice.reason}.`] : []),
+        ...(values.caveat && !values.problem ? [`${values.caveat}.`] : []),
+        ...(values.problem ? [] : [stageVsModelNote(lc.stages, values.pAlive)].filter((x): x is string => x !== null)),
         ...(fc ? [fc.intro] : []),
         ...(unconverged ? ['The fit did not converge, so no chart of its values is drawn; the tables are there to inspect, not to act on.'] : []),
         ...values.warnings,

@@ -32,3 +32,28 @@ export const ADVOCATE_DEFINITION =
 /** Stage and RFM segment measure different things; said beside both on the page and under --explain. */
 export const STAGE_VS_RFM =
   'Stage and RFM segment can disagree: a stage is absolute (days since the last order and purchase days against the thresholds), an RFM score is relative (a 5 is the top fifth of this customer base). In a base that buys rarely a "Champion" can be at risk; among heavy buyers a loyal customer can score F3.';
+
+/** P(alive) above this with an at-risk or churned stage is a disagreement the page explains. */
+export const STAGE_VS_MODEL_P_ALIVE = 0.5;
+
+/**
+ * Stage and the purchase model's P(alive) measure different things; said on the CLV page with
+ * the number of customers where they disagree (stage at risk or churned, P(alive) above 0.5),
+ * or null when none do. `stages` are stage codes, `pAlive` NaN where a customer has none.
+ */
+export function stageVsModelNote(stages: ArrayLike<number>, pAlive: ArrayLike<number>): string | null {
+  let atRisk = 0;
+  let churned = 0;
+  for (let i = 0; i < stages.length; i++) {
+    if (!(pAlive[i] > STAGE_VS_MODEL_P_ALIVE)) continue;
+    if (stages[i] === STAGE_CODE.at_risk) atRisk++;
+    else if (stages[i] === STAGE_CODE.churned) churned++;
+  }
+  if (atRisk + churned === 0) return null;
+  const n = (k: number, what: string): string => `${k.toLocaleString('en-US')} ${what} customer${k === 1 ? '' : 's'}`;
+  return `Stage and model can disagree: ${n(atRisk, 'at-risk')} and ${n(churned, 'churned')} have a P(alive) above ${STAGE_VS_MODEL_P_ALIVE}. ${STAGE_VS_MODEL}`;
+}
+
+/** Why a stage and the model's P(alive) can disagree; said on the CLV page beside the count. */
+export const STAGE_VS_MODEL =
+  "A stage is recency against fixed thresholds (days since the last order against the active and churn days, the same for everyone); P(alive) is the purchase model's estimate from each customer's own history, so a customer who buys rarely can pass the churn threshold and still be likely to buy again (and BG/NBD gives every customer without a repeat purchase P(alive) = 1).";

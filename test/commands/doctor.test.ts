@@ -74,7 +74,7 @@ describe('clm doctor', () => {
     const v = Object.fromEntries(rows.map((x) => [x.analysis, x.verdict]));
     expect(v).toEqual({ stages: 'caution', rfm: 'caution', cohorts: 'safe', historical_clv: 'safe', bgnbd: 'unsafe', pnbd: 'unsafe', mbgnbd: 'unsafe', gamma_gamma: 'unsafe', backtest: 'caution' });
     expect(rows.find((x) => x.analysis === 'bgnbd')!.reason).toContain('only 7 repeat buyers of 12 customers (fewer than 100)');
-    expect(r.stderr).toContain('clm: error: unsafe on this data, and a default run uses them: BG/NBD, Gamma-Gamma spend (exit 1');
+    expect(r.stderr).toContain('clm: error: unsafe on this data, and a default run uses them: BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma spend (exit 1'); // --model auto may choose any
     // historical value needs no model: nothing it uses is unsafe
     const hist = await runClm(['doctor', '--orders', tinyShop(), '--as-of', '2024-12-31', '--model', 'historical', '--format', 'csv']);
     expect(hist.code).toBe(0);

@@ -27,7 +27,8 @@ describe('golden outputs of clm forecast', () => {
   for (const c of CASES) {
     it(`clm ${c.args.join(' ')}`, async () => {
       const r = await runClm(c.args);
-      expect(r.stderr).toBe('');
+      // nothing on stderr but, where auto chooses BG/NBD, its one-time buyers' caveat
+      expect(r.stderr.replace(/^clm: warning: BG\/NBD gives P\(alive\) = 1 to the [\d,]+ customers without a repeat purchase: the model cannot tell if they left; MBG\/NBD or Pareto\/NBD can \(--model mbgnbd or pnbd\)\n/, '')).toBe('');
       expect(r.code).toBe(0);
       const path = join(expectedDir, c.name);
       if (process.env.UPDATE_GOLDEN || !existsSync(path)) {

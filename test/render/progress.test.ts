@@ -41,7 +41,7 @@ describe('read progress', () => {
   it('cltv and backtest name the model they fit, and for how many customers', async () => {
     for (const [cmd, want] of [
       ['cltv', /^fitting BG\/NBD \+ Gamma-Gamma spend to 1,253 customers$/],
-      ['backtest', /^backtest: fitting BG\/NBD to [\d,]+ customers up to \d{4}-\d\d-\d\d$/],
+      ['backtest', /^backtest: fitting (BG|MBG|Pareto)\/NBD to [\d,]+ customers up to \d{4}-\d\d-\d\d$/],
     ] as const) {
       const said: string[] = [];
       const out = new PassThrough().resume();

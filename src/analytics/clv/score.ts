@@ -29,6 +29,20 @@ export interface ScoreOptions {
   readonly annualDiscount: number;
   readonly margin: number;
   readonly penalizer?: number;
+  /** The purchase model already fitted on this summary (by --model auto), used as is. */
+  readonly fitted?: { readonly fit: PurchaseFit; readonly predictor: PurchasePredictor };
+}
+
+/**
+ * BG/NBD's caveat for customers without a repeat purchase (x = 0): its dropout happens only
+ * after a repeat purchase, so their P(alive) is 1 by construction. Null when there are none.
+ */
+export function oneTimeBuyerCaveat(model: PurchaseModelName, frequency: ArrayLike<number>): string | null {
+  if (model !== 'bgnbd') return null;
+  let n = 0;
+  for (let i = 0; i < frequency.length; i++) if (frequency[i] === 0) n++;
+  if (n === 0) return null;
+  return `BG/NBD gives P(alive) = 1 to the ${n.toLocaleString('en-US')} customers without a repeat purchase: the model cannot tell if they left; MBG/NBD or Pareto/NBD can (--model mbgnbd or pnbd)`;
 }
 
 export interface ClvScores {
@@ -47,6 +61,11 @@ export interface ClvScores {
    */
   readonly problem: string | null;
   readonly warnings: readonly string[];
+  /**
+   * What the analyst must know to read P(alive) (oneTimeBuyerCaveat), or null: a warning where
+   * P(alive) is printed (cltv, customers), a line on the report's CLV page.
+   */
+  readonly caveat: string | null;
 }
 
 /** Fewer eligible repeat customers than this: no Gamma-Gamma fit, the mean repeat spend instead. */
@@ -67,13 +86,13 @@ export function fitPurchaseModel(summary: ClvSummary, model: PurchaseModelName, 
 
 export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
   const warnings: string[] = [];
-  const { fit: purchase, predictor } = fitPurchaseModel(summary, opts.model, opts.penalizer ?? 0);
+  const { fit: purchase, predictor } = opts.fitted ?? fitPurchaseModel(summary, opts.model, opts.penalizer ?? 0);
   // each warning says which model it is about
-  const label = purchaseModelLabel(opts.model);
+  const label = purchaseModelLabel(purchase.model);
   warnings.push(...purchase.warnings.map((w) => `${label}: ${w}`));
   if (!purchase.usable) {
     const nan = (): Float64Array => new Float64Array(summary.size).fill(NaN);
-    return { purchase, predictor, pAlive: nan(), expectedPurchases: nan(), expectedAvgValue: nan(), clv: nan(), problem: purchase.problem, warnings };
+    return { purchase, predictor, pAlive: nan(), expectedPurchases: nan(), expectedAvgValue: nan(), clv: nan(), problem: purchase.problem, warnings, caveat: null };
   }
   let eligible = 0;
   let spendSum = 0;
@@ -106,5 +125,6 @@ export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
   }
   const expectedPurchases = predictor.expected(opts.horizon);
   const clv = clvValues(predictor, expectedAvgValue, { horizon: opts.horizon, unit: summary.unit, annualDiscount: opts.annualDiscount, margin: opts.margin });
-  return { purchase, spend, correlation, predictor, pAlive: predictor.pAlive, expectedPurchases, expectedAvgValue, clv, problem: null, warnings };
+  const caveat = oneTimeBuyerCaveat(purchase.model, summary.frequency);
+  return { purchase, spend, correlation, predictor, pAlive: predictor.pAlive, expectedPurchases, expectedAvgValue, clv, problem: null, warnings, caveat };
 }
