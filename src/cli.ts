@@ -93,6 +93,19 @@ if still active, from the model's purchase rate given their history (Lomax: (alp
 Customers without a repeat purchase get the population's rate: a date far ahead and never overdue
 (no rhythm of their own yet).`;
 
+const INTERVAL_HELP = `
+Intervals (--interval, default 0.9; with --model bgnbd, pnbd or mbgnbd): confidence intervals of the
+expected figures from the fit's parameter uncertainty (200 seeded draws from the estimates'
+asymptotic normal on the log scale); they do not include the chance scatter of the purchases
+that will actually happen, so a realised count can fall outside them.
+  low, high                  model table: the parameter's interval (estimate x exp(+-z se/estimate))
+  expected_purchases_low     value tables: lower end of the interval of the group's expected_purchases
+  expected_purchases_high    value tables: upper end of that interval
+  total_clv_low              value tables: lower end of the interval of the group's total_clv
+  total_clv_high             value tables: upper end of that interval`;
+
+const INTERVAL_OPTION_HELP = 'level of the intervals on the parameters and on expected purchases and CLV per stage, segment, cohort and in total: 0.9 (default), 0 = none';
+
 function addClvOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--model <model>', 'bgnbd (default), pnbd, mbgnbd, historical or formula').choices(['bgnbd', 'pnbd', 'mbgnbd', 'historical', 'formula']))
@@ -259,7 +272,9 @@ Examples:
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(cltv))))
     .option('--summary <file>', 'fit a summary computed elsewhere: customer_id, frequency, recency, T[, monetary_value] in --time-unit')
     .option('--top <n>', 'how many top customers to list (default 20)')
+    .option('--interval <level>', INTERVAL_OPTION_HELP)
     .addHelpText('after', `${CLV_HELP}
+${INTERVAL_HELP}
 ${INPUT_HELP}
 
 Examples:
@@ -404,6 +419,7 @@ Examples:
     .description('Every analysis as one folder: index.html (self-contained, charts as inline SVG), report.md, one CSV\nper table, customers.csv, report.xlsx and manifest.json (inputs with SHA-256, options, thresholds,\nrow counts, files). Written into a temporary folder and put in place at the end, so a failed or\nkilled run leaves the previous report as it was.\nCost: one pass over the orders, like clm customers.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(report))))
     .option('--out <dir>', 'the report folder (created or replaced whole; an existing folder must be an earlier report)')
+    .option('--interval <level>', INTERVAL_OPTION_HELP)
     .option('--holdout <duration>', 'backtest holdout before the as-of date (default: 39 weeks or a third of the history, whichever is shorter)')
     .option('--calibration-end <date>', 'backtest calibration end instead of --holdout')
     .option('--spend <file>', 'marketing spend per month and channel (month, channel, amount): adds CAC, LTV:CAC and payback')
@@ -424,6 +440,7 @@ Audiences with a purchase model: audiences/next_order-due_now.csv (due date = la
 the 7 days from the as-of date) and next_order-overdue.csv (days_overdue > 0), with p_alive and the
 next-order columns; next_order.csv counts them by stage.
 ${NEXT_ORDER_HELP}
+${INTERVAL_HELP}
 ${INPUT_HELP}
 
 Examples:

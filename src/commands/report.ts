@@ -40,12 +40,19 @@ import { nextOrderTable } from './next-order-table.js';
 import { DUE_WINDOW_DAYS } from '../analytics/clv/next-order.js';
 import { histogram, lineChart } from '../render/charts.js';
 import { metricDisplay } from './metric-display.js';
+import { intervalLevel } from './cltv-intervals.js';
 
 const NEXT_ORDER_INTRO =
   `Next order: each customer's own gap g is the median time to the next purchase if still active, from the model's purchase rate given their history; customers.csv has expected_next_order_date (as-of + g), days_overdue (days since the last order − g, when positive) and overdue_ratio (days since the last order ÷ g), and audiences/next_order-due_now.csv and next_order-overdue.csv list who is due within ${DUE_WINDOW_DAYS} days and who is past due.`;
 
+/** The CLV section's word on the interval columns (cltv-intervals.ts). */
+const INTERVAL_INTRO =
+  'Intervals (expected_purchases_low/high, total_clv_low/high; low/high for the parameters) are confidence intervals of the expected figures from the uncertainty of the fitted parameters; they leave out the chance scatter of the purchases that will actually happen, so the realised count can fall outside them.';
+
 export interface ReportFlags extends InputFlags, LifecycleFlags, ClvFlags {
   out?: string;
+  /** Level of the CLV intervals (default 0.9; 0 = none). */
+  interval?: string;
   spend?: string;
   holdout?: string;
   calibrationEnd?: string;
@@ -102,6 +109,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const changes = previous ? changesTable(data.table.ids, lc, previous) : undefined;
 
   const settings = clvSettings(flags);
+  const level = intervalLevel(flags.interval);
   // a model whose fit is not usable is said on the page and in the manifest, never written as values
   const fitted = customerValues(inputs, settings, true);
   fitted.warnings.forEach(warn);
@@ -125,8 +133,8 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const cohortSection = [retention.triangle, retention.average, ltv.triangle];
   tables.push(...cohortSection);
   const clvTables = [
-    ...(values.scores ? [modelTable(values.scores)] : []),
-    ...(settings.model === 'formula' || unusable ? [] : valueTables(inputs, lc, values, 20)),
+    ...(values.scores ? [modelTable(values.scores, level)] : []),
+    ...(settings.model === 'formula' || unusable ? [] : valueTables(inputs, lc, values, 20, level, warn)),
     ...(values.nextOrder && !unusable ? [nextOrderTable(lc, values.nextOrder)] : []),
   ];
   tables.push(...clvTables);
@@ -146,7 +154,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.thresholds = thresholdsMeta(lc);
   meta.rfm = rfmMeta(lc);
   meta.window = { from: formatDay(from), to: formatDay(data.asOf), days: data.asOf - from };
-  meta.clv = settingsMeta(settings);
+  meta.clv = { ...settingsMeta(settings), ...(isPredictive(settings.model) ? { interval: level } : {}) };
   if (values.scores) meta.fit = fitMeta(values.scores);
   if (unusable) meta.model_not_usable = { model: settings.model, problem: unusable, instead: 'historical value (net revenue to date x margin) in the playbook and audiences; no predicted values' };
   if (backtest) meta.backtest = { calibration_end: formatDay(backtest.calibrationEnd), holdout_end: formatDay(backtest.holdoutEnd), holdout_basis: backtest.holdoutBasis, model: backtest.model, converged: backtest.converged };
@@ -434,6 +442,7 @@ async function htmlSections(
           ? `${isPredictive(values.settings.model) ? purchaseModelLabel(values.settings.model) : values.settings.model} for purchases and Gamma-Gamma for spend, fitted on every customer's history to the as-of date; value over ${values.settings.horizonText}, discounted at ${(100 * values.settings.discount).toFixed(1)}% a year, margin ${(100 * values.settings.margin).toFixed(0)}%.`
           : `${values.settings.model} value: net revenue to date${values.settings.margin < 1 ? ` x margin ${values.settings.margin}` : ''}.`,
         ...(values.nextOrder && !values.problem ? [NEXT_ORDER_INTRO] : []),
+        ...(clvTables.some((t) => t.columns.some((c) => c.name === 'expected_purchases_low')) ? [INTERVAL_INTRO] : []),
         ...(unconverged ? ['The fit did not converge, so no chart of its values is drawn; the tables are there to inspect, not to act on.'] : []),
         ...values.warnings,
       ],
