@@ -4,7 +4,8 @@
  * columns. Intervals are confidence intervals of the expected figures (parameter uncertainty),
  * not ranges for the purchases that will happen: see intervals.ts.
  */
-import { clvAggregateIntervals, DEFAULT_INTERVAL_LEVEL, parameterInterval, type GroupIntervals } from '../analytics/clv/intervals.js';
+import { clvAggregateIntervals, DEFAULT_INTERVAL_LEVEL, intervalProblem, parameterInterval, type GroupIntervals } from '../analytics/clv/intervals.js';
+import { purchaseModelLabel } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT } from '../analytics/clv/summary.js';
 import { UsageError } from '../domain/errors.js';
 import type { Cell, Column } from '../render/result.js';
@@ -52,7 +53,11 @@ export function valueIntervals(v: CustomerValues, groupings: readonly RowGroupin
     groupings.map((g) => ({ of: Int32Array.from(summary.rows, (i) => g.of(i)), size: g.size })),
     { level },
   );
-  if (!iv) warn('intervals are left empty: the purchase model has no standard errors (see the fit warnings), so its uncertainty cannot be drawn; try a --penalizer such as 0.001');
+  if (!iv) {
+    const fits: Parameters<typeof intervalProblem>[0][number][] = [{ label: purchaseModelLabel(scores.purchase.model), params: scores.purchase.params, logCovariance: scores.purchase.logCovariance }];
+    if (spend?.logCovariance) fits.push({ label: 'Gamma-Gamma', params: spend.params, logCovariance: spend.logCovariance });
+    warn(`the interval columns are left empty: ${intervalProblem(fits) ?? 'the draws gave no intervals'}`);
+  }
   return iv;
 }
 

@@ -150,6 +150,31 @@ export function parameterInterval(estimate: number, se: number | null, level: nu
   return { low: estimate * Math.exp(-z * s), high: estimate * Math.exp(z * s) };
 }
 
+/**
+ * Above this standard error of a log-parameter the interval is not computed: the parameter's
+ * own 90% interval would span a factor of e^3.3 ≈ 27, the curvature at the optimum then says
+ * little about the likelihood's shape, and draws that far out (MBG/NBD on Olist 2017 has
+ * se(ln a) ≈ 89) leave the range where the predictions can be evaluated at all.
+ */
+export const MAX_LOG_SE = 1;
+
+/**
+ * Why the draws cannot give intervals for these fits, or null: a fit without a covariance, or
+ * a log-parameter with a standard error above MAX_LOG_SE.
+ */
+export function intervalProblem(fits: readonly { readonly label: string; readonly params: object; readonly logCovariance: readonly (readonly number[])[] | null }[]): string | null {
+  for (const f of fits) {
+    if (!f.logCovariance) return `${f.label} has no standard errors (see the fit warnings), so its uncertainty cannot be drawn; try a --penalizer such as 0.001`;
+    const names = Object.keys(f.params);
+    for (let i = 0; i < names.length; i++) {
+      const sd = Math.sqrt(f.logCovariance[i][i]);
+      if (!(sd <= MAX_LOG_SE))
+        return `the data pins ${f.label}'s ${names[i]} down too loosely for the normal approximation the intervals rest on (standard error of ln ${names[i]} ${sd.toPrecision(3)}, above ${MAX_LOG_SE}); more customers with repeat purchases, a longer history or a --penalizer such as 0.001 narrow it`;
+    }
+  }
+  return null;
+}
+
 /** A grouping of the customers: the group of each (−1 = in none) and the number of groups. */
 export interface CustomerGrouping {
   readonly of: ArrayLike<number>;
@@ -193,18 +218,21 @@ export interface GroupIntervals {
 
 /**
  * Intervals of the summed expected purchases over the horizon and summed CLV per group of each
- * grouping (see the file comment). Null when the purchase fit has no covariance (standard
- * errors unavailable). Gamma-Gamma without a covariance is held at its estimate.
+ * grouping (see the file comment). Null when intervalProblem says why not (the purchase fit
+ * without a covariance, a log-parameter too uncertain). Gamma-Gamma without a covariance is
+ * held at its estimate.
  */
 export function clvAggregateIntervals(input: ClvIntervalInput, groupings: readonly CustomerGrouping[], opts: IntervalOptions = {}): GroupIntervals[] | null {
   const level = opts.level ?? DEFAULT_INTERVAL_LEVEL;
   const D = Math.max(1, Math.floor(opts.draws ?? DEFAULT_INTERVAL_DRAWS));
   const u = seededUniform(opts.seed ?? DEFAULT_INTERVAL_SEED);
   const names = Object.keys(input.purchase.params) as (keyof PurchaseFit['params'])[];
-  if (!input.purchase.logCovariance) return null;
+  const spend = input.spend;
+  const fits: Parameters<typeof intervalProblem>[0][number][] = [{ label: 'the purchase model', params: input.purchase.params, logCovariance: input.purchase.logCovariance }];
+  if (spend?.logCovariance) fits.push({ label: 'Gamma-Gamma', params: spend.params, logCovariance: spend.logCovariance });
+  if (intervalProblem(fits) !== null || !input.purchase.logCovariance) return null;
   const pDraws = drawLogNormal(names.map((n) => input.purchase.params[n] as number), input.purchase.logCovariance, D, u);
   if (!pDraws) return null;
-  const spend = input.spend;
   const sDraws = spend?.logCovariance ? drawLogNormal([spend.params.p, spend.params.q, spend.params.v], spend.logCovariance, D, u) : null;
   const cells = mergeCells(input, groupings);
   const sums = groupings.map((g) => ({ purchases: new Float64Array(g.size * D), clv: new Float64Array(g.size * D) }));

@@ -4,6 +4,7 @@ import { ggExpectedAverageValues } from '../../../src/analytics/clv/gamma-gamma.
 import {
   cholesky,
   clvAggregateIntervals,
+  intervalProblem,
   drawLogNormal,
   normalQuantile,
   parameterInterval,
@@ -105,6 +106,14 @@ describe('clvAggregateIntervals', () => {
     expect(a[0].clvLow[0]).toBeLessThan(point[0].clvLow[0]);
     expect(a[0].clvHigh[0]).toBeGreaterThan(point[0].clvLow[0]);
     expect(clvAggregateIntervals(base(null), groups)).toBeNull();
+  });
+
+  it('a log-parameter with a standard error above 1 gives no intervals, and says which (MBG/NBD on Olist has se(ln a) ≈ 89)', () => {
+    const loose = [[0.01, 0, 0, 0], [0, 0.01, 0, 0], [0, 0, 4, 0], [0, 0, 0, 0.01]];
+    expect(clvAggregateIntervals(base(loose), [{ of: [0, 0, 0, 0], size: 1 }])).toBeNull();
+    expect(intervalProblem([{ label: 'MBG/NBD', params: BG, logCovariance: loose }])).toContain("MBG/NBD's a down too loosely for the normal approximation the intervals rest on (standard error of ln a 2.00, above 1)");
+    expect(intervalProblem([{ label: 'BG/NBD', params: BG, logCovariance: null }])).toContain('BG/NBD has no standard errors');
+    expect(intervalProblem([{ label: 'BG/NBD', params: BG, logCovariance: ZERO4 }])).toBeNull();
   });
 
   it('a fit reports the covariance of its log-parameters, consistent with its standard errors', () => {
