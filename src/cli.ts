@@ -118,6 +118,18 @@ Backtest only (--holdout or --calibration-end), counted from the orders after th
 Tables: forecast (all customers), forecast_by_stage, forecast_by_segment (not in a backtest),
 forecast_by_cohort, model (--table picks one for CSV). In a backtest stages are those at the
 calibration end.`;
+const INTERVAL_HELP = `
+Intervals (--interval, default 0.9; with --model bgnbd, pnbd or mbgnbd): confidence intervals of the
+expected figures from the fit's parameter uncertainty (200 seeded draws from the estimates'
+asymptotic normal on the log scale); they do not include the chance scatter of the purchases
+that will actually happen, so a realised count can fall outside them.
+  low, high                  model table: the parameter's interval (estimate x exp(+-z se/estimate))
+  expected_purchases_low     value tables: lower end of the interval of the group's expected_purchases
+  expected_purchases_high    value tables: upper end of that interval
+  total_clv_low              value tables: lower end of the interval of the group's total_clv
+  total_clv_high             value tables: upper end of that interval`;
+
+const INTERVAL_OPTION_HELP = 'level of the intervals on the parameters and on expected purchases and CLV per stage, segment, cohort and in total: 0.9 (default), 0 = none';
 
 function addClvOptions(cmd: Command): Command {
   return cmd
@@ -280,13 +292,15 @@ Examples:
 
   const cltv = program
     .command('cltv')
-    .summary('customer lifetime value: BG/NBD or Pareto/NBD with Gamma-Gamma, by stage, segment, cohort')
+    .summary('customer lifetime value: BG/NBD, MBG/NBD or Pareto/NBD (auto) with Gamma-Gamma, by stage, segment, cohort, with intervals')
     .description('Customer lifetime value: fits the purchase model (by default the best of BG/NBD, MBG/NBD, Pareto/NBD on a holdout) and Gamma-Gamma\nfor spend on every customer\'s (x, t_x, T) at the as-of date, then prints the parameters with\nstandard errors, predicted value by stage, RFM segment and cohort, and the top customers.\n--model historical (net revenue to date) and formula (AOV x purchase rate x lifetime) need no fit.\nCost: one pass over the orders; the fit runs over distinct (x, t_x, T) rows, so 1M customers take seconds.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(cltv))))
     .option('--summary <file>', 'fit a summary computed elsewhere: customer_id, frequency, recency, T[, monetary_value] in --time-unit')
     .option('--top <n>', 'how many top customers to list (default 20)')
     .option('--fail-if <expr>', 'exit 1 after printing when this holds, e.g. "not converged" or "unsafe" (repeatable)', collect, [])
+    .option('--interval <level>', INTERVAL_OPTION_HELP)
     .addHelpText('after', `${CLV_HELP}
+${INTERVAL_HELP}
 Data checks: the checks of clm doctor run first; an analysis that is unsafe or to be read with
 caution on this data is warned about on stderr (also with --quiet), with the numbers.
 --fail-if fields: converged, usable, spend_converged (true/false; empty without a fit),
@@ -494,6 +508,7 @@ Examples:
     .description('Every analysis as one folder: index.html (self-contained, charts as inline SVG), report.md, one CSV\nper table, customers.csv, report.xlsx and manifest.json (inputs with SHA-256, options, thresholds,\nrow counts, files). Written into a temporary folder and put in place at the end, so a failed or\nkilled run leaves the previous report as it was.\nCost: one pass over the orders, like clm customers.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(report))))
     .option('--out <dir>', 'the report folder (created or replaced whole; an existing folder must be an earlier report)')
+    .option('--interval <level>', INTERVAL_OPTION_HELP)
     .option('--holdout <duration>', 'backtest holdout before the as-of date (default: 39 weeks or a third of the history, whichever is shorter)')
     .option('--calibration-end <date>', 'backtest calibration end instead of --holdout')
     .option('--spend <file>', 'marketing spend per month and channel (month, channel, amount): adds CAC, LTV:CAC and payback')
@@ -522,6 +537,7 @@ forecast_vs_actual.csv, the last 12 months then the next 12, per month:
   active_customers   customers with a repeat purchase day in the month; expected: expected_active_customers
   revenue            net amount of those days; expected: expected_revenue
 ${NEXT_ORDER_HELP}
+${INTERVAL_HELP}
 ${INPUT_HELP}
 
 Examples:

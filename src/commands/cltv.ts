@@ -19,6 +19,8 @@ import { analysesUsed, gateWarnings, type Analysis, type DataChecks } from '../a
 import type { CompiledRule } from '../analytics/rule-expr.js';
 import { cltvConditionValues, compileCltvConditions, heldConditions, type CltvConditionValues } from './cltv-conditions.js';
 import { dataChecksFor, figuresMeta } from './data-gate.js';
+import { intervalLevel, PARAMETER_INTERVAL_COLUMNS, parameterIntervalCells, VALUE_INTERVAL_COLUMNS, valueIntervalCells, valueIntervals, type RowGrouping } from './cltv-intervals.js';
+import type { GroupIntervals } from '../analytics/clv/intervals.js';
 
 export interface ClvFlags {
   model?: string;
@@ -33,6 +35,8 @@ export interface CltvFlags extends InputFlags, LifecycleFlags, ClvFlags {
   summary?: string;
   top?: string;
   failIf?: string[];
+  /** Level of the intervals (default 0.9; 0 = none): cltv-intervals.ts. */
+  interval?: string;
 }
 
 /** `auto` (the default) chooses among the purchase models by a holdout (analytics/clv/choose-model.ts). */
@@ -180,8 +184,11 @@ function byTableRow(k: NextOrders, rows: Int32Array, n: number): NextOrders {
   return { daysSinceLast: spread(k.daysSinceLast), gapDays: spread(k.gapDays), expectedDate: spread(k.expectedDate), daysOverdue: spread(k.daysOverdue), overdueRatio: spread(k.overdueRatio) };
 }
 
-/** Parameters with standard errors and the fit figures, one row each. */
-export function modelTable(scores: ClvScores): ResultTable {
+/**
+ * Parameters with standard errors and the fit figures, one row each; with a `level` > 0 the
+ * parameters' intervals (`low`, `high`) too.
+ */
+export function modelTable(scores: ClvScores, level = 0): ResultTable {
   const rows: Cell[][] = [];
   const add = (model: string, fit: { params: object; se: object; logLik: number; customers: number; converged: boolean; usable: boolean; iterations: number }): void => {
     for (const [k, v] of Object.entries(fit.params)) rows.push([model, k, v as number, ((fit.se as Record<string, number | null>)[k] ?? null) as number | null]);
@@ -194,14 +201,21 @@ export function modelTable(scores: ClvScores): ResultTable {
   add(scores.purchase.model, scores.purchase);
   if (scores.spend) add('gg', scores.spend);
   if (scores.correlation) rows.push(['gg', 'spend_frequency_correlation', scores.correlation.correlation, null]);
-  return tableOf('model', 'Model fit (parameters with standard errors)', [
+  const intervals = level > 0;
+  return tableOf('model', intervals ? `Model fit (parameters with standard errors and ${percentText(level)} intervals)` : 'Model fit (parameters with standard errors)', [
     { name: 'model', type: 'string' },
     { name: 'parameter', type: 'string' },
     { name: 'estimate', type: 'number', only: 'machine' },
     // counts as integers, converged/usable as yes/no, parameters to 4 decimals
     { name: 'estimate', type: 'string', only: 'human', numbersAsText: true },
     { name: 'se', type: 'number', decimals: 4 },
-  ], rows.map(([m, k, v, se]) => [m, k, v, metricDisplay(String(k), v as number | null), se]));
+    ...(intervals ? PARAMETER_INTERVAL_COLUMNS : []),
+  ], rows.map(([m, k, v, se]) => [m, k, v, metricDisplay(String(k), v as number | null), se, ...(intervals ? parameterIntervalCells(v as number, se as number | null, level) : [])]));
+}
+
+/** 0.9 → "90%". */
+function percentText(level: number): string {
+  return `${Number((100 * level).toFixed(2))}%`;
 }
 
 const VALUE_COLUMNS = (key: string): Column[] => [
@@ -214,8 +228,11 @@ const VALUE_COLUMNS = (key: string): Column[] => [
   { name: 'historical_revenue', type: 'money' },
 ];
 
-/** Predicted value summed by a grouping of the table's rows (customers without a value are left out). */
-export function valueBy(name: string, title: string, key: string, groups: string[], groupOf: (i: number) => number, v: CustomerValues, revenue: Float64Array): ResultTable {
+/**
+ * Predicted value summed by a grouping of the table's rows (customers without a value are left
+ * out); with `intervals` the interval columns too (empty cells where `iv` is undefined).
+ */
+export function valueBy(name: string, title: string, key: string, groups: string[], groupOf: (i: number) => number, v: CustomerValues, revenue: Float64Array, intervals = false, iv?: GroupIntervals): ResultTable {
   const k = groups.length;
   const count = new Float64Array(k);
   const pa = new Float64Array(k);
@@ -232,8 +249,17 @@ export function valueBy(name: string, title: string, key: string, groups: string
     rev[g] += revenue[i];
   }
   const predictive = isPredictive(v.settings.model);
-  const rows: Cell[][] = groups.map((label, g) => [label, count[g], predictive && count[g] > 0 ? pa[g] / count[g] : null, predictive ? ep[g] : null, clv[g], count[g] > 0 ? clv[g] / count[g] : null, rev[g]]);
-  return tableOf(name, title, VALUE_COLUMNS(key), rows.filter((r) => (r[1] as number) > 0));
+  const rows: Cell[][] = groups.map((label, g) => [
+    label,
+    count[g],
+    predictive && count[g] > 0 ? pa[g] / count[g] : null,
+    predictive ? ep[g] : null,
+    clv[g],
+    count[g] > 0 ? clv[g] / count[g] : null,
+    rev[g],
+    ...(intervals ? valueIntervalCells(iv, g) : []),
+  ]);
+  return tableOf(name, title, [...VALUE_COLUMNS(key), ...(intervals ? VALUE_INTERVAL_COLUMNS : [])], rows.filter((r) => (r[1] as number) > 0));
 }
 
 /** Monthly cohort of each customer (cohorts.ts) as a group index into sorted labels; −1 without an order. */
@@ -244,15 +270,25 @@ export function firstOrderMonth(t: Inputs['data']['table']): { labels: string[];
   return { labels: distinct.map((p) => formatPeriod('month', p)), of: periods.map((p) => (p >= 0 ? index.get(p)! : -1)) };
 }
 
-/** The value tables: by stage, RFM segment, first-order month, and the top customers. */
-export function valueTables(inputs: Inputs, lc: Lifecycle, v: CustomerValues, top: number): ResultTable[] {
+/**
+ * The value tables: by stage, RFM segment, first-order month, all customers, and the top
+ * customers. With a predictive model and `level` > 0, the aggregate tables carry the
+ * intervals of expected purchases and total CLV (cltv-intervals.ts).
+ */
+export function valueTables(inputs: Inputs, lc: Lifecycle, v: CustomerValues, top: number, level = 0, warn: (m: string) => void = () => {}): ResultTable[] {
   const t = inputs.data.table;
   const cohorts = firstOrderMonth(t);
-  const tables = [
-    valueBy('value_by_stage', 'Predicted value by stage', 'stage', [...STAGES], (i) => (lc.stages[i] === NOT_YET ? -1 : lc.stages[i]), v, t.revenue),
-    valueBy('value_by_segment', 'Predicted value by RFM segment', 'rfm_segment', [...RFM_SEGMENTS], (i) => (lc.rfmSegment[i] === 255 ? -1 : lc.rfmSegment[i]), v, t.revenue),
-    valueBy('value_by_cohort', 'Predicted value by cohort (month of the first order)', 'cohort', cohorts.labels, (i) => cohorts.of[i], v, t.revenue),
+  const groupings: (RowGrouping & { name: string; title: string; key: string; labels: string[] })[] = [
+    { name: 'value_by_stage', title: 'Predicted value by stage', key: 'stage', labels: [...STAGES], of: (i) => (lc.stages[i] === NOT_YET ? -1 : lc.stages[i]), size: STAGES.length },
+    { name: 'value_by_segment', title: 'Predicted value by RFM segment', key: 'rfm_segment', labels: [...RFM_SEGMENTS], of: (i) => (lc.rfmSegment[i] === 255 ? -1 : lc.rfmSegment[i]), size: RFM_SEGMENTS.length },
+    { name: 'value_by_cohort', title: 'Predicted value by cohort (month of the first order)', key: 'cohort', labels: cohorts.labels, of: (i) => cohorts.of[i], size: cohorts.labels.length },
+    { name: 'value_total', title: 'Predicted value of all customers', key: 'group', labels: ['all customers'], of: () => 0, size: 1 },
   ];
+  const intervals = level > 0 && isPredictive(v.settings.model) && !v.problem;
+  const iv = intervals ? valueIntervals(v, groupings, level, warn) : null;
+  const tables = groupings.map((g, k) =>
+    valueBy(g.name, intervals ? `${g.title}, with ${percentText(level)} intervals` : g.title, g.key, g.labels, g.of, v, t.revenue, intervals, iv?.[k]),
+  );
   const idx = Array.from({ length: t.size }, (_, i) => i).filter((i) => !Number.isNaN(v.clv[i]));
   idx.sort((a, b) => v.clv[b] - v.clv[a] || (t.ids[a] < t.ids[b] ? -1 : 1));
   const rows: Cell[][] = idx.slice(0, top).map((i) => [t.ids[i], STAGES[lc.stages[i]] ?? null, nanNull(v.pAlive[i]), nanNull(v.expectedPurchases[i]), nanNull(v.expectedAvgValue[i]), v.clv[i], t.revenue[i]]);
@@ -312,7 +348,8 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warnOut: (m: string) 
   const top = Math.max(1, Math.floor(Number(flags.top ?? 20)) || 20);
   // checked before any input is read: a typo costs no fit
   const conditions = compileCltvConditions(flags.failIf ?? []);
-  if (flags.summary) return cltvFromSummary(flags, settings, top, conditions, warnOut);
+  const level = intervalLevel(flags.interval);
+  if (flags.summary) return cltvFromSummary(flags, settings, top, level, conditions, warnOut);
   const said = new Set<string>();
   const warn = (m: string): void => {
     if (!said.has(m)) warnOut(m);
@@ -323,7 +360,7 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warnOut: (m: string) 
   // the data checks of clm doctor, one source: they replace the small-sample warnings here
   const checks = dataChecksFor(inputs, lc, settings.unit);
   const meta = dataMeta(inputs.data, 'cltv');
-  meta.clv = settingsMeta(settings);
+  meta.clv = { ...settingsMeta(settings), ...(isPredictive(settings.model) ? { interval: level } : {}) };
   const context = dataContext(inputs.data);
   context.push(settingsLine(settings));
   let result: CommandResult;
@@ -339,17 +376,17 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warnOut: (m: string) 
     // --model auto: the checks of the model chosen
     used = analysesUsed(v.settings.model, { backtest: false });
     gateWarnings(checks, used).forEach(warn);
+    if (isPredictive(v.settings.model)) meta.clv = { ...settingsMeta(v.settings, v.choice), interval: level };
     if (v.choice) {
-      meta.clv = settingsMeta(v.settings, v.choice);
       context[context.length - 1] = settingsLine(v.settings, v.choice);
       context.push(v.choice.reason);
     }
     // the frequency-spend correlation is a data check, said once above
     v.warnings.filter((w) => w !== v.scores?.correlation?.warning).forEach(warn);
     if (v.caveat) warn(v.caveat);
-    const tables = valueTables(inputs, lc, v, top);
+    const tables = valueTables(inputs, lc, v, top, level, warn);
     if (v.scores) {
-      tables.unshift(modelTable(v.scores));
+      tables.unshift(modelTable(v.scores, level));
       meta.fit = fitMeta(v.scores);
     }
     scores = v.scores;
@@ -375,7 +412,7 @@ function withConditions(result: CommandResult, conditions: CompiledRule[], value
   return result;
 }
 
-async function cltvFromSummary(flags: CltvFlags, asked: ClvSettings, top: number, conditions: CompiledRule[], warn: (m: string) => void): Promise<CommandResult> {
+async function cltvFromSummary(flags: CltvFlags, asked: ClvSettings, top: number, level: number, conditions: CompiledRule[], warn: (m: string) => void): Promise<CommandResult> {
   let settings = asked;
   if (!fitsPurchases(settings.model)) throw new UsageError(`--summary fits a predictive model; --model ${settings.model} needs the orders`, 'use --model auto, bgnbd, pnbd or mbgnbd');
   const cols = await readSummaryFile(flags.summary!);
@@ -392,10 +429,10 @@ async function cltvFromSummary(flags: CltvFlags, asked: ClvSettings, top: number
   const idx = Array.from({ length: summary.size }, (_, i) => i).sort((a, b) => scores.clv[b] - scores.clv[a] || (summary.ids[a] < summary.ids[b] ? -1 : 1));
   const rows: Cell[][] = idx.slice(0, top).map((i) => [summary.ids[i], scores.pAlive[i], scores.expectedPurchases[i], scores.expectedAvgValue[i], scores.clv[i]]);
   return withConditions({
-    meta: { command: 'cltv', summary: flags.summary, clv: settingsMeta(settings, choice), fit: fitMeta(scores) },
+    meta: { command: 'cltv', summary: flags.summary, clv: { ...settingsMeta(settings, choice), interval: level }, fit: fitMeta(scores) },
     context: [`summary: ${flags.summary} (${summary.size.toLocaleString('en-US')} customers, in ${settings.unit}s)`, settingsLine(settings, choice)],
     tables: [
-      modelTable(scores),
+      modelTable(scores, level),
       tableOf('top_customers', `Top ${Math.min(top, summary.size)} customers by predicted value`, [
         { name: 'customer_id', type: 'string', fromInput: true },
         { name: 'p_alive', type: 'ratio', decimals: 3 },

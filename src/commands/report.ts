@@ -44,12 +44,19 @@ import { histogram, lineChart } from '../render/charts.js';
 import { metricDisplay } from './metric-display.js';
 import { forecastTotalsMeta } from './forecast.js';
 import { forecastSection, reportForecast, type ReportForecast } from './report-forecast.js';
+import { intervalLevel } from './cltv-intervals.js';
 
 const NEXT_ORDER_INTRO =
   `Next order: each customer's own gap g is the median time to the next purchase if still active, from the model's purchase rate given their history; customers.csv has expected_next_order_date (as-of + g), days_overdue (days since the last order − g, when positive) and overdue_ratio (days since the last order ÷ g), and audiences/next_order-due_now.csv and next_order-overdue.csv list who is due within ${DUE_WINDOW_DAYS} days and who is past due.`;
 
+/** The CLV section's word on the interval columns (cltv-intervals.ts). */
+const INTERVAL_INTRO =
+  'Intervals (expected_purchases_low/high, total_clv_low/high; low/high for the parameters) are confidence intervals of the expected figures from the uncertainty of the fitted parameters; they leave out the chance scatter of the purchases that will actually happen, so the realised count can fall outside them.';
+
 export interface ReportFlags extends InputFlags, LifecycleFlags, ClvFlags {
   out?: string;
+  /** Level of the CLV intervals (default 0.9; 0 = none). */
+  interval?: string;
   spend?: string;
   holdout?: string;
   calibrationEnd?: string;
@@ -106,6 +113,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   if (mismatch) warn(`${mismatch}; changes.csv compares with it anyway, and this run replaces it`);
   const changes = previous ? changesTable(data.table.ids, lc, previous) : undefined;
 
+  const level = intervalLevel(flags.interval);
   // a model whose fit is not usable is said on the page and in the manifest, never written as
   // values; after --model auto (the default), settings hold the model chosen
   const fitted = customerValues(inputs, asked, true);
@@ -138,8 +146,8 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   tables.push(...cohortSection);
   const forecast = reportForecast(inputs, flags, lc, values, unusable);
   const clvTables = [
-    ...(values.scores ? [modelTable(values.scores)] : []),
-    ...(settings.model === 'formula' || unusable ? [] : valueTables(inputs, lc, values, 20)),
+    ...(values.scores ? [modelTable(values.scores, level)] : []),
+    ...(settings.model === 'formula' || unusable ? [] : valueTables(inputs, lc, values, 20, level, warn)),
     ...(values.nextOrder && !unusable ? [nextOrderTable(lc, values.nextOrder)] : []),
     ...(forecast ? forecast.tables : []),
   ];
@@ -160,7 +168,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   meta.thresholds = thresholdsMeta(lc);
   meta.rfm = rfmMeta(lc);
   meta.window = { from: formatDay(from), to: formatDay(data.asOf), days: data.asOf - from };
-  meta.clv = settingsMeta(settings, fitted.choice);
+  meta.clv = { ...settingsMeta(settings, fitted.choice), ...(isPredictive(settings.model) ? { interval: level } : {}) };
   meta.data_checks = checksMeta(dataChecks, used);
   if (values.scores) meta.fit = fitMeta(values.scores);
   if (unusable) meta.model_not_usable = { model: settings.model, problem: unusable, instead: 'historical value (net revenue to date x margin) in the playbook and audiences; no predicted values' };
@@ -455,6 +463,7 @@ async function htmlSections(
         ...(values.choice ? [`${values.choice.reason}.`] : []),
         ...(values.caveat && !values.problem ? [`${values.caveat}.`] : []),
         ...(values.problem ? [] : [stageVsModelNote(lc.stages, values.pAlive)].filter((x): x is string => x !== null)),
+        ...(clvTables.some((t) => t.columns.some((c) => c.name === 'expected_purchases_low')) ? [INTERVAL_INTRO] : []),
         ...(fc ? [fc.intro] : []),
         ...(unconverged ? ['The fit did not converge, so no chart of its values is drawn; the tables are there to inspect, not to act on.'] : []),
         ...values.warnings,

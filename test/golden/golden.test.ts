@@ -45,6 +45,10 @@ const CASES: { name: string; args: string[]; stderr?: string }[] = [
   ...FORMATS.map((f) => ({ name: `doctor.${EXT[f]}`, args: ['doctor', ...DEMO, '--format', f] })),
   { name: 'doctor-verdicts.csv', args: ['doctor', ...DEMO, '--format', 'csv', '--table', 'verdicts'] },
   { name: 'customers-next-order.md', args: ['customers', ...DEMO, '--model', 'bgnbd', '--where', 'stage == "at_risk" and days_overdue > 0', '--format', 'md'], stderr: BGNBD_CAVEAT },
+  // intervals (issue 15, item 3): the parameters' low/high and the value tables' interval columns
+  { name: 'cltv-model.csv', args: ['cltv', ...DEMO, '--format', 'csv', '--table', 'model'], stderr: BGNBD_CAVEAT },
+  { name: 'cltv-value-by-stage.csv', args: ['cltv', ...DEMO, '--format', 'csv', '--table', 'value_by_stage'], stderr: BGNBD_CAVEAT },
+  { name: 'cltv-value-total.md', args: ['cltv', ...DEMO, '--interval', '0.8', '--format', 'md', '--table', 'value_total'], stderr: BGNBD_CAVEAT },
 ];
 
 /** Files of one `clm report` on the demo shop: the next-order table and audiences. */
@@ -52,6 +56,7 @@ const REPORT_FILES: { name: string; file: string }[] = [
   { name: 'report-next_order.csv', file: 'next_order.csv' },
   { name: 'report-next_order-due_now.csv', file: 'audiences/next_order-due_now.csv' },
   { name: 'report-next_order-overdue.csv', file: 'audiences/next_order-overdue.csv' },
+  { name: 'report-value_total.csv', file: 'value_total.csv' },
 ];
 
 function compareGolden(name: string, actual: string): void {

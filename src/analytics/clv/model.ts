@@ -32,6 +32,12 @@ export interface ModelFit<M extends string, P> {
   readonly params: Readonly<P>;
   /** Standard errors (delta method from the Hessian over log-parameters); null when unavailable. */
   readonly se: Readonly<{ [K in keyof P]: number | null }>;
+  /**
+   * Asymptotic covariance of the log-parameters (inverse of the Hessian of the negative
+   * log-likelihood over ln θ, penalty included), in the order of the parameter names; null
+   * when any standard error is unavailable. What interval draws (intervals.ts) sample from.
+   */
+  readonly logCovariance: readonly (readonly number[])[] | null;
   /** Total log-likelihood at the optimum (without the penalty). */
   readonly logLik: number;
   /** Optimiser iterations (Nelder–Mead and BFGS, all starts and the warm-up fit). */
@@ -264,6 +270,11 @@ export function fitNamed<M extends string, P extends { readonly [K in keyof P]: 
   if (res && !converged && !warnings.some((w) => /converge|ran to a boundary|cannot be identified/.test(w))) {
     warnings.push('the fit did not converge to a clear optimum (the likelihood is flat or bends the wrong way there), so its values are uncertain: try a --penalizer such as 0.001 or a longer calibration period');
   }
+  // the optimiser's inverse Hessian is of the mean objective (total / customers)
+  const logCovariance =
+    res && res.inverseHessian && names.every((n) => seOf[n] !== null) && customers > 0
+      ? Object.freeze(res.inverseHessian.map((row) => Object.freeze(row.map((c) => c / customers))))
+      : null;
   const logLikAt = res ? value(params) : NaN;
   const problem = !res ? 'there are no customers to fit the model on' : fitProblem(res.logLik, logLikAt);
   if (problem && res) warnings.push(problem);
@@ -271,6 +282,7 @@ export function fitNamed<M extends string, P extends { readonly [K in keyof P]: 
     model,
     params: Object.freeze(params),
     se: Object.freeze(seOf as { [K in keyof P]: number | null }),
+    logCovariance,
     logLik: res ? res.logLik : 0,
     iterations: res ? res.iterations : 0,
     evaluations: res ? res.evaluations : 0,

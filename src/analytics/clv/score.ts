@@ -7,7 +7,7 @@
 import { bgnbdPredictor, fitBgNbd, type BgNbdFit } from './bgnbd.js';
 import { fitGammaGamma, ggEligible, ggExpectedAverageValues, ggPopulationMean, spendFrequencyCorrelation, type GammaGammaFit } from './gamma-gamma.js';
 import { fitMbgNbd, mbgnbdPredictor, type MbgNbdFit } from './mbgnbd.js';
-import type { PurchasePredictor } from './model.js';
+import type { PurchaseData, PurchasePredictor } from './model.js';
 import { fitParetoNbd, pnbdPredictor, type ParetoNbdFit } from './pnbd.js';
 import type { ClvSummary } from './summary.js';
 import { clvValues } from './value.js';
@@ -72,16 +72,15 @@ export interface ClvScores {
 export const MIN_SPEND_CUSTOMERS = 10;
 
 export function fitPurchaseModel(summary: ClvSummary, model: PurchaseModelName, penalizer = 0): { fit: PurchaseFit; predictor: PurchasePredictor } {
-  if (model === 'pnbd') {
-    const fit = fitParetoNbd(summary, { penalizer });
-    return { fit, predictor: pnbdPredictor(fit.params, summary) };
-  }
-  if (model === 'mbgnbd') {
-    const fit = fitMbgNbd(summary, { penalizer });
-    return { fit, predictor: mbgnbdPredictor(fit.params, summary) };
-  }
-  const fit = fitBgNbd(summary, { penalizer });
-  return { fit, predictor: bgnbdPredictor(fit.params, summary) };
+  const fit = model === 'pnbd' ? fitParetoNbd(summary, { penalizer }) : model === 'mbgnbd' ? fitMbgNbd(summary, { penalizer }) : fitBgNbd(summary, { penalizer });
+  return { fit, predictor: purchasePredictor(model, fit.params, summary) };
+}
+
+/** The predictor of a purchase model at given parameters (the papers' names, as in its fit). */
+export function purchasePredictor(model: PurchaseModelName, params: PurchaseFit['params'], data: PurchaseData): PurchasePredictor {
+  if (model === 'pnbd') return pnbdPredictor(params as ParetoNbdFit['params'], data);
+  if (model === 'mbgnbd') return mbgnbdPredictor(params as MbgNbdFit['params'], data);
+  return bgnbdPredictor(params as BgNbdFit['params'], data);
 }
 
 export function scoreClv(summary: ClvSummary, opts: ScoreOptions): ClvScores {
