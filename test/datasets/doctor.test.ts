@@ -69,7 +69,7 @@ describe('clm doctor on the real datasets', () => {
       expect(meta.figures).toMatchObject(c.figures);
       if (c.code === 1) {
         expect(meta.verdicts.bgnbd.reason).toContain(`only ${c.figures.repeat_buyers} repeat buyers of ${c.figures.customers.toLocaleString('en-US')} customers (fewer than 100)`);
-        expect(r.stderr).toContain('unsafe on this data, and a default run uses them: BG/NBD, Gamma-Gamma spend');
+        expect(r.stderr).toContain('unsafe on this data, and a default run uses them: BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma spend');
       }
       // the CSV of the checks has one row per figure
       const csv = await runClm(['doctor', ...c.args, '--format', 'csv', '--quiet']);

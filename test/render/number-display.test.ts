@@ -26,8 +26,8 @@ describe('numbers for people', () => {
     expect(r.stdout).toMatch(/│ r +│ +0\.2451 │/);
     expect(r.stdout).not.toMatch(/\d\.0000\b/);
     const csv = await runClm(['cltv', ...DEMO, '--format', 'csv', '--table', 'model']);
-    expect(csv.stdout.split('\n')[0]).toBe('model,parameter,estimate,se');
-    expect(csv.stdout).toContain('bgnbd,customers_fitted,1253,\n');
+    expect(csv.stdout.split('\n')[0]).toBe('model,parameter,estimate,se,low,high'); // the interval columns follow (issue 15, item 3)
+    expect(csv.stdout).toContain('bgnbd,customers_fitted,1253,,,\n');
   });
 
   it('summary: a median of whole days reads as a whole number', async () => {
