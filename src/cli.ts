@@ -110,6 +110,9 @@ Columns (per period; the by_* tables add the group and its customers):
   expected_revenue             expected_purchases x each customer's expected spend per purchase (Gamma-Gamma), undiscounted
   cumulative_purchases         expected_purchases summed from the first period (the last = E[X] over all periods)
   cumulative_revenue           expected_revenue summed from the first period
+  expected_purchases_low, expected_purchases_high  the interval (--interval, default 90%) of expected_purchases
+                               (parameter uncertainty only, as clm cltv --help says under Intervals)
+  expected_revenue_low, expected_revenue_high  the interval of expected_revenue
 Backtest only (--holdout or --calibration-end), counted from the orders after the fit date:
   actual_purchases             repeat purchase days in the period (same-day orders are one purchase)
   actual_cumulative_purchases  actual_purchases summed from the first period
@@ -385,6 +388,7 @@ Examples:
     .option('--periods <n>', 'how many periods after the as-of date to forecast (default 12)')
     .option('--holdout <duration>', 'backtest: fit up to the as-of date minus this (39w, 6m, 180d) and set the periods up to the as-of date against what happened')
     .option('--calibration-end <date>', 'backtest: fit up to this day (YYYY-MM-DD) instead of --holdout')
+    .option('--interval <level>', 'level of the intervals on expected purchases and revenue per period and group: 0.9 (default), 0 = none')
     .addHelpText('after', `${FORECAST_HELP}
 ${INPUT_HELP}
 

@@ -1,6 +1,7 @@
 import { activeProbabilities } from '../analytics/clv/active.js';
 import { actualTotals, forecastPeriods, forecastTotals, purchasesAfterCalibration, repeatPurchasesByPeriod, type ForecastGrouping, type ForecastPeriod, type ForecastTotals } from '../analytics/clv/forecast.js';
 import type { ModelChoice } from '../analytics/clv/choose-model.js';
+import { forecastIntervals, intervalProblem, type PeriodIntervals } from '../analytics/clv/intervals.js';
 import { purchaseModelLabel, scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT, summarizeLedger, type ClvSummary } from '../analytics/clv/summary.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
@@ -15,6 +16,7 @@ import { checksMeta, clvSettings, firstOrderMonth, fitMeta, fitsPurchases, model
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
 import { analysesUsed, gateWarnings } from '../analytics/data-checks.js';
 import { dataChecksFor } from './data-gate.js';
+import { intervalLevel } from './cltv-intervals.js';
 import { autoFitOnTable } from './model-choice.js';
 import { computeLifecycle, stagesAt, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 
@@ -23,6 +25,8 @@ export interface ForecastFlags extends InputFlags, LifecycleFlags, ClvFlags {
   period?: string;
   holdout?: string;
   calibrationEnd?: string;
+  /** Level of the intervals (default 0.9; 0 = none): cltv-intervals.ts. */
+  interval?: string;
 }
 
 /** Everything a forecast run found, for the command's tables and the report. */
@@ -43,6 +47,9 @@ export interface ForecastRun {
   /** The purchase model fitted: the one asked for, or the one --model auto chose (and why). */
   model: PurchaseModelName;
   choice?: ModelChoice;
+  /** Per grouping: the intervals of expected purchases and revenue per group and period (null: none, said why). */
+  intervals?: PeriodIntervals[] | null;
+  level: number;
 }
 
 function periodsFlag(flags: ForecastFlags): number {
@@ -73,6 +80,7 @@ function groupingsOf(inputs: Inputs, lc: Lifecycle, summary: ClvSummary, fittedT
  */
 export function forecastRun(inputs: Inputs, flags: ForecastFlags, prior?: { lc: Lifecycle; fit?: { summary: ClvSummary; scores: ClvScores } }): ForecastRun {
   const settings = clvSettings(flags);
+  const level = intervalLevel(flags.interval);
   if (!fitsPurchases(settings.model)) throw new UsageError(`a forecast needs a model that predicts purchases; --model ${settings.model} does not`, 'use --model auto, bgnbd, pnbd or mbgnbd');
   const unit = (flags.period ?? 'month') as PeriodUnit;
   if (!PERIOD_UNITS.includes(unit)) throw new UsageError(`--period ${JSON.stringify(flags.period)} is not a period`, 'use week, month or quarter');
@@ -109,8 +117,48 @@ export function forecastRun(inputs: Inputs, flags: ForecastFlags, prior?: { lc: 
     return c;
   });
   const actual = hold ? actualTotals({ purchases: purchasesAfterCalibration(inputs.data.table, summary), size: summary.size, periods, groupings }) : undefined;
-  return { fittedTo, ...(hold ? { holdout: { end: hold.holdoutEnd, basis: hold.basis } } : {}), unit, periods, groupings, predicted, actual, customers, scores, summary, model, ...(auto ? { choice: auto.choice } : {}) };
+  return { fittedTo, ...(hold ? { holdout: { end: hold.holdoutEnd, basis: hold.basis } } : {}), unit, periods, groupings, predicted, actual, customers, scores, summary, model, ...(auto ? { choice: auto.choice } : {}), level };
 }
+
+/**
+ * The intervals of the forecast (the parameter draws of analytics/clv/intervals.ts): per
+ * grouping, group and period, expected purchases and revenue; null with a warning when the fit
+ * has no usable covariance, undefined when --interval 0.
+ */
+export function forecastRunIntervals(run: ForecastRun, warn: (m: string) => void): PeriodIntervals[] | null | undefined {
+  if (!(run.level > 0)) return undefined;
+  const { scores, summary } = run;
+  const spend = scores.spend && scores.spend.usable ? scores.spend : undefined;
+  const input = {
+    model: scores.purchase.model,
+    purchase: scores.purchase,
+    spend,
+    avgValue: spend ? undefined : scores.expectedAvgValue,
+    frequency: summary.frequency,
+    recency: summary.recency,
+    T: summary.T,
+    monetary: summary.monetary,
+    horizon: run.periods[run.periods.length - 1].tEnd,
+    unit: summary.unit,
+    annualDiscount: 0,
+    margin: 1,
+  };
+  const iv = forecastIntervals(input, run.periods, run.groupings.map((g) => ({ of: g.of, size: g.labels.length })), { level: run.level });
+  if (!iv) {
+    const fits: Parameters<typeof intervalProblem>[0][number][] = [{ label: purchaseModelLabel(scores.purchase.model), params: scores.purchase.params, logCovariance: scores.purchase.logCovariance }];
+    if (spend?.logCovariance) fits.push({ label: 'Gamma-Gamma', params: spend.params, logCovariance: spend.logCovariance });
+    warn(`the interval columns are left empty: ${intervalProblem(fits) ?? 'the draws gave no intervals'}`);
+  }
+  return iv;
+}
+
+/** The interval columns, after the others (--interval; cltv-intervals.ts says what they cover). */
+const FORECAST_INTERVAL_COLUMNS: Column[] = [
+  { name: 'expected_purchases_low', type: 'number', decimals: 1 },
+  { name: 'expected_purchases_high', type: 'number', decimals: 1 },
+  { name: 'expected_revenue_low', type: 'money' },
+  { name: 'expected_revenue_high', type: 'money' },
+];
 
 const FORECAST_COLUMNS: Column[] = [
   { name: 'period', type: 'string' },
@@ -151,10 +199,15 @@ export function forecastTables(run: ForecastRun): ResultTable[] {
           ca += a.purchases;
           row.push(a.purchases, ca, a.active, a.revenue);
         }
+        if (run.intervals !== undefined) {
+          const iv = run.intervals?.[j];
+          const at = grp * run.periods.length + k;
+          row.push(...(iv ? [iv.purchasesLow[at], iv.purchasesHigh[at], iv.revenueLow[at], iv.revenueHigh[at]] : [null, null, null, null]));
+        }
         rows.push(whole ? row : [label, run.customers[j][grp], ...row]);
       });
     });
-    const cols = [...(whole ? [] : [{ name: g.key, type: 'string', fromInput: g.key === 'rfm_segment' } as Column, { name: 'customers', type: 'int' } as Column]), ...FORECAST_COLUMNS, ...(run.actual ? ACTUAL_COLUMNS : [])];
+    const cols = [...(whole ? [] : [{ name: g.key, type: 'string', fromInput: g.key === 'rfm_segment' } as Column, { name: 'customers', type: 'int' } as Column]), ...FORECAST_COLUMNS, ...(run.actual ? ACTUAL_COLUMNS : []), ...(run.intervals !== undefined ? FORECAST_INTERVAL_COLUMNS : [])];
     const what = run.actual ? 'Predicted vs actual' : 'Expected';
     return tableOf(g.name, `${what} repeat purchases, active customers and revenue per ${run.unit}${whole ? '' : ` by ${g.title}`}`, cols, rows);
   });
@@ -214,11 +267,12 @@ export async function runForecast(flags: ForecastFlags, io: CliIO, warn: (m: str
   gateWarnings(checks, used).forEach(warn);
   run.scores.warnings.forEach(warn);
   if (run.scores.caveat) warn(run.scores.caveat);
+  run.intervals = forecastRunIntervals(run, warn);
   const meta = dataMeta(inputs.data, 'forecast');
   meta.data_checks = checksMeta(checks, used);
   const first = run.periods[0];
   // the horizon, discount and margin of cltv do not apply: the periods set the horizon, revenue is undiscounted
-  meta.clv = { model: run.model, ...(run.choice ? { model_choice: run.choice } : {}), time_unit: settings.unit, penalizer: settings.penalizer };
+  meta.clv = { model: run.model, ...(run.choice ? { model_choice: run.choice } : {}), time_unit: settings.unit, penalizer: settings.penalizer, interval: run.level };
   meta.forecast = {
     period: run.unit,
     periods: run.periods.length,

@@ -58,8 +58,31 @@ describe('clm forecast on the demo shop', () => {
     const r = await runClm(['forecast', ...DEMO, '--period', 'quarter', '--periods', '2', '--format', 'csv', '--table', 'forecast_by_stage']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('stage,customers,period,from,to,days,expected_purchases,expected_active_customers,expected_revenue,cumulative_purchases,cumulative_revenue');
+    expect(lines[0]).toBe('stage,customers,period,from,to,days,expected_purchases,expected_active_customers,expected_revenue,cumulative_purchases,cumulative_revenue,expected_purchases_low,expected_purchases_high,expected_revenue_low,expected_revenue_high');
     expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(Array((lines.length - 1) / 2).fill(['2024-Q4', '2025-Q1']).flat());
+  });
+
+  it('intervals (issue 15, item 3): every period of every table brackets its expected purchases and revenue; --interval 0 drops only those columns', async () => {
+    const out = await json(['forecast', ...DEMO, '--periods', '4']);
+    expect(out.meta.clv.interval).toBe(0.9);
+    let rows = 0;
+    for (const t of Object.values(out.tables)) {
+      for (const r of t) {
+        if (r.expected_purchases_low === undefined) continue; // the model table
+        rows++;
+        expect(Number(r.expected_purchases_low)).toBeLessThanOrEqual(Number(r.expected_purchases) + 1e-9);
+        expect(Number(r.expected_purchases_high)).toBeGreaterThanOrEqual(Number(r.expected_purchases) - 1e-9);
+        expect(Number(r.expected_revenue_low)).toBeLessThanOrEqual(Number(r.expected_revenue) + 0.01);
+        expect(Number(r.expected_revenue_high)).toBeGreaterThanOrEqual(Number(r.expected_revenue) - 0.01);
+        expect(Number(r.expected_purchases_high)).toBeGreaterThan(Number(r.expected_purchases_low));
+      }
+    }
+    expect(rows).toBeGreaterThan(20);
+    const none = await json(['forecast', ...DEMO, '--periods', '4', '--interval', '0']);
+    const drop = (r: Row): Row => Object.fromEntries(Object.entries(r).filter(([k]) => !/_(low|high)$/.test(k)));
+    expect(none.rows).toEqual(out.rows.map(drop));
+    expect(Object.keys(none.rows[0]).some((k) => k.endsWith('_low'))).toBe(false);
+    expect((await runClm(['forecast', ...DEMO, '--interval', '1.5'])).code).toBe(2);
   });
 
   it('refuses bad flags with the flag that fixes it', async () => {

@@ -223,40 +223,15 @@ export interface GroupIntervals {
  * held at its estimate.
  */
 export function clvAggregateIntervals(input: ClvIntervalInput, groupings: readonly CustomerGrouping[], opts: IntervalOptions = {}): GroupIntervals[] | null {
-  const level = opts.level ?? DEFAULT_INTERVAL_LEVEL;
-  const D = Math.max(1, Math.floor(opts.draws ?? DEFAULT_INTERVAL_DRAWS));
-  const u = seededUniform(opts.seed ?? DEFAULT_INTERVAL_SEED);
-  const names = Object.keys(input.purchase.params) as (keyof PurchaseFit['params'])[];
-  const spend = input.spend;
-  const fits: Parameters<typeof intervalProblem>[0][number][] = [{ label: 'the purchase model', params: input.purchase.params, logCovariance: input.purchase.logCovariance }];
-  if (spend?.logCovariance) fits.push({ label: 'Gamma-Gamma', params: spend.params, logCovariance: spend.logCovariance });
-  if (intervalProblem(fits) !== null || !input.purchase.logCovariance) return null;
-  const pDraws = drawLogNormal(names.map((n) => input.purchase.params[n] as number), input.purchase.logCovariance, D, u);
-  if (!pDraws) return null;
-  const sDraws = spend?.logCovariance ? drawLogNormal([spend.params.p, spend.params.q, spend.params.v], spend.logCovariance, D, u) : null;
-  const cells = mergeCells(input, groupings);
+  const prep = prepareDraws(input, groupings, opts);
+  if (!prep) return null;
+  const { D, level, cells, rows } = prep;
   const sums = groupings.map((g) => ({ purchases: new Float64Array(g.size * D), clv: new Float64Array(g.size * D) }));
-  const rows = cells.rows;
-  const spendA = new Float64Array(rows.size);
-  const spendB = new Float64Array(rows.size);
   for (let d = 0; d < D; d++) {
-    const theta = Object.fromEntries(names.map((n, i) => [n, pDraws[d][i]])) as unknown as PurchaseFit['params'];
-    const pred = purchasePredictor(input.model, theta, rows);
+    const { pred, spendA, spendB } = drawAt(prep, input, d);
     const e = pred.expected(input.horizon);
     // without discounting the discounted sum telescopes to E[Y(H)]: one evaluation instead of one per month
     const disc = input.annualDiscount === 0 ? e : discountedExpectedPurchases(pred, input);
-    // expected average value is A + B·z̄ per x (note 025 eq. 5 is linear in z̄), or the fixed value
-    const gg = spend ? (sDraws ? { p: sDraws[d][0], q: sDraws[d][1], v: sDraws[d][2] } : spend.params) : null;
-    for (let r = 0; r < rows.size; r++) {
-      if (!gg) {
-        spendA[r] = 0;
-        spendB[r] = 1;
-        continue;
-      }
-      const a0 = ggExpectedAverageValue(gg, rows.frequency[r], 0);
-      spendA[r] = a0;
-      spendB[r] = ggExpectedAverageValue(gg, rows.frequency[r], 1) - a0;
-    }
     for (let c = 0; c < cells.size; c++) {
       const r = cells.row[c];
       const purchases = cells.count[c] * e[r];
@@ -281,6 +256,101 @@ export function clvAggregateIntervals(input: ClvIntervalInput, groupings: readon
     }
     return out;
   });
+}
+
+/** Per group and period (index group × periods + period): the intervals of expected purchases and revenue. */
+export interface PeriodIntervals {
+  readonly purchasesLow: Float64Array;
+  readonly purchasesHigh: Float64Array;
+  readonly revenueLow: Float64Array;
+  readonly revenueHigh: Float64Array;
+}
+
+/**
+ * Intervals of a per-period forecast (commands/forecast.ts): for each window (tStart, tEnd] in
+ * model units after the fit date, the summed E[X(tEnd)] − E[X(tStart)] per group, and that times
+ * each customer's expected spend per purchase (revenue, undiscounted, no margin), over the same
+ * parameter draws as clvAggregateIntervals. Null when intervalProblem says why not.
+ */
+export function forecastIntervals(input: ClvIntervalInput, windows: readonly { readonly tStart: number; readonly tEnd: number }[], groupings: readonly CustomerGrouping[], opts: IntervalOptions = {}): PeriodIntervals[] | null {
+  const prep = prepareDraws(input, groupings, opts);
+  if (!prep) return null;
+  const { D, level, cells } = prep;
+  const P = windows.length;
+  const sums = groupings.map((g) => ({ purchases: new Float64Array(g.size * P * D), revenue: new Float64Array(g.size * P * D) }));
+  for (let d = 0; d < D; d++) {
+    const { pred, spendA, spendB } = drawAt(prep, input, d);
+    for (let w = 0; w < P; w++) {
+      const end = pred.expected(windows[w].tEnd);
+      const start = windows[w].tStart > 0 ? pred.expected(windows[w].tStart) : null;
+      for (let c = 0; c < cells.size; c++) {
+        const r = cells.row[c];
+        const e = end[r] - (start ? start[r] : 0);
+        const purchases = cells.count[c] * e;
+        const revenue = e * (cells.count[c] * spendA[r] + spendB[r] * cells.spendSum[c]);
+        for (let k = 0; k < groupings.length; k++) {
+          const g = cells.group[k][c];
+          if (g < 0) continue;
+          const at = (g * P + w) * D + d;
+          sums[k].purchases[at] += purchases;
+          sums[k].revenue[at] += revenue;
+        }
+      }
+    }
+  }
+  return groupings.map((g, k) => {
+    const n = g.size * P;
+    const out = { purchasesLow: new Float64Array(n), purchasesHigh: new Float64Array(n), revenueLow: new Float64Array(n), revenueHigh: new Float64Array(n) };
+    for (let j = 0; j < n; j++) {
+      const p = percentileInterval(sums[k].purchases.subarray(j * D, (j + 1) * D), level);
+      const v = percentileInterval(sums[k].revenue.subarray(j * D, (j + 1) * D), level);
+      out.purchasesLow[j] = p.low;
+      out.purchasesHigh[j] = p.high;
+      out.revenueLow[j] = v.low;
+      out.revenueHigh[j] = v.high;
+    }
+    return out;
+  });
+}
+
+/** The parameter draws and the merged cells both interval functions run over; null when intervalProblem says why not. */
+function prepareDraws(input: ClvIntervalInput, groupings: readonly CustomerGrouping[], opts: IntervalOptions) {
+  const level = opts.level ?? DEFAULT_INTERVAL_LEVEL;
+  const D = Math.max(1, Math.floor(opts.draws ?? DEFAULT_INTERVAL_DRAWS));
+  const u = seededUniform(opts.seed ?? DEFAULT_INTERVAL_SEED);
+  const names = Object.keys(input.purchase.params) as (keyof PurchaseFit['params'])[];
+  const spend = input.spend;
+  const fits: Parameters<typeof intervalProblem>[0][number][] = [{ label: 'the purchase model', params: input.purchase.params, logCovariance: input.purchase.logCovariance }];
+  if (spend?.logCovariance) fits.push({ label: 'Gamma-Gamma', params: spend.params, logCovariance: spend.logCovariance });
+  if (intervalProblem(fits) !== null || !input.purchase.logCovariance) return null;
+  const pDraws = drawLogNormal(names.map((n) => input.purchase.params[n] as number), input.purchase.logCovariance, D, u);
+  if (!pDraws) return null;
+  const sDraws = spend?.logCovariance ? drawLogNormal([spend.params.p, spend.params.q, spend.params.v], spend.logCovariance, D, u) : null;
+  const cells = mergeCells(input, groupings);
+  return { level, D, names, pDraws, sDraws, cells, rows: cells.rows, spendA: new Float64Array(cells.rows.size), spendB: new Float64Array(cells.rows.size) };
+}
+
+/**
+ * Draw d: the purchase predictor over the distinct rows, and per row the expected average
+ * spend as A + B·z̄ (note 025 eq. 5 is linear in z̄), or the fixed value (A = 0, B = 1).
+ */
+function drawAt(prep: NonNullable<ReturnType<typeof prepareDraws>>, input: ClvIntervalInput, d: number) {
+  const { names, pDraws, sDraws, rows, spendA, spendB } = prep;
+  const theta = Object.fromEntries(names.map((n, i) => [n, pDraws[d][i]])) as unknown as PurchaseFit['params'];
+  const pred = purchasePredictor(input.model, theta, rows);
+  const spend = input.spend;
+  const gg = spend ? (sDraws ? { p: sDraws[d][0], q: sDraws[d][1], v: sDraws[d][2] } : spend.params) : null;
+  for (let r = 0; r < rows.size; r++) {
+    if (!gg) {
+      spendA[r] = 0;
+      spendB[r] = 1;
+      continue;
+    }
+    const a0 = ggExpectedAverageValue(gg, rows.frequency[r], 0);
+    spendA[r] = a0;
+    spendB[r] = ggExpectedAverageValue(gg, rows.frequency[r], 1) - a0;
+  }
+  return { pred, spendA, spendB };
 }
 
 /**

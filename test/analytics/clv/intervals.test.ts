@@ -4,6 +4,7 @@ import { ggExpectedAverageValues } from '../../../src/analytics/clv/gamma-gamma.
 import {
   cholesky,
   clvAggregateIntervals,
+  forecastIntervals,
   intervalProblem,
   drawLogNormal,
   normalQuantile,
@@ -92,6 +93,31 @@ describe('clvAggregateIntervals', () => {
       }
     }
     expect(iv[0].purchasesLow[1]).toBeCloseTo(2 * e[1], 10);
+  });
+
+  it('forecast windows: a zero covariance gives, per group and period, E[X(end)] - E[X(start)] and that times the expected spend', () => {
+    const groups = [{ of: [0, 1, 1, -1], size: 2 }];
+    const windows = [{ tStart: 0, tEnd: 4 }, { tStart: 4, tEnd: 13 }];
+    const iv = forecastIntervals(base(ZERO4), windows, groups, { draws: 10 })!;
+    const pred = bgnbdPredictor(BG, customers);
+    const spend = ggExpectedAverageValues(GG, customers.frequency, customers.monetary);
+    const e4 = pred.expected(4);
+    const e13 = pred.expected(13);
+    const of = groups[0].of;
+    for (let g = 0; g < 2; g++) {
+      const sum = (f: (i: number) => number): number => of.reduce((s, k, i) => (k === g ? s + f(i) : s), 0);
+      const p0 = sum((i) => e4[i]);
+      const p1 = sum((i) => e13[i] - e4[i]);
+      expect(iv[0].purchasesLow[g * 2]).toBeCloseTo(p0, 10);
+      expect(iv[0].purchasesHigh[g * 2 + 1]).toBeCloseTo(p1, 10);
+      expect(iv[0].revenueLow[g * 2 + 1]).toBeCloseTo(sum((i) => (e13[i] - e4[i]) * spend[i]), 8);
+      expect(iv[0].revenueHigh[g * 2]).toBeCloseTo(sum((i) => e4[i] * spend[i]), 8);
+    }
+    // with uncertainty, the windows' intervals bracket the point
+    const cov = [[0.04, 0, 0, 0], [0, 0.04, 0, 0], [0, 0, 0.01, 0], [0, 0, 0, 0.01]];
+    const wide = forecastIntervals(base(cov), windows, groups)!;
+    expect(wide[0].purchasesLow[1]).toBeLessThan(iv[0].purchasesLow[1]);
+    expect(wide[0].purchasesHigh[1]).toBeGreaterThan(iv[0].purchasesLow[1]);
   });
 
   it('a positive covariance brackets the point, is the same on every run, and is null without a covariance', () => {
