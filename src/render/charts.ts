@@ -156,17 +156,25 @@ export interface LineOptions {
  * month does not read as a collapse.
  */
 export function lineChart(title: string, points: LinePoint[], xTitle: string, yTitle: string, opts: LineOptions = {}): TopLevelSpec {
-  // the dashed tail of each series: its last complete point and every incomplete one
-  const lastComplete = new Map<string, number>();
-  points.forEach((p, i) => {
-    if (!p.incomplete) lastComplete.set(p.series, i);
-  });
+  // the dashed part of each series: every incomplete point and its neighbours in the series, so
+  // a partial last period hangs off the one before it and a partial first one leads into the next
   const anyIncomplete = points.some((p) => p.incomplete);
+  const tail = new Uint8Array(points.length);
+  const order = new Map<string, number[]>();
+  points.forEach((p, i) => order.set(p.series, [...(order.get(p.series) ?? []), i]));
+  for (const idx of order.values()) {
+    idx.forEach((i, k) => {
+      if (!points[i].incomplete) return;
+      tail[i] = 1;
+      if (k > 0) tail[idx[k - 1]] = 1;
+      if (k + 1 < idx.length) tail[idx[k + 1]] = 1;
+    });
+  }
   let top = -1;
   points.forEach((p, i) => {
     if (p.incomplete && (top < 0 || p.y > points[top].y)) top = i;
   });
-  const values = points.map((p, i) => ({ ...p, incomplete: p.incomplete === true, tail: p.incomplete === true || (anyIncomplete && lastComplete.get(p.series) === i && points.some((q) => q.series === p.series && q.incomplete)), label: i === top }));
+  const values = points.map((p, i) => ({ ...p, incomplete: p.incomplete === true, tail: tail[i] === 1, label: i === top }));
   const x = opts.time
     ? {
         field: 'x',
@@ -181,7 +189,7 @@ export function lineChart(title: string, points: LinePoint[], xTitle: string, yT
     : { field: 'x', type: 'quantitative', title: xTitle };
   const y = { field: 'y', type: 'quantitative', title: yTitle, axis: { format: opts.yFormat ?? ',.0f' } };
   // 20 distinct colours: a report draws up to a dozen cohort curves
-  const color = { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau20' } };
+  const color = { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau20' }, legend: { labelLimit: 260 } };
   const note = opts.incompleteNote ?? 'partial period';
   return {
     title: anyIncomplete ? { text: title, subtitle: `dashed, hollow: ${note}`, subtitleFontSize: 10.5, subtitleColor: '#555' } : title,

@@ -87,6 +87,11 @@ describe('chart specs', () => {
     expect(spec.layer.some((l: Spec) => l.mark.type === 'point' && l.mark.filled === false)).toBe(true);
     expect(spec.layer.some((l: Spec) => l.mark.type === 'text' && l.encoding.text.value === 'not over')).toBe(true);
   });
+  it('a series whose FIRST period is partial (a forecast from mid-month) dashes only into its next point, never across the chart', () => {
+    const pts = ['2024-12-01', '2025-01-01', '2025-02-01', '2025-03-01'].map((x, i) => ({ series: 'expected', x, y: [200, 345, 280, 290][i], incomplete: i === 0 }));
+    const s: Spec = lineChart('Forecast', pts, 'month', 'purchases', { time: true });
+    expect(s.data.values.filter((v: Spec) => v.tail).map((v: Spec) => v.x)).toEqual(['2024-12-01', '2025-01-01']);
+  });
   it('a heatmap draws no gridlines across its labels; partial cells are outlined and starred', () => {
     const h: Spec = heatmap('Retention', [
       { row: '2011-10', col: '1', value: 0.24, text: '24' },
