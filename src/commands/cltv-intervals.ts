@@ -4,9 +4,9 @@
  * columns. Intervals are confidence intervals of the expected figures (parameter uncertainty),
  * not ranges for the purchases that will happen: see intervals.ts.
  */
-import { clvAggregateIntervals, DEFAULT_INTERVAL_LEVEL, intervalProblem, parameterInterval, type GroupIntervals } from '../analytics/clv/intervals.js';
-import { purchaseModelLabel } from '../analytics/clv/score.js';
-import { DAYS_PER_UNIT } from '../analytics/clv/summary.js';
+import { clvAggregateIntervals, DEFAULT_INTERVAL_LEVEL, intervalProblem, parameterInterval, type ClvIntervalInput, type GroupIntervals } from '../analytics/clv/intervals.js';
+import { purchaseModelLabel, type ClvScores } from '../analytics/clv/score.js';
+import { DAYS_PER_UNIT, type ClvSummary } from '../analytics/clv/summary.js';
 import { UsageError } from '../domain/errors.js';
 import type { Cell, Column } from '../render/result.js';
 import type { CustomerValues } from './cltv.js';
@@ -34,31 +34,42 @@ export interface RowGrouping {
 export function valueIntervals(v: CustomerValues, groupings: readonly RowGrouping[], level: number, warn: (m: string) => void): GroupIntervals[] | null {
   const { summary, scores, settings } = v;
   if (!(level > 0) || !summary || !scores || scores.problem) return null;
-  const spend = scores.spend && scores.spend.usable ? scores.spend : undefined;
   const iv = clvAggregateIntervals(
-    {
-      model: scores.purchase.model,
-      purchase: scores.purchase,
-      spend,
-      avgValue: spend ? undefined : scores.expectedAvgValue,
-      frequency: summary.frequency,
-      recency: summary.recency,
-      T: summary.T,
-      monetary: summary.monetary,
-      horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit],
-      unit: settings.unit,
-      annualDiscount: settings.discount,
-      margin: settings.margin,
-    },
+    intervalInput(scores, summary, { horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin }),
     groupings.map((g) => ({ of: Int32Array.from(summary.rows, (i) => g.of(i)), size: g.size })),
     { level },
   );
-  if (!iv) {
-    const fits: Parameters<typeof intervalProblem>[0][number][] = [{ label: purchaseModelLabel(scores.purchase.model), params: scores.purchase.params, logCovariance: scores.purchase.logCovariance }];
-    if (spend?.logCovariance) fits.push({ label: 'Gamma-Gamma', params: spend.params, logCovariance: spend.logCovariance });
-    warn(`the interval columns are left empty: ${intervalProblem(fits) ?? 'the draws gave no intervals'}`);
-  }
+  if (!iv) warnNoIntervals(scores, warn);
   return iv;
+}
+
+/** What the interval draws read of a fit: the fits, the customers' (x, t_x, T, z̄) and the value settings. */
+export function intervalInput(scores: ClvScores, summary: ClvSummary, value: { horizon: number; annualDiscount: number; margin: number }): ClvIntervalInput {
+  const spend = usableSpend(scores);
+  return {
+    model: scores.purchase.model,
+    purchase: scores.purchase,
+    spend,
+    avgValue: spend ? undefined : scores.expectedAvgValue,
+    frequency: summary.frequency,
+    recency: summary.recency,
+    T: summary.T,
+    monetary: summary.monetary,
+    unit: summary.unit,
+    ...value,
+  };
+}
+
+/** Says why the interval columns are empty (intervalProblem in the fits' words). */
+export function warnNoIntervals(scores: ClvScores, warn: (m: string) => void): void {
+  const spend = usableSpend(scores);
+  const fits: Parameters<typeof intervalProblem>[0][number][] = [{ label: purchaseModelLabel(scores.purchase.model), params: scores.purchase.params, logCovariance: scores.purchase.logCovariance }];
+  if (spend?.logCovariance) fits.push({ label: 'Gamma-Gamma', params: spend.params, logCovariance: spend.logCovariance });
+  warn(`the interval columns are left empty: ${intervalProblem(fits) ?? 'the draws gave no intervals'}`);
+}
+
+function usableSpend(scores: ClvScores): ClvScores['spend'] | undefined {
+  return scores.spend && scores.spend.usable ? scores.spend : undefined;
 }
 
 /** The columns added to a value table: the interval of expected_purchases and of total_clv. */

@@ -1,7 +1,7 @@
 import { activeProbabilities } from '../analytics/clv/active.js';
 import { actualTotals, forecastPeriods, forecastTotals, purchasesAfterCalibration, repeatPurchasesByPeriod, type ForecastGrouping, type ForecastPeriod, type ForecastTotals } from '../analytics/clv/forecast.js';
 import type { ModelChoice } from '../analytics/clv/choose-model.js';
-import { forecastIntervals, intervalProblem, type PeriodIntervals } from '../analytics/clv/intervals.js';
+import { forecastIntervals, type PeriodIntervals } from '../analytics/clv/intervals.js';
 import { purchaseModelLabel, scoreClv, type ClvScores, type PurchaseModelName } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT, summarizeLedger, type ClvSummary } from '../analytics/clv/summary.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
@@ -16,7 +16,7 @@ import { checksMeta, clvSettings, firstOrderMonth, fitMeta, fitsPurchases, model
 import { dataContext, dataMeta, loadInputs, type InputFlags, type Inputs } from './common.js';
 import { analysesUsed, gateWarnings } from '../analytics/data-checks.js';
 import { dataChecksFor } from './data-gate.js';
-import { intervalLevel } from './cltv-intervals.js';
+import { intervalInput, intervalLevel, warnNoIntervals } from './cltv-intervals.js';
 import { autoFitOnTable } from './model-choice.js';
 import { computeLifecycle, stagesAt, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 
@@ -127,28 +127,9 @@ export function forecastRun(inputs: Inputs, flags: ForecastFlags, prior?: { lc: 
  */
 export function forecastRunIntervals(run: ForecastRun, warn: (m: string) => void): PeriodIntervals[] | null | undefined {
   if (!(run.level > 0)) return undefined;
-  const { scores, summary } = run;
-  const spend = scores.spend && scores.spend.usable ? scores.spend : undefined;
-  const input = {
-    model: scores.purchase.model,
-    purchase: scores.purchase,
-    spend,
-    avgValue: spend ? undefined : scores.expectedAvgValue,
-    frequency: summary.frequency,
-    recency: summary.recency,
-    T: summary.T,
-    monetary: summary.monetary,
-    horizon: run.periods[run.periods.length - 1].tEnd,
-    unit: summary.unit,
-    annualDiscount: 0,
-    margin: 1,
-  };
+  const input = intervalInput(run.scores, run.summary, { horizon: run.periods[run.periods.length - 1].tEnd, annualDiscount: 0, margin: 1 });
   const iv = forecastIntervals(input, run.periods, run.groupings.map((g) => ({ of: g.of, size: g.labels.length })), { level: run.level });
-  if (!iv) {
-    const fits: Parameters<typeof intervalProblem>[0][number][] = [{ label: purchaseModelLabel(scores.purchase.model), params: scores.purchase.params, logCovariance: scores.purchase.logCovariance }];
-    if (spend?.logCovariance) fits.push({ label: 'Gamma-Gamma', params: spend.params, logCovariance: spend.logCovariance });
-    warn(`the interval columns are left empty: ${intervalProblem(fits) ?? 'the draws gave no intervals'}`);
-  }
+  if (!iv) warnNoIntervals(run.scores, warn);
   return iv;
 }
 
