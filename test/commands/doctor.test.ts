@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { tinyShopOrders } from '../helpers/tiny-shop.js';
 import { runClm } from '../helpers/run-clm.js';
 
 /**
@@ -19,27 +20,7 @@ function write(name: string, rows: (string | number)[][]): string {
   return path;
 }
 
-/** Twelve customers, 7 of them repeat buyers, over 2024: an unconverged BG/NBD fit. */
-function tinyShop(): string {
-  const days: Record<string, string[]> = {
-    C1: ['2024-01-05', '2024-03-09', '2024-06-30', '2024-11-29'],
-    C2: ['2024-02-11'],
-    C3: ['2024-04-02', '2024-09-14'],
-    C4: ['2024-05-20', '2024-07-01', '2024-12-02'],
-    C5: ['2024-08-08'],
-    C6: ['2024-01-20', '2024-02-25'],
-    C7: ['2024-03-03', '2024-10-10', '2024-12-20'],
-    C8: ['2024-06-06'],
-    C9: ['2024-09-09', '2024-11-11'],
-    C10: ['2024-02-02', '2024-05-05'],
-    C11: ['2024-12-01'],
-    C12: ['2024-07-07'],
-  };
-  const rows: (string | number)[][] = [];
-  let k = 0;
-  for (const [c, ds] of Object.entries(days)) for (const d of ds) rows.push([`O${++k}`, c, d, 20 + ((k * 37) % 70)]);
-  return write('orders.csv', rows);
-}
+const tinyShop = tinyShopOrders;
 
 /** 600 customers over 2024; customer k buys on (k mod 5) + 1 days, each order worth 10 x that: spend tied to frequency. */
 function tiedShop(): string {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtestSampleWarning, MIN_BACKTEST_PURCHASES, MIN_GAPS, MIN_REPEAT_CUSTOMERS, MIN_RFM_CUSTOMERS, rfmSampleWarning, thresholdSampleWarning } from '../../src/analytics/sample-size.js';
 import type { ThresholdDerivation } from '../../src/analytics/stages.js';
+import { tinyShopOrders } from '../helpers/tiny-shop.js';
 import { runClm } from '../helpers/run-clm.js';
 
 /**
@@ -12,30 +13,7 @@ import { runClm } from '../helpers/run-clm.js';
  * values are not charted.
  */
 
-/** Twelve customers, 11 gaps between purchase days (3+1+2+1+2+1+1), 7 repeat customers (an unconverged BG/NBD fit). */
-function tinyShop(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'clm-small-'));
-  const orders: [string, string, string, number][] = [];
-  const days: Record<string, string[]> = {
-    C1: ['2024-01-05', '2024-03-09', '2024-06-30', '2024-11-29'],
-    C2: ['2024-02-11'],
-    C3: ['2024-04-02', '2024-09-14'],
-    C4: ['2024-05-20', '2024-07-01', '2024-12-02'],
-    C5: ['2024-08-08'],
-    C6: ['2024-01-20', '2024-02-25'],
-    C7: ['2024-03-03', '2024-10-10', '2024-12-20'],
-    C8: ['2024-06-06'],
-    C9: ['2024-09-09', '2024-11-11'],
-    C10: ['2024-02-02', '2024-05-05'],
-    C11: ['2024-12-01'],
-    C12: ['2024-07-07'],
-  };
-  let k = 0;
-  for (const [c, ds] of Object.entries(days)) for (const d of ds) orders.push([`O${++k}`, c, d, 20 + ((k * 37) % 70)]);
-  const path = join(dir, 'orders.csv');
-  writeFileSync(path, 'order_id,customer_id,order_date,amount\n' + orders.map((r) => r.join(',')).join('\n') + '\n');
-  return path;
-}
+const tinyShop = tinyShopOrders;
 
 const derivation = (over: Partial<ThresholdDerivation['basis']>, source: Partial<ThresholdDerivation['source']> = {}): ThresholdDerivation => ({
   thresholds: { activeDays: 60, churnDays: 120, loyalMinOrders: 3 },

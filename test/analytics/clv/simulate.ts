@@ -2,16 +2,9 @@
  * Seeded simulation of the CLV models' generative stories, for recovery tests and the bench.
  * RNG: mulberry32 (32-bit state); gamma by Marsaglia & Tsang (2000), with the α < 1 boost.
  */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-}
+import { seededUniform } from '../../../src/analytics/clv/intervals.js';
+/** mulberry32, the one the interval draws use (analytics/clv/intervals.ts). */
+export const rng = seededUniform;
 
 function normal(u: () => number): number {
   return Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
