@@ -5,7 +5,24 @@ import { ByteKeyTable, type KeyTableParts } from './key-table.js';
 /*
  * The streaming engine's builder of the CustomerTable (domain/customer-state.ts): customer keys
  * to indices, the day ledger gathered per customer, sorted and merged by day at the end.
+ *
+ * Money is held in integer thousandths of the currency's major unit (MILLS_PER_UNIT), from the
+ * first amount booked to the finished table: every ISO 4217 minor unit (0, 2 or 3 decimals) and
+ * the sub-cent unit prices real exports have (UCI's 0.001) are whole numbers of it, so sums are
+ * exact integers (below 2^53, i.e. 9 billion major units per customer) and come out the same in
+ * any order of addition, in any engine. The table's amounts are the exact sums divided by 1000
+ * once: the double nearest the decimal total. Amounts with more than three decimals are
+ * rounded to the nearest thousandth (half away from zero) as they are booked.
  */
+
+/** Integer money units per major unit (see the file comment). */
+export const MILLS_PER_UNIT = 1000;
+
+/** An amount in major units as whole mills, rounded half away from zero (never -0). */
+export function toMills(amount: number): number {
+  const m = amount * MILLS_PER_UNIT;
+  return (m < 0 ? -Math.round(-m) : Math.round(m)) + 0;
+}
 
 function growInt32(a: Int32Array, min: number): Int32Array {
   const b = new Int32Array(Math.max(min, Math.ceil(a.length * 1.5) + 16));
@@ -61,18 +78,13 @@ export interface LaterRefunds {
  * for date-sorted exports merges all same-day orders). finalize() sorts each customer's
  * entries by day and merges same-day ones.
  *
- * Two builders over consecutive parts of one input combine exactly into what one builder over
- * the whole input gives (the parallel reader, engine/streaming/parallel-orders.ts). The second is made with
- * `splitFirstRun`; the first takes its keys (absorbKeys: the first part's customers keep their
- * indices, the second part's new ones follow in order of appearance, as one pass would number
- * them), lays out a merged ledger in shared memory with room in each customer's segment for
- * both parts' entries (layOut), and both fill it at once (group, scatterInto). Amounts are
- * floating point, so a merged entry must add the same events in the same order as one builder
- * would: events on the day of a customer's latest entry merge into that entry, and at the seam
- * the latest entry is the first part's. `splitFirstRun` keeps the events of each customer's
- * first run (its first events in the part, up to a change of day) as separate entries;
- * finalize adds them one by one to the first part's last entry of that customer when the day
- * is the same, or to one new entry otherwise.
+ * Two builders over consecutive parts of one input combine into what one builder over the
+ * whole input gives (the parallel reader, engine/streaming/parallel-orders.ts): the first takes
+ * the second's keys (absorbKeys: the first part's customers keep their indices, the second
+ * part's new ones follow in order of appearance, as one pass would number them), lays out a
+ * merged ledger in shared memory with room in each customer's segment for both parts' entries
+ * (layOut), and both fill it at once (group, scatterInto). Amounts are integers, so entries of
+ * one day merge to the same total whichever part they came from and in whatever order.
  */
 export class CustomerStateBuilder {
   private readonly keys: ByteKeyTable;
@@ -86,6 +98,7 @@ export class CustomerStateBuilder {
   private entOrders: Uint8Array;
   /** Orders of an entry beyond the 255 its byte holds: entry -> the rest. */
   private readonly manyOrders = new Map<number, number>();
+  /** Amounts in mills (integers; see MILLS_PER_UNIT). */
   private entAmount: Float64Array;
   private entries = 0;
   /** The ledger in customer order once group() ran; the entry arrays above are then empty. */
@@ -95,18 +108,16 @@ export class CustomerStateBuilder {
    * entries, and once laid out, the merged ledger, its segment starts and where each
    * customer's later entries begin.
    */
-  private later: { remap: Int32Array; counts: Int32Array; layout?: MergeLayout; start?: Int32Array; split?: Int32Array } | undefined;
+  private later: { remap: Int32Array; counts: Int32Array; layout?: MergeLayout; start?: Int32Array } | undefined;
 
   /**
    * `release` asks the runtime to free dropped arrays now (io passes a full GC); a typed
    * array's memory otherwise lingers until its wrapper happens to be collected.
-   * `splitFirstRun`: this builder reads a later part of the input (see the class comment).
    */
   constructor(
     expectedEntries = 1024,
     expectedCustomers = 1024,
     private readonly release: () => void = () => {},
-    private readonly splitFirstRun = false,
   ) {
     this.keys = new ByteKeyTable(expectedCustomers);
     const n = Math.max(1024, Math.ceil(expectedEntries));
@@ -149,27 +160,27 @@ export class CustomerStateBuilder {
     return this.customerIndexBytes(b, 0, b.length);
   }
 
+  /** A counted order; amounts here and below are in major units (booked as whole mills). */
   addOrder(customer: number, day: Day, amount: number): void {
-    this.addEntry(customer, day, 1, amount);
+    this.addEntry(customer, day, 1, toMills(amount));
   }
 
   /** More lines of an order already counted (line-item exports with split orders). */
   addLines(customer: number, day: Day, amount: number): void {
-    this.addEntry(customer, day, 0, amount);
+    this.addEntry(customer, day, 0, toMills(amount));
   }
 
   addRefund(customer: number, day: Day, amount: number, rows: number): void {
     this.refundRows[customer] += rows;
     this.refundCount[customer]++;
-    this.addEntry(customer, day, 0, amount);
+    this.addEntry(customer, day, 0, toMills(amount));
   }
 
-  private addEntry(customer: number, day: Day, orders: number, amount: number): void {
+  private addEntry(customer: number, day: Day, orders: number, mills: number): void {
     const keys = this.keys;
     if (keys.lastIndex !== customer) keys.locate(customer);
     // the customer's two words in the key table (usually just looked up, so in cache): its
-    // latest entry (-1 before its first, -(e + 2) while entry e belongs to its first run and
-    // splitFirstRun keeps that run's events apart) and that entry's day
+    // latest entry (-1 before its first) and that entry's day
     const st = keys.stateArr;
     const b = keys.stateAt;
     const last = st[b];
@@ -178,7 +189,7 @@ export class CustomerStateBuilder {
       const o = this.entOrders[last] + orders;
       if (o <= 255) this.entOrders[last] = o;
       else this.manyOrders.set(last, (this.manyOrders.get(last) ?? 0) + orders);
-      this.entAmount[last] += amount;
+      this.entAmount[last] += mills;
       return;
     }
     const e = this.entries++;
@@ -192,8 +203,8 @@ export class CustomerStateBuilder {
     this.entCust[e] = customer;
     this.entDay[e] = day;
     this.entOrders[e] = orders;
-    this.entAmount[e] = amount;
-    st[b] = this.splitFirstRun && (last === -1 || (last < -1 && sameDay)) ? -(e + 2) : e;
+    this.entAmount[e] = mills;
+    st[b] = e;
     st[b + 1] = day;
   }
 
@@ -308,13 +319,10 @@ export class CustomerStateBuilder {
     for (let i = 0; i < nc; i++) start[i + 1] += start[i];
     const size = start[nc];
     // each customer's later entries follow its own ones
-    const split = new Int32Array(nc);
-    for (let i = 0; i < nc; i++) split[i] = start[i] + own[i + 1];
     const at = new Int32Array(later.remap.length);
-    for (let j = 0; j < at.length; j++) at[j] = split[later.remap[j]];
+    for (let j = 0; j < at.length; j++) at[j] = start[later.remap[j]] + own[later.remap[j] + 1];
     const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
     later.start = start;
-    later.split = split;
     later.layout = { day: new Int32Array(shared(4 * size)), ord: new Int32Array(shared(4 * size)), amt: new Float64Array(shared(8 * size)), at };
     return later.layout;
   }
@@ -345,8 +353,6 @@ export class CustomerStateBuilder {
     this.release();
     const { start, day, ord, amt } = this.grouped!;
     this.grouped = undefined;
-    // where each customer's entries of an absorbed later part begin
-    const split = this.later?.split;
     this.later = undefined;
     // customers with ledger room (customers added after grouping, prospects, have none)
     const grouped = start.length - 1;
@@ -369,41 +375,14 @@ export class CustomerStateBuilder {
     const ledgerStart = new Int32Array(nc + 1);
     const source = new Int32Array(nc);
     for (let i = 0; i < nc; i++) {
-      let n = 0;
       const s = i < grouped ? start[i] : 0;
       const e = i < grouped ? start[i + 1] : 0;
-      const m = split && i < split.length ? split[i] : e;
-      if (e - s > sd.length) [sd, so, sa] = scratch(e - s);
-      for (let k = s; k < m; k++, n++) {
-        sd[n] = day[k];
-        so[n] = ord[k];
-        sa[n] = amt[k];
-      }
-      if (m < e) {
-        // the later part's first run: added to this part's last entry on the same day, else
-        // to a new entry, in arrival order (see the class comment)
-        let k = m;
-        const d0 = day[k];
-        let o = ord[k];
-        let x = amt[k];
-        if (n > 0 && sd[n - 1] === d0) {
-          n--;
-          o = so[n] + ord[k];
-          x = sa[n] + amt[k];
-        }
-        for (k++; k < e && day[k] === d0; k++) {
-          o += ord[k];
-          x += amt[k];
-        }
-        sd[n] = d0;
-        so[n] = o;
-        sa[n] = x;
-        n++;
-        for (; k < e; k++, n++) {
-          sd[n] = day[k];
-          so[n] = ord[k];
-          sa[n] = amt[k];
-        }
+      const n = e - s;
+      if (n > sd.length) [sd, so, sa] = scratch(n);
+      for (let k = 0; k < n; k++) {
+        sd[k] = day[s + k];
+        so[k] = ord[s + k];
+        sa[k] = amt[s + k];
       }
       let o = 0;
       for (let k = 0; k < n; k++) o += so[k];
@@ -435,9 +414,10 @@ export class CustomerStateBuilder {
       let first = NO_DAY;
       let last = NO_DAY;
       let pd = 0;
-      let rev = 0;
+      let mills = 0;
       for (let k = from; k < w; k++) {
-        rev += amt[k];
+        mills += amt[k];
+        amt[k] /= MILLS_PER_UNIT;
         if (ord[k] > 0) {
           pd++;
           if (first === NO_DAY) first = day[k];
@@ -448,7 +428,7 @@ export class CustomerStateBuilder {
       lastDay[row] = last;
       orders[row] = o;
       purchaseDays[row] = pd;
-      revenue[row] = rev;
+      revenue[row] = mills / MILLS_PER_UNIT;
       source[row] = i;
     }
     ledgerStart[out] = w;

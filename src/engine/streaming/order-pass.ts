@@ -212,22 +212,19 @@ export class OrderPass {
 
   /**
    * `bytes` sizes the big arrays once (untouched pages of an over-estimate cost no memory;
-   * undefined, for stdin, starts small and grows). `laterPart`: this pass reads a part of the
-   * file after the first (see CustomerStateBuilder). `ids`: this part's region of an order-id
+   * undefined, for stdin, starts small and grows). `ids`: this part's region of an order-id
    * set shared with the other part (see OrderIdSet).
    */
   constructor(
     private readonly opts: PassOptions,
     private readonly hooks: PassHooks,
     bytes: number | undefined,
-    laterPart = false,
     ids?: { ids: OrderIdShare; half: 0 | 1 },
   ) {
     this.builder = new CustomerStateBuilder(
       bytes ? Math.min(bytes / 45, 100_000_000) : 1 << 16,
       bytes ? Math.min(bytes / 600, 4_000_000) : 1 << 12,
       collectGarbage,
-      laterPart,
     );
     this.orderIds = new OrderIdSet(bytes ? Math.min(bytes / 60, 40_000_000) : 1 << 16, ids);
   }

@@ -36,8 +36,8 @@ import { NotUtf8 } from '../../io/utf8-guard.js';
  *   back, so the sequential pass reports it with its usual message and line.
  *
  * Reconciliation counts, maps in first-appearance order, the first five rejected rows shown,
- * customer order, order-level attributes and every ledger amount (added in the same order)
- * come out as one pass would make them; test/engine/streaming/parallel.test.ts compares the two.
+ * customer order, order-level attributes and every ledger amount (whole mills, so the order
+ * of addition does not matter) come out as one pass would make them; test/engine/streaming/parallel.test.ts compares the two.
  */
 
 /** `auto`: two threads for big files; `worker`/`inline`: always try (tests; inline runs both halves on this thread). */
@@ -124,7 +124,7 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
   let ids: OrderIdShare | undefined = input.ids;
   const sync = input.sync;
-  const pass = new OrderPass(input.opts, { onReject }, input.range.end - input.range.start, true, { ids, half: 1 });
+  const pass = new OrderPass(input.opts, { onReject }, input.range.end - input.range.start, { ids, half: 1 });
   // workerData lives as long as the worker: without this reference the shared set goes
   // as soon as both halves drop theirs
   input.ids = NO_IDS;
@@ -180,7 +180,7 @@ export async function readOrdersInParallel(
   const later = startLaterPart({ opts, range: { start: seam.at, end: bytes, last: true }, header, ids, sync }, mode);
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
-  const pass = new OrderPass(opts, { onReject }, seam.at, false, { ids, half: 0 });
+  const pass = new OrderPass(opts, { onReject }, seam.at, { ids, half: 0 });
   let signalled = false;
   try {
     const scanned = await pass.scan({ start: 0, end: seam.at, last: false });
