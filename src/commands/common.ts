@@ -8,7 +8,7 @@ import { readReviewsFile, type ReviewsFile } from '../io/read-reviews.js';
 import { parseMapFlags } from '../io/mapping.js';
 import { parseDelimiterFlag } from '../io/read-table.js';
 import { REASONS } from '../engine/rules.js';
-import { readOrders, threadsFromEnv } from '../engine/engine.js';
+import { readOrders, threadsOption } from '../engine/engine.js';
 import type { LoadedData, ReadSpec } from '../engine/spec.js';
 import { DateParser, parseDateFormatFlag } from '../io/values.js';
 import { NO_DAY } from '../domain/customer-state.js';
@@ -35,6 +35,7 @@ export interface InputFlags {
   asOf?: string;
   rejects?: string;
   strict?: boolean;
+  threads?: string;
   grain?: string;
   countStatus?: string[];
   excludeStatus?: string[];
@@ -124,7 +125,7 @@ export function toReadSpec(flags: InputFlags, io: CliIO, warn: (m: string) => vo
     excludeStatus: splitList(flags.excludeStatus),
     stdin: io.stdin,
     warn,
-    parallel: threadsFromEnv(io.env),
+    parallel: threadsOption(flags.threads, io.env),
   };
 }
 

@@ -7,7 +7,7 @@
 import type { LoadedData, ReadSpec } from './spec.js';
 import { readCustomerState } from './streaming/read-orders.js';
 
-export { threadsFromEnv } from './streaming/read-orders.js';
+export { threadsOption } from './streaming/read-orders.js';
 
 export interface Engine {
   readonly name: string;

@@ -43,8 +43,8 @@ export interface ReadSpec {
   /** Warnings for the user (stderr); never data. */
   warn: (message: string) => void;
   /**
-   * Whether the orders pass may run on two threads (engine/streaming/parallel-orders.ts); default `auto`.
-   * The command layer sets it from CLM_THREADS in CliIO.env (threadsFromEnv); tests force
+   * Whether the orders pass may run on two threads (engine/streaming/parallel-orders.ts); default `off`.
+   * The command layer sets it from --threads or CLM_THREADS in CliIO.env (threadsOption); tests force
    * `inline` or `worker` on small files.
    */
   parallel?: ParallelMode;

@@ -36,11 +36,6 @@ function growUint8(a: Uint8Array, min: number): Uint8Array {
   return b;
 }
 
-function growFloat64(a: Float64Array, min: number): Float64Array {
-  const b = new Float64Array(Math.max(min, Math.ceil(a.length * 1.5) + 16));
-  b.set(a);
-  return b;
-}
 
 /**
  * A ledger grouped by customer (CSR: entries of customer i are start[i] .. start[i+1]-1), each
@@ -73,7 +68,7 @@ export interface LaterRefunds {
 
 /**
  * Builds a CustomerTable from a stream of orders and refunds in any order. Memory: one
- * 32-byte hash slot and a few words per customer, plus one 17-byte ledger entry per
+ * 32-byte hash slot and a few words per customer, plus one 13-byte ledger entry per
  * customer-day (events of a customer on the day of its latest entry merge in place, which
  * for date-sorted exports merges all same-day orders). finalize() sorts each customer's
  * entries by day and merges same-day ones.
@@ -98,8 +93,13 @@ export class CustomerStateBuilder {
   private entOrders: Uint8Array;
   /** Orders of an entry beyond the 255 its byte holds: entry -> the rest. */
   private readonly manyOrders = new Map<number, number>();
-  /** Amounts in mills (integers; see MILLS_PER_UNIT). */
-  private entAmount: Float64Array;
+  /**
+   * Amounts in mills (see MILLS_PER_UNIT), in 32 bits: an entry's total beyond ±2,147,483,647
+   * mills (2.1 million major units in one customer-day) lives in bigAmounts instead, and 0 here.
+   * Four bytes less per entry than a double: 40 MB at 10M orders, at the pass's memory peak.
+   */
+  private entAmount: Int32Array;
+  private readonly bigAmounts = new Map<number, number>();
   private entries = 0;
   /** The ledger in customer order once group() ran; the entry arrays above are then empty. */
   private grouped: GroupedLedger | undefined;
@@ -124,7 +124,7 @@ export class CustomerStateBuilder {
     this.entCust = new Int32Array(n);
     this.entDay = new Int32Array(n);
     this.entOrders = new Uint8Array(n);
-    this.entAmount = new Float64Array(n);
+    this.entAmount = new Int32Array(n);
   }
 
   /** Index of the customer whose (normalised) key is buf[s, e), created when new. */
@@ -189,7 +189,7 @@ export class CustomerStateBuilder {
       const o = this.entOrders[last] + orders;
       if (o <= 255) this.entOrders[last] = o;
       else this.manyOrders.set(last, (this.manyOrders.get(last) ?? 0) + orders);
-      this.entAmount[last] += mills;
+      this.addMills(last, mills);
       return;
     }
     const e = this.entries++;
@@ -198,14 +198,35 @@ export class CustomerStateBuilder {
       this.entCust = growInt32(this.entCust, min);
       this.entDay = growInt32(this.entDay, min);
       this.entOrders = growUint8(this.entOrders, min);
-      this.entAmount = growFloat64(this.entAmount, min);
+      this.entAmount = growInt32(this.entAmount, min);
     }
     this.entCust[e] = customer;
     this.entDay[e] = day;
     this.entOrders[e] = orders;
-    this.entAmount[e] = mills;
+    this.entAmount[e] = 0;
+    this.addMills(e, mills);
     st[b] = e;
     st[b + 1] = day;
+  }
+
+  /** Adds whole mills to entry e's amount (32 bits, else bigAmounts). */
+  private addMills(e: number, mills: number): void {
+    const big = this.bigAmounts.size > 0 ? this.bigAmounts.get(e) : undefined;
+    if (big !== undefined) return void this.bigAmounts.set(e, big + mills);
+    const v = this.entAmount[e] + mills;
+    if (v === (v | 0)) this.entAmount[e] = v;
+    else {
+      this.bigAmounts.set(e, v);
+      this.entAmount[e] = 0;
+    }
+  }
+
+  /** Mills per entry, with the totals beyond 32 bits. */
+  private amounts(): ArrayLike<number> {
+    if (this.bigAmounts.size === 0) return this.entAmount;
+    const full = Float64Array.from(this.entAmount);
+    for (const [e, v] of this.bigAmounts) full[e] = v;
+    return full;
   }
 
   /**
@@ -232,8 +253,9 @@ export class CustomerStateBuilder {
       for (let e = 0; e < ne; e++) to[next[cust[e]]++] = from[e];
       return to;
     };
-    const amt = scatter(this.entAmount, later?.layout?.amt ?? new Float64Array(ne));
-    this.entAmount = new Float64Array(0);
+    const amt = scatter(this.amounts(), later?.layout?.amt ?? new Float64Array(ne));
+    this.entAmount = new Int32Array(0);
+    this.bigAmounts.clear();
     this.release();
     const day = scatter(this.entDay, later?.layout?.day ?? new Int32Array(ne));
     this.entDay = new Int32Array(0);
@@ -275,8 +297,9 @@ export class CustomerStateBuilder {
       next.set(layout.at);
       for (let e = 0; e < ne; e++) to[next[cust[e]]++] = from[e];
     };
-    scatter(this.entAmount, layout.amt);
-    this.entAmount = new Float64Array(0);
+    scatter(this.amounts(), layout.amt);
+    this.entAmount = new Int32Array(0);
+    this.bigAmounts.clear();
     this.release();
     scatter(this.entDay, layout.day);
     this.entDay = new Int32Array(0);

@@ -220,13 +220,17 @@ export class OrderPass {
     private readonly hooks: PassHooks,
     bytes: number | undefined,
     ids?: { ids: OrderIdShare; half: 0 | 1 },
+    /** Rows the input holds, estimated from a sample (size-estimate.ts); else guessed from bytes. */
+    rows?: number,
   ) {
+    const expectedRows = rows ?? (bytes ? bytes / 60 : 1 << 16);
     this.builder = new CustomerStateBuilder(
       bytes ? Math.min(bytes / 45, 100_000_000) : 1 << 16,
-      bytes ? Math.min(bytes / 600, 4_000_000) : 1 << 12,
+      // customers: a tenth of the rows (the table grows past that)
+      Math.max(1 << 12, Math.min(expectedRows / 10, 4_000_000)),
       collectGarbage,
     );
-    this.orderIds = new OrderIdSet(bytes ? Math.min(bytes / 60, 40_000_000) : 1 << 16, ids);
+    this.orderIds = new OrderIdSet(Math.max(1 << 16, Math.min(expectedRows, 40_000_000)), ids);
   }
 
   /** Reads the file (or `range` of it; `header` when the range starts after the header line). */

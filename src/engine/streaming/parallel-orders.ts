@@ -1,10 +1,10 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { MergeLayout } from './customer-builder.js';
 import { DataError } from '../../domain/errors.js';
 import type { ByteRange } from '../../io/input.js';
 import { getPreset, mapColumns } from '../../io/mapping.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
+import { estimateRows } from './size-estimate.js';
 import { AmbiguousDates, OrderPass, passGrain, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
 import { scanTable, type HeaderInfo } from '../../io/read-table.js';
 import { NotUtf8 } from '../../io/utf8-guard.js';
@@ -167,13 +167,15 @@ export async function readOrdersInParallel(
   mode: ParallelMode,
   /** Told why, when the two-thread read stopped for a reason other than the data (a bug, a crashed worker). */
   onFallback: (reason: string) => void = () => {},
+  /** Told why the file is read on one thread after all (for an explicit --threads 2). */
+  oneThread: (why: string) => void = () => {},
 ): Promise<ParallelRead | undefined> {
   if (mode === 'off' || bytes === undefined || (mode === 'auto' && bytes < MIN_BYTES)) return undefined;
-  if ((opts.encoding ?? 'utf8').toLowerCase().replace('-', '') !== 'utf8') return undefined;
+  if ((opts.encoding ?? 'utf8').toLowerCase().replace('-', '') !== 'utf8') return void oneThread(`it is read as ${opts.encoding}, not UTF-8`);
   const seam = findSeam(opts.file, bytes);
-  if (!seam) return undefined;
+  if (!seam) return void oneThread('it is compressed, UTF-16 or one line');
   const header = await readHeader(opts, seam.at);
-  if (!header) return undefined;
+  if (!header) return void oneThread('it is in line grain (an order\'s lines could fall in both halves)');
 
   let ids: OrderIdShare | undefined = OrderIdSet.shared(seam.rows);
   const sync = new Int32Array(new SharedArrayBuffer(8));
@@ -186,6 +188,7 @@ export async function readOrdersInParallel(
     const scanned = await pass.scan({ start: 0, end: seam.at, last: false });
     if (!scanned.complete || !pass.idsOk) {
       signal(sync, 0, FAILED);
+      oneThread(!scanned.complete ? 'a quoted field spans the middle of the file' : 'it holds more orders than its line length suggested');
       return later.cancel();
     }
     signal(sync, 0, DONE);
@@ -195,6 +198,7 @@ export async function readOrdersInParallel(
     pass.dropOrderIds();
     if (!unique) {
       if (later.failure !== undefined) onFallback(later.failure);
+      else oneThread('an order id is repeated in both halves, and only file order says which copy counts');
       return later.cancel();
     }
     const keys = await later.keys;
@@ -292,22 +296,8 @@ function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
  * undefined when the file is gzip or UTF-16, or has no line break there.
  */
 function findSeam(file: string, bytes: number): { at: number; rows: number } | undefined {
-  const fd = openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    readSync(fd, head, 0, 2, 0);
-    if ((head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return undefined;
-    const mid = Math.floor(bytes * FIRST_SHARE);
-    const window = Buffer.alloc(Math.min(1 << 16, bytes - mid));
-    const n = readSync(fd, window, 0, window.length, mid);
-    const lf = window.subarray(0, n).indexOf(10);
-    if (lf < 0 || mid + lf + 1 >= bytes) return undefined;
-    let lines = 0;
-    for (let p = lf; p >= 0 && p < n; p = window.indexOf(10, p + 1)) lines++;
-    return { at: mid + lf + 1, rows: Math.ceil(((lines + 1) / n) * bytes * 1.05) };
-  } finally {
-    closeSync(fd);
-  }
+  const sample = estimateRows(file, bytes, Math.floor(bytes * FIRST_SHARE));
+  return sample && { at: sample.lineStart, rows: sample.rows };
 }
 
 /** The header the second half reads with; undefined when the file is not in order grain. */

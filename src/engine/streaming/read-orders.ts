@@ -10,6 +10,7 @@ import { REASONS } from '../rules.js';
 import type { InputReport, LoadedData, ReadSpec, Reconciliation } from '../spec.js';
 import { AmbiguousDates, normalizeCustomerKey, notDataRow, OrderPass, type PassOptions } from './order-pass.js';
 import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
+import { estimateRows } from './size-estimate.js';
 import { canSniff, recognisePreset, unsniffedPresetError } from '../../io/recognise-export.js';
 import { customerKeyWarnings, repeatedIdsWarning } from './customers-checks.js';
 import { scanTable, type HeaderInfo } from '../../io/read-table.js';
@@ -338,11 +339,21 @@ async function readWithRejects(opts: ReadSpec, rejects: AtomicFile | undefined, 
   rejectsOut?.write('file,line,reason,column,value,record\n');
 
   // two threads when the file qualifies (plain, order grain, nothing that needs file order)
-  const mode = opts.parallel ?? 'auto';
+  const mode = opts.parallel ?? 'off';
+  const oneThread = (why: string): void => {
+    if (mode === 'worker') opts.warn(`${opts.orders}: read on one thread, not the two --threads asks for: ${why}`);
+  };
+  const sequentialWhy =
+    opts.orders === '-' ? 'it comes from standard input' : opts.strict ? '--strict stops at the first bad row in file order' : rejectsOut ? '--rejects lists rows in file order' : payments ? '--payments' : customers?.personOf ? 'the customers file maps customers to persons' : opts.reviews ? '--reviews' : undefined;
+  if (sequentialWhy !== undefined && mode !== 'off') oneThread(sequentialWhy);
   const parallel =
-    opts.orders !== '-' && !opts.strict && !rejectsOut && !payments && !customers?.personOf && !opts.reviews
-      ? await readOrdersInParallel(passOpts, src.bytes, mode, (why) =>
-          opts.warn(`${opts.orders}: the two-thread read stopped (${why}); the file was read again on one thread, so the results stand, but please report this`),
+    sequentialWhy === undefined
+      ? await readOrdersInParallel(
+          passOpts,
+          src.bytes,
+          mode,
+          (why) => opts.warn(`${opts.orders}: the two-thread read stopped (${why}); the file was read again on one thread, so the results stand, but please report this`),
+          oneThread,
         )
       : undefined;
   let pass: OrderPass;
@@ -356,6 +367,8 @@ async function readWithRejects(opts: ReadSpec, rejects: AtomicFile | undefined, 
       passOpts,
       { stdin: opts.stdin, rejectsOut, payments: payments?.amounts, personOf: customers?.personOf, reviews: opts.reviews, onReject: showReject, onWarn: opts.warn },
       src.bytes,
+      undefined,
+      opts.orders !== '-' && src.bytes ? estimateRows(opts.orders, src.bytes, Math.floor(src.bytes / 2))?.rows : undefined,
     );
     dataRows = (await pass.scan()).rows;
     pass.dropOrderIds(); // before the ledger is sorted
@@ -572,9 +585,17 @@ function count(m: Map<string, number>, k: string, n = 1): void {
   m.set(k, (m.get(k) ?? 0) + n);
 }
 
-/** CLM_THREADS (from the CLI's environment, CliIO.env): 1 never reads on two threads, 2 whenever the file qualifies. */
-export function threadsFromEnv(env: Readonly<Record<string, string | undefined>>): ParallelMode {
-  const t = env.CLM_THREADS;
-  return t === '1' ? 'off' : t === '2' ? 'worker' : 'auto';
+/**
+ * Threads of the orders pass: --threads, else CLM_THREADS (from the CLI's environment,
+ * CliIO.env), else 1. Two threads read a plain file in order grain in two halves
+ * (parallel-orders.ts) and fall back to one, with the reason, where they cannot.
+ */
+export function threadsOption(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): ParallelMode {
+  const from = flag !== undefined ? '--threads' : 'CLM_THREADS';
+  const t = (flag ?? (env.CLM_THREADS || undefined) ?? '1').trim();
+  if (t === '1') return 'off';
+  if (t === '2') return 'worker';
+  if (/^[0-9]+$/.test(t) && Number(t) > 2) throw new UsageError(`${from} ${t}: the orders pass reads on 1 or 2 threads; use --threads 2`);
+  throw new UsageError(`${from} must be 1 or 2, not ${JSON.stringify(t)}`);
 }
 

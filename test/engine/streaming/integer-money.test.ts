@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CustomerStateBuilder, toMills } from '../../../src/engine/streaming/customer-builder.js';
@@ -54,6 +54,20 @@ describe('integer money in the streaming builder', () => {
     ]);
     expect(t.revenue[0]).toBe(0);
     expect(t.orders[0]).toBe(2);
+  });
+
+  it('a day past 2.1 million in 32-bit mills is still exact (the big-amount side table), also mixed with small ones', () => {
+    const t = build([
+      { customer: 'big', day: 1, kind: 'order', amount: 2_000_000.001 },
+      { customer: 'big', day: 1, kind: 'order', amount: 2_000_000.002 },
+      { customer: 'big', day: 1, kind: 'refund', amount: -0.003 },
+      { customer: 'big', day: 2, kind: 'order', amount: 9_876_543_210.987 },
+      { customer: 'big', day: 3, kind: 'order', amount: -2_147_483.648 },
+      { customer: 'small', day: 1, kind: 'order', amount: 1.5 },
+    ]);
+    expect(Array.from(t.ledgerAmount.subarray(t.ledgerStart[0], t.ledgerStart[1]))).toEqual([4_000_000, 9_876_543_210.987, -2_147_483.648]);
+    expect(t.revenue[0]).toBe(Number(new Decimal('4000000').plus('9876543210.987').minus('2147483.648').toString()));
+    expect(t.revenue[1]).toBe(1.5);
   });
 
   it('amounts finer than a thousandth are rounded half away from zero as they are booked', () => {

@@ -83,4 +83,37 @@ describe('threads of the orders pass', () => {
     expect(r.reconciliation.rejected.get('bad_date')).toBe(1);
     expect(warned.join('\n')).not.toContain('two-thread read stopped');
   });
+
+  // issue 12, item 5: parallelism is explicit
+  it('--threads 2 asks for two threads (built clm), --threads 1 and the default read on one; the numbers are the same', () => {
+    const run = (...extra: string[]): { meta: Record<string, unknown>; tables: unknown } =>
+      JSON.parse(execFileSync(process.execPath, ['bin/clm.js', 'summary', ...DEMO, '--format', 'json', ...extra], { env: { ...process.env, CLM_THREADS: '' }, encoding: 'utf8' }));
+    const two = run('--threads', '2');
+    expect(two.meta.orders_pass_threads).toBe(2);
+    expect(run('--threads', '1').meta.orders_pass_threads).toBe(1);
+    const auto = run();
+    expect(auto.meta.orders_pass_threads).toBe(1);
+    expect(two.tables).toEqual(auto.tables);
+  });
+
+  it('the flag wins over CLM_THREADS; a bad count is a usage error naming where it came from', async () => {
+    const r = await runClm(['summary', ...DEMO, '--format', 'json', '--threads', '1'], { env: { CLM_THREADS: '2' } });
+    expect(JSON.parse(r.stdout).meta.orders_pass_threads).toBe(1);
+    const three = await runClm(['summary', ...DEMO, '--threads', '3']);
+    expect(three.code).toBe(2);
+    expect(three.stderr).toContain('--threads 3: the orders pass reads on 1 or 2 threads; use --threads 2');
+    const env = await runClm(['summary', ...DEMO], { env: { CLM_THREADS: 'two' } });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('CLM_THREADS must be 1 or 2, not "two"');
+  });
+
+  it('--threads 2 on input that must be read in file order says why it read on one thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clm-threads-'));
+    const r = await runClm(['summary', ...DEMO, '--format', 'json', '--threads', '2', '--rejects', join(dir, 'rejects.csv')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).meta.orders_pass_threads).toBe(1);
+    expect(r.stderr).toContain('fixtures/demo/orders.csv: read on one thread, not the two --threads asks for: --rejects lists rows in file order');
+    const line = await runClm(['summary', '--orders', '../shared/datasets/online-retail/online_retail_2010-12_2011-12.csv.gz', '--preset', 'online-retail', '--format', 'json', '--threads', '2']);
+    if (line.code === 0) expect(line.stderr).toContain('read on one thread, not the two --threads asks for: it is compressed, UTF-16 or one line');
+  });
 });
