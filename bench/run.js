@@ -145,6 +145,8 @@ function buildCommands(ordersFile, commands, threads) {
       : ['node', 'bin/clm.js', cmd, '--orders', file, '--format', 'csv', '--output', '/dev/null'];
   return [
     ...commands.map((cmd) => ({ key: cmd, label: `clm ${cmd}`, argv: clm(cmd) })),
+    // the explicit two-thread read (issue 12, item 5): the default is one thread
+    { key: 'summary_threads2', label: 'clm summary --threads 2', argv: [...clm('summary'), '--threads', '2'] },
     { key: 'duckdb', label: 'DuckDB, same work', argv: ['node', 'bench/duckdb-honest.js', file, String(threads)] },
   ];
 }
