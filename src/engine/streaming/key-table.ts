@@ -1,24 +1,15 @@
-import { NUMBERED_CLASS, parseNumbered, sameClass } from './numbered-key.js';
-
 /**
  * Customer keys as bytes with an open-addressing index. Each slot is 32 bytes and holds the
  * hash, the customer index, the key length, the first 12 key bytes and two words the
  * customer-state builder keeps there (its latest ledger entry and that entry's day), so the
  * common lookup-and-update touches one cache line. Full keys live in an arena; a string is
- * made once per customer, at the end.
- *
- * Numbered keys of one class (the first numbered key's: `C0000167`, `17850`; see
- * engine/streaming/numbered-key.ts) with a number below 2²² skip the hash: an array indexed by the
- * number holds the customer index and the builder's two words, 12 bytes per number instead
- * of a probe into 32-byte slots (a smaller, denser working set: a third of the lookup time
- * on 10M orders). Whether a key is numbered depends only on its bytes and the first
- * numbered key, so a key always lands in the same place.
+ * made once per customer, at the end. Every key shape (numbered, 32-hex, e-mail) takes this
+ * one path: a direct-indexed array for numbered keys paid only on our generator's ids and went
+ * with issue 12.
  */
 export const SLOT_INTS = 8;
 /** Slot words the builder owns: its latest ledger entry, then that entry's day (see stateAt). */
 const SLOT_STATE = 3;
-/** Numbers a table indexes directly (3 words each). */
-const DENSE_LIMIT = 1 << 22;
 
 /** The keys of a table without its index: key i is arena[spans[2i], spans[2i] + spans[2i+1]). */
 export interface KeyTableParts {
@@ -36,24 +27,17 @@ export class ByteKeyTable {
   private cap: number;
   /** Pairs [offset, length] per key. */
   private spans: Int32Array = new Int32Array(2048);
-  /** Slot of each customer (kept current through rehashes); -(number + 1) for a numbered key. */
+  /** Slot of each customer (kept current through rehashes). */
   private slotOf: Int32Array = new Int32Array(1024);
   private n = 0;
-  /** Keys in the hash slots (numbered keys are not). */
-  private hashed = 0;
-  /** Numbered keys: 3 words per number, [customer index + 1 (0: none), builder word 0, word 1]. */
-  private dense: Int32Array = new Int32Array(0);
-  /** The numbered keys' class (NUMBERED_CLASS words); tag 0 until the first numbered key. */
-  private readonly denseClass = new Int32Array(5);
   /**
    * The builder's two words of the last key looked up (or located): stateArr[stateAt] and
-   * stateArr[stateAt + 1], in its slot or its dense entry; lastIndex is that customer.
+   * stateArr[stateAt + 1], in its slot; lastIndex is that customer.
    */
   stateArr: Int32Array = new Int32Array(0);
   stateAt = 0;
   lastIndex = -1;
-  /** The last prepare()'s number (-1: hashed), hash and first 12 key bytes. */
-  private pn = -1;
+  /** The last prepare()'s hash and first 12 key bytes. */
   private ph = 0;
   private p0 = 0;
   private p1 = 0;
@@ -70,14 +54,8 @@ export class ByteKeyTable {
 
   /** Points stateArr/stateAt at customer i's builder words. */
   locate(i: number): void {
-    const loc = this.slotOf[i];
-    if (loc >= 0) {
-      this.stateArr = this.slots;
-      this.stateAt = loc * SLOT_INTS + SLOT_STATE;
-    } else {
-      this.stateArr = this.dense;
-      this.stateAt = 3 * (-loc - 1) + 1;
-    }
+    this.stateArr = this.slots;
+    this.stateAt = this.slotOf[i] * SLOT_INTS + SLOT_STATE;
     this.lastIndex = i;
   }
 
@@ -87,17 +65,8 @@ export class ByteKeyTable {
     return this.lookupPrepared(buf, s, e);
   }
 
-  /** Hashes the key buf[s, e) (or reads its number); lookupPrepared with the same bytes then finds it. */
+  /** Hashes the key buf[s, e); lookupPrepared with the same bytes then finds it. */
   prepare(buf: Buffer, s: number, e: number): void {
-    const n = parseNumbered(buf, s, e, DENSE_LIMIT);
-    if (n >= 0) {
-      if (this.denseClass[0] === 0) this.denseClass.set(NUMBERED_CLASS);
-      if (sameClass(this.denseClass, 0)) {
-        this.pn = n;
-        return;
-      }
-    }
-    this.pn = -1;
     const len = e - s;
     let h = 0x811c9dc5 ^ len;
     let p0 = 0;
@@ -122,7 +91,6 @@ export class ByteKeyTable {
 
   /** Index of the key of the last prepare() (the same bytes, buf[s, e)), inserted when new. Sets the state (locate). */
   lookupPrepared(buf: Buffer, s: number, e: number): number {
-    if (this.pn >= 0) return this.lookupNumbered(buf, s, e, this.pn);
     const len = e - s;
     const h = this.ph;
     const p0 = this.p0;
@@ -157,27 +125,8 @@ export class ByteKeyTable {
     slots[b + 6] = p1;
     slots[b + 7] = p2;
     this.slotOf[c] = slot;
-    if (++this.hashed * 4 > cap * 3) this.rehash(capacityFor(2 * this.hashed));
+    if (this.n * 4 > cap * 3) this.rehash(capacityFor(2 * this.n));
     this.locate(c);
-    return c;
-  }
-
-  /** lookupPrepared for a numbered key: number n of the dense class. */
-  private lookupNumbered(buf: Buffer, s: number, e: number, n: number): number {
-    const at = 3 * n;
-    if (at >= this.dense.length) this.growDense(at + 3);
-    const d = this.dense;
-    let c = d[at] - 1;
-    if (c < 0) {
-      c = this.newKey(buf, s, e);
-      d[at] = c + 1;
-      d[at + 1] = -1;
-      d[at + 2] = 0;
-      this.slotOf[c] = -(n + 1);
-    }
-    this.stateArr = d;
-    this.stateAt = at + 1;
-    this.lastIndex = c;
     return c;
   }
 
@@ -195,15 +144,6 @@ export class ByteKeyTable {
     return c;
   }
 
-  private growDense(min: number): void {
-    this.lastIndex = -1;
-    let words = Math.max(3 * 1024, this.dense.length);
-    while (words < min) words *= 2;
-    const d = new Int32Array(Math.min(words, 3 * DENSE_LIMIT));
-    d.set(this.dense);
-    this.dense = d;
-  }
-
   key(i: number): string {
     const off = this.spans[2 * i];
     return this.arena.toString('utf8', off, off + this.spans[2 * i + 1]);
@@ -211,7 +151,7 @@ export class ByteKeyTable {
 
   /** Makes room for `n` more keys, so that adding them does not rehash more than once. */
   reserve(n: number): void {
-    if ((this.hashed + n) * 4 > this.cap * 3) this.rehash(capacityFor(this.hashed + n));
+    if ((this.n + n) * 4 > this.cap * 3) this.rehash(capacityFor(this.n + n));
   }
 
   /** The keys, for another thread or table; the index is dropped. */
@@ -224,7 +164,6 @@ export class ByteKeyTable {
   dropIndex(): void {
     this.slots = new Int32Array(0);
     this.slotOf = new Int32Array(0);
-    this.dense = new Int32Array(0);
     this.stateArr = this.slots;
     this.lastIndex = -1;
   }

@@ -77,7 +77,7 @@ interface AtomicsWaitAsync {
 }
 
 const DONE = 1;
-const NO_IDS: OrderIdShare = { table: new Int32Array(0), dir: new Int32Array(0), bits: new Int32Array(0) };
+const NO_IDS: OrderIdShare = { table: new Int32Array(0), dir: new Int32Array(0) };
 const FAILED = 2;
 
 /** The data is at fault (not clm): the one-thread pass reads the file again and says what, in file order. */
@@ -105,8 +105,7 @@ async function crossHalfCheck(ids: OrderIdShare, sync: Int32Array, half: 0 | 1):
   if (Atomics.load(sync, other) !== DONE) return undefined;
   const slots = OrderIdSet.regionSlots(ids);
   const mid = slots >> 1;
-  // the numbered ids' bitmaps take the first half a few milliseconds
-  return !(half === 0 ? OrderIdSet.crossCheckNumbered(ids) || OrderIdSet.crossCheck(ids, 0, mid) : OrderIdSet.crossCheck(ids, mid, slots));
+  return !(half === 0 ? OrderIdSet.crossCheck(ids, 0, mid) : OrderIdSet.crossCheck(ids, mid, slots));
 }
 
 /** Messages from the second half, in order: its customer keys, then the rest; or a failure. */
