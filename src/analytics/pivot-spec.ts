@@ -33,6 +33,9 @@ export interface PivotField {
   type: ColumnType;
 }
 
+/** Names other tools give the aggregates (SQL, pandas, Excel). */
+const SYNONYMS: Record<string, Aggregate> = { avg: 'mean', average: 'mean', total: 'sum', n: 'count', cnt: 'count', size: 'count', minimum: 'min', maximum: 'max', p50: 'median' };
+
 const MEASURE_HELP = `a measure is customers or COLUMN:AGGREGATE, e.g. revenue:sum (aggregates: ${AGGREGATES.join(', ')})`;
 
 /** Comma-separated column names (--rows, --cols); empty parts are an error. */
@@ -55,14 +58,15 @@ export function parseMeasures(text: string): Measure[] {
     if (item === 'customers') return { name: 'customers', agg: 'customers', text: item };
     const at = item.lastIndexOf(':');
     if (item === '' || at <= 0) {
-      const matches = item === '' ? [] : closeMatches(item, ['customers']);
-      const mean = matches.length > 0 ? `did you mean "customers"? ` : '';
+      // a bare column name most often wants its total
+      const mean = item === '' ? '' : closeMatches(item, ['customers']).length > 0 ? 'did you mean "customers"? ' : `did you mean "${item}:sum"? `;
       throw new UsageError(`--measure ${JSON.stringify(item)}: not a measure`, `${mean}${MEASURE_HELP}`);
     }
     const column = item.slice(0, at).trim();
     const agg = item.slice(at + 1).trim();
     if (!(AGGREGATES as readonly string[]).includes(agg)) {
-      const matches = closeMatches(agg, AGGREGATES);
+      const synonym = SYNONYMS[agg.toLowerCase()];
+      const matches = synonym ? [synonym] : closeMatches(agg, AGGREGATES);
       const mean = matches.length > 0 ? `did you mean ${matches.map((m) => `"${column}:${m}"`).join(' or ')}? ` : '';
       throw new UsageError(`--measure ${item}: unknown aggregate ${JSON.stringify(agg)}`, `${mean}aggregates: ${AGGREGATES.join(', ')}`);
     }

@@ -36,7 +36,7 @@ export async function runPivot(flags: PivotFlags, io: CliIO, warn: (m: string) =
   const customers = await runCustomers(needsModel ? { ...flags, model: 'auto' } : flags, io, warn);
   const table = customers.tables[0];
   checkPivotSpec(spec, table.columns, (name) =>
-    MODEL_COLUMNS.has(name) ? `${name} needs a purchase model: --model bgnbd, pnbd or mbgnbd (or auto)` : undefined,
+    MODEL_COLUMNS.has(name) ? `${name} needs a purchase model: --model bgnbd, pnbd or mbgnbd (or auto).` : undefined,
   );
   const wanted = [...new Set(named)];
   const indices = wanted.map((n) => table.columns.findIndex((c) => c.name === n));
