@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { tableFromIPC, Type } from '@uwdata/flechette';
+import { existsSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { DATASETS } from '../helpers/datasets.js';
 import { runClm } from '../helpers/run-clm.js';
 
 /**
@@ -153,4 +156,47 @@ describe('clm pivot errors name the value, the columns and the closest one', () 
     expect(e).toContain('--measure days_overdue: unknown column');
     expect(e).toContain('days_overdue needs a purchase model: --model bgnbd, pnbd or mbgnbd (or auto).');
   });
+});
+
+const uci = join(DATASETS, 'online-retail', 'online_retail_2010-12_2011-12.csv.gz');
+const haveUci = existsSync(uci);
+if (!haveUci) console.warn(`skipping the pivot-vs-DuckDB acceptance test: ${uci} not found (set CLM_DATASETS)`);
+
+describe.skipIf(!haveUci)('clm pivot on UCI online retail equals DuckDB GROUP BY over clm customers (issue 16 acceptance)', () => {
+  it('--rows stage --cols country --measure customers,revenue:sum', async () => {
+    const inputs = ['--orders', uci, '--preset', 'online-retail'];
+    const customers = await runClm(['customers', ...inputs, '--format', 'csv']);
+    expect(customers.code).toBe(0);
+    const csv = join(mkdtempSync(join(tmpdir(), 'clm-pivot-uci-')), 'customers.csv');
+    writeFileSync(csv, customers.stdout);
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const sql = `SELECT stage, country, count(*)::INTEGER AS customers, sum(revenue)::DOUBLE AS revenue
+      FROM read_csv('${csv}', header = true, all_varchar = true,
+                    types = {'revenue': 'DECIMAL(18, 2)'})
+      GROUP BY stage, country`;
+    const groups = (await con.runAndReadAll(sql)).getRowObjectsJS() as { stage: string; country: string | null; customers: number; revenue: number }[];
+    con.closeSync();
+    expect(groups.length).toBeGreaterThan(50);
+
+    const r = await runClm(['pivot', ...inputs, '--rows', 'stage', '--cols', 'country', '--measure', 'customers,revenue:sum', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout).rows as Record<string, string | number | null>[];
+    // the wide pivot back to (stage, country) cells; a cell without customers is no group
+    const cells = new Map<string, { customers: number; revenue: number | null }>();
+    for (const row of rows) {
+      for (const [name, v] of Object.entries(row)) {
+        if (!name.endsWith('_customers') || v === 0) continue;
+        const country = name.slice(0, -'_customers'.length);
+        cells.set(`${row.stage}|${country}`, { customers: v as number, revenue: row[`${country}_revenue_sum`] as number | null });
+      }
+    }
+    expect(cells.size).toBe(groups.length);
+    for (const g of groups) {
+      const cell = cells.get(`${g.stage}|${g.country ?? '(blank)'}`);
+      expect(cell, `${g.stage} x ${g.country}`).toBeDefined();
+      expect(cell!.customers, `${g.stage} x ${g.country}`).toBe(g.customers);
+      expect(cell!.revenue, `${g.stage} x ${g.country}`).toBeCloseTo(g.revenue, 2);
+    }
+  }, 120_000);
 });
