@@ -56,67 +56,104 @@ interface Level {
   keys: Key[];
 }
 
+/** The rollups a pivot reads: the cells, the totals per row key and per column key, the grand total. */
+interface Levels {
+  cells: Level;
+  rowTotals?: Level;
+  colTotals?: Level;
+  grand: (number | null)[];
+}
+
 /** The pivot of `data` as `spec` asks; `order` gives the order of known values of some columns (stage, segments). */
 export function pivotTable(data: readonly PivotColumn[], spec: PivotSpec, order: Record<string, readonly string[]> = {}): PivotResult {
   const byName = new Map(data.map((c) => [c.name, c]));
+  const levels = aggregate(byName, spec);
+  const { rows, cols } = spec;
+  const cmp = keyOrder([...rows, ...cols], order);
+  const keys = levels.cells.keys;
+  const rowKeys = distinctKeys(keys.map((k) => k.slice(0, rows.length)), cmp(0, rows.length));
+  const colKeys = cols.length > 0 ? distinctKeys(keys.map((k) => k.slice(rows.length)), cmp(rows.length, cols.length)) : [[]];
+  return { columns: pivotColumns(byName, spec, colKeys), rows: pivotRows(byName, spec, levels, rowKeys, colKeys) };
+}
+
+/** arquero: one groupby + rollup per level, over the columns' own arrays (no copy). */
+function aggregate(byName: Map<string, PivotColumn>, spec: PivotSpec): Levels {
   const used = new Set([...spec.rows, ...spec.cols, ...spec.measures.flatMap((m) => (m.column ? [m.column] : []))]);
-  // the arquero table holds the arrays themselves: no copy
   const table = aq.table(Object.fromEntries([...used].map((n) => [n, byName.get(n)!.values])));
   const aggs = Object.fromEntries(spec.measures.map((m, k) => [`__m${k}`, aggregateOf(m)]));
   const level = (keys: string[]): Level => rollup(table, keys, aggs, spec.measures.length);
-  const { rows, cols, measures } = spec;
-  const hasCols = cols.length > 0;
-  const cells = level([...rows, ...cols]);
-  const rowTotals = hasCols && (spec.totals || spec.shares) ? level(rows) : undefined;
-  const colTotals = hasCols && spec.totals ? level(cols) : undefined;
-  const grand = level([]).cells.get('[]') ?? measures.map(() => null);
+  const hasCols = spec.cols.length > 0;
+  return {
+    cells: level([...spec.rows, ...spec.cols]),
+    rowTotals: hasCols && (spec.totals || spec.shares) ? level(spec.rows) : undefined,
+    colTotals: hasCols && spec.totals ? level(spec.cols) : undefined,
+    grand: level([]).cells.get('[]') ?? spec.measures.map(() => null),
+  };
+}
 
-  const cmp = keyOrder([...rows, ...cols], order);
-  const rowKeys = distinctKeys(cells.keys.map((k) => k.slice(0, rows.length)), cmp(0, rows.length));
-  const colKeys = hasCols ? distinctKeys(cells.keys.map((k) => k.slice(rows.length)), cmp(rows.length, cols.length)) : [[]];
-  const colTypes = cols.map((c) => byName.get(c)!.type);
-  const single = measures.length === 1;
-  const shared = (m: Measure): boolean => spec.shares && (m.agg === 'customers' || m.agg === 'count' || m.agg === 'sum');
+/** --shares applies to the additive measures. */
+function shared(spec: PivotSpec, m: Measure): boolean {
+  return spec.shares && (m.agg === 'customers' || m.agg === 'count' || m.agg === 'sum');
+}
 
-  // columns: the row keys, then per column key each measure (and its share), then the totals
-  const firstAsText = spec.totals && byName.get(rows[0])!.type !== 'string';
-  const columns: Column[] = rows.map((r, k) => {
+/** A numeric first --rows column holds the Total label as text with --totals. */
+function firstAsText(byName: Map<string, PivotColumn>, spec: PivotSpec): boolean {
+  return spec.totals && byName.get(spec.rows[0])!.type !== 'string';
+}
+
+/** The row keys, then per column key each measure (and its share), then the totals. */
+function pivotColumns(byName: Map<string, PivotColumn>, spec: PivotSpec, colKeys: Key[]): Column[] {
+  const asText = firstAsText(byName, spec);
+  const columns: Column[] = spec.rows.map((r, k) => {
     const f = byName.get(r)!;
-    return k === 0 && firstAsText ? { name: r, type: 'string' } : { name: r, type: f.type, ...(f.type === 'string' ? { fromInput: true } : {}) };
+    return k === 0 && asText ? { name: r, type: 'string' } : { name: r, type: f.type, ...(f.type === 'string' ? { fromInput: true } : {}) };
   });
+  const single = spec.measures.length === 1;
   const block = (prefix: string | undefined): Column[] =>
-    measures.flatMap((m) => {
+    spec.measures.flatMap((m) => {
       const name = prefix === undefined ? m.name : single ? prefix : `${prefix}_${m.name}`;
       const col = { ...measureColumn(m, byName), name };
-      return shared(m) ? [col, { name: `${name}_share`, type: 'percent' as const }] : [col];
+      return shared(spec, m) ? [col, { name: `${name}_share`, type: 'percent' as const }] : [col];
     });
-  if (hasCols) for (const ck of colKeys) columns.push(...block(ck.map((v, i) => keyLabel(v, colTypes[i])).join('_')));
-  else columns.push(...block(undefined));
-  if (hasCols && spec.totals) columns.push(...block(TOTAL.toLowerCase()));
+  const colTypes = spec.cols.map((c) => byName.get(c)!.type);
+  if (spec.cols.length === 0) return [...columns, ...block(undefined)];
+  for (const ck of colKeys) columns.push(...block(ck.map((v, i) => keyLabel(v, colTypes[i])).join('_')));
+  if (spec.totals) columns.push(...block(TOTAL.toLowerCase()));
+  return columns;
+}
 
-  const value = (m: Measure, k: number, raw: (number | null)[] | undefined): number | null => {
+type Raw = (number | null)[] | undefined;
+
+/**
+ * One row per row key (and the Total row). Shares: of the row's total with --cols (the total
+ * column and row: of the grand total); without --cols, of the grand total.
+ */
+function pivotRows(byName: Map<string, PivotColumn>, spec: PivotSpec, levels: Levels, rowKeys: Key[], colKeys: Key[]): Cell[][] {
+  const { rows, measures } = spec;
+  const { cells, rowTotals, colTotals, grand } = levels;
+  const hasCols = spec.cols.length > 0;
+  const value = (m: Measure, k: number, raw: Raw): number | null => {
     const v = raw?.[k] ?? null;
     if (m.agg === 'customers' || m.agg === 'count') return v ?? 0;
     if (m.agg === 'share') return v === null || !grand[k] ? null : v / (grand[k] as number);
     return v;
   };
   const share = (v: number | null, total: number | null): number | null => (v === null || total === null || total === 0 ? null : v / total);
-  const cellsOf = (raws: ((number | null)[] | undefined)[], denominators: ((number | null)[] | undefined)[]): Cell[] =>
+  const cellsOf = (raws: Raw[], denominators: Raw[]): Cell[] =>
     raws.flatMap((raw, j) =>
       measures.flatMap((m, k) => {
         const v = value(m, k, raw);
-        return shared(m) ? [v, share(v, value(m, k, denominators[j]))] : [v];
+        return shared(spec, m) ? [v, share(v, value(m, k, denominators[j]))] : [v];
       }),
     );
-
+  const asText = firstAsText(byName, spec);
   const out: Cell[][] = [];
   for (const rk of rowKeys) {
     const rowTotal = rowTotals?.cells.get(JSON.stringify(rk));
-    // shares: of the row's total with --cols (the total column: of the grand total); without, of the grand total
     const raws = colKeys.map((ck) => cells.cells.get(JSON.stringify([...rk, ...ck])));
     const row: Cell[] = [...rk, ...cellsOf(raws, colKeys.map(() => (hasCols ? rowTotal : grand)))];
     if (hasCols && spec.totals) row.push(...cellsOf([rowTotal], [grand]));
-    if (firstAsText) row[0] = rk[0] === null ? null : keyLabel(rk[0], byName.get(rows[0])!.type);
+    if (asText) row[0] = rk[0] === null ? null : keyLabel(rk[0], byName.get(rows[0])!.type);
     out.push(row);
   }
   if (spec.totals) {
@@ -125,7 +162,7 @@ export function pivotTable(data: readonly PivotColumn[], spec: PivotSpec, order:
     if (hasCols) row.push(...cellsOf([grand], [grand]));
     out.push(row);
   }
-  return { columns, rows: out };
+  return out;
 }
 
 function aggregateOf(m: Measure): unknown {
