@@ -116,10 +116,24 @@ function pivotColumns(byName: Map<string, PivotColumn>, spec: PivotSpec, colKeys
       return shared(spec, m) ? [col, { name: `${name}_share`, type: 'percent' as const }] : [col];
     });
   const colTypes = spec.cols.map((c) => byName.get(c)!.type);
-  if (spec.cols.length === 0) return [...columns, ...block(undefined)];
+  if (spec.cols.length === 0) return uniqueNames([...columns, ...block(undefined)]);
   for (const ck of colKeys) columns.push(...block(ck.map((v, i) => keyLabel(v, colTypes[i])).join('_')));
   if (spec.totals) columns.push(...block(TOTAL.toLowerCase()));
-  return columns;
+  return uniqueNames(columns);
+}
+
+/**
+ * Distinct column names (JSON keys): a value that reads like another column's name (a channel
+ * called "total", values joined by _ that meet) gets _2, _3 rather than hiding a column.
+ */
+function uniqueNames(columns: Column[]): Column[] {
+  const taken = new Set<string>();
+  return columns.map((c) => {
+    let name = c.name;
+    for (let n = 2; taken.has(name); n++) name = `${c.name}_${n}`;
+    taken.add(name);
+    return name === c.name ? c : { ...c, name };
+  });
 }
 
 type Raw = (number | null)[] | undefined;
