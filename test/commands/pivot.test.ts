@@ -122,6 +122,44 @@ describe('clm pivot on a hand-worked shop (issue 16, item 3)', () => {
   });
 });
 
+describe('clm pivot on the demo shop equals plain reductions over clm customers', () => {
+  it('--rows country --cols channel: customers, revenue sum and median, with totals', async () => {
+    const DEMO = ['--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--as-of', '2024-12-31'];
+    const c = await runClm(['customers', ...DEMO, '--format', 'csv']);
+    expect(c.code).toBe(0);
+    const customers = parse(c.stdout, { columns: true }) as Record<string, string>[];
+    const median = (xs: number[]): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      const h = s.length >> 1;
+      return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+    };
+    const expected = (keep: (r: Record<string, string>) => boolean) => {
+      const rev = customers.filter(keep).map((r) => Number(r.revenue));
+      return { n: rev.length, sum: rev.reduce((a, b) => a + b, 0), median: median(rev) };
+    };
+    const r = await runClm(['pivot', ...DEMO, '--rows', 'country', '--cols', 'channel', '--measure', 'customers,revenue:sum,revenue:median', '--totals', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout).rows as Record<string, number | string | null>[];
+    const countries = [...new Set(customers.map((x) => x.country))].sort();
+    const channels = [...new Set(customers.map((x) => x.channel))].sort();
+    expect(rows.map((x) => x.country)).toEqual([...countries, 'Total']);
+    for (const row of rows) {
+      for (const ch of [...channels, 'total']) {
+        const e = expected((x) => (row.country === 'Total' || x.country === row.country) && (ch === 'total' || x.channel === ch));
+        const at = `${row.country} x ${ch}`;
+        expect(row[`${ch}_customers`], at).toBe(e.n);
+        if (e.n === 0) {
+          expect(row[`${ch}_revenue_sum`], at).toBeNull();
+          continue;
+        }
+        // money is written to the cent: half a cent apart at most
+        expect(Math.abs((row[`${ch}_revenue_sum`] as number) - e.sum), at).toBeLessThanOrEqual(0.00501);
+        expect(Math.abs((row[`${ch}_revenue_median`] as number) - e.median), at).toBeLessThanOrEqual(0.00501);
+      }
+    }
+  });
+});
+
 describe('clm pivot errors name the value, the columns and the closest one', () => {
   const err = async (args: string[]) => {
     const r = await runClm(['pivot', ...handShop(), ...args]);
