@@ -160,6 +160,25 @@ describe('clm pivot on the demo shop equals plain reductions over clm customers'
   });
 });
 
+describe('clm pivot model columns', () => {
+  it('naming a model column without --model fits the default model (auto), as --where does in clm customers', async () => {
+    const DEMO = ['--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--as-of', '2024-12-31'];
+    const r = await runClm(['pivot', ...DEMO, '--rows', 'channel', '--measure', 'customers,clv:sum', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.meta.clv.model_choice.requested).toBe('auto');
+    // the same total as clm customers with that model, summed here
+    const c = await runClm(['customers', ...DEMO, '--model', out.meta.clv.model, '--format', 'csv']);
+    const rows = parse(c.stdout, { columns: true }) as Record<string, string>[];
+    const web = rows.filter((x) => x.channel === 'web').reduce((a, x) => a + (x.clv === '' ? 0 : Number(x.clv)), 0);
+    const got = out.rows.find((x: Record<string, unknown>) => x.channel === 'web');
+    const n = rows.filter((x) => x.channel === 'web').length;
+    expect(got.customers).toBe(n);
+    // the CSV writes each clv to the cent
+    expect(Math.abs(got.clv_sum - web)).toBeLessThanOrEqual(0.005 * n);
+  });
+});
+
 describe('clm pivot errors name the value, the columns and the closest one', () => {
   const err = async (args: string[]) => {
     const r = await runClm(['pivot', ...handShop(), ...args]);
