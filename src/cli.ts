@@ -212,7 +212,7 @@ Examples:
   const pivot = program
     .command('pivot')
     .summary('a measure of the customer table by rows x columns: revenue and CLV by country x stage')
-    .description('Pivot table over the rows of clm customers (the same columns, --where and --model): one row per\n--rows value, and per --cols value one column per --measure; without --cols a GROUP BY.\nCost: one pass over the orders; holds one record per customer, plus one 8-byte number (or a text\nreference) per customer for each column named in --rows, --cols and --measure, so memory grows\nwith customers, not with orders; a model column (clv, p_alive, ...) adds a model fit.');
+    .description('Pivot table over the rows of clm customers (the same columns, --where, --model):\none row per --rows value, and per --cols value one column per --measure;\nwithout --cols, a GROUP BY.\nCost: one pass over the orders; holds one record per customer, plus one 8-byte\nnumber (or a text reference) per customer for each column named in --rows,\n--cols and --measure: memory grows with customers, not with orders. A model\ncolumn (clv, p_alive, ...) adds a model fit.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(pivot))))
     .option('--rows <columns>', 'customer columns whose values make the rows, comma separated, e.g. country or stage,channel (required)')
     .option('--cols <columns>', 'customer columns whose values make the columns, comma separated (optional: without, one row per --rows value)')

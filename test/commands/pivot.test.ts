@@ -117,7 +117,7 @@ describe('clm pivot on a hand-worked shop (issue 16, item 3)', () => {
   it('--help says what it costs and shows examples', async () => {
     const r = await runClm(['pivot', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('memory grows\nwith customers, not with orders');
+    expect(r.stdout).toContain('memory grows with customers, not with orders');
     expect(r.stdout).toMatch(/Examples:\n {2}clm pivot --orders orders\.csv --customers customers\.csv --rows country --cols stage\n/);
   });
 });
