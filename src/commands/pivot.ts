@@ -4,7 +4,9 @@ import { columnsFromRows, pivotTable } from '../analytics/pivot.js';
 import { UsageError } from '../domain/errors.js';
 import { STAGES } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
-import { tableOf, type CommandResult } from '../render/result.js';
+import { visibleControls } from '../domain/csv-text.js';
+import { guardSpreadsheet } from '../render/cells.js';
+import { tableOf, type Column, type CommandResult } from '../render/result.js';
 import { CLV_COLUMNS, NEXT_ORDER_COLUMNS, runCustomers, type CustomersFlags } from './customers.js';
 
 export interface PivotFlags extends CustomersFlags {
@@ -48,6 +50,16 @@ export async function runPivot(flags: PivotFlags, io: CliIO, warn: (m: string) =
   return {
     meta,
     context: [...customers.context, `${table.rowCount.toLocaleString('en-US')} customers by ${by}`],
-    tables: [tableOf('pivot', `${spec.measures.map((m) => m.name).join(', ')} by ${by}`, result.columns, result.rows)],
+    tables: [tableOf('pivot', `${spec.measures.map((m) => m.name).join(', ')} by ${by}`, result.columns.map(safeName), result.rows)],
   };
+}
+
+/**
+ * Column names made of --cols values come from the input: no control character reaches a
+ * terminal or breaks a TSV header, and a name a spreadsheet would run as a formula is guarded
+ * like a text cell.
+ */
+function safeName(c: Column): Column {
+  const name = guardSpreadsheet(visibleControls(c.name));
+  return name === c.name ? c : { ...c, name };
 }

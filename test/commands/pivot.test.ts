@@ -179,6 +179,17 @@ describe('clm pivot model columns', () => {
   });
 });
 
+describe('clm pivot column names made of input values', () => {
+  it('a --cols value that a spreadsheet would run, or with a control character, is guarded in the header', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clm-pivot-guard-'));
+    writeFileSync(join(dir, 'orders.csv'), 'order_id,customer_id,order_date,amount\no1,a,2024-12-01,10\no2,b,2024-12-02,20\n');
+    writeFileSync(join(dir, 'customers.csv'), 'customer_id,channel\na,"=HYPERLINK(""x"")"\nb,"we\tb"\n');
+    const r = await runClm(['pivot', '--orders', join(dir, 'orders.csv'), '--customers', join(dir, 'customers.csv'), '--rows', 'stage', '--cols', 'channel', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('stage,"\'=HYPERLINK(""x"")",we\\x09b');
+  });
+});
+
 describe('clm pivot errors name the value, the columns and the closest one', () => {
   const err = async (args: string[]) => {
     const r = await runClm(['pivot', ...handShop(), ...args]);
