@@ -215,7 +215,7 @@ Examples:
     .description('Pivot table over the rows of clm customers (the same columns, --where, --model):\none row per --rows value, and per --cols value one column per --measure;\nwithout --cols, a GROUP BY.\nCost: one pass over the orders; holds one record per customer, plus one 8-byte\nnumber (or a text reference) per customer for each column named in --rows,\n--cols and --measure: memory grows with customers, not with orders. A model\ncolumn (clv, p_alive, ...) adds a model fit.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(pivot))))
     .option('--rows <columns>', 'customer columns whose values make the rows, comma separated, e.g. country or stage,channel (required)')
-    .option('--cols <columns>', 'customer columns whose values make the columns, comma separated (optional: without, one row per --rows value)')
+    .option('--cols <columns>', 'customer columns whose values make the columns, comma separated (optional: without, one row per --rows value; at most 1,000 output columns)')
     .option('--measure <list>', 'comma separated: customers (count) or COLUMN:AGG with AGG sum, mean, median, min, max, count (non-empty values) or share (of the column\'s sum over all selected customers); default customers')
     .option('--where <rule>', 'only customers for whom this rule holds, as in clm customers, e.g. \'stage != "prospect"\'')
     .option('--totals', 'add a Total row and, with --cols, total_* columns (means and medians over all customers of the row or column, not of the cells)')

@@ -6,6 +6,7 @@
  */
 import * as aq from 'arquero';
 import { formatDay } from '../domain/dates.js';
+import { UsageError } from '../domain/errors.js';
 import type { Cell, Column, ColumnType } from '../render/result.js';
 import type { Measure, PivotField, PivotSpec } from './pivot-spec.js';
 
@@ -26,6 +27,9 @@ export interface PivotResult {
 /** The label of a null key in --cols column names, and of the totals. */
 export const BLANK = '(blank)';
 export const TOTAL = 'Total';
+
+/** Wider than this is a mistake (--cols customer_id), not a table anyone reads. */
+export const MAX_COLUMNS = 1000;
 
 const NUMERIC = new Set<ColumnType>(['int', 'number', 'money', 'ratio', 'percent', 'date']);
 
@@ -73,6 +77,13 @@ export function pivotTable(data: readonly PivotColumn[], spec: PivotSpec, order:
   const keys = levels.cells.keys;
   const rowKeys = distinctKeys(keys.map((k) => k.slice(0, rows.length)), cmp(0, rows.length));
   const colKeys = cols.length > 0 ? distinctKeys(keys.map((k) => k.slice(rows.length)), cmp(rows.length, cols.length)) : [[]];
+  const width = colKeys.length * spec.measures.length;
+  if (width > MAX_COLUMNS) {
+    throw new UsageError(
+      `--cols ${cols.join(',')}: ${colKeys.length.toLocaleString('en-US')} distinct values make ${width.toLocaleString('en-US')} columns (at most ${MAX_COLUMNS.toLocaleString('en-US')})`,
+      `put ${cols.length > 1 ? 'them' : 'it'} in --rows (one row per value), or narrow the customers with --where`,
+    );
+  }
   return { columns: pivotColumns(byName, spec, colKeys), rows: pivotRows(byName, spec, levels, rowKeys, colKeys) };
 }
 

@@ -219,6 +219,13 @@ describe('clm pivot errors name the value, the columns and the closest one', () 
     expect(await err(['--cols', 'stage'])).toContain('clm pivot needs --rows');
   });
 
+  it('--cols with more distinct values than a table can show', async () => {
+    const r = await runClm(['pivot', '--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--rows', 'stage', '--cols', 'customer_id']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('clm: error: --cols customer_id: 1,500 distinct values make 1,500 columns (at most 1,000)\n  hint: put it in --rows (one row per value), or narrow the customers with --where');
+  });
+
   it('a next-order column without a purchase model says which --model gives it', async () => {
     const e = await err(['--rows', 'country', '--measure', 'days_overdue:mean', '--model', 'historical']);
     expect(e).toContain('--measure days_overdue: unknown column');
