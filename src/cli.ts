@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliIO } from './io/cli-io.js';
 import { NO_PRESET, PRESETS } from './io/mapping.js';
 
-export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'forecast' | 'playbook' | 'cohorts' | 'kpis' | 'retention' | 'doctor';
+export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'forecast' | 'playbook' | 'cohorts' | 'kpis' | 'retention' | 'doctor' | 'pivot';
 
 /** What the parsed command line asks for; main() runs it. */
 export interface Invocation {
@@ -209,6 +209,35 @@ Examples:
   clm customers --orders orders.csv --model bgnbd --where 'stage == "at_risk" and clv > 200' > win_back.csv
   clm customers --orders orders.csv --period quarter --format csv > customers_with_cohort.csv`)
     .action((opts) => onInvoke({ command: 'customers', flags: opts }));
+
+  const pivot = program
+    .command('pivot')
+    .summary('a measure of the customer table by rows x columns: revenue and CLV by country x stage')
+    .description('Pivot table over the rows of clm customers (the same columns, --where, --model):\none row per --rows value, and per --cols value one column per --measure;\nwithout --cols, a GROUP BY.\nCost: one pass over the orders; holds one record per customer, plus one 8-byte\nnumber (or a text reference) per customer for each column named in --rows,\n--cols and --measure: memory grows with customers, not with orders. A model\ncolumn (clv, p_alive, ...) adds a model fit.');
+  addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(pivot))))
+    .option('--rows <columns>', 'customer columns whose values make the rows, comma separated, e.g. country or stage,channel (required)')
+    .option('--cols <columns>', 'customer columns whose values make the columns, comma separated (optional: without, one row per --rows value; at most 1,000 output columns)')
+    .option('--measure <list>', 'comma separated: customers (count) or COLUMN:AGG with AGG sum, mean, median, min, max, count (non-empty values) or share (of the column\'s sum over all selected customers); default customers')
+    .option('--where <rule>', 'only customers for whom this rule holds, as in clm customers, e.g. \'stage != "prospect"\'')
+    .option('--totals', 'add a Total row and, with --cols, total_* columns (means and medians over all customers of the row or column, not of the cells)')
+    .option('--shares', 'add NAME_share after each count and sum: the cell\'s share of its row\'s total with --cols (the total column and row: of the grand total); without --cols, of the grand total')
+    .addOption(new Option('--period <unit>', 'period of the cohort column: month, week or quarter').choices(['month', 'week', 'quarter']).default('month'))
+    .addHelpText('after', `
+Columns: every column of clm customers (customer_id, orders, revenue, stage, recency_days,
+r_score, f_score, m_score, rfm_segment, segment, cohort, the attributes such as country or channel;
+p_alive, churn_risk, expected_purchases, expected_avg_value, clv with a model: naming one fits
+the default model when --model is not given). Output columns: the --rows columns, then per
+--cols value VALUE_MEASURE (just VALUE with one measure), MEASURE being customers or
+COLUMN_AGG (revenue_sum); an empty value is (blank). Stages and RFM segments come in lifecycle
+order, other values ascending. Empty cells: 0 for customers and count, empty otherwise.
+${INPUT_HELP}
+
+Examples:
+  clm pivot --orders orders.csv --customers customers.csv --rows country --cols stage
+  clm pivot --orders orders.csv --rows stage --measure customers,revenue:sum,revenue:median --totals --shares
+  clm pivot --orders orders.csv --customers customers.csv --rows channel --cols cohort \\
+      --measure clv:mean,p_alive:median --model bgnbd --where 'orders > 1' --format csv > clv.csv`)
+    .action((opts) => onInvoke({ command: 'pivot', flags: opts }));
 
   const stages = program
     .command('stages')

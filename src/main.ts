@@ -28,6 +28,7 @@ const COMMANDS: Record<CommandName, () => Promise<Runner>> = {
   init: async () => (await import('./commands/init.js')).runInit,
   retention: async () => (await import('./commands/retention.js')).runRetention,
   doctor: async () => (await import('./commands/doctor.js')).runDoctor,
+  pivot: async () => (await import('./commands/pivot.js')).runPivot,
 };
 
 /** Runs clm with argv (without node and script) and returns the exit code. The only catch. */
