@@ -10,15 +10,15 @@ const DAY = 86_400_000;
 /**
  * `--format arrow` bytes as reviewable text, read back with flechette rather than kept as bytes
  * (a binary golden would show no readable diff): the schema (name: type), one JSON line per row
- * with dates as YYYY-MM-DD, and then every cell that disagrees with the same table's CSV golden
- * file `csvGolden` (compared as text, as numbers or as dates by the Arrow type), so a column that
+ * with dates as YYYY-MM-DD, and then every cell that disagrees with the same table's CSV (or TSV)
+ * golden file `csvGolden` (compared as text, as numbers or as dates by the Arrow type), so a column that
  * loses its values or its type in Arrow shows in the golden, and its fix shows as a diff.
  */
 export function arrowDump(bytes: Uint8Array, csvGolden: string): string {
   const t = tableFromIPC(bytes);
   const fields = t.schema.fields.map((f) => ({ name: f.name, type: TYPE_NAMES[f.type.typeId] ?? `type ${f.type.typeId}` }));
   const rows = (t.toArray() as Record<string, unknown>[]).map((r) => Object.fromEntries(fields.map((f) => [f.name, cell(r[f.name], f.type)])));
-  const csv = parse(readFileSync(join(expectedDir, csvGolden), 'utf8'), { columns: false }) as string[][];
+  const csv = parse(readFileSync(join(expectedDir, csvGolden), 'utf8'), { columns: false, delimiter: csvGolden.endsWith('.tsv') ? '\t' : ',' }) as string[][];
   const disagreements: string[] = [];
   if (csv[0].join(',') !== fields.map((f) => f.name).join(',')) disagreements.push(`columns: CSV ${csv[0].join(',')}`);
   if (csv.length - 1 !== rows.length) disagreements.push(`rows: CSV ${csv.length - 1}, Arrow ${rows.length}`);
