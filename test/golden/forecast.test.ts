@@ -18,6 +18,10 @@ const MONTHS = [...DEMO, '--periods', '3'];
 const CASES: { name: string; args: string[] }[] = [
   ...(['table', 'csv', 'json', 'md'] as const).map((f) => ({ name: `forecast.${f === 'table' ? 'txt' : f}`, args: [...MONTHS, '--format', f] })),
   { name: 'forecast-by-segment.csv', args: [...MONTHS, '--format', 'csv', '--table', 'forecast_by_segment'] },
+  // the intervals' draws are most of a run: pinned above, left out (--interval 0) below to keep the suite fast
+  ...(['tsv', 'ndjson'] as const).map((f) => ({ name: `forecast-no-intervals.${f}`, args: [...MONTHS, '--interval', '0', '--format', f] })),
+  { name: 'forecast-by-stage.csv', args: [...MONTHS, '--interval', '0', '--format', 'csv', '--table', 'forecast_by_stage'] },
+  { name: 'forecast-model.csv', args: [...MONTHS, '--interval', '0', '--format', 'csv', '--table', 'model'] },
   { name: 'forecast-quarter-by-cohort.csv', args: [...DEMO, '--period', 'quarter', '--periods', '2', '--model', 'pnbd', '--format', 'csv', '--table', 'forecast_by_cohort'] },
   { name: 'forecast-backtest-month.txt', args: [...DEMO, '--holdout', '8w', '--format', 'table'] },
   { name: 'forecast-backtest-week.csv', args: [...DEMO, '--holdout', '8w', '--period', 'week', '--format', 'csv'] },
