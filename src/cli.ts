@@ -49,7 +49,8 @@ function addInputOptions(cmd: Command): Command {
     .option('--count-status <values>', 'count orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--rejects <file>', 'write every rejected row, with line and reason, to this CSV file')
-    .option('--strict', 'stop with exit 3 at the first row that cannot be parsed');
+    .option('--strict', 'stop with exit 3 at the first row that cannot be parsed')
+    .addOption(new Option('--engine <engine>', 'what reads the orders: auto (default: the streaming reader), streaming, or duckdb (embedded DuckDB on a local CSV, .csv.gz or Parquet file; refuses options and values it cannot read exactly)').choices(['auto', 'streaming', 'duckdb']));
 }
 
 const LIFECYCLE_HELP = `

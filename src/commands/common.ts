@@ -9,7 +9,7 @@ import { parseMapFlags } from '../io/mapping.js';
 import { parseDelimiterFlag } from '../io/read-table.js';
 import { REASONS } from '../engine/rules.js';
 import { readOrders, threadsFromEnv } from '../engine/engine.js';
-import type { LoadedData, ReadSpec } from '../engine/spec.js';
+import type { EngineChoice, LoadedData, ReadSpec } from '../engine/spec.js';
 import { DateParser, parseDateFormatFlag } from '../io/values.js';
 import { NO_DAY } from '../domain/customer-state.js';
 import { delimiterName } from '../io/scanner.js';
@@ -38,6 +38,7 @@ export interface InputFlags {
   grain?: string;
   countStatus?: string[];
   excludeStatus?: string[];
+  engine?: string;
 }
 
 export interface OutputFlags {
@@ -125,7 +126,14 @@ export function toReadSpec(flags: InputFlags, io: CliIO, warn: (m: string) => vo
     stdin: io.stdin,
     warn,
     parallel: threadsFromEnv(io.env),
+    engine: engineChoice(flags.engine),
   };
+}
+
+function engineChoice(text: string | undefined): EngineChoice | undefined {
+  if (text === undefined) return undefined;
+  if (text !== 'auto' && text !== 'streaming' && text !== 'duckdb') throw new UsageError(`--engine must be auto, streaming or duckdb, not ${JSON.stringify(text)}`);
+  return text;
 }
 
 function splitList(values: string[] | undefined): string[] {

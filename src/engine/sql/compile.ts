@@ -31,6 +31,9 @@ export interface SqlColumns {
   currency?: string;
   refund?: string;
   cancelled_at?: string;
+  /** Order-level attributes: each customer gets the value on its earliest counted order. */
+  channel?: string;
+  country?: string;
 }
 
 export interface CompileOptions {
@@ -40,8 +43,8 @@ export interface CompileOptions {
   columns: SqlColumns;
   /** A column of the source holding the row's position in the file; undefined: no file order. */
   rowOrder?: string;
-  /** Every column of the source in file order (the header), to tell empty rows and repeated header lines. */
-  header?: string[];
+  /** Every column of the source in file order with its header text, to tell empty rows and repeated header lines. */
+  header?: { column: string; text: string }[];
   /** Customer ids are lower-cased (a preset says so); ids with an @ always are. */
   lowercaseIds?: boolean;
   /** An order id starting with this letter is a cancellation invoice (UCI's C). */
@@ -59,6 +62,12 @@ export interface CompiledSql {
   customers: string;
   /** Rows per outcome: outcome (order, refund, an exclusion or rejection reason, or `unread`), rows. */
   outcomes: string;
+  /** Booked rows (orders and refunds) per currency named: currency, row_count. */
+  currencies: string;
+  /** Orders with a status no list knows: status (trimmed), row_count. */
+  unknownStatuses: string;
+  /** Per customer, the channel and country of its earliest counted order (ties: the first row). */
+  attributes: string;
 }
 
 const TEXT_DATE = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-]00(:?00)?)?)?$';
@@ -164,12 +173,15 @@ function commonSteps(o: CompileOptions): string {
     `${col(c.status)} AS status_raw`,
     `${col(c.currency)} AS currency_raw`,
     `${col(c.cancelled_at)} AS cancelled_raw`,
+    `${trimmed(d, col(c.channel))} AS channel`,
+    `${trimmed(d, col(c.country))} AS country`,
   ];
   let notData = 'NULL';
   if (o.header && o.header.length > 0) {
-    const all = o.header.map((h) => `CAST(${d.ident(h)} AS ${d.text})`);
+    const all = o.header.map((h) => `CAST(${d.ident(h.column)} AS ${d.text})`);
     const empty = all.map((x) => `(${x} IS NULL OR ${d.matches(x, '^[ \\t]*$')})`).join(' AND ');
-    const header = o.header.map((h, i) => `${trimmed(d, all[i])} = ${d.lit(h)}`).join(' AND ');
+    // the header line again: every field, trimmed and without a BOM, is its header text
+    const header = o.header.map((h, i) => `${d.replaceAll(trimmed(d, all[i]), '^\uFEFF', '')} = ${d.lit(h.text)}`).join(' AND ');
     notData = `CASE WHEN ${empty} THEN 'empty_row' WHEN ${header} THEN 'repeated_header' END`;
   }
   srcCols.push(`${notData} AS not_data`);
@@ -199,7 +211,7 @@ function commonSteps(o: CompileOptions): string {
   FROM ${o.from}
 ),
 vals AS (
-  SELECT row_no, order_id, not_data, date_text, amount_text, refund_text,
+  SELECT row_no, order_id, not_data, date_text, amount_text, refund_text, status_raw, channel, country,
     ${dayExpr} AS day,
     CASE WHEN ${plain('amount_text')} THEN CAST(amount_text AS ${d.double}) END AS amount_value,
     CASE WHEN ${plain('refund_text')} THEN CAST(refund_text AS ${d.double}) END AS refund_value,
@@ -229,7 +241,7 @@ read_rows AS (
 ),
 facts AS (
   -- ${o.rowOrder !== undefined ? 'a repeated order id: the first in file order is kept' : 'a repeated order id: a table has no file order, so the earliest-dated (then smallest amount, then customer id) is kept; the streaming engine keeps the first in the file'}
-  SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled,
+  SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled, status_raw, channel, country,
     customer_id IS NOT NULL AND customer_id <> '' AS has_customer,
     ${cancelInvoice}amount_mills - refund_mills < 0 AS is_refund,
     order_id IS NOT NULL AND order_id <> ''
@@ -262,6 +274,7 @@ ledger AS (
 
 /** The three queries: ledger, customers and outcomes (see CompiledSql). */
 export function compileOrders(o: CompileOptions): CompiledSql {
+  const d = o.dialect;
   const steps = commonSteps(o);
   const ledger = `WITH ${steps}
 SELECT customer_id, day, orders, amount_mills FROM ledger ORDER BY customer_id, day`;
@@ -288,7 +301,18 @@ SELECT outcome, count(*) AS row_count FROM (
 ) AS o
 GROUP BY outcome
 ORDER BY outcome`;
-  return { ledger, customers, outcomes };
+  const currencies = `WITH ${steps}
+SELECT currency, count(*) AS row_count FROM classified WHERE outcome IN ('order', 'refund') AND currency <> '' GROUP BY currency ORDER BY currency`;
+  const unknownStatuses = `WITH ${steps}
+SELECT ${trimmed(d, 'status_raw')} AS status, count(*) AS row_count FROM facts WHERE status_class = 'unknown' AND NOT duplicate GROUP BY ${trimmed(d, 'status_raw')} ORDER BY status`;
+  const attributes = `WITH ${steps},
+firsts AS (
+  SELECT customer_id, channel, country,
+    row_number() OVER (PARTITION BY customer_id ORDER BY day, ${o.rowOrder !== undefined ? 'row_no' : 'channel, country'}) AS pick
+  FROM classified WHERE outcome = 'order'
+)
+SELECT customer_id, channel, country FROM firsts WHERE pick = 1 ORDER BY customer_id`;
+  return { ledger, customers, outcomes, currencies, unknownStatuses, attributes };
 }
 
 /** Every outcome the queries can give, for the engine's reconciliation. */

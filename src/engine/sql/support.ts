@@ -32,9 +32,12 @@ export function mappingUnsupported(mapping: FileMapping): string | null {
 }
 
 /** The columns the SQL reads, from the mapping of a file's header. */
-export function columnsOfMapping(mapping: FileMapping): SqlColumns {
+export function columnsOfMapping(mapping: FileMapping, nameOf: (index: number, column: string) => string = (_, c) => c): SqlColumns {
   const f = mapping.fields;
-  const col = (name: string): string | undefined => f.get(name)?.column;
+  const col = (name: string): string | undefined => {
+    const m = f.get(name);
+    return m && nameOf(m.index, m.column);
+  };
   return {
     customer_id: col('customer_id')!,
     order_date: col('order_date')!,
@@ -44,6 +47,8 @@ export function columnsOfMapping(mapping: FileMapping): SqlColumns {
     currency: col('currency'),
     refund: col('refund'),
     cancelled_at: col('cancelled_at'),
+    channel: col('channel'),
+    country: col('country'),
   };
 }
 

@@ -16,11 +16,13 @@ WITH src AS (
     CAST("status" AS VARCHAR) AS status_raw,
     CAST("currency" AS VARCHAR) AS currency_raw,
     NULL AS cancelled_raw,
+    regexp_replace(NULL, '^[ \t]+|[ \t]+$', '', 'g') AS channel,
+    regexp_replace(NULL, '^[ \t]+|[ \t]+$', '', 'g') AS country,
     NULL AS not_data
   FROM "shop"."orders"
 ),
 vals AS (
-  SELECT row_no, order_id, not_data, date_text, amount_text, refund_text,
+  SELECT row_no, order_id, not_data, date_text, amount_text, refund_text, status_raw, channel, country,
     CASE WHEN (regexp_matches(date_text, '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-]00(:?00)?)?)?$') OR regexp_matches(date_text, '^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$')) THEN date_diff('day', DATE '1970-01-01', TRY_CAST(CASE WHEN regexp_matches(date_text, '^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$') THEN concat(substr(date_text, 1, 4), '-', substr(date_text, 5, 2), '-', substr(date_text, 7, 2)) ELSE substr(date_text, 1, 10) END AS DATE)) END AS day,
     CASE WHEN regexp_matches(amount_text, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$') THEN CAST(amount_text AS DOUBLE) END AS amount_value,
     CASE WHEN regexp_matches(refund_text, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$') THEN CAST(refund_text AS DOUBLE) END AS refund_value,
@@ -65,7 +67,7 @@ read_rows AS (
 ),
 facts AS (
   -- a repeated order id: a table has no file order, so the earliest-dated (then smallest amount, then customer id) is kept; the streaming engine keeps the first in the file
-  SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled,
+  SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled, status_raw, channel, country,
     customer_id IS NOT NULL AND customer_id <> '' AS has_customer,
     amount_mills - refund_mills < 0 AS is_refund,
     order_id IS NOT NULL AND order_id <> ''
@@ -113,11 +115,13 @@ WITH src AS (
     CAST("status" AS VARCHAR) AS status_raw,
     CAST("currency" AS VARCHAR) AS currency_raw,
     NULL AS cancelled_raw,
+    regexp_replace(NULL, '^[ \t]+|[ \t]+$', '', 'g') AS channel,
+    regexp_replace(NULL, '^[ \t]+|[ \t]+$', '', 'g') AS country,
     NULL AS not_data
   FROM "shop"."orders"
 ),
 vals AS (
-  SELECT row_no, order_id, not_data, date_text, amount_text, refund_text,
+  SELECT row_no, order_id, not_data, date_text, amount_text, refund_text, status_raw, channel, country,
     CASE WHEN (regexp_matches(date_text, '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-]00(:?00)?)?)?$') OR regexp_matches(date_text, '^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$')) THEN date_diff('day', DATE '1970-01-01', TRY_CAST(CASE WHEN regexp_matches(date_text, '^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$') THEN concat(substr(date_text, 1, 4), '-', substr(date_text, 5, 2), '-', substr(date_text, 7, 2)) ELSE substr(date_text, 1, 10) END AS DATE)) END AS day,
     CASE WHEN regexp_matches(amount_text, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$') THEN CAST(amount_text AS DOUBLE) END AS amount_value,
     CASE WHEN regexp_matches(refund_text, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$') THEN CAST(refund_text AS DOUBLE) END AS refund_value,
@@ -162,7 +166,7 @@ read_rows AS (
 ),
 facts AS (
   -- a repeated order id: a table has no file order, so the earliest-dated (then smallest amount, then customer id) is kept; the streaming engine keeps the first in the file
-  SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled,
+  SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled, status_raw, channel, country,
     customer_id IS NOT NULL AND customer_id <> '' AS has_customer,
     amount_mills - refund_mills < 0 AS is_refund,
     order_id IS NOT NULL AND order_id <> ''
@@ -222,11 +226,13 @@ WITH src AS (
     CAST("status" AS VARCHAR) AS status_raw,
     CAST("currency" AS VARCHAR) AS currency_raw,
     NULL AS cancelled_raw,
+    regexp_replace(NULL, '^[ \t]+|[ \t]+$', '', 'g') AS channel,
+    regexp_replace(NULL, '^[ \t]+|[ \t]+$', '', 'g') AS country,
     NULL AS not_data
   FROM "shop"."orders"
 ),
 vals AS (
-  SELECT row_no, order_id, not_data, date_text, amount_text, refund_text,
+  SELECT row_no, order_id, not_data, date_text, amount_text, refund_text, status_raw, channel, country,
     CASE WHEN (regexp_matches(date_text, '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-]00(:?00)?)?)?$') OR regexp_matches(date_text, '^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$')) THEN date_diff('day', DATE '1970-01-01', TRY_CAST(CASE WHEN regexp_matches(date_text, '^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$') THEN concat(substr(date_text, 1, 4), '-', substr(date_text, 5, 2), '-', substr(date_text, 7, 2)) ELSE substr(date_text, 1, 10) END AS DATE)) END AS day,
     CASE WHEN regexp_matches(amount_text, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$') THEN CAST(amount_text AS DOUBLE) END AS amount_value,
     CASE WHEN regexp_matches(refund_text, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$') THEN CAST(refund_text AS DOUBLE) END AS refund_value,
@@ -271,7 +277,7 @@ read_rows AS (
 ),
 facts AS (
   -- a repeated order id: a table has no file order, so the earliest-dated (then smallest amount, then customer id) is kept; the streaming engine keeps the first in the file
-  SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled,
+  SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled, status_raw, channel, country,
     customer_id IS NOT NULL AND customer_id <> '' AS has_customer,
     amount_mills - refund_mills < 0 AS is_refund,
     order_id IS NOT NULL AND order_id <> ''
