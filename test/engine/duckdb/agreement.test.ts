@@ -1,9 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../helpers/datasets.js';
 import { readOrders } from '../../../src/engine/engine.js';
 import type { LoadedData, ReadSpec } from '../../../src/engine/spec.js';
-import { expectAgreement } from './agree.js';
+import { expectAgreement, plainRec, plainTable } from './agree.js';
+import { messyShop } from './messy-shop.js';
 
 function spec(orders: string, more: Partial<ReadSpec> = {}): ReadSpec {
   return { orders, map: { orders: new Map(), customers: new Map(), payments: new Map() }, warn: () => {}, parallel: 'off', ...more };
@@ -29,5 +32,52 @@ describe('the DuckDB engine more', () => {
   it('CDNOW master (whitespace, no header line, preset cdnow)', async () => {
     const d = await both(spec(join(DATASETS, 'cdnow/CDNOW_master.txt'), { preset: 'cdnow' }));
     expect(d.table.size).toBe(23570);
+  });
+});
+
+describe('the DuckDB engine on a messy generated shop', () => {
+  const shop = messyShop(11);
+  const map = { orders: new Map([['refund', 'refunded_amount'], ['cancelled_at', 'cancelled_at']]), customers: new Map(), payments: new Map() };
+
+  it('with --currency USD', async () => {
+    const d = await both(spec(shop.csv, { map, currency: 'USD' }));
+    expect(d.reconciliation.rowsRead).toBe(shop.rows);
+    for (const reason of ['duplicate_order_id', 'refund_without_order', 'no_customer_id', 'placeholder_date', 'status_cancelled', 'status_refunded', 'status_pending', 'status_unknown', 'other_currency', 'empty_row', 'repeated_header']) {
+      expect(d.reconciliation.excluded.get(reason) ?? 0, reason).toBeGreaterThan(0);
+    }
+    expect(d.reconciliation.rejected.get('bad_date')).toBe(3);
+    expect(d.reconciliation.rejected.get('bad_amount')).toBe(1);
+  });
+
+  it('gzip, --currency EUR, --as-of, --count-status and --exclude-status', async () => {
+    await both(spec(shop.gz, { map, currency: 'eur', asOf: 19000, asOfSource: 'flag', countStatus: ['bezahlt'], excludeStatus: ['shipped'] }));
+  });
+
+  it('mixed currencies without --currency: the same error', async () => {
+    const s = spec(shop.csv, { map });
+    const streaming = await readOrders({ ...s, engine: 'streaming' }).catch((e: Error) => e.message);
+    const duck = await readOrders({ ...s, engine: 'duckdb' }).catch((e: Error) => e.message);
+    expect(streaming).toMatch(/more than one currency: USD \(\d+ rows\), EUR/);
+    expect(duck).toBe(streaming);
+  });
+});
+
+describe('the DuckDB engine on Parquet', () => {
+  it('the demo shop as Parquet with typed columns (timestamps, doubles) gives the table the streaming engine reads from the CSV', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const dir = mkdtempSync(join(tmpdir(), 'clm-parquet-'));
+    const parquet = join(dir, 'orders.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(`COPY (SELECT * FROM read_csv('fixtures/demo/orders.csv', types = {'order_date': 'TIMESTAMP', 'amount': 'DOUBLE'})) TO '${parquet}' (FORMAT parquet)`);
+    const types = (await c.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${parquet}'))`)).getRowsJS();
+    c.closeSync();
+    db.closeSync();
+    expect(types).toContainEqual(['order_date', 'TIMESTAMP']);
+    expect(types).toContainEqual(['amount', 'DOUBLE']);
+    const streaming = await readOrders({ ...spec('fixtures/demo/orders.csv'), engine: 'streaming' });
+    const duck = await readOrders({ ...spec(parquet), engine: 'duckdb' });
+    expect(plainTable(duck.table)).toEqual(plainTable(streaming.table));
+    expect(plainRec(duck)).toEqual(plainRec(streaming));
   });
 });
