@@ -68,6 +68,8 @@ export interface CompiledSql {
   unknownStatuses: string;
   /** Per customer, the channel and country of its earliest counted order (ties: the first row). */
   attributes: string;
+  /** Amounts read, by digits after the point: three (like 1.234), and one or two (for the thousands-separator check). */
+  amountDecimals: string;
 }
 
 const TEXT_DATE = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-]00(:?00)?)?)?$';
@@ -312,7 +314,10 @@ firsts AS (
   FROM classified WHERE outcome = 'order'
 )
 SELECT customer_id, channel, country FROM firsts WHERE pick = 1 ORDER BY customer_id`;
-  return { ledger, customers, outcomes, currencies, unknownStatuses, attributes };
+  const amountDecimals = `WITH ${steps}
+SELECT count(CASE WHEN ${d.matches('t', '[.][0-9]{3}$')} THEN 1 END) AS three, count(CASE WHEN ${d.matches('t', '[.][0-9]{1,2}$')} THEN 1 END) AS one_or_two
+FROM (SELECT amount_text AS t FROM read_rows WHERE amount_value IS NOT NULL UNION ALL SELECT refund_text AS t FROM read_rows WHERE refund_value IS NOT NULL) AS a`;
+  return { ledger, customers, outcomes, currencies, unknownStatuses, attributes, amountDecimals };
 }
 
 /** Every outcome the queries can give, for the engine's reconciliation. */

@@ -42,4 +42,28 @@ describe('--engine duckdb from the command line', () => {
     expect(r.stderr).toContain('1 rows hold a date or amount in a form only the streaming engine reads');
     expect((await runClm(['summary', '--orders', file])).code).toBe(0);
   });
+
+  it('the same warnings as the streaming engine about unknown statuses and thousands points; rejected rows counted, with the way to list them; many repeated order ids refused', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'clm-warn-'));
+    const file = join(dir, 'orders.csv');
+    const rows = ['order_id,customer_id,order_date,amount,status'];
+    for (let i = 1; i <= 60; i++) rows.push(`O${i},C${i % 7},2024-01-${String(1 + (i % 28)).padStart(2, '0')},1.${String(100 + i).slice(0, 3)},${i % 10 === 0 ? 'bezahlt' : 'paid'}`);
+    rows.push('O99,C1,2023-02-30,5.000,paid');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const streaming = await runClm(['summary', '--orders', file, '--format', 'csv']);
+    const duck = await runClm(['summary', '--orders', file, '--format', 'csv', '--engine', 'duckdb']);
+    expect(duck.stdout).toBe(streaming.stdout);
+    const warnings = (r: { stderr: string }): string[] => r.stderr.split('\n').filter((l) => /unrecognised status|three digits after the point/.test(l));
+    expect(warnings(streaming)).toHaveLength(2);
+    expect(warnings(duck)).toEqual(warnings(streaming));
+    expect(duck.stderr).toContain('rows rejected: 1 unparseable date; the DuckDB engine does not list them: run with --engine streaming --rejects FILE');
+    const dups = join(dir, 'dups.csv');
+    writeFileSync(dups, ['order_id,customer_id,order_date,amount', ...Array.from({ length: 40 }, (_, i) => `O${i % 30},C${i},2024-01-02,5`)].join('\n') + '\n');
+    const refused = await runClm(['summary', '--orders', dups, '--engine', 'duckdb']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('10 of 40 rows repeat an order id');
+  });
 });

@@ -41,9 +41,9 @@ export function messyShop(seed: number): { csv: string; gz: string; rows: number
     out.push(row);
     const v = rand();
     // a duplicate of this order id, later in the file (other day, amount and customer)
-    if (v < 0.02) out.push([row[0], `C${String(Math.floor(rand() * 500)).padStart(7, '0')}`, '2022-06-01 10:00:00', '99.99', 'USD', 'paid', 'web', '', '']);
+    if (v < 0.008) out.push([row[0], `C${String(Math.floor(rand() * 500)).padStart(7, '0')}`, '2022-06-01 10:00:00', '99.99', 'USD', 'paid', 'web', '', '']);
     // a duplicate placed before the original
-    else if (v < 0.03 && out.length > 10) out.splice(out.length - 5, 0, [row[0], row[1], '2021-03-03', '5.00', 'USD', 'paid', 'app', '', '']);
+    else if (v < 0.015 && out.length > 10) out.splice(out.length - 5, 0, [row[0], row[1], '2021-03-03', '5.00', 'USD', 'paid', 'app', '', '']);
   }
   const extra: string[][] = [
     ['X1', 'NOBODY1', '2022-01-01', '-20.00', 'USD', 'refunded', 'web', '', ''], // refund without an order
