@@ -83,6 +83,7 @@ export function withConfig(flags: InputFlags, loaded: LoadedConfig | undefined):
     timezone: flags.timezone ?? c.timezone,
     dateFormat: flags.dateFormat ?? c.date_format,
     decimalComma: flags.decimalComma ?? c.decimal_comma,
+    engine: flags.engine ?? c.engine,
     // flags add to the config's statuses (each names its own)
     countStatus: [...(c.count_status ?? []), ...(flags.countStatus ?? [])],
     excludeStatus: [...(c.exclude_status ?? []), ...(flags.excludeStatus ?? [])],

@@ -66,4 +66,18 @@ describe('--engine duckdb from the command line', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('10 of 40 rows repeat an order id');
   });
+
+  it('the config names the engine as --engine does; the flag wins', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'clm-config-engine-'));
+    writeFileSync(join(dir, 'orders.csv'), 'order_id,customer_id,order_date,amount\nO1,C1,2024-01-02,"$1,234.50"\n');
+    writeFileSync(join(dir, 'clm.config.json'), JSON.stringify({ inputs: { orders: 'orders.csv' }, engine: 'duckdb' }));
+    const config = ['summary', '--config', join(dir, 'clm.config.json')];
+    const duck = await runClm(config);
+    expect(duck.code).toBe(3);
+    expect(duck.stderr).toContain('the DuckDB engine cannot read this exactly');
+    expect((await runClm([...config, '--engine', 'streaming'])).code).toBe(0);
+  });
 });
