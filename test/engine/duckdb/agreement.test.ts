@@ -1,8 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../helpers/datasets.js';
+import { generateShop, type ShopFile } from '../../../src/gen/generate.js';
+import { ID_SHAPES } from '../../../src/gen/ids.js';
 import { readOrders } from '../../../src/engine/engine.js';
 import type { LoadedData, ReadSpec } from '../../../src/engine/spec.js';
 import { expectAgreement, plainRec, plainTable } from './agree.js';
@@ -81,3 +83,25 @@ describe('the DuckDB engine on Parquet', () => {
     expect(plainRec(duck)).toEqual(plainRec(streaming));
   });
 });
+
+describe('the DuckDB engine on every id shape of the generator', () => {
+  for (const idShape of ID_SHAPES) {
+    it(idShape, async () => {
+      const dir = mkdtempSync(join(tmpdir(), `clm-shape-${idShape}-`));
+      let text = '';
+      generateShop({ customers: 500, orders: 4000, seed: 5, idShape }, (f: ShopFile, c: string) => {
+        if (f === 'orders.csv') text += c;
+      });
+      writeFileSync(join(dir, 'orders.csv'), text);
+      const d = await both(spec(join(dir, 'orders.csv')));
+      expect(d.reconciliation.refunds).toBeGreaterThan(0);
+      expect(d.reconciliation.excluded.get('status_cancelled')).toBeGreaterThan(0);
+    });
+  }
+
+  it('CDNOW sample (five columns: master and sample ids)', async () => {
+    const d = await both(spec(join(DATASETS, 'cdnow/CDNOW_sample.txt'), { preset: 'cdnow' }));
+    expect(d.table.size).toBe(2357);
+  });
+});
+
