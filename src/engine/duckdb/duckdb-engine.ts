@@ -7,6 +7,8 @@
  * not read exactly (the `unread` outcome) or records DuckDB cannot split.
  */
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ClmError, DataError } from '../../domain/errors.js';
 import { sourceInfo } from '../../io/input.js';
 import { getPreset, mapColumns, type FileMapping } from '../../io/mapping.js';
@@ -67,7 +69,8 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
   } catch (e) {
     throw refuse(spec, `DuckDB could not be loaded (${(e as Error).message.split('\n')[0]})`);
   }
-  const instance = await api.DuckDBInstance.create(':memory:', { preserve_insertion_order: 'true' });
+  // file order is the order of the rows (rowid); what does not fit in memory spills to the system's temporary folder, never the working directory
+  const instance = await api.DuckDBInstance.create(':memory:', { preserve_insertion_order: 'true', temp_directory: join(tmpdir(), `clm-duckdb-${process.pid}`) });
   const conn = (await instance.connect()) as unknown as Connection;
   try {
     const kind = fileKind(spec.orders);

@@ -9,7 +9,7 @@ import { generateShop, type ShopFile } from '../../../src/gen/generate.js';
  * messy the way exports are, for the engines' agreement: duplicate order ids before and after
  * the original (other customer, day and amount), refunds of customers with no order, statuses
  * in other spellings and unknown ones, blank statuses, a refund column and a cancellation
- * date, an empty row and the header line again, placeholder, impossible and empty dates,
+ * date, a blank line, an empty row and the header line again, placeholder, impossible and empty dates,
  * empty amounts and customer ids, `17850.0` and upper-case e-mail ids, padded values, zero
  * amounts, ISO `T…Z` and `YYYYMMDD` dates. Written as .csv and .csv.gz to a temporary folder.
  */
@@ -63,11 +63,12 @@ export function messyShop(seed: number): { csv: string; gz: string; rows: number
   for (const [k, row] of extra.entries()) out.splice(Math.floor((k + 1) * (out.length / (extra.length + 2))), 0, row);
   out.splice(Math.floor(out.length / 3), 0, ['', '', '', '', '', '', '', '', '']);
   out.splice(Math.floor(out.length / 2), 0, header.split(','));
+  out.splice(Math.floor(out.length / 4), 0, ['']); // a blank line: no row at all for either engine
   const body = `${header}\n${out.map((r) => r.join(',')).join('\n')}\n`;
   const dir = mkdtempSync(join(tmpdir(), 'clm-messy-'));
   const csv = join(dir, 'orders.csv');
   const gz = join(dir, 'orders.csv.gz');
   writeFileSync(csv, body);
   writeFileSync(gz, gzipSync(body));
-  return { csv, gz, rows: out.length };
+  return { csv, gz, rows: out.length - 1 };
 }
