@@ -18,7 +18,7 @@
  */
 import { MAX_AMOUNT, MAX_ORDER_DAY, MIN_ORDER_DAY, PLACEHOLDER_DAYS } from '../../io/values.js';
 import type { Day } from '../../domain/dates.js';
-import { EXCLUSIONS, ORDER_RULES, REJECTIONS, STATUS_REASON, STATUS_WORDS, excludedStatusClass, normalizeStatus, type StatusClass } from '../rules.js';
+import { ORDER_RULES, STATUS_REASON, STATUS_WORDS, excludedStatusClass, normalizeStatus, type StatusClass } from '../rules.js';
 import { dayNumber, type Dialect } from './dialects.js';
 
 /** The orders fields the SQL reads, each a column name of the source (quoted by the compiler). */
@@ -159,8 +159,8 @@ function yearMonthDay(d: Dialect, t: string): string {
   return `CASE WHEN ${d.matches(t, DIGIT_DATE)} THEN concat(substr(${t}, 1, 4), '-', substr(${t}, 5, 2), '-', substr(${t}, 7, 2)) ELSE substr(${t}, 1, 10) END`;
 }
 
-/** The steps every query shares, from the source rows to one outcome per row (`decided`). */
-function commonSteps(o: CompileOptions): string {
+/** The steps that read each row's values, from the source to `read_rows` (a rejection, a placeholder date or NULL per row). */
+function readSteps(o: CompileOptions): string {
   const d = o.dialect;
   const col = (name: string | undefined): string => (name === undefined ? 'NULL' : `CAST(${d.ident(name)} AS ${d.text})`);
   const c = o.columns;
@@ -205,9 +205,6 @@ function commonSteps(o: CompileOptions): string {
     `WHEN day < ${MIN_ORDER_DAY} OR day > ${MAX_ORDER_DAY} THEN 'bad_date'`,
   ];
   const dayExpr = `CASE WHEN ${dateOk} THEN ${dayNumber(d, d.tryDate(yearMonthDay(d, 'date_text')))} END`;
-  const dupOrder = o.rowOrder !== undefined ? 'row_no' : 'day, amount_mills, customer_id';
-  const cancelInvoice = o.cancelPrefix ? `coalesce(substr(order_id, 1, 1) = ${d.lit(o.cancelPrefix)}, FALSE) OR ` : '';
-  const currency = o.currency?.trim().toUpperCase();
   return `src AS (
   SELECT ${srcCols.join(',\n    ')}
   FROM ${o.from}
@@ -240,8 +237,16 @@ read_rows AS (
   SELECT valued.*,
     CASE WHEN reject_reason IS NULL OR reject_reason = 'placeholder_date' THEN reject_reason ELSE coalesce(not_data, reject_reason) END AS read_outcome
   FROM valued
-),
-facts AS (
+)`;
+}
+
+/** The steps that apply the rules, from the rows read to the ledger: duplicates, ORDER_RULES, refunds of non-buyers. */
+function ruleSteps(o: CompileOptions): string {
+  const d = o.dialect;
+  const dupOrder = o.rowOrder !== undefined ? 'row_no' : 'day, amount_mills, customer_id';
+  const cancelInvoice = o.cancelPrefix ? `coalesce(substr(order_id, 1, 1) = ${d.lit(o.cancelPrefix)}, FALSE) OR ` : '';
+  const currency = o.currency?.trim().toUpperCase();
+  return `facts AS (
   -- ${o.rowOrder !== undefined ? 'a repeated order id: the first in file order is kept' : 'a repeated order id: a table has no file order, so the earliest-dated (then smallest amount, then customer id) is kept; the streaming engine keeps the first in the file'}
   SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled, status_raw, channel, country,
     customer_id IS NOT NULL AND customer_id <> '' AS has_customer,
@@ -272,6 +277,11 @@ ledger AS (
   FROM booked b JOIN buyers USING (customer_id)
   GROUP BY b.customer_id, b.day
 )`;
+}
+
+/** The steps every query shares, from the source rows to one outcome per row (`classified`) and the ledger. */
+function commonSteps(o: CompileOptions): string {
+  return `${readSteps(o)},\n${ruleSteps(o)}`;
 }
 
 /** The three queries: ledger, customers and outcomes (see CompiledSql). */
@@ -319,6 +329,3 @@ SELECT count(CASE WHEN ${d.matches('t', '[.][0-9]{3}$')} THEN 1 END) AS three, c
 FROM (SELECT amount_text AS t FROM read_rows WHERE amount_value IS NOT NULL UNION ALL SELECT refund_text AS t FROM read_rows WHERE refund_value IS NOT NULL) AS a`;
   return { ledger, customers, outcomes, currencies, unknownStatuses, attributes, amountDecimals };
 }
-
-/** Every outcome the queries can give, for the engine's reconciliation. */
-export const OUTCOMES: readonly string[] = ['order', 'refund', 'unread', ...Object.keys(EXCLUSIONS), ...Object.keys(REJECTIONS)];
