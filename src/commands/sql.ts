@@ -40,7 +40,11 @@ export function sqlText(flags: SqlFlags, io: CliIO): string {
   } catch (e) {
     throw new UsageError(`--table ${JSON.stringify(flags.table)}: ${(e as Error).message}`, 'name the table as schema.table');
   }
-  const columns = columnsOfTable(preset, parseMapFlags(flags.map ?? []).orders);
+  const map = parseMapFlags(flags.map ?? []).orders;
+  if (preset && !preset.orders.amount && !map.has('amount')) {
+    throw new UsageError(`clm sql cannot write this: the ${preset.name} orders have no amount column (it comes from --payments or line items, joined only by the streaming engine)`, 'name a column holding each order\'s amount with --map amount=COLUMN');
+  }
+  const columns = columnsOfTable(preset, map);
   const sql = compileOrders({
     dialect: d,
     from,

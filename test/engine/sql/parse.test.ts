@@ -48,6 +48,10 @@ describe('clm sql: the rules are compiled from engine/rules.ts', () => {
     const line = await runClm(['sql', '--dialect', 'postgres', '--table', 'o', '--preset', 'shopify']);
     expect(line.code).toBe(2);
     expect(line.stderr).toContain('line-item grain');
+    const olist = await runClm(['sql', '--dialect', 'postgres', '--table', 'o', '--preset', 'olist']);
+    expect(olist.code).toBe(2);
+    expect(olist.stderr).toContain('the olist orders have no amount column');
+    expect((await runClm(['sql', '--dialect', 'postgres', '--table', 'o', '--preset', 'olist', '--map', 'amount=paid'])).code).toBe(0);
     const bad = await runClm(['sql', '--dialect', 'mysql', '--table', 'o']);
     expect(bad.code).toBe(2);
     const noTable = await runClm(['sql', '--dialect', 'trino']);
