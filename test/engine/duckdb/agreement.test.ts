@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../helpers/datasets.js';
 import { generateShop, type ShopFile } from '../../../src/gen/generate.js';
 import { ID_SHAPES } from '../../../src/gen/ids.js';
-import { readOrders } from '../../../src/engine/engine.js';
+import { streamingEngine } from '../../../src/engine/engine.js';
+import { duckdbEngine } from '../../../src/engine/duckdb/duckdb-engine.js';
 import type { LoadedData, ReadSpec } from '../../../src/engine/spec.js';
 import { expectAgreement, plainRec, plainTable } from './agree.js';
 import { messyShop } from './messy-shop.js';
@@ -15,8 +16,8 @@ function spec(orders: string, more: Partial<ReadSpec> = {}): ReadSpec {
 }
 
 async function both(s: ReadSpec): Promise<LoadedData> {
-  const streaming = await readOrders({ ...s, engine: 'streaming' });
-  const duck = await readOrders({ ...s, engine: 'duckdb' });
+  const streaming = await streamingEngine.read(s);
+  const duck = await duckdbEngine.read(s);
   expectAgreement(duck, streaming);
   return duck;
 }
@@ -57,8 +58,8 @@ describe('the DuckDB engine on a messy generated shop', () => {
 
   it('mixed currencies without --currency: the same error', async () => {
     const s = spec(shop.csv, { map });
-    const streaming = await readOrders({ ...s, engine: 'streaming' }).catch((e: Error) => e.message);
-    const duck = await readOrders({ ...s, engine: 'duckdb' }).catch((e: Error) => e.message);
+    const streaming = await streamingEngine.read(s).catch((e: Error) => e.message);
+    const duck = await duckdbEngine.read(s).catch((e: Error) => e.message);
     expect(streaming).toMatch(/more than one currency: USD \(\d+ rows\), EUR/);
     expect(duck).toBe(streaming);
   });
@@ -77,8 +78,8 @@ describe('the DuckDB engine on Parquet', () => {
     db.closeSync();
     expect(types).toContainEqual(['order_date', 'TIMESTAMP']);
     expect(types).toContainEqual(['amount', 'DOUBLE']);
-    const streaming = await readOrders({ ...spec('fixtures/demo/orders.csv'), engine: 'streaming' });
-    const duck = await readOrders({ ...spec(parquet), engine: 'duckdb' });
+    const streaming = await streamingEngine.read(spec('fixtures/demo/orders.csv'));
+    const duck = await duckdbEngine.read(spec(parquet));
     expect(plainTable(duck.table)).toEqual(plainTable(streaming.table));
     expect(plainRec(duck)).toEqual(plainRec(streaming));
   });
