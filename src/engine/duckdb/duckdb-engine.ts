@@ -61,6 +61,9 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
     const found = await recognisePreset({ orders: spec.orders }, spec.encoding, spec.delimiter);
     for (const note of found.notes) spec.warn(note);
     if (found.preset) spec = { ...spec, preset: found.preset };
+    // a recognised preset may read at a grain the SQL cannot (Shopify: line items)
+    const presetWhy = sqlUnsupported(spec);
+    if (presetWhy) throw refuse(spec, `${presetWhy} (preset ${spec.preset}, recognised from the header)`);
   }
   const preset = getPreset(spec.preset);
   let api: typeof import('@duckdb/node-api');

@@ -80,4 +80,19 @@ describe('--engine duckdb from the command line', () => {
     expect(duck.stderr).toContain('the DuckDB engine cannot read this exactly');
     expect((await runClm([...config, '--engine', 'streaming'])).code).toBe(0);
   });
+
+  it('a Shopify export recognised from its header is refused (line items), not read as one row per order', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { DATASETS } = await import('../../helpers/datasets.js');
+    const header = readFileSync(join(DATASETS, 'export-headers/shopify_orders_export_2025.header.csv'), 'utf8').split('\n')[0];
+    const file = join(mkdtempSync(join(tmpdir(), 'clm-shopify-')), 'orders_export_1.csv');
+    writeFileSync(file, `${header}\n`);
+    const r = await runClm(['summary', '--orders', file, '--engine', 'duckdb']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('line-item grain');
+    expect(r.stderr).toContain('preset shopify, recognised from the header');
+  });
 });
+
