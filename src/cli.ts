@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliIO } from './io/cli-io.js';
 import { NO_PRESET, PRESETS } from './io/mapping.js';
 
-export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'forecast' | 'playbook' | 'cohorts' | 'kpis' | 'retention' | 'doctor' | 'pivot';
+export type CommandName = 'summary' | 'customers' | 'stages' | 'segments' | 'report' | 'diff' | 'init' | 'cltv' | 'backtest' | 'forecast' | 'playbook' | 'cohorts' | 'kpis' | 'retention' | 'doctor' | 'pivot' | 'sql';
 
 /** What the parsed command line asks for; main() runs it. */
 export interface Invocation {
@@ -50,7 +50,8 @@ function addInputOptions(cmd: Command): Command {
     .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--rejects <file>', 'write every rejected row, with line and reason, to this CSV file')
     .option('--strict', 'stop with exit 3 at the first row that cannot be parsed')
-    .option('--threads <n>', 'threads for reading the orders: 1 (default) or 2, which reads a large plain CSV about 1.4x faster and holds more memory (env CLM_THREADS)');
+    .option('--threads <n>', 'threads for reading the orders: 1 (default) or 2, which reads a large plain CSV about 1.4x faster and holds more memory (env CLM_THREADS)')
+    .addOption(new Option('--engine <engine>', 'what reads the orders: auto (default: the streaming reader), streaming, or duckdb (embedded DuckDB on a local CSV, .csv.gz or Parquet file; refuses options and values it cannot read exactly)').choices(['auto', 'streaming', 'duckdb']));
 }
 
 const LIFECYCLE_HELP = `
@@ -613,6 +614,28 @@ Examples:
   clm init --orders orders_export.csv --customers customers_export.csv --preset shopify
   clm init --orders olist_orders_dataset.csv --customers olist_customers_dataset.csv --payments olist_order_payments_dataset.csv --preset olist`)
     .action((opts) => onInvoke({ command: 'init', flags: opts }));
+
+  program
+    .command('sql')
+    .summary('print the SQL of the orders -> customers step for a warehouse table')
+    .description('Print the SQL that turns an orders table into what clm reads: one row per customer and day\n(orders, amount in mills), one row per customer, and the rows per outcome (counted, refund, excluded\nor rejected by reason), compiled from the same rules as the streaming engine. Prints only;\nnothing is run. Table and column names are quoted for the dialect, so no name can change the SQL.')
+    .addOption(new Option('--dialect <name>', 'SQL dialect: duckdb, postgres, spark, trino, bigquery or snowflake').choices(['duckdb', 'postgres', 'spark', 'trino', 'bigquery', 'snowflake']))
+    .option('--table <name>', 'the orders table (schema.table: each dotted part is quoted on its own)')
+    .addOption(new Option('--preset <name>', 'column names of a known export (the first name the preset knows for each field)').choices([...Object.keys(PRESETS), NO_PRESET]))
+    .option('--map <field=Column>', 'the column of one field (customer_id, order_date, amount; order_id, status, currency, refund, cancelled_at are read only when mapped or named by the preset; repeatable)', collect, [])
+    .option('--currency <code>', 'keep only orders in this currency')
+    .option('--as-of <date>', 'leave out orders dated after YYYY-MM-DD')
+    .option('--grain <grain>', 'order (the only grain the SQL reads; line items need the streaming engine)')
+    .option('--count-status <values>', 'count orders with these statuses (comma separated; repeatable)', collect, [])
+    .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
+    .addHelpText('after', `
+Executed here: duckdb (the DuckDB engine runs it; tests compare it with the streaming engine).
+Only parsed: postgres, spark, trino, bigquery, snowflake (by node-sql-parser in the tests).
+
+Examples:
+  clm sql --dialect postgres --table shop.orders
+  clm sql --dialect bigquery --table proj.sales.orders --map customer_id=email --map order_date=created_at --map amount=total`)
+    .action((opts) => onInvoke({ command: 'sql', flags: opts }));
 
   return program;
 }

@@ -12,7 +12,7 @@ export type { CliIO } from './io/cli-io.js';
 type Runner = (flags: InputFlags & OutputFlags, io: CliIO, warn: (m: string) => void) => Promise<CommandResult>;
 
 /** Each command's module is loaded only when it runs (the CLI starts fast; report pulls in vega). */
-const COMMANDS: Record<CommandName, () => Promise<Runner>> = {
+const COMMANDS: Record<Exclude<CommandName, 'sql'>, () => Promise<Runner>> = {
   summary: async () => (await import('./commands/summary.js')).runSummary,
   customers: async () => (await import('./commands/customers.js')).runCustomers,
   stages: async () => (await import('./commands/stages.js')).runStages,
@@ -53,6 +53,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return reportError(e, io);
   }
   if (!invocation) return 0;
+  if (invocation.command === 'sql') {
+    // prints text, no table: none of the output machinery
+    try {
+      const { sqlText } = await import('./commands/sql.js');
+      io.stdout.write(sqlText(invocation.flags, io));
+      return 0;
+    } catch (e) {
+      return reportError(e, io);
+    }
+  }
   const flags = invocation.flags as InputFlags & OutputFlags;
   const quiet = flags.quiet === true;
   const warn = (m: string): void => {
@@ -83,7 +93,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       const { default: ora } = await import('ora');
       spinner = ui = ora({ text: `reading ${flags.orders ?? ''}`, stream: io.stderr as unknown as NodeJS.WriteStream }).start();
     }
-    const run = await COMMANDS[invocation.command]();
+    const run = await COMMANDS[invocation.command as Exclude<CommandName, 'sql'>]();
     if (ui) {
       // bytes read of the inputs while reading, then what is being fitted: drawn at once, since
       // a model fit keeps the event loop (and the spinner's own timer) busy

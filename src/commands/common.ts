@@ -9,7 +9,7 @@ import { parseMapFlags } from '../io/mapping.js';
 import { parseDelimiterFlag } from '../io/read-table.js';
 import { REASONS } from '../engine/rules.js';
 import { readOrders, threadsOption } from '../engine/engine.js';
-import type { LoadedData, ReadSpec } from '../engine/spec.js';
+import type { EngineChoice, LoadedData, ReadSpec } from '../engine/spec.js';
 import { DateParser, parseDateFormatFlag } from '../io/values.js';
 import { NO_DAY } from '../domain/customer-state.js';
 import { delimiterName } from '../io/scanner.js';
@@ -39,6 +39,7 @@ export interface InputFlags {
   grain?: string;
   countStatus?: string[];
   excludeStatus?: string[];
+  engine?: string;
 }
 
 export interface OutputFlags {
@@ -83,6 +84,7 @@ export function withConfig(flags: InputFlags, loaded: LoadedConfig | undefined):
     timezone: flags.timezone ?? c.timezone,
     dateFormat: flags.dateFormat ?? c.date_format,
     decimalComma: flags.decimalComma ?? c.decimal_comma,
+    engine: flags.engine ?? c.engine,
     // flags add to the config's statuses (each names its own)
     countStatus: [...(c.count_status ?? []), ...(flags.countStatus ?? [])],
     excludeStatus: [...(c.exclude_status ?? []), ...(flags.excludeStatus ?? [])],
@@ -126,7 +128,14 @@ export function toReadSpec(flags: InputFlags, io: CliIO, warn: (m: string) => vo
     stdin: io.stdin,
     warn,
     parallel: threadsOption(flags.threads, io.env),
+    engine: engineChoice(flags.engine),
   };
+}
+
+function engineChoice(text: string | undefined): EngineChoice | undefined {
+  if (text === undefined) return undefined;
+  if (text !== 'auto' && text !== 'streaming' && text !== 'duckdb') throw new UsageError(`--engine must be auto, streaming or duckdb, not ${JSON.stringify(text)}`);
+  return text;
 }
 
 function splitList(values: string[] | undefined): string[] {

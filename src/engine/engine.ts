@@ -4,6 +4,8 @@
  * cannot honour a spec exactly, so a chooser (`--engine auto`, issue 13) can say why it chose.
  * Commands reach the heavy step only through `readOrders` here.
  */
+import { UsageError } from '../domain/errors.js';
+import { duckdbEngine } from './duckdb/duckdb-engine.js';
 import type { LoadedData, ReadSpec } from './spec.js';
 import { readCustomerState } from './streaming/read-orders.js';
 
@@ -23,7 +25,11 @@ export const streamingEngine: Engine = {
   read: readCustomerState,
 };
 
+/** The engines `auto` chooses from, in order: the streaming engine reads every spec, so it is chosen for now (DuckDB only on --engine duckdb). */
 export const ENGINES: readonly Engine[] = [streamingEngine];
+
+/** Every engine by its --engine name. */
+export const NAMED_ENGINES: Readonly<Record<'streaming' | 'duckdb', Engine>> = { streaming: streamingEngine, duckdb: duckdbEngine };
 
 /** The engine that reads `spec`, and why: the first that supports it. */
 export function chooseEngine(spec: ReadSpec, engines: readonly Engine[] = ENGINES): { engine: Engine; reasons: string[] } {
@@ -38,5 +44,11 @@ export function chooseEngine(spec: ReadSpec, engines: readonly Engine[] = ENGINE
 
 /** Reads the orders (and the files joined to them) into one record per customer. */
 export function readOrders(spec: ReadSpec): Promise<LoadedData> {
+  if (spec.engine === 'streaming' || spec.engine === 'duckdb') {
+    const engine = NAMED_ENGINES[spec.engine];
+    const why = engine.unsupported(spec);
+    if (why) throw new UsageError(`--engine ${engine.name} cannot read this: ${why}`, 'use --engine streaming (or leave --engine out)');
+    return engine.read(spec);
+  }
   return chooseEngine(spec).engine.read(spec);
 }

@@ -48,7 +48,11 @@ export interface ReadSpec {
    * `inline` or `worker` on small files.
    */
   parallel?: ParallelMode;
+  /** --engine: which engine reads the orders; auto (default) picks (engine/engine.ts chooseEngine). */
+  engine?: EngineChoice;
 }
+
+export type EngineChoice = 'auto' | 'streaming' | 'duckdb';
 
 /** Every row read, accounted for (spec §1.4): rows read = order rows + refund rows + excluded + rejected. */
 export interface Reconciliation {

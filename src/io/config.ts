@@ -77,6 +77,8 @@ export const configSchema = z.strictObject({
   timezone: z.string().optional(),
   date_format: z.enum(['DD/MM/YYYY', 'MM/DD/YYYY']).optional(),
   decimal_comma: z.boolean().optional(),
+  /** What reads the orders, as --engine. */
+  engine: z.enum(['auto', 'streaming', 'duckdb']).optional(),
   /** Statuses that count as paid orders / that are left out, beside the built-in list (as --count-status / --exclude-status). */
   count_status: z.array(z.string().min(1, 'expected a status')).optional(),
   exclude_status: z.array(z.string().min(1, 'expected a status')).optional(),

@@ -1,0 +1,69 @@
+/**
+ * What the compiled SQL (engine/sql/compile.ts) can and cannot honour exactly, in words, and
+ * the mapped columns it reads. An engine that runs the SQL says these reasons from
+ * `unsupported(spec)`; `clm sql` refuses the same options.
+ */
+import { getPreset, type FileMapping, type Preset } from '../../io/mapping.js';
+import type { ReadSpec } from '../spec.js';
+import type { SqlColumns } from './compile.js';
+
+/** The options of a read that the SQL cannot honour exactly: the first reason, or null. */
+export function sqlUnsupported(spec: Pick<ReadSpec, 'orders' | 'customers' | 'payments' | 'reviews' | 'grain' | 'dateOrder' | 'timezone' | 'decimalComma' | 'encoding' | 'rejectsFile' | 'strict' | 'preset' | 'countStatus' | 'excludeStatus'>): string | null {
+  const preset = getPreset(spec.preset);
+  if (spec.orders === '-') return 'the orders come from stdin (the SQL reads a file or a table)';
+  if (spec.customers !== undefined) return 'a customers file (prospects, attributes, person keys) is joined only by the streaming engine';
+  if (spec.payments !== undefined) return '--payments (amounts joined by order id) is joined only by the streaming engine';
+  if (spec.reviews !== undefined) return '--reviews is joined only by the streaming engine';
+  if ((spec.grain ?? preset?.grain) === 'line') return 'line-item grain (the lines of an order added up, in file order) is read only by the streaming engine';
+  if (spec.dateOrder !== undefined) return '--date-format (day/month text dates) is read only by the streaming engine';
+  if (spec.timezone !== undefined) return '--timezone (calendar days in a time zone) is read only by the streaming engine';
+  if (spec.decimalComma) return '--decimal-comma amounts are read only by the streaming engine';
+  if (spec.encoding !== undefined && !/^utf-?8$/i.test(spec.encoding)) return `--encoding ${spec.encoding} is read only by the streaming engine`;
+  if (spec.rejectsFile !== undefined) return '--rejects (every rejected row with its file line) is written only by the streaming engine';
+  if (spec.strict) return '--strict (stop at the first rejected row, naming its line) is honoured only by the streaming engine';
+  return null;
+}
+
+/** A reason the SQL cannot read a file with this mapping, or null (after the header is known). */
+export function mappingUnsupported(mapping: FileMapping): string | null {
+  const f = mapping.fields;
+  if (!f.has('amount')) return 'amounts from quantity x unit price (line items) are read only by the streaming engine';
+  return null;
+}
+
+/** The columns the SQL reads, from the mapping of a file's header. */
+export function columnsOfMapping(mapping: FileMapping, nameOf: (index: number, column: string) => string = (_, c) => c): SqlColumns {
+  const f = mapping.fields;
+  const col = (name: string): string | undefined => {
+    const m = f.get(name);
+    return m && nameOf(m.index, m.column);
+  };
+  return {
+    customer_id: col('customer_id')!,
+    order_date: col('order_date')!,
+    amount: col('amount')!,
+    order_id: col('order_id'),
+    status: col('status'),
+    currency: col('currency'),
+    refund: col('refund'),
+    cancelled_at: col('cancelled_at'),
+    channel: col('channel'),
+    country: col('country'),
+  };
+}
+
+const SQL_FIELDS = ['customer_id', 'order_date', 'amount', 'order_id', 'status', 'currency', 'refund', 'cancelled_at'] as const;
+
+/**
+ * The columns of a table that has no header to match (`clm sql --table`): --map names a
+ * field's column; else the preset's first name for it; else the field's own name for the
+ * three required fields. Optional fields are read only when mapped.
+ */
+export function columnsOfTable(preset: Preset | undefined, map: ReadonlyMap<string, string>): SqlColumns {
+  const out: Record<string, string | undefined> = {};
+  for (const field of SQL_FIELDS) {
+    const named = map.get(field) ?? preset?.orders[field]?.[0];
+    out[field] = named ?? (field === 'customer_id' || field === 'order_date' || field === 'amount' ? field : undefined);
+  }
+  return out as unknown as SqlColumns;
+}
