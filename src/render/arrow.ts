@@ -1,7 +1,7 @@
 import * as aq from 'arquero';
 import { dateDay, float64, int32, utf8, type DataType } from '@uwdata/flechette';
 import { MS_PER_DAY } from '../domain/dates.js';
-import { jsonCell } from './cells.js';
+import { jsonCell, plainCell } from './cells.js';
 import type { Column, ResultTable } from './result.js';
 
 /**
@@ -14,14 +14,19 @@ import type { Column, ResultTable } from './result.js';
  */
 export function arrowBytes(t: ResultTable, format: 'file' | 'stream'): Uint8Array {
   const values: (string | number | Date | null)[][] = t.columns.map(() => []);
-  for (const row of t.rows()) {
-    t.columns.forEach((c, k) => values[k].push(arrowValue(row[k], c)));
+  const rows = [...t.rows()];
+  // a numeric column that also holds text (the summary's `value`: counts, amounts and two
+  // dates) cannot be one Arrow number type: it is written as text, each cell as the CSV
+  // writes it, so nothing is lost (a number read as null would be)
+  const mixed = t.columns.map((c, k) => c.type !== 'string' && c.type !== 'date' && rows.some((row) => typeof row[k] === 'string' && row[k] !== '' && !Number.isFinite(Number(row[k]))));
+  for (const row of rows) {
+    t.columns.forEach((c, k) => values[k].push(mixed[k] ? (row[k] === null || row[k] === undefined || row[k] === '' ? null : plainCell(row[k], c)) : arrowValue(row[k], c)));
   }
   const names = uniqueNames(t.columns);
   const types: Record<string, DataType> = {};
   const data: Record<string, unknown[]> = {};
   t.columns.forEach((c, k) => {
-    types[names[k]] = arrowType(c, values[k]);
+    types[names[k]] = mixed[k] ? utf8() : arrowType(c, values[k]);
     data[names[k]] = values[k];
   });
   return aq.toArrowIPC(aq.table(data), { format, types });

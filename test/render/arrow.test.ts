@@ -53,6 +53,18 @@ describe('--format arrow', () => {
     expect(tty.stderr).toContain('--format arrow writes binary Arrow IPC');
   }, 120_000);
 
+  it('clm summary: the value column mixes counts, amounts and dates, so Arrow holds it as text, every cell as the CSV has it (the dates were null)', async () => {
+    const file = join(dir, 'summary.arrow');
+    const r = await runClm(['summary', ...DEMO, '-o', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const csv = parse((await runClm(['summary', ...DEMO, '--format', 'csv'])).stdout, { columns: true }) as Record<string, string>[];
+    const t = tableFromIPC(readFileSync(file));
+    expect(t.schema.fields.find((f) => f.name === 'value')?.type.typeId).toBe(Type.Utf8);
+    const rows = t.toArray() as Record<string, unknown>[];
+    expect(rows.map((x) => [x.metric, x.value])).toEqual(csv.map((c) => [c.metric, c.value]));
+    expect(rows.find((x) => x.metric === 'first_order_date')?.value).toBe('2023-01-02');
+  });
+
   it('-o x.arrow with --format csv disagrees: a usage error', async () => {
     const r = await runClm(['segments', ...DEMO, '-o', join(dir, 'x.arrow'), '--format', 'csv']);
     expect(r.code).toBe(2);
