@@ -47,7 +47,8 @@ export interface CacRow {
   complete: boolean;
   /** A spend channel, or ALL_CHANNELS for the blended row. */
   channel: string;
-  spend: number;
+  /** null in a period the spend file does not cover (unknown, not zero). */
+  spend: number | null;
   newCustomers: number;
   cac: number | null;
 }
@@ -78,10 +79,13 @@ export function cacByPeriod(
   if (n <= 0) return [];
   const spendBy = new Map<string, Float64Array>();
   for (const c of [...spendChannels, ALL_CHANNELS]) spendBy.set(c, new Float64Array(n));
+  // periods with at least one month in the spend file; the others have no spend to divide
+  const covered = new Uint8Array(n);
   for (const s of spend) {
     if (s.month > asOfMonth) continue;
     const p = periodOfDay(unit, periodStartDay('month', s.month)) - from;
     if (p < 0 || p >= n) continue;
+    covered[p] = 1;
     spendBy.get(s.channel)![p] += s.amount;
     spendBy.get(ALL_CHANNELS)![p] += s.amount;
   }
@@ -105,8 +109,8 @@ export function cacByPeriod(
     for (const c of [...spendChannels, ALL_CHANNELS]) {
       const k = c === ALL_CHANNELS ? nc : channelIndex.get(c);
       const customers = k === undefined ? 0 : fresh[p * (nc + 1) + k];
-      const s = spendBy.get(c)![p];
-      rows.push({ label: formatPeriod(unit, period), period, complete, channel: c, spend: s, newCustomers: customers, cac: customers > 0 ? s / customers : null });
+      const s = covered[p] ? spendBy.get(c)![p] : null;
+      rows.push({ label: formatPeriod(unit, period), period, complete, channel: c, spend: s, newCustomers: customers, cac: s !== null && customers > 0 ? s / customers : null });
     }
   }
   return rows;

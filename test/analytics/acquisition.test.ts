@@ -125,11 +125,17 @@ describe('acquisition properties', () => {
           const ofP = rows.filter((r) => r.period === p);
           const all = ofP.find((r) => r.channel === ALL_CHANNELS)!;
           const parts = ofP.filter((r) => r.channel !== ALL_CHANNELS);
-          expect(parts.reduce((s, r) => s + r.spend, 0)).toBeCloseTo(all.spend, 6);
+          const months = new Set(spend.filter((s) => s.month <= periodOfDay('month', asOf)).map((s) => s.month));
+          // a month the spend file does not cover has unknown spend and no CAC, not zero
+          if (!months.has(p)) {
+            for (const r of ofP) expect([r.spend, r.cac]).toEqual([null, null]);
+            continue;
+          }
+          expect(parts.reduce((s, r) => s + r.spend!, 0)).toBeCloseTo(all.spend!, 6);
           const sum = parts.reduce((s, r) => s + r.newCustomers, 0);
           expect(sum).toBeLessThanOrEqual(all.newCustomers);
           if (shop.every((c) => c.channel !== '' && spendChannels.has(c.channel))) expect(sum).toBe(all.newCustomers);
-          for (const r of ofP) expect(r.cac === null ? r.newCustomers === 0 : Math.abs(r.cac * r.newCustomers - r.spend) < 1e-6).toBe(true);
+          for (const r of ofP) expect(r.cac === null ? r.newCustomers === 0 : Math.abs(r.cac * r.newCustomers - r.spend!) < 1e-6).toBe(true);
         }
         // the payback cohorts' sizes are the new customers of the covered months
         const pb = cacPayback(table, spend, asOf);
