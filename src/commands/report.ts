@@ -1,50 +1,48 @@
+import { applyFailIf, compileFailIf } from '../app/fail-if.js';
+import { KPI_FAIL_IF_NAMES } from '../app/kpi-fail-if.js';
+import { BACKTEST_METRICS, backtestRun, backtestTables, type BacktestRun } from '../app/backtest-run.js';
+import { reportFailIfSpec } from '../report/fail-if.js';
 import { reportMetrics, type ReportMetrics } from '../analytics/report-metrics.js';
-import { compileRule, RuleSyntaxError, type RuleFunction } from '../analytics/rule-expr.js';
-import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import { formatDay, type Day } from '../domain/dates.js';
-import { ConditionHeld, DataError, UsageError } from '../domain/errors.js';
+import { DataError, UsageError } from '../domain/errors.js';
 import { ADVOCATE_DEFINITION, STAGE_VS_RFM, STAGES, stageVsModelNote } from '../domain/stage.js';
 import type { CliIO } from '../io/cli-io.js';
 import { ReportDir } from '../io/report-dir.js';
 import { isSystemError, outputError, streamSink } from '../io/write-output.js';
-import { createWriteStream } from 'node:fs';
-import { barChart, heatmap, renderSvg, type HeatCell } from '../render/charts.js';
+import { barChart, heatmap, renderSvg, histogram, lineChart, type HeatCell } from '../render/charts.js';
 import { renderHtml, type HtmlSection } from '../render/html.js';
 import { renderResult } from '../render/output.js';
 import type { CommandResult, ResultTable } from '../render/result.js';
 import { writeXlsx, XLSX_MAX_ROWS } from '../render/xlsx.js';
-import { dataContext, dataMeta, loadInputs, mappingTable, reconciliationTable, type InputFlags, type Inputs } from './common.js';
-import { customerRowsTable } from './customers.js';
-import { computeLifecycle, parseFromDate, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
+import { dataContext, dataMeta, loadInputs, mappingTable, reconciliationTable, type InputFlags, type Inputs } from '../app/inputs.js';
+import { customerRowsTable } from '../app/customer-rows.js';
+import { computeLifecycle, parseFromDate, type Lifecycle, type LifecycleFlags } from '../app/lifecycle.js';
 import { analysesUsed, gateWarnings } from '../analytics/data-checks.js';
-import { dataChecksFor } from './data-gate.js';
-import { customProfile, rfmGrid, rfmMeta, rfmProfile } from './segments.js';
+import { dataChecksFor } from '../app/data-gate.js';
+import { customProfile, rfmGrid, rfmMeta, rfmProfile } from '../app/segment-tables.js';
 import { hashInputs, readState, writeState, type SavedState } from '../io/state-store.js';
-import { changesTable, stateMismatch, stateRows } from './diff.js';
-import { explainThresholds, FROM_LABELS, stageTables, thresholdsLine, thresholdsMeta } from './stages.js';
-import { summaryTable } from './summary.js';
+import { changesTable, stateMismatch, stateRows } from '../app/state-diff.js';
+import { explainThresholds, FROM_LABELS, stageTables, thresholdsLine, thresholdsMeta } from '../app/stage-tables.js';
+import { summaryTable } from '../app/summary-table.js';
 import { purchaseModelLabel } from '../analytics/clv/score.js';
-import { checksMeta, clvSettings, customerValues, fitMeta, isPredictive, modelTable, settingsMeta, valueTables, type ClvFlags, type CustomerValues } from './cltv.js';
-import { backtestRun, backtestTables, defaultHoldout, firstOrderDay, type BacktestRun } from './backtest.js';
-import { playbookTables } from './playbook.js';
-import { kpisRun, type KpisRun } from './kpis.js';
-import { CONDITION_FIELDS, deprecatedNameWarnings, withDeprecatedNames } from './kpi-conditions.js';
+import { checksMeta, clvSettings, customerValues, fitMeta, isPredictive, modelTable, settingsMeta, valueTables, type ClvFlags, type CustomerValues } from '../app/clv-values.js';
+import { defaultHoldout, firstOrderDay } from '../app/holdout.js';
+import { playbookTables } from '../app/playbook-tables.js';
+import { kpisRun, type KpisRun } from '../app/kpis-run.js';
 import { readSpendFile } from '../io/read-spend.js';
-import { GOAL_METRICS, GOAL_STATUSES } from '../domain/goals.js';
-import { closedSet } from '../analytics/rule-values.js';
-import { cohortTables } from './cohorts.js';
+import { cohortTables } from '../app/cohort-tables.js';
 import { cohortMatrix, cumulativeValues, isCompleteCell, type CohortMatrix } from '../analytics/cohorts.js';
 import { DAYS_PER_UNIT } from '../analytics/clv/summary.js';
 import { formatPeriod } from '../domain/period.js';
 import { historicalClv } from '../analytics/clv/value.js';
-import { audienceTables } from './audiences.js';
-import { nextOrderTable } from './next-order-table.js';
+import { audienceTables } from '../app/audiences.js';
+import { nextOrderTable } from '../app/next-order-table.js';
 import { DUE_WINDOW_DAYS } from '../analytics/clv/next-order.js';
-import { histogram, lineChart } from '../render/charts.js';
-import { metricDisplay } from './metric-display.js';
-import { forecastTotalsMeta } from './forecast.js';
-import { forecastSection, reportForecast, type ReportForecast } from './report-forecast.js';
-import { intervalLevel } from './cltv-intervals.js';
+import { metricDisplay } from '../app/metric-display.js';
+import { forecastTotalsMeta } from '../app/forecast-run.js';
+import { forecastSection, reportForecast, type ReportForecast } from '../report/forecast-section.js';
+import { intervalLevel } from '../app/cltv-intervals.js';
+import { createWriteStream } from 'node:fs';
 
 const NEXT_ORDER_INTRO =
   `Next order: each customer's own gap g is the median time to the next purchase if still active, from the model's purchase rate given their history; customers.csv has expected_next_order_date (as-of + g), days_overdue (days since the last order − g, when positive) and overdue_ratio (days since the last order ÷ g), and audiences/next_order-due_now.csv and next_order-overdue.csv list who is due within ${DUE_WINDOW_DAYS} days and who is past due.`;
@@ -79,18 +77,17 @@ export const DEFAULT_WINDOW_DAYS = 90;
 export async function runReport(flags: ReportFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
   if (!flags.out) throw new UsageError('--out DIR is required', 'name the report folder, for example --out report');
   const out = flags.out;
-  const conditions = (flags.failIf ?? []).map((text) => ({ text }));
-  // the temporary folder exists from the start, so a run stopped at any point cleans up
+    // the temporary folder exists from the start, so a run stopped at any point cleans up
   const dir = new ReportDir(flags.out);
   try {
-    return await writeReport({ ...flags, out }, io, warn, dir, conditions);
+    return await writeReport({ ...flags, out }, io, warn, dir, flags.failIf ?? []);
   } catch (e) {
     dir.abort();
     throw isSystemError(e) ? outputError(`--out ${flags.out}`, e) : e;
   }
 }
 
-async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warnOut: (m: string) => void, dir: ReportDir, conditions: { text: string }[]): Promise<CommandResult> {
+async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warnOut: (m: string) => void, dir: ReportDir, texts: string[]): Promise<CommandResult> {
   // every warning of the run also goes on the page (a banner) and into the manifest: a cron
   // report read days later must say what clm was unsure of
   const warnings: string[] = [];
@@ -132,9 +129,9 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const spend = flags.spend ? await readSpendFile({ path: flags.spend, encoding: flags.encoding, decimalComma: flags.decimalComma ?? inputs.config?.config.decimal_comma }) : undefined;
   const kpis = kpisRun(inputs, { unit: 'month', periods: 12, spend, flags: unusable ? { ...flags, model: undefined } : flags, lifecycle: lc, values: isPredictive(settings.model) && !unusable ? values : undefined });
   kpis.warnings.forEach(warn);
-  for (const k of CONDITION_FIELDS) metrics.values[k] = kpis.metrics[k] ?? null;
+  for (const k of KPI_FAIL_IF_NAMES) metrics.values[k] = kpis.metrics[k] ?? null;
   // checked before any file is written, so a typo costs no half report
-  const checks = conditions.map((c, k) => ({ ...c, rule: compileCondition(c.text, k, metrics, lc, kpis, warn) }));
+  const checks = compileFailIf(texts, reportFailIfSpec(metrics, lc, kpis.goals), warn);
 
   const summary = summaryTable(data, inputs.listedSince);
   const tables: ResultTable[] = [summary.table, ...st.tables, rfmProfile(lc), rfmGrid(lc)];
@@ -221,9 +218,8 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   // a stream (stdin, a pipe) was read once and cannot be hashed afterwards: its sha256 is null
   const hashed = await hashInputs(data.inputs);
   meta.inputs_hashed = hashed.filter((i) => i.path !== '-');
-  const { reads } = withDeprecatedNames(Object.keys(metrics.values));
-  const held = checks.filter((c) => c.rule.test((f) => metrics.values[reads[f]] ?? null));
-  meta.fail_if = checks.map((c) => ({ condition: c.text, held: held.includes(c) }));
+  const outcome: CommandResult = { meta, context, tables: [] };
+  applyFailIf(outcome, checks, (name) => metrics.values[name], { note: `the report was written to ${flags.out}`, listNone: true });
   meta.warnings = warnings;
   files.push({ file: 'manifest.json' });
   meta.files = files;
@@ -231,13 +227,11 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   dir.commit();
   // the state moves on only once the report that shows the changes is in place
   if (flags.stateDir) writeState(flags.stateDir, { asOf: formatDay(data.asOf), rows: stateRows(data.table.ids, lc), inputs: hashed });
-  if (held.length > 0) {
-    throw new ConditionHeld(`--fail-if held: ${held.map((c) => c.text).join('; ')} (the report was written to ${flags.out})`);
-  }
   // what the terminal shows: where the report went and the headline metrics
   return {
     meta,
     context,
+    held: outcome.held,
     tables: [
       {
         name: 'report',
@@ -276,56 +270,7 @@ function reportBacktest(inputs: Inputs, flags: ReportFlags, model: string, warn:
   }
 }
 
-const STAGE_SET = closedSet('a stage', 'stages', STAGES);
-const RFM_SET = closedSet('an RFM segment', 'RFM segments', RFM_SEGMENTS);
-const GOAL_STATUS_SET = closedSet('a goal status', 'goal statuses', GOAL_STATUSES);
-const GOAL_METRIC_SET = closedSet('a goal metric', 'goal metrics', GOAL_METRICS);
 
-const BACKTEST_METRICS = ['customers', 'calibration_purchases', 'actual_purchases', 'predicted_purchases', 'error', 'abs_error', 'mae', 'rmse', 'mape', 'lift_top_decile'];
-
-/**
- * `--fail-if` conditions over everything the report knows: its own metrics (customers,
- * prospects, known, net_revenue, repeat_rate, window_churn_rate, at_risk_rate), the KPIs of
- * the latest complete month and their changes (churn_rate, retention_rate, ...; clv, nps),
- * backtest.NAME, and the functions share(stage), count(stage), segment_share("Champions"),
- * goal(NAME), goal_distance(NAME), goal_current(NAME).
- */
-function compileCondition(text: string, k: number, m: ReportMetrics, lc: Lifecycle, kpis: KpisRun, warn: (m: string) => void) {
-  const segCounts = new Map<string, number>();
-  for (let j = 0; j < lc.buyers.length; j++) {
-    const name = RFM_SEGMENTS[lc.rfm.segment[j]];
-    segCounts.set(name, (segCounts.get(name) ?? 0) + 1);
-  }
-  const stageArg = (v: unknown): string => {
-    const s = String(v);
-    if (!(STAGES as readonly string[]).includes(s)) throw new UsageError(`--fail-if: ${JSON.stringify(s)} is not a stage`, `stages: ${STAGES.join(', ')}`);
-    return s;
-  };
-  const goalArg = (v: unknown) => {
-    const g = kpis.goals.find((x) => x.metric === String(v));
-    if (!g) throw new UsageError(`--fail-if: no goal for ${JSON.stringify(String(v))} in the config`, `goals in the config: ${kpis.goals.map((x) => x.metric).join(', ') || 'none'}`);
-    return g;
-  };
-  const functions: RuleFunction[] = [
-    { name: 'share', arity: 1, nameArgs: true, call: (s) => (m.known > 0 ? m.stageCounts[stageArg(s)] / m.known : null), argValues: STAGE_SET },
-    { name: 'count', arity: 1, nameArgs: true, call: (s) => m.stageCounts[stageArg(s)], argValues: STAGE_SET },
-    { name: 'segment_share', arity: 1, call: (s) => (lc.buyers.length > 0 ? (segCounts.get(String(s)) ?? 0) / lc.buyers.length : null), argValues: RFM_SET },
-    { name: 'goal', arity: 1, nameArgs: true, call: (n) => goalArg(n).status, values: GOAL_STATUS_SET, argValues: GOAL_METRIC_SET },
-    { name: 'goal_distance', arity: 1, nameArgs: true, call: (n) => goalArg(n).distance, argValues: GOAL_METRIC_SET },
-    { name: 'goal_current', arity: 1, nameArgs: true, call: (n) => goalArg(n).current, argValues: GOAL_METRIC_SET },
-  ];
-  const { fields } = withDeprecatedNames(Object.keys(m.values));
-  try {
-    const rule = compileRule(text, { fields, functions, constants: [...STAGES, ...GOAL_STATUSES] });
-    deprecatedNameWarnings(rule, '--fail-if').forEach(warn);
-    return rule;
-  } catch (e: unknown) {
-    if (e instanceof RuleSyntaxError) {
-      throw new UsageError(`--fail-if ${k > 0 ? `#${k + 1} ` : ''}${e.message}\n    ${e.pointer().replace('\n', '\n    ')}`, 'metrics: clm report --help lists them; functions: share(stage), count(stage), segment_share("RFM segment"), goal(NAME)');
-    }
-    throw e;
-  }
-}
 
 function roundMetrics(m: ReportMetrics): Record<string, number | null> {
   return Object.fromEntries(Object.entries(m.values).map(([k, v]) => [k, v === null ? null : Number(v.toPrecision(12))]));
