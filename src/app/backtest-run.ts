@@ -1,5 +1,4 @@
-import type { FailIfSpec } from './fail-if.js';
-import { numberFields } from './kpi-fail-if.js';
+import { numberFields, type FailIfSpec } from './fail-if.js';
 import { backtestSampleWarning } from '../analytics/sample-size.js';
 import { metricDisplay } from './metric-display.js';
 import { runBacktest, type BacktestResult } from '../analytics/clv/backtest.js';

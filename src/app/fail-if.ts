@@ -19,6 +19,11 @@ export const DEPRECATED_FIELD_NAMES: ReadonlyMap<string, string> = new Map(
   KPI_NAMES.filter((n) => changeName(n) !== `${n}_change`).map((n) => [`${n}_change`, changeName(n)]),
 );
 
+/** Number fields by name. */
+export function numberFields(names: readonly string[]): RuleField[] {
+  return names.map((name) => ({ name, type: 'number' as const }));
+}
+
 /** What one command's --fail-if can read. */
 export interface FailIfSpec {
   /** The output names, with their types. */

@@ -5,9 +5,8 @@ import { closedSet } from '../analytics/rule-values.js';
 import { UsageError } from '../domain/errors.js';
 import { GOAL_STATUSES } from '../domain/goals.js';
 import { STAGES } from '../domain/stage.js';
-import type { FailIfSpec } from '../app/fail-if.js';
+import { numberFields, type FailIfSpec } from '../app/fail-if.js';
 import { goalFunctions, type GoalRow } from '../app/goals.js';
-import { numberFields } from '../app/kpi-fail-if.js';
 import type { Lifecycle } from '../app/lifecycle.js';
 
 const STAGE_SET = closedSet('a stage', 'stages', STAGES);
