@@ -101,17 +101,17 @@ function meanOf(v: Float64Array): number | null {
 
 /** Each goal of the config against its metric's value (observe says the value and its history). */
 export function evaluateGoals(goalConfig: GoalsConfig, observe: (metric: GoalMetric, u: KpiUnit) => GoalObservation, asOf: Day): GoalRow[] {
-const goals: GoalRow[] = [];
-for (const metric of GOAL_METRICS) {
-  const g = goalConfig[metric];
-  if (!g) continue;
-  const u: KpiUnit = g.period ?? 'month';
-  const by = g.by !== undefined ? parseIsoDay(g.by) : undefined;
-  const spec: GoalSpec = { metric, target: g.target, by, direction: g.direction ?? defaultDirection(metric) };
-  const o = observe(metric, u);
-  const periodsLeft = by !== undefined && o.period !== undefined && o.unit !== 'as_of' ? periodOfDay(o.unit, by) - o.period : undefined;
-  goals.push({ ...evaluateGoal(spec, { current: o.current, history: o.history, periodsLeft }, asOf), unit: o.unit, periodLabel: o.periodLabel, basis: o.basis });
-}
+  const goals: GoalRow[] = [];
+  for (const metric of GOAL_METRICS) {
+    const g = goalConfig[metric];
+    if (!g) continue;
+    const u: KpiUnit = g.period ?? 'month';
+    const by = g.by !== undefined ? parseIsoDay(g.by) : undefined;
+    const spec: GoalSpec = { metric, target: g.target, by, direction: g.direction ?? defaultDirection(metric) };
+    const o = observe(metric, u);
+    const periodsLeft = by !== undefined && o.period !== undefined && o.unit !== 'as_of' ? periodOfDay(o.unit, by) - o.period : undefined;
+    goals.push({ ...evaluateGoal(spec, { current: o.current, history: o.history, periodsLeft }, asOf), unit: o.unit, periodLabel: o.periodLabel, basis: o.basis });
+  }
   return goals;
 }
 

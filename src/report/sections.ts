@@ -1,15 +1,15 @@
-import { type BacktestRun } from '../app/backtest-run.js';
+import type { BacktestRun } from '../app/backtest-run.js';
 import { formatDay, type Day } from '../domain/dates.js';
 import { ADVOCATE_DEFINITION, STAGE_VS_RFM, STAGES, stageVsModelNote } from '../domain/stage.js';
 import { barChart, heatmap, renderSvg, histogram, lineChart, type HeatCell } from '../render/charts.js';
-import { type HtmlSection } from '../render/html.js';
+import type { HtmlSection } from '../render/html.js';
 import type { ResultTable } from '../render/result.js';
-import { type Lifecycle } from '../app/lifecycle.js';
+import type { Lifecycle } from '../app/lifecycle.js';
 import { rfmGrid } from '../app/segment-tables.js';
 import { explainThresholds, FROM_LABELS } from '../app/stage-tables.js';
 import { purchaseModelLabel } from '../analytics/clv/score.js';
 import { isPredictive, type CustomerValues } from '../app/clv-values.js';
-import { type KpisRun } from '../app/kpis-run.js';
+import type { KpisRun } from '../app/kpis-run.js';
 import { cumulativeValues, isCompleteCell, type CohortMatrix } from '../analytics/cohorts.js';
 import { DAYS_PER_UNIT } from '../analytics/clv/summary.js';
 import { formatPeriod } from '../domain/period.js';
@@ -68,7 +68,7 @@ export async function reportSections(parts: ReportParts): Promise<HtmlSection[]>
 async function kpisSection(parts: ReportParts): Promise<HtmlSection | undefined> {
   const { kpis, cohorts } = parts;
   const shown = kpis.series.periods.slice(kpis.shownFrom);
-  if (!(shown.length > 0)) return undefined;
+  if (shown.length === 0) return undefined;
   // x: the month's first day; the month holding the as-of date is partial, not a drop
   const points = shown.flatMap((p) => {
     const at = { x: formatDay(p.startDay), incomplete: !p.complete };
@@ -105,7 +105,7 @@ async function stagesSection(parts: ReportParts): Promise<HtmlSection | undefine
 /** Stage transitions since the start of the window, as a heatmap of row shares. */
 async function transitionsSection(parts: ReportParts): Promise<HtmlSection | undefined> {
   const { stages: st, from } = parts;
-  if (!(st.matrix)) return undefined;
+  if (!st.matrix) return undefined;
   const cells: HeatCell[] = [];
   st.matrix.forEach((row, k) => {
     const total = row.reduce((a, b) => a + b, 0);
@@ -140,7 +140,7 @@ async function segmentsSection(parts: ReportParts): Promise<HtmlSection | undefi
 /** Retention cohorts: the latest 24 monthly cohorts as a heatmap, cumulative value curves of the latest 12. */
 async function cohortsSection(parts: ReportParts): Promise<HtmlSection | undefined> {
   const { cohorts, cohortSection } = parts;
-  if (!(cohorts.cohorts.length > 0)) return undefined;
+  if (cohorts.cohorts.length === 0) return undefined;
   // the latest 24 monthly cohorts keep the heatmap readable; the CSV has them all
   const recent = cohorts.cohorts.slice(-24);
   const labels = recent.map((c) => formatPeriod(cohorts.unit, c.period));
@@ -174,7 +174,7 @@ async function cohortsSection(parts: ReportParts): Promise<HtmlSection | undefin
 /** Customer lifetime value: what the model is and how far to trust it, the value histogram and the forecast chart. */
 async function clvSection(parts: ReportParts): Promise<HtmlSection | undefined> {
   const { lc, values, clvTables, forecast } = parts;
-  if (!(clvTables.length > 0)) return undefined;
+  if (clvTables.length === 0) return undefined;
   const fc = forecast ? await forecastSection(forecast) : undefined;
   const clv = [...values.clv].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   const unconverged = values.scores !== undefined && !values.problem && (!values.scores.purchase.converged || values.scores.spend?.converged === false);
@@ -209,7 +209,7 @@ async function clvSection(parts: ReportParts): Promise<HtmlSection | undefined> 
 /** Model backtest: predicted against actual cumulative repeat purchases in the holdout. */
 async function backtestSection(parts: ReportParts): Promise<HtmlSection | undefined> {
   const { values, backtest, btTables } = parts;
-  if (!(backtest)) return undefined;
+  if (!backtest) return undefined;
   // x: the end of each holdout period; a last period that runs past the holdout's end is partial
   const unitDays = DAYS_PER_UNIT[values.settings.unit];
   const points = backtest.result.tracking.flatMap((r) => {
