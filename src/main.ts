@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { buildProgram, type CommandName, type Invocation } from './cli.js';
-import type { InputFlags, OutputFlags } from './commands/common.js';
+import type { InputFlags, OutputFlags } from './app/inputs.js';
 import { ClmError, ConditionHeld, DataError, InternalError, OutputError } from './domain/errors.js';
 import type { CliIO } from './io/cli-io.js';
 import { visibleControls } from './domain/csv-text.js';
@@ -77,7 +77,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     // loaded here, not at the top: `clm --help` and usage errors need none of it (spec §11:
     // help in under 0.3 s)
     const [{ resolveFormat, checkOutputs }, { AtomicFile, streamSink }, { renderResult }] = await Promise.all([
-      import('./commands/common.js'),
+      import('./app/inputs.js'),
       import('./io/write-output.js'),
       import('./render/output.js'),
     ]);
@@ -116,7 +116,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     spinner = undefined;
     const color = flags.color !== false && io.stdoutIsTTY && !flags.output && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
     // a report on --quiet says nothing on success (cron mails only what goes wrong)
-    if (invocation.command === 'report' && quiet) return 0;
+    if (invocation.command === 'report' && quiet) return result.held ? reportError(new ConditionHeld(result.held), io) : 0;
     const table = flags.table;
     if (flags.output) {
       file = new AtomicFile(flags.output);

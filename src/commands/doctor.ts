@@ -1,11 +1,11 @@
 import { analysesUsed, ANALYSIS_LABELS } from '../analytics/data-checks.js';
 import type { CliIO } from '../io/cli-io.js';
 import { tableOf, type CommandResult } from '../render/result.js';
-import { dataChecksFor, figuresMeta } from './data-gate.js';
-import { clvSettings, settingsLine, type ClvFlags } from './cltv.js';
-import { dataContext, dataMeta, loadInputs, type InputFlags } from './common.js';
-import { metricDisplay } from './metric-display.js';
-import { computeLifecycle, type LifecycleFlags } from './lifecycle.js';
+import { dataChecksFor, figuresMeta } from '../app/data-gate.js';
+import { clvSettings, settingsLine, type ClvFlags } from '../app/clv-values.js';
+import { dataContext, dataMeta, loadInputs, type InputFlags } from '../app/inputs.js';
+import { metricDisplay } from '../app/metric-display.js';
+import { computeLifecycle, type LifecycleFlags } from '../app/lifecycle.js';
 
 export interface DoctorFlags extends InputFlags, LifecycleFlags, ClvFlags {}
 

@@ -8,8 +8,8 @@ import { readRenewalsFile, readSurvivorsFile } from '../io/read-retention.js';
 import { parseDelimiterFlag } from '../io/read-table.js';
 import { parseDateFormatFlag } from '../io/values.js';
 import { tableOf, type Cell, type CommandResult, type ResultTable } from '../render/result.js';
-import { resolveAsOf } from './common.js';
-import { metricDisplay } from './metric-display.js';
+import { resolveAsOf } from '../app/inputs.js';
+import { metricDisplay } from '../app/metric-display.js';
 
 export interface RetentionFlags {
   model?: string;

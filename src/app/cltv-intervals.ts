@@ -9,7 +9,7 @@ import { purchaseModelLabel, type ClvScores } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT, type ClvSummary } from '../analytics/clv/summary.js';
 import { UsageError } from '../domain/errors.js';
 import type { Cell, Column } from '../render/result.js';
-import type { CustomerValues } from './cltv.js';
+import type { CustomerValues } from './clv-values.js';
 
 /** `--interval`: a level in [0, 1) (0 = no intervals), default 0.9. */
 export function intervalLevel(text: string | undefined): number {

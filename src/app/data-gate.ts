@@ -1,7 +1,7 @@
 import { holdoutActuals, summarizeLedger, type TimeUnit } from '../analytics/clv/summary.js';
 import { checkData, dataFigures, type DataChecks } from '../analytics/data-checks.js';
-import { defaultHoldout } from './backtest.js';
-import type { Inputs } from './common.js';
+import { defaultHoldout } from './holdout.js';
+import type { Inputs } from './inputs.js';
 import type { Lifecycle } from './lifecycle.js';
 
 /** The data checks of the run's customers at the as-of date, in the model's time unit (one source for doctor, cltv, forecast and report). */

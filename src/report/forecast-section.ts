@@ -6,10 +6,10 @@
 import { formatDay } from '../domain/dates.js';
 import { lineChart, renderSvg } from '../render/charts.js';
 import type { ResultTable } from '../render/result.js';
-import { isPredictive, type CustomerValues } from './cltv.js';
-import type { Inputs } from './common.js';
-import { forecastBesideActuals, forecastRun, forecastTables, type ForecastFlags, type ForecastRun } from './forecast.js';
-import type { Lifecycle } from './lifecycle.js';
+import { isPredictive, type CustomerValues } from '../app/clv-values.js';
+import type { Inputs } from '../app/inputs.js';
+import { forecastBesideActuals, forecastRun, forecastTables, type ForecastFlags, type ForecastRun } from '../app/forecast-run.js';
+import type { Lifecycle } from '../app/lifecycle.js';
 
 /** Months forecast, and months of actuals shown before them. */
 const MONTHS = 12;

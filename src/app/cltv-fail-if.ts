@@ -1,7 +1,7 @@
 import type { ClvScores } from '../analytics/clv/score.js';
 import type { Analysis, DataChecks } from '../analytics/data-checks.js';
-import { compileRule, RuleSyntaxError, type CompiledRule, type RuleField, type RuleValue } from '../analytics/rule-expr.js';
-import { UsageError } from '../domain/errors.js';
+import type { RuleField, RuleValue } from '../analytics/rule-expr.js';
+import type { FailIfSpec } from './fail-if.js';
 
 /**
  * `clm cltv --fail-if`: conditions over the fit and the data checks, for scheduled runs, e.g.
@@ -46,20 +46,5 @@ export function cltvConditionValues(scores: ClvScores | undefined, checks: DataC
   };
 }
 
-export function compileCltvConditions(texts: readonly string[]): CompiledRule[] {
-  return texts.map((text, k) => {
-    try {
-      return compileRule(text, { fields: [...CLTV_CONDITION_FIELDS] });
-    } catch (e: unknown) {
-      if (e instanceof RuleSyntaxError) {
-        throw new UsageError(`--fail-if ${k > 0 ? `#${k + 1} ` : ''}${e.message}\n    ${e.pointer().replace('\n', '\n    ')}`, `fields: ${CLTV_CONDITION_FIELDS.map((f) => f.name).join(', ')}`);
-      }
-      throw e;
-    }
-  });
-}
-
-/** The texts of the conditions that hold. */
-export function heldConditions(rules: readonly CompiledRule[], values: CltvConditionValues): string[] {
-  return rules.filter((r) => r.test((f) => values[CLTV_CONDITION_FIELDS[f].name] ?? null)).map((r) => r.source);
-}
+/** `clm cltv --fail-if`: the fields above, each named as in the JSON meta (fit, data_checks). */
+export const CLTV_FAIL_IF_SPEC: FailIfSpec = { fields: CLTV_CONDITION_FIELDS, hint: `fields: ${CLTV_CONDITION_FIELDS.map((f) => f.name).join(', ')}` };

@@ -2,8 +2,8 @@ import { dueStatus, type DueStatus } from '../analytics/clv/next-order.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { Cell, Column, ResultTable } from '../render/result.js';
-import type { CustomerValues } from './cltv.js';
-import type { Inputs } from './common.js';
+import type { CustomerValues } from './clv-values.js';
+import type { Inputs } from './inputs.js';
 import type { Lifecycle } from './lifecycle.js';
 
 /**

@@ -1,7 +1,7 @@
 import { dueStatus, DUE_WINDOW_DAYS } from '../analytics/clv/next-order.js';
 import { NOT_YET, STAGES } from '../domain/stage.js';
 import { tableOf, type Cell, type ResultTable } from '../render/result.js';
-import type { CustomerValues } from './cltv.js';
+import type { CustomerValues } from './clv-values.js';
 import type { Lifecycle } from './lifecycle.js';
 
 /**

@@ -9,7 +9,7 @@ import { UsageError } from '../domain/errors.js';
 import { STAGES, type StageThresholds } from '../domain/stage.js';
 import type { LoadedConfig } from '../io/config.js';
 import type { LoadedData } from '../engine/spec.js';
-import type { Inputs } from './common.js';
+import type { Inputs } from './inputs.js';
 
 /** Flags of the commands that assign stages and segments. */
 export interface LifecycleFlags {

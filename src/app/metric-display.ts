@@ -1,7 +1,7 @@
 import { changeInPoints } from '../analytics/kpis.js';
 import { displayCell } from '../render/cells.js';
 import type { ColumnType } from '../render/result.js';
-import { metricColumnType } from './kpis.js';
+import { metricColumnType } from './kpi-tables.js';
 
 /**
  * How each named metric of the report, the backtest and the model fit reads for people:
