@@ -7,7 +7,8 @@ import type { CliIO } from '../io/cli-io.js';
 import { visibleControls } from '../domain/csv-text.js';
 import { guardSpreadsheet } from '../render/cells.js';
 import { tableOf, type Column, type CommandResult } from '../render/result.js';
-import { CLV_COLUMNS, NEXT_ORDER_COLUMNS, runCustomers, type CustomersFlags } from './customers.js';
+import { customersResult, type CustomersFlags } from '../app/customer-result.js';
+import { CLV_COLUMNS, NEXT_ORDER_COLUMNS } from '../app/customer-rows.js';
 
 export interface PivotFlags extends CustomersFlags {
   rows?: string;
@@ -35,7 +36,7 @@ export async function runPivot(flags: PivotFlags, io: CliIO, warn: (m: string) =
   // a model column fits the default model when --model is not given, as --where does in clm customers
   const named = [...spec.rows, ...spec.cols, ...spec.measures.flatMap((m) => (m.column ? [m.column] : []))];
   const needsModel = flags.model === undefined && named.some((n) => MODEL_COLUMNS.has(n));
-  const customers = await runCustomers(needsModel ? { ...flags, model: 'auto' } : flags, io, warn);
+  const customers = await customersResult(needsModel ? { ...flags, model: 'auto' } : flags, io, warn);
   const table = customers.tables[0];
   checkPivotSpec(spec, table.columns, (name) =>
     MODEL_COLUMNS.has(name) ? `${name} needs a purchase model: --model bgnbd, pnbd or mbgnbd (or auto).` : undefined,

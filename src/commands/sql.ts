@@ -4,7 +4,7 @@ import { getPreset, parseMapFlags } from '../io/mapping.js';
 import { compileOrders } from '../engine/sql/compile.js';
 import { DIALECT_NAMES, DIALECTS, isDialect, tableName } from '../engine/sql/dialects.js';
 import { columnsOfTable, sqlUnsupported } from '../engine/sql/support.js';
-import { resolveAsOf } from './common.js';
+import { resolveAsOf } from '../app/inputs.js';
 
 export interface SqlFlags {
   dialect?: string;
