@@ -389,7 +389,7 @@ Examples:
   const backtest = program
     .command('backtest')
     .summary('fit on older orders, compare with the holdout: error, lift, tracking')
-    .description('How well the model predicts: fits it on the orders up to --calibration-end (or the as-of date minus\n--holdout; default 39 weeks, or a third of the order history when that is shorter, as in clm report) and compares its predictions with the holdout: total predicted vs actual\nrepeat purchases, per-customer MAE and RMSE, the table by calibration frequency (0..7+), decile\nlift and weekly cumulative tracking. --fail-if turns a metric into an exit code for scheduled checks.');
+    .description('How well the model predicts: fits it on the orders up to --calibration-end (or the as-of date minus\n--holdout; default 39 weeks, or a third of the order history when that is shorter, as in clm report) and compares its predictions with the holdout: total predicted vs actual\nrepeat purchases, per-customer MAE and RMSE, the table by calibration frequency (0..7+), decile\nlift and weekly cumulative tracking. --fail-if turns a metric into an exit code for scheduled checks.\nCost: one pass over the orders; holds one record per customer and one ledger entry per customer-day;\nthen one model fit on the calibration part (--model auto fits three, on a holdout, then the chosen one).');
   addOutputOptions(addClvOptions(addInputOptions(backtest)))
     .option('--calibration-end <date>', 'last day of the calibration period (YYYY-MM-DD)')
     .option('--holdout <duration>', 'holdout length before the as-of date: 39w, 6m, 180d (default: 39 weeks or a third of the history, whichever is shorter)')
@@ -410,7 +410,7 @@ Examples:
   const forecast = program
     .command('forecast')
     .summary('expected purchases, active customers and revenue per future week, month or quarter')
-    .description('Per-period forecast: fits the purchase model (BG/NBD by default) and Gamma-Gamma on the orders up to the as-of date and predicts each calendar period after it, for the whole base and by stage, RFM segment and cohort.\nWith --holdout or --calibration-end it is a backtest: fitted on the older orders, the periods up to the as-of date show predicted beside actual figures.');
+    .description('Per-period forecast: fits the purchase model (BG/NBD by default) and Gamma-Gamma on the orders up to the as-of date and predicts each calendar period after it, for the whole base and by stage, RFM segment and cohort.\nWith --holdout or --calibration-end it is a backtest: fitted on the older orders, the periods up to the as-of date show predicted beside actual figures.\nCost: one pass over the orders (memory grows with customers and customer-days), a model fit, then\none evaluation per customer and period; intervals (--interval) add a few hundred draws per customer.');
   addOutputOptions(addLifecycleOptions(addInputOptions(forecast)))
     .addOption(new Option('--model <model>', 'purchase model: bgnbd (default), pnbd or mbgnbd').choices(['bgnbd', 'pnbd', 'mbgnbd']))
     .addOption(new Option('--time-unit <unit>', 'time unit of the model: week (default) or day').choices(['week', 'day']))
@@ -584,7 +584,7 @@ Examples:
   const diff = program
     .command('diff')
     .summary('who changed stage or segment since the last report --state-dir run')
-    .description('Customers whose stage or segment changed since the run that saved --state-dir (clm report\n--state-dir): one row per customer, ready for a CRM upload. Reads the state, never writes it.\nRefuses (exit 2, unless --force) a state as of a later date than this run, or one saved from other\ninputs (fewer than half of its customers in these); state.json lists the inputs it was saved from.');
+    .description('Customers whose stage or segment changed since the run that saved --state-dir (clm report\n--state-dir): one row per customer, ready for a CRM upload. Reads the state, never writes it.\nRefuses (exit 2, unless --force) a state as of a later date than this run, or one saved from other\ninputs (fewer than half of its customers in these); state.json lists the inputs it was saved from.\nCost: one pass over the orders plus the saved state (one row per customer); memory grows with customers.');
   addOutputOptions(addLifecycleOptions(addInputOptions(diff)))
     .option('--state-dir <dir>', 'the folder a clm report --state-dir run keeps its state in')
     .option('--force', 'compare even with a state saved from other inputs (few shared customers) or as of a later date')
@@ -597,7 +597,7 @@ Examples:
   const init = program
     .command('init')
     .summary('write a starter clm.config.json from the detected column mapping')
-    .description('Write a starter clm.config.json from the column mapping detected in your files, so later runs\nneed no flags. Keeps an existing config unless --force.');
+    .description('Write a starter clm.config.json from the column mapping detected in your files, so later runs\nneed no flags. Keeps an existing config unless --force.\nCost: reads the header and a sample of rows of each file, not the whole file.');
   addOutputOptions(init)
     .option('--orders <file>', 'orders export')
     .option('--customers <file>', 'customers export')
@@ -618,7 +618,7 @@ Examples:
   program
     .command('sql')
     .summary('print the SQL of the orders -> customers step for a warehouse table')
-    .description('Print the SQL that turns an orders table into what clm reads: one row per customer and day\n(orders, amount in mills), one row per customer, and the rows per outcome (counted, refund, excluded\nor rejected by reason), compiled from the same rules as the streaming engine. Prints only;\nnothing is run. Table and column names are quoted for the dialect, so no name can change the SQL.')
+    .description('Print the SQL that turns an orders table into what clm reads: one row per customer and day\n(orders, amount in mills), one row per customer, and the rows per outcome (counted, refund, excluded\nor rejected by reason), compiled from the same rules as the streaming engine. Prints only;\nnothing is run. Table and column names are quoted for the dialect, so no name can change the SQL.\nCost: none here (no data is read); in the warehouse, one scan of the orders table grouped by order\nid, then by customer and day.')
     .addOption(new Option('--dialect <name>', 'SQL dialect: duckdb, postgres, spark, trino, bigquery or snowflake').choices(['duckdb', 'postgres', 'spark', 'trino', 'bigquery', 'snowflake']))
     .option('--table <name>', 'the orders table (schema.table: each dotted part is quoted on its own)')
     .addOption(new Option('--preset <name>', 'column names of a known export (the first name the preset knows for each field)').choices([...Object.keys(PRESETS), NO_PRESET]))
