@@ -18,7 +18,7 @@ import type { LoadedData, ReadSpec } from '../spec.js';
 import { compileOrders } from '../sql/compile.js';
 import { DIALECTS } from '../sql/dialects.js';
 import { columnsOfMapping, mappingUnsupported, sqlUnsupported } from '../sql/support.js';
-import { readSummaries, type SqlReader } from '../sql/summaries.js';
+import { partQuery, readSummaries, type SqlReader } from '../sql/summaries.js';
 import { fileKind, loadCsvSql, loadParquetSql, positional, readHeader, ROW_COLUMN } from './source.js';
 
 const require = createRequire(import.meta.url);
@@ -143,9 +143,9 @@ async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping
     label: 'the DuckDB engine',
     what: 'file',
     rejectsHint: 'run with --engine streaming --rejects FILE to see each with its line',
-    query: (q) => query(conn, spec, q),
+    part: (name) => query(conn, spec, partQuery(sql, name)),
     refuse: (why) => refuse(spec, why),
   };
-  const data = await readSummaries(reader, sql, mapping);
+  const data = await readSummaries(reader, mapping);
   return { ...data, inputs: [{ role: 'orders', source: sourceInfo(spec.orders), mapping, delimiter, rows: data.reconciliation.rowsRead }] };
 }

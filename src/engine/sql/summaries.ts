@@ -22,10 +22,34 @@ export interface SqlReader {
   what: 'file' | 'table';
   /** How to list the rejected rows one by one (the engine does not). */
   rejectsHint: string;
-  /** The rows of a query as one array per column (BIGINT as bigint, INTEGER as number). */
-  query(sql: string): Promise<unknown[][]>;
+  /** The rows of one compiled query as one array per column, in the shape and order of partQuery. */
+  part(name: keyof CompiledSql): Promise<unknown[][]>;
   /** The error that refuses the input, in words. */
   refuse(why: string): ClmError;
+}
+
+/**
+ * Each compiled query as the engines read it back: the columns, their types (BIGINT read as a
+ * bigint, INTEGER as a number) and the order of the rows. An engine that runs the queries
+ * another way returns the same shapes.
+ */
+export function partQuery(sql: CompiledSql, name: keyof CompiledSql): string {
+  switch (name) {
+    case 'outcomes':
+      return `SELECT outcome, row_count::BIGINT FROM (${sql.outcomes}) q`;
+    case 'currencies':
+      return `SELECT currency, row_count::BIGINT FROM (${sql.currencies}) q`;
+    case 'amountDecimals':
+      return `SELECT three::INTEGER, one_or_two::INTEGER FROM (${sql.amountDecimals}) q`;
+    case 'unknownStatuses':
+      return `SELECT status, row_count::BIGINT FROM (${sql.unknownStatuses}) q`;
+    case 'customers':
+      return `SELECT customer_id, first_row::BIGINT FROM (${sql.customers}) q ORDER BY first_row, customer_id`;
+    case 'ledger':
+      return `SELECT customer_id, day::INTEGER, orders::INTEGER, amount_mills::BIGINT FROM (${sql.ledger}) q ORDER BY customer_id, day`;
+    case 'attributes':
+      return `SELECT customer_id, channel, country FROM (${sql.attributes}) q`;
+  }
 }
 
 /** The reconciliation from the rows per outcome; a row the SQL does not read stops the engine. */
@@ -63,9 +87,9 @@ export function reconcile(r: SqlReader, outcome: string[], rows: bigint[]): Reco
 }
 
 /** The errors and warnings about the whole input, as the streaming engine gives them: mixed currencies, unknown statuses, thousands points. */
-async function inputChecks(r: SqlReader, sql: CompiledSql, mapping: FileMapping): Promise<string[]> {
+async function inputChecks(r: SqlReader, mapping: FileMapping): Promise<string[]> {
   const { spec } = r;
-  const [currency, currencyRows] = (await r.query(`SELECT currency, row_count::BIGINT FROM (${sql.currencies}) q`)) as [string[], bigint[]];
+  const [currency, currencyRows] = (await r.part('currencies')) as [string[], bigint[]];
   if (spec.currency === undefined && currency.length > 1) {
     const list = currency.map((c, i) => [c, Number(currencyRows[i])] as const).sort((a, b) => b[1] - a[1]);
     throw new DataError(
@@ -74,10 +98,10 @@ async function inputChecks(r: SqlReader, sql: CompiledSql, mapping: FileMapping)
       `analyse one currency per run: pass --currency ${list[0][0]}`,
     );
   }
-  const [[three], [oneOrTwo]] = (await r.query(`SELECT three::INTEGER, one_or_two::INTEGER FROM (${sql.amountDecimals}) q`)) as [[number], [number]];
+  const [[three], [oneOrTwo]] = (await r.part('amountDecimals')) as [[number], [number]];
   const thousands = amountsLookLikeThousands([0, oneOrTwo, 0, three, 0], spec.orders, mapping.fields.get('amount')?.column ?? 'amount');
   if (thousands) spec.warn(thousands);
-  const [status, statusRows] = (await r.query(`SELECT status, row_count::BIGINT FROM (${sql.unknownStatuses}) q`)) as [string[], bigint[]];
+  const [status, statusRows] = (await r.part('unknownStatuses')) as [string[], bigint[]];
   if (status.length > 0) {
     const list = status.map((s, i) => [s, Number(statusRows[i])] as const).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([s, n]) => `${JSON.stringify(s)} (${n})`).join(', ');
     spec.warn(`orders with unrecognised status were excluded: ${list}; pass --count-status VALUE to count them or --exclude-status VALUE to silence this`);
@@ -86,17 +110,17 @@ async function inputChecks(r: SqlReader, sql: CompiledSql, mapping: FileMapping)
 }
 
 /** Runs the compiled queries and builds what every engine returns, but the inputs (the engine says what it read). */
-export async function readSummaries(r: SqlReader, sql: CompiledSql, mapping: FileMapping): Promise<Omit<LoadedData, 'inputs'>> {
+export async function readSummaries(r: SqlReader, mapping: FileMapping): Promise<Omit<LoadedData, 'inputs'>> {
   const { spec } = r;
   const preset = getPreset(spec.preset);
-  const [outcome, outcomeRows] = (await r.query(`SELECT outcome, row_count::BIGINT FROM (${sql.outcomes}) q`)) as [string[], bigint[]];
+  const [outcome, outcomeRows] = (await r.part('outcomes')) as [string[], bigint[]];
   const rec = reconcile(r, outcome, outcomeRows);
-  const currency = await inputChecks(r, sql, mapping);
+  const currency = await inputChecks(r, mapping);
   if (rec.orders === 0) throw new DataError(`no counted order in the orders ${r.what}`, { file: spec.orders }, 'check the status column and --as-of (clm summary --engine streaming says more)');
-  const customers = (await r.query(`SELECT customer_id, first_row::BIGINT FROM (${sql.customers}) q ORDER BY first_row, customer_id`)) as CustomerRows;
-  const ledger = (await r.query(`SELECT customer_id, day::INTEGER, orders::INTEGER, amount_mills::BIGINT FROM (${sql.ledger}) q ORDER BY customer_id, day`)) as LedgerRows;
+  const customers = (await r.part('customers')) as CustomerRows;
+  const ledger = (await r.part('ledger')) as LedgerRows;
   const attrNames = (['channel', 'country'] as const).filter((a) => mapping.fields.has(a));
-  const attributes = attrNames.length > 0 ? ((await r.query(`SELECT customer_id, channel, country FROM (${sql.attributes}) q`)) as [string[], (string | null)[], (string | null)[]]) : undefined;
+  const attributes = attrNames.length > 0 ? ((await r.part('attributes')) as [string[], (string | null)[], (string | null)[]]) : undefined;
   const table = buildTable(customers, ledger, attrNames, attributes);
   for (const w of customerKeyWarnings(table, spec.orders, mapping.fields.get('customer_id')?.column, undefined, preset?.lowercaseIds ?? false)) spec.warn(w);
   let last = -Infinity;
