@@ -84,6 +84,7 @@ async function readWithPostgres(input: ReadSpec): Promise<LoadedData> {
   }
   let table: string;
   try {
+    if (spec.orders.split('.').length > 2) throw new Error(`it has ${spec.orders.split('.').length} dotted parts (a name with a dot in it cannot be read by --db)`);
     table = tableName(pgd, spec.orders);
   } catch (e) {
     throw new UsageError(`--orders ${JSON.stringify(spec.orders)} is not a table name: ${(e as Error).message}`, 'name the table as TABLE or SCHEMA.TABLE');
