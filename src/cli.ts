@@ -631,8 +631,8 @@ Examples:
     .option('--count-status <values>', 'count orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
     .addHelpText('after', `
-Executed here: duckdb (the DuckDB engine runs it; tests compare it with the streaming engine).
-Only parsed: postgres, spark, trino, bigquery, snowflake (by node-sql-parser in the tests).
+Executed here: duckdb (--engine duckdb) and postgres (--db); tests compare both with the streaming engine.
+Only parsed: spark, trino, bigquery, snowflake (by node-sql-parser in the tests).
 
 Examples:
   clm sql --dialect postgres --table shop.orders

@@ -7,7 +7,7 @@ import { runClm } from '../../helpers/run-clm.js';
 import { streamingEngine } from '../../../src/engine/engine.js';
 import { postgresEngine } from '../../../src/engine/postgres/postgres-engine.js';
 import type { LoadedData, ReadSpec } from '../../../src/engine/spec.js';
-import { expectAgreement } from '../duckdb/agree.js';
+import { expectAgreement, plainRec } from '../duckdb/agree.js';
 import { messyShop } from '../duckdb/messy-shop.js';
 import { cdnowRows, connect, csvRows, loadTable } from './load.js';
 
@@ -34,6 +34,7 @@ beforeAll(async () => {
     // the demo as a warehouse types it: a timestamp with time zone, numeric money
     const types: Record<string, string> = { order_date: 'timestamptz', amount: 'numeric(12,2)' };
     await loadTable(client, `${SCHEMA}.demo_typed`, demo.headers.map((name) => ({ name, type: types[name] })), demo.rows.map((r) => r.map((v, i) => (demo.headers[i] === 'order_date' && v ? `${v}+00` : v))));
+    await client.query(`CREATE VIEW ${SCHEMA}.demo_view AS SELECT * FROM ${SCHEMA}.demo`);
     const cdnow = cdnowRows(join(DATASETS, 'cdnow/CDNOW_master.txt'));
     await loadTable(client, `${SCHEMA}.cdnow`, cdnow.headers.map((name) => ({ name })), cdnow.rows);
     const shop = csvRows(messy.csv);
@@ -77,6 +78,17 @@ describe('the Postgres engine and the streaming engine agree', () => {
   it('demo shop with typed columns (timestamptz dates, numeric amounts)', async () => {
     const d = await both('fixtures/demo/orders.csv', 'demo_typed');
     expect(d.table.size).toBe(1253);
+  });
+
+  it('a view has no physical order: the same customers, in id order (bytes)', async () => {
+    const streaming = await streamingEngine.read(spec('fixtures/demo/orders.csv'));
+    const view = await postgresEngine.read(spec(`${SCHEMA}.demo_view`, { db: url }));
+    const sorted = [...streaming.table.ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(view.table.ids).toEqual(sorted);
+    expect(view.table.ids).not.toEqual(streaming.table.ids);
+    const byId = (d: LoadedData): Map<string, number> => new Map(d.table.ids.map((id, i) => [id, d.table.revenue[i]]));
+    expect(byId(view)).toEqual(byId(streaming));
+    expect(plainRec(view)).toEqual(plainRec(streaming));
   });
 
   it('CDNOW master (preset cdnow)', async () => {
