@@ -32,7 +32,7 @@ Exit codes: 0 ok, 2 usage error, 3 data error (or --strict rejection), 70 intern
 function addInputOptions(cmd: Command): Command {
   return cmd
     .option('--config <file>', 'config file (default: clm.config.json in the working directory, when present); flags win over it')
-    .option('--orders <file>', 'orders export (CSV/TSV/;/| delimited, .gz, or - for stdin)')
+    .option('--orders <file>', 'orders export (CSV/TSV/;/| delimited, .gz, or - for stdin); with --db, the orders table (TABLE or SCHEMA.TABLE)')
     .option('--customers <file>', 'customers export: attributes, prospects, and the person key for Olist')
     .option('--payments <file>', 'amounts per order id, summed (Olist payments or order items)')
     .option('--reviews <file>', 'order-level reviews (order id, score out of 5, date; Olist style): a latest score >= 4 is an advocacy signal')
@@ -51,7 +51,9 @@ function addInputOptions(cmd: Command): Command {
     .option('--rejects <file>', 'write every rejected row, with line and reason, to this CSV file')
     .option('--strict', 'stop with exit 3 at the first row that cannot be parsed')
     .option('--threads <n>', 'threads for reading the orders: 1 (default) or 2, which reads a large plain CSV about 1.4x faster and holds more memory (env CLM_THREADS)')
-    .addOption(new Option('--engine <engine>', 'what reads the orders: auto (default: the streaming reader), streaming, or duckdb (embedded DuckDB on a local CSV, .csv.gz or Parquet file; refuses options and values it cannot read exactly)').choices(['auto', 'streaming', 'duckdb']));
+    .addOption(new Option('--engine <engine>', 'what reads the orders: auto (default: the streaming reader), streaming, or duckdb (embedded DuckDB on a local CSV, .csv.gz or Parquet file; refuses options and values it cannot read exactly)').choices(['auto', 'streaming', 'duckdb']))
+    .option('--db <url>', 'read the orders from this Postgres database (postgres://user:password@host:port/db; env CLM_DB): --orders names the table; runs the SQL there read-only; the password is never printed')
+    .option('--db-timeout <seconds>', 'with --db, the longest each statement may run in the database before it is cancelled (default 300)');
 }
 
 const LIFECYCLE_HELP = `
@@ -629,8 +631,8 @@ Examples:
     .option('--count-status <values>', 'count orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
     .addHelpText('after', `
-Executed here: duckdb (the DuckDB engine runs it; tests compare it with the streaming engine).
-Only parsed: postgres, spark, trino, bigquery, snowflake (by node-sql-parser in the tests).
+Executed here: duckdb (--engine duckdb) and postgres (--db); tests compare both with the streaming engine.
+Only parsed: spark, trino, bigquery, snowflake (by node-sql-parser in the tests).
 
 Examples:
   clm sql --dialect postgres --table shop.orders

@@ -40,6 +40,8 @@ export interface InputFlags {
   countStatus?: string[];
   excludeStatus?: string[];
   engine?: string;
+  db?: string;
+  dbTimeout?: string;
 }
 
 export interface OutputFlags {
@@ -93,6 +95,7 @@ export function withConfig(flags: InputFlags, loaded: LoadedConfig | undefined):
 
 export function toReadSpec(flags: InputFlags, io: CliIO, warn: (m: string) => void): ReadSpec {
   if (!flags.orders) {
+    if (flags.db ?? io.env.CLM_DB) throw new UsageError('--orders TABLE is required with --db', 'name the orders table, for example --orders shop.orders');
     throw new UsageError('--orders FILE is required', `name the orders export, for example --orders orders.csv (or - for stdin), or set inputs.orders in ${CONFIG_FILE}`);
   }
   let delimiter;
@@ -129,6 +132,8 @@ export function toReadSpec(flags: InputFlags, io: CliIO, warn: (m: string) => vo
     warn,
     parallel: threadsOption(flags.threads, io.env),
     engine: engineChoice(flags.engine),
+    db: flags.db ?? (io.env.CLM_DB || undefined),
+    dbTimeout: dbTimeout(flags.dbTimeout),
   };
 }
 
@@ -136,6 +141,13 @@ function engineChoice(text: string | undefined): EngineChoice | undefined {
   if (text === undefined) return undefined;
   if (text !== 'auto' && text !== 'streaming' && text !== 'duckdb') throw new UsageError(`--engine must be auto, streaming or duckdb, not ${JSON.stringify(text)}`);
   return text;
+}
+
+function dbTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new UsageError(`--db-timeout ${JSON.stringify(text)} is not a number of seconds`, 'use a number of seconds between 1 and 86400, e.g. --db-timeout 600');
+  return n;
 }
 
 function splitList(values: string[] | undefined): string[] {

@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../domain/errors.js';
 import { duckdbEngine } from './duckdb/duckdb-engine.js';
+import { postgresEngine } from './postgres/postgres-engine.js';
 import type { LoadedData, ReadSpec } from './spec.js';
 import { readCustomerState } from './streaming/read-orders.js';
 
@@ -44,6 +45,11 @@ export function chooseEngine(spec: ReadSpec, engines: readonly Engine[] = ENGINE
 
 /** Reads the orders (and the files joined to them) into one record per customer. */
 export function readOrders(spec: ReadSpec): Promise<LoadedData> {
+  if (spec.db !== undefined) {
+    // --db: the orders are a table in that database, which only the Postgres engine reads
+    if (spec.engine === 'streaming' || spec.engine === 'duckdb') throw new UsageError(`--engine ${spec.engine} reads files; with --db the orders are a table in Postgres`, 'leave --engine out with --db, or drop --db to read a file');
+    return postgresEngine.read(spec);
+  }
   if (spec.engine === 'streaming' || spec.engine === 'duckdb') {
     const engine = NAMED_ENGINES[spec.engine];
     const why = engine.unsupported(spec);

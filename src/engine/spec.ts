@@ -50,6 +50,10 @@ export interface ReadSpec {
   parallel?: ParallelMode;
   /** --engine: which engine reads the orders; auto (default) picks (engine/engine.ts chooseEngine). */
   engine?: EngineChoice;
+  /** --db or CLM_DB: a postgres:// URL; `orders` is then a table in it (engine/postgres). Never printed: see redactUrl. */
+  db?: string;
+  /** --db-timeout: seconds each statement may run in the database. */
+  dbTimeout?: number;
 }
 
 export type EngineChoice = 'auto' | 'streaming' | 'duckdb';

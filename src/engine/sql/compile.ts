@@ -218,7 +218,7 @@ vals AS (
     ${statusCase(d, 'status_raw', o.countStatus ?? [], o.excludeStatus ?? [])} AS status_class,
     CASE WHEN currency_raw IS NULL THEN '' ELSE upper(${trimmed(d, 'currency_raw')}) END AS currency,
     NOT ${blank('cancelled_raw')} AS cancelled
-  FROM src
+  FROM src${d.fence}
 ),
 checked AS (
   SELECT vals.*,
@@ -284,18 +284,24 @@ function commonSteps(o: CompileOptions): string {
   return `${readSteps(o)},\n${ruleSteps(o)}`;
 }
 
-/** The three queries: ledger, customers and outcomes (see CompiledSql). */
-export function compileOrders(o: CompileOptions): CompiledSql {
+/** Each query of CompiledSql as the steps every query shares, the steps of its own (`with`) and its final SELECT. */
+export interface CompiledParts {
+  steps: string;
+  parts: Record<keyof CompiledSql, { with?: string; select: string }>;
+}
+
+/** The queries in parts (see CompiledParts), so an engine may run them as one statement over the shared steps. */
+export function compileParts(o: CompileOptions): CompiledParts {
   const d = o.dialect;
   const steps = commonSteps(o);
-  const ledger = `WITH ${steps}
-SELECT customer_id, day, orders, amount_mills FROM ledger ORDER BY customer_id, day`;
-  const customers = `WITH ${steps},
-first_seen AS (
+  const parts: CompiledParts['parts'] = {
+    ledger: { select: 'SELECT customer_id, day, orders, amount_mills FROM ledger ORDER BY customer_id, day' },
+    customers: {
+      with: `first_seen AS (
   -- a customer's place in the table: the first row that named it (file order), as the streaming engine numbers customers
   SELECT customer_id, min(row_no) AS first_row FROM facts WHERE has_customer AND NOT duplicate GROUP BY customer_id
-)
-SELECT l.customer_id, f.first_row,
+)`,
+      select: `SELECT l.customer_id, f.first_row,
   min(CASE WHEN l.orders > 0 THEN l.day END) AS first_day,
   max(CASE WHEN l.orders > 0 THEN l.day END) AS last_day,
   sum(l.orders) AS orders,
@@ -303,29 +309,49 @@ SELECT l.customer_id, f.first_row,
   sum(l.amount_mills) AS revenue_mills
 FROM ledger l JOIN first_seen f ON f.customer_id = l.customer_id
 GROUP BY l.customer_id, f.first_row
-ORDER BY ${o.rowOrder !== undefined ? 'f.first_row' : 'l.customer_id'}`;
-  const outcomes = `WITH ${steps}
-SELECT outcome, count(*) AS row_count FROM (
+ORDER BY ${o.rowOrder !== undefined ? 'f.first_row' : 'l.customer_id'}`,
+    },
+    outcomes: {
+      select: `SELECT outcome, count(*) AS row_count FROM (
   SELECT read_outcome AS outcome FROM read_rows WHERE read_outcome IS NOT NULL
   UNION ALL
   SELECT CASE WHEN c.outcome = 'refund' AND b.customer_id IS NULL THEN 'refund_without_order' ELSE c.outcome END AS outcome
   FROM classified c LEFT JOIN buyers b ON b.customer_id = c.customer_id
 ) AS o
 GROUP BY outcome
-ORDER BY outcome`;
-  const currencies = `WITH ${steps}
-SELECT currency, count(*) AS row_count FROM classified WHERE outcome IN ('order', 'refund') AND currency <> '' GROUP BY currency ORDER BY currency`;
-  const unknownStatuses = `WITH ${steps}
-SELECT ${trimmed(d, 'status_raw')} AS status, count(*) AS row_count FROM facts WHERE status_class = 'unknown' AND NOT duplicate GROUP BY ${trimmed(d, 'status_raw')} ORDER BY status`;
-  const attributes = `WITH ${steps},
-firsts AS (
+ORDER BY outcome`,
+    },
+    currencies: { select: "SELECT currency, count(*) AS row_count FROM classified WHERE outcome IN ('order', 'refund') AND currency <> '' GROUP BY currency ORDER BY currency" },
+    unknownStatuses: {
+      select: `SELECT ${trimmed(d, 'status_raw')} AS status, count(*) AS row_count FROM facts WHERE status_class = 'unknown' AND NOT duplicate GROUP BY ${trimmed(d, 'status_raw')} ORDER BY status`,
+    },
+    attributes: {
+      with: `firsts AS (
   SELECT customer_id, channel, country,
     row_number() OVER (PARTITION BY customer_id ORDER BY day, ${o.rowOrder !== undefined ? 'row_no' : 'channel, country'}) AS pick
   FROM classified WHERE outcome = 'order'
-)
-SELECT customer_id, channel, country FROM firsts WHERE pick = 1 ORDER BY customer_id`;
-  const amountDecimals = `WITH ${steps}
-SELECT count(CASE WHEN ${d.matches('t', '[.][0-9]{3}$')} THEN 1 END) AS three, count(CASE WHEN ${d.matches('t', '[.][0-9]{1,2}$')} THEN 1 END) AS one_or_two
-FROM (SELECT amount_text AS t FROM read_rows WHERE amount_value IS NOT NULL UNION ALL SELECT refund_text AS t FROM read_rows WHERE refund_value IS NOT NULL) AS a`;
-  return { ledger, customers, outcomes, currencies, unknownStatuses, attributes, amountDecimals };
+)`,
+      select: 'SELECT customer_id, channel, country FROM firsts WHERE pick = 1 ORDER BY customer_id',
+    },
+    amountDecimals: {
+      select: `SELECT count(CASE WHEN ${d.matches('t', '[.][0-9]{3}$')} THEN 1 END) AS three, count(CASE WHEN ${d.matches('t', '[.][0-9]{1,2}$')} THEN 1 END) AS one_or_two
+FROM (SELECT amount_text AS t FROM read_rows WHERE amount_value IS NOT NULL UNION ALL SELECT refund_text AS t FROM read_rows WHERE refund_value IS NOT NULL) AS a`,
+    },
+  };
+  return { steps, parts };
+}
+
+/** The queries: ledger, customers, outcomes and the checks (see CompiledSql), each one statement. */
+export function compileOrders(o: CompileOptions): CompiledSql {
+  const { steps, parts } = compileParts(o);
+  const one = (p: { with?: string; select: string }): string => `WITH ${steps}${p.with ? `,\n${p.with}` : ''}\n${p.select}`;
+  return {
+    ledger: one(parts.ledger),
+    customers: one(parts.customers),
+    outcomes: one(parts.outcomes),
+    currencies: one(parts.currencies),
+    unknownStatuses: one(parts.unknownStatuses),
+    attributes: one(parts.attributes),
+    amountDecimals: one(parts.amountDecimals),
+  };
 }

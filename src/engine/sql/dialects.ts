@@ -28,6 +28,8 @@ export interface Dialect {
   daysBetween(a: string, b: string): string;
   /** The approximate q-quantile of `x` (an aggregate). */
   quantile(x: string, q: number): string;
+  /** Written at the end of a step that must be computed once per row, not inlined into every use of its columns ('' when the planner does not inline). */
+  readonly fence: string;
 }
 
 /** Characters no quoted name may hold: NUL ends a C string in some drivers, and none of the dialects allow it. */
@@ -63,6 +65,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     tryDate: (s) => `TRY_CAST(${s} AS DATE)`,
     daysBetween: (a, b) => `date_diff('day', ${a}, ${b})`,
     quantile: (x, q) => `approx_quantile(${x}, ${q})`,
+    fence: '',
   },
   postgres: {
     name: 'postgres',
@@ -73,11 +76,19 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     double: 'DOUBLE PRECISION',
     matches: (s, p) => `(${s} ~ ${standardLit(p)})`,
     replaceAll: (s, p, r) => `regexp_replace(${s}, ${standardLit(p)}, ${standardLit(r)}, 'g')`,
-    // Postgres has no TRY_CAST: the text already matched YYYY-MM-DD with month 01-12 and day
-    // 01-31 (compile.ts), so only a day past its month's end (02-30) stops the query
-    tryDate: (s) => `CAST(${s} AS DATE)`,
+    // Postgres has no TRY_CAST and a cast of 2023-02-30 stops the query: the text already matched
+    // YYYY-MM-DD with month 01-12 and day 01-31 (compile.ts), so the date is the month's first day
+    // plus the days after it, kept when it is still that day of the month (year 0000 is no date)
+    tryDate: (s) => {
+      const first = `CAST(concat(substr(${s}, 1, 8), '01') AS DATE)`;
+      const day = `CAST(substr(${s}, 9, 2) AS INTEGER)`;
+      return `CASE WHEN substr(${s}, 1, 4) <> '0000' AND EXTRACT(DAY FROM ${first} + (${day} - 1)) = ${day} THEN ${first} + (${day} - 1) END`;
+    },
     daysBetween: (a, b) => `(${b} - ${a})`,
     quantile: (x, q) => `percentile_cont(${q}) WITHIN GROUP (ORDER BY ${x})`,
+    // Postgres inlines a step used once, copying each long date or key expression to every use of
+    // its column (30 s instead of 2 on CDNOW); OFFSET 0 keeps the step whole
+    fence: ' OFFSET 0',
   },
   spark: {
     name: 'spark',
@@ -92,6 +103,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     tryDate: (s) => `CAST(try_to_timestamp(${s}, 'yyyy-MM-dd') AS DATE)`,
     daysBetween: (a, b) => `datediff(${b}, ${a})`,
     quantile: (x, q) => `percentile_approx(${x}, ${q})`,
+    fence: '',
   },
   trino: {
     name: 'trino',
@@ -105,6 +117,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     tryDate: (s) => `try_cast(${s} AS DATE)`,
     daysBetween: (a, b) => `date_diff('day', ${a}, ${b})`,
     quantile: (x, q) => `approx_percentile(${x}, ${q})`,
+    fence: '',
   },
   bigquery: {
     name: 'bigquery',
@@ -119,6 +132,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     tryDate: (s) => `SAFE_CAST(${s} AS DATE)`,
     daysBetween: (a, b) => `DATE_DIFF(${b}, ${a}, DAY)`,
     quantile: (x, q) => `APPROX_QUANTILES(${x}, 1000)[OFFSET(${Math.round(q * 1000)})]`,
+    fence: '',
   },
   snowflake: {
     name: 'snowflake',
@@ -133,6 +147,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     tryDate: (s) => `TRY_CAST(${s} AS DATE)`,
     daysBetween: (a, b) => `DATEDIFF(day, ${a}, ${b})`,
     quantile: (x, q) => `APPROX_PERCENTILE(${x}, ${q})`,
+    fence: '',
   },
 };
 

@@ -39,7 +39,7 @@ export function buildTable(
   let w = 0;
   for (let i = 0; i < n; i++) {
     const run = runs.get(ids[i]);
-    if (!run) throw new Error(`the DuckDB ledger has no entry for customer ${JSON.stringify(ids[i])}`);
+    if (!run) throw new Error(`the ledger from the SQL has no entry for customer ${JSON.stringify(ids[i])}`);
     ledgerStart[i] = w;
     let first = NO_DAY;
     let last = NO_DAY;
