@@ -6,6 +6,7 @@
  * repeat transactions. Parameter names as in note 025: p, q, v (γ in the JMR paper).
  */
 import { CAUTION_SPEND_FREQUENCY_CORRELATION } from '../sample-size.js';
+import { compressSpend, validateWeights } from './compress.js';
 import { groupRows } from './summary.js';
 import { digammaRatio, negLogBeta } from './special.js';
 import { fitNamed, subsampleStride, type FitOptions, type LogLikelihood, type ModelFit, type ParameterLimit } from './model.js';
@@ -116,23 +117,33 @@ export function ggTotalLogLikGradient(params: GammaGammaParams, data: SpendData)
   return { logLik, gradient };
 }
 
+/**
+ * The rows the fit runs over: eligible customers (x > 0, z̄ > 0) with their weights. Per-customer
+ * data has its equal (x, z̄) merged into counts (compress.ts: the same likelihood, regrouped);
+ * weighted rows are taken as given, weights checked to be whole numbers ≥ 0, rows of weight 0
+ * left out.
+ */
 function eligible(data: SpendData): { X: Float64Array; Z: Float64Array; W: Float64Array } {
   const n = data.frequency.length;
+  const given = data.weight;
+  if (given) validateWeights(given);
   let m = 0;
-  for (let i = 0; i < n; i++) if (ggEligible(data.frequency[i], data.monetary[i])) m++;
+  for (let i = 0; i < n; i++) if (ggEligible(data.frequency[i], data.monetary[i]) && (!given || given[i] > 0)) m++;
   const X = new Float64Array(m);
   const Z = new Float64Array(m);
   const W = new Float64Array(m);
   for (let i = 0, j = 0; i < n; i++) {
     const x = data.frequency[i];
     const z = data.monetary[i];
-    if (!ggEligible(x, z)) continue;
+    if (!ggEligible(x, z) || (given && !(given[i] > 0))) continue;
     X[j] = x;
     Z[j] = z;
-    W[j] = data.weight ? data.weight[i] : 1;
+    W[j] = given ? given[i] : 1;
     j++;
   }
-  return { X, Z, W };
+  if (given) return { X, Z, W };
+  const c = compressSpend({ frequency: X, monetary: Z });
+  return { X: c.frequency, Z: c.monetary, W: c.weight };
 }
 
 /** p to infinity and v to 0: each customer's orders all cost their own average. */

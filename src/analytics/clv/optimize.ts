@@ -473,7 +473,7 @@ export function bfgsWithGradient(
       fn = fg(xn, gn);
       // polishing: differences of f are at the rounding level, so the full step is taken when
       // f does not rise beyond rounding and the gradient shrinks, else polishing ends
-      if (polishing ? Number.isFinite(fn) && fn <= fx + 1e-15 * Math.abs(fx) && norm(gn) < norm(g) : Number.isFinite(fn) && fn <= fx + 1e-4 * step * slope) {
+      if (polishing ? Number.isFinite(fn) && fn <= fx + 1e-13 * Math.abs(fx) && norm(gn) < norm(g) : Number.isFinite(fn) && fn <= fx + 1e-4 * step * slope) {
         ok = true;
         break;
       }
