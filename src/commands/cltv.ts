@@ -33,6 +33,8 @@ export interface ClvFlags {
 
 export interface CltvFlags extends InputFlags, LifecycleFlags, ClvFlags {
   summary?: string;
+  /** A directory of summary tables (rfm_counts.csv, spend_counts.csv): cltv-summaries.ts. */
+  summaries?: string;
   top?: string;
   failIf?: string[];
   /** Level of the intervals (default 0.9; 0 = none): cltv-intervals.ts. */
@@ -188,7 +190,7 @@ function byTableRow(k: NextOrders, rows: Int32Array, n: number): NextOrders {
  * Parameters with standard errors and the fit figures, one row each; with a `level` > 0 the
  * parameters' intervals (`low`, `high`) too.
  */
-export function modelTable(scores: ClvScores, level = 0): ResultTable {
+export function modelTable(scores: Pick<ClvScores, 'purchase' | 'spend' | 'correlation'>, level = 0): ResultTable {
   const rows: Cell[][] = [];
   const add = (model: string, fit: { params: object; se: object; logLik: number; customers: number; converged: boolean; usable: boolean; iterations: number }): void => {
     for (const [k, v] of Object.entries(fit.params)) rows.push([model, k, v as number, ((fit.se as Record<string, number | null>)[k] ?? null) as number | null]);
@@ -349,6 +351,12 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warnOut: (m: string) 
   // checked before any input is read: a typo costs no fit
   const conditions = compileCltvConditions(flags.failIf ?? []);
   const level = intervalLevel(flags.interval);
+  if (flags.summaries) {
+    if (flags.summary || flags.orders) throw new UsageError('--summaries reads the summary tables instead of the orders', 'pass one of --summaries DIR, --summary FILE or --orders FILE');
+    const { cltvFromSummaries } = await import('./cltv-summaries.js');
+    const fitted = await cltvFromSummaries(flags.summaries, settings, level, warnOut);
+    return withConditions(fitted.result, conditions, cltvConditionValues(fitted.scores, undefined, []));
+  }
   if (flags.summary) return cltvFromSummary(flags, settings, top, level, conditions, warnOut);
   const said = new Set<string>();
   const warn = (m: string): void => {
@@ -460,7 +468,7 @@ export function settingsLine(s: ClvSettings, choice?: ModelChoice): string {
   return `model ${choice ? `auto → ${s.model}` : s.model}${isPredictive(s.model) ? ' + Gamma-Gamma spend' : ''} · horizon ${s.horizonText} · discount ${(100 * s.discount).toFixed(1)}%/year · margin ${(100 * s.margin).toFixed(0)}% · time unit ${s.unit}`;
 }
 
-export function fitMeta(scores: ClvScores): Record<string, unknown> {
+export function fitMeta(scores: Pick<ClvScores, 'purchase' | 'spend' | 'correlation' | 'warnings'>): Record<string, unknown> {
   const f = (fit: ClvScores['purchase'] | NonNullable<ClvScores['spend']>): Record<string, unknown> => ({
     params: fit.params,
     se: fit.se,
