@@ -42,7 +42,7 @@ function time(fn) {
 const rel = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 const FITS = { bgnbd: fitBgNbd, mbgnbd: fitMbgNbd, pnbd: fitParetoNbd };
 
-for (const unit of ['week', 'day']) {
+for (const unit of (process.env.UNITS ?? 'week,day').split(',')) {
   const s = summarizeLedger(data.table, { calibrationEnd: data.asOf, unit });
   const ones = new Float64Array(s.size).fill(1);
   for (const name of models) {
