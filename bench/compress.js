@@ -12,7 +12,8 @@
 import { performance } from 'node:perf_hooks';
 import { readCustomerState } from '../dist/engine/streaming/read-orders.js';
 import { summarizeLedger } from '../dist/analytics/clv/summary.js';
-import { compressPurchases, spendCountsOf, spendDataOf } from '../dist/analytics/clv/compress.js';
+import { compressPurchases } from '../dist/analytics/clv/compress.js';
+import { spendCountsOf, spendDataOf } from '../dist/analytics/clv/summary-tables.js';
 import { fitBgNbd } from '../dist/analytics/clv/bgnbd.js';
 import { fitMbgNbd } from '../dist/analytics/clv/mbgnbd.js';
 import { fitParetoNbd } from '../dist/analytics/clv/pnbd.js';

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { purchaseDataOf, spendDataOf } from '../analytics/clv/compress.js';
+import { purchaseDataOf, spendDataOf } from '../analytics/clv/summary-tables.js';
 import { fitGammaGamma, spendFrequencyCorrelation } from '../analytics/clv/gamma-gamma.js';
 import { MIN_SPEND_CUSTOMERS, fitPurchaseModel, purchaseModelLabel, purchasePredictor, type ClvScores, type PurchaseFit, type PurchaseModelName } from '../analytics/clv/score.js';
 import { DAYS_PER_UNIT, type ClvSummary } from '../analytics/clv/summary.js';

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rfmCountsOf, spendCountsOf } from '../../src/analytics/clv/compress.js';
+import { rfmCountsOf, spendCountsOf } from '../../src/analytics/clv/summary-tables.js';
 import { summaryFromArrays } from '../../src/analytics/clv/summary.js';
 import { rfmCountsCsv, spendCountsCsv } from '../../src/domain/summaries.js';
 import { DATASETS } from '../helpers/datasets.js';

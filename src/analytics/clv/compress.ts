@@ -10,10 +10,7 @@
  * nothing to a likelihood, and kept it would still change which rows a warm-up subsample holds).
  */
 import { DataError } from '../../domain/errors.js';
-import type { RfmCounts, SpendCounts } from '../../domain/summaries.js';
-import { ggEligible, type SpendData } from './gamma-gamma.js';
-import type { PurchaseData } from './model.js';
-import { groupRows, type ClvSummary } from './summary.js';
+import { groupRows } from './summary.js';
 
 /** Distinct rows of the given columns with their total weight, in order of first appearance. */
 export interface Compressed {
@@ -93,33 +90,4 @@ export function compressSpend(data: { readonly frequency: ArrayLike<number>; rea
 } {
   const c = compressRows([data.frequency, data.monetary], data.weight);
   return Object.freeze({ size: c.size, frequency: c.columns[0], monetary: c.columns[1], weight: c.weight, index: c.index });
-}
-
-/**
- * The rfm_counts table (domain/summaries.ts) of a per-customer summary: its distinct (x, t_x, T)
- * with counts, and per row the repeat purchases' net value summed over its customers (x · z̄).
- */
-export function rfmCountsOf(summary: Pick<ClvSummary, 'frequency' | 'recency' | 'T' | 'monetary' | 'unit'>): RfmCounts {
-  const c = compressPurchases(summary);
-  const spend = new Float64Array(c.size);
-  for (let i = 0; i < c.index.length; i++) spend[c.index[i]] += summary.frequency[i] * summary.monetary[i];
-  return Object.freeze({ size: c.size, unit: summary.unit, x: c.frequency, t_x: c.recency, T: c.T, count: c.weight, spend_sum: spend });
-}
-
-/** The spend_counts table of a per-customer summary: distinct (x, z̄) of the customers Gamma-Gamma fits (x > 0, z̄ > 0). */
-export function spendCountsOf(summary: Pick<ClvSummary, 'frequency' | 'monetary'>): SpendCounts {
-  const keep: number[] = [];
-  for (let i = 0; i < summary.frequency.length; i++) if (ggEligible(summary.frequency[i], summary.monetary[i])) keep.push(i);
-  const c = compressSpend({ frequency: Float64Array.from(keep, (i) => summary.frequency[i]), monetary: Float64Array.from(keep, (i) => summary.monetary[i]) });
-  return Object.freeze({ size: c.size, x: c.frequency, zbar: c.monetary, count: c.weight });
-}
-
-/** What the purchase models fit on, from an rfm_counts table: its rows weighted by their counts. */
-export function purchaseDataOf(t: RfmCounts): PurchaseData {
-  return { frequency: t.x, recency: t.t_x, T: t.T, weight: t.count };
-}
-
-/** What Gamma-Gamma fits on, from a spend_counts table. */
-export function spendDataOf(t: SpendCounts): SpendData {
-  return { frequency: t.x, monetary: t.zbar, weight: t.count };
 }
