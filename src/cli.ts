@@ -332,6 +332,7 @@ Examples:
     .description('Customer lifetime value: fits the purchase model (by default the best of BG/NBD, MBG/NBD, Pareto/NBD on a holdout) and Gamma-Gamma\nfor spend on every customer\'s (x, t_x, T) at the as-of date, then prints the parameters with\nstandard errors, predicted value by stage, RFM segment and cohort, and the top customers.\n--model historical (net revenue to date) and formula (AOV x purchase rate x lifetime) need no fit.\nCost: one pass over the orders; the fit runs over distinct (x, t_x, T) rows, so 1M customers take seconds.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(cltv))))
     .option('--summary <file>', 'fit a summary computed elsewhere: customer_id, frequency, recency, T[, monetary_value] in --time-unit')
+    .option('--summaries <dir>', 'fit the summary tables in DIR (rfm_counts.csv: x,t_x,T,count; spend_counts.csv: x,zbar,count); model and base totals only')
     .option('--top <n>', 'how many top customers to list (default 20)')
     .option('--fail-if <expr>', 'exit 1 after printing when this holds, e.g. "not converged" or "unsafe" (repeatable)', collect, [])
     .option('--interval <level>', INTERVAL_OPTION_HELP)
@@ -349,6 +350,7 @@ Examples:
   clm cltv --orders orders.csv --customers customers.csv
   clm cltv --orders orders.csv --model pnbd --horizon 24m --discount 0.08 --margin 0.3
   clm cltv --summary cdnow_customers_summary.csv --time-unit week --format json | jq .meta.fit
+  clm cltv --summaries warehouse_out/ --model pnbd
   clm cltv --config clm.config.json --quiet --fail-if 'not converged' --fail-if unsafe > clv.csv
   clm customers --orders orders.csv --model bgnbd --format csv > customers_with_clv.csv`)
     .action((opts) => onInvoke({ command: 'cltv', flags: opts }));

@@ -26,7 +26,7 @@ export const CLTV_CONDITION_FIELDS: readonly RuleField[] = [
 export type CltvConditionValues = Record<string, RuleValue>;
 
 /** The values of CLTV_CONDITION_FIELDS for a run: null where a run has none (no fit, no orders). */
-export function cltvConditionValues(scores: ClvScores | undefined, checks: DataChecks | undefined, used: readonly Analysis[]): CltvConditionValues {
+export function cltvConditionValues(scores: Pick<ClvScores, 'purchase' | 'spend' | 'correlation'> | undefined, checks: DataChecks | undefined, used: readonly Analysis[]): CltvConditionValues {
   const f = checks?.figures;
   const verdicts = checks?.analyses.filter((a) => used.includes(a.analysis)) ?? [];
   return {

@@ -176,7 +176,7 @@ function byTableRow(k: NextOrders, rows: Int32Array, n: number): NextOrders {
  * Parameters with standard errors and the fit figures, one row each; with a `level` > 0 the
  * parameters' intervals (`low`, `high`) too.
  */
-export function modelTable(scores: ClvScores, level = 0): ResultTable {
+export function modelTable(scores: Pick<ClvScores, 'purchase' | 'spend' | 'correlation'>, level = 0): ResultTable {
   const rows: Cell[][] = [];
   const add = (model: string, fit: { params: object; se: object; logLik: number; customers: number; converged: boolean; usable: boolean; iterations: number }): void => {
     for (const [k, v] of Object.entries(fit.params)) rows.push([model, k, v as number, ((fit.se as Record<string, number | null>)[k] ?? null) as number | null]);
@@ -322,7 +322,7 @@ export function settingsLine(s: ClvSettings, choice?: ModelChoice): string {
   return `model ${choice ? `auto → ${s.model}` : s.model}${isPredictive(s.model) ? ' + Gamma-Gamma spend' : ''} · horizon ${s.horizonText} · discount ${(100 * s.discount).toFixed(1)}%/year · margin ${(100 * s.margin).toFixed(0)}% · time unit ${s.unit}`;
 }
 
-export function fitMeta(scores: ClvScores): Record<string, unknown> {
+export function fitMeta(scores: Pick<ClvScores, 'purchase' | 'spend' | 'correlation' | 'warnings'>): Record<string, unknown> {
   const f = (fit: ClvScores['purchase'] | NonNullable<ClvScores['spend']>): Record<string, unknown> => ({
     params: fit.params,
     se: fit.se,

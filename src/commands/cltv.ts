@@ -18,6 +18,8 @@ import { ClvFlags, fitsPurchases, isPredictive, ClvSettings, clvSettings, unusab
 
 export interface CltvFlags extends InputFlags, LifecycleFlags, ClvFlags {
   summary?: string;
+  /** A directory of summary tables (rfm_counts.csv, spend_counts.csv): app/cltv-summaries.ts. */
+  summaries?: string;
   top?: string;
   failIf?: string[];
   /** Level of the intervals (default 0.9; 0 = none): cltv-intervals.ts. */
@@ -63,6 +65,12 @@ export async function runCltv(flags: CltvFlags, io: CliIO, warnOut: (m: string) 
   // checked before any input is read: a typo costs no fit
   const conditions = compileFailIf(flags.failIf ?? [], CLTV_FAIL_IF_SPEC, warnOut);
   const level = intervalLevel(flags.interval);
+  if (flags.summaries) {
+    if (flags.summary || flags.orders) throw new UsageError('--summaries reads the summary tables instead of the orders', 'pass one of --summaries DIR, --summary FILE or --orders FILE');
+    const { cltvFromSummaries } = await import('../app/cltv-summaries.js');
+    const fitted = await cltvFromSummaries(flags.summaries, settings, level, warnOut);
+    return withConditions(fitted.result, conditions, cltvConditionValues(fitted.scores, undefined, []));
+  }
   if (flags.summary) return cltvFromSummary(flags, settings, top, level, conditions, warnOut);
   const said = new Set<string>();
   const warn = (m: string): void => {

@@ -6,6 +6,7 @@
  * repeat transactions. Parameter names as in note 025: p, q, v (γ in the JMR paper).
  */
 import { CAUTION_SPEND_FREQUENCY_CORRELATION } from '../sample-size.js';
+import { validateWeights } from './compress.js';
 import { groupRows } from './summary.js';
 import { digammaRatio, negLogBeta } from './special.js';
 import { fitNamed, subsampleStride, type FitOptions, type LogLikelihood, type ModelFit, type ParameterLimit } from './model.js';
@@ -116,20 +117,29 @@ export function ggTotalLogLikGradient(params: GammaGammaParams, data: SpendData)
   return { logLik, gradient };
 }
 
+/**
+ * The rows the fit runs over: eligible customers (x > 0, z̄ > 0) with their weights; weights
+ * are checked to be whole numbers ≥ 0 and rows of weight 0 left out. Per-customer data is not
+ * merged: mean spends are mostly distinct (a generated shop of 490k repeat customers has 335k
+ * distinct (x, z̄)), and one evaluation costs two logarithms a row, so merging costs more than
+ * it saves (bench/compress.js); a spend_counts table (compress.ts) is fitted as given.
+ */
 function eligible(data: SpendData): { X: Float64Array; Z: Float64Array; W: Float64Array } {
   const n = data.frequency.length;
+  const given = data.weight;
+  if (given) validateWeights(given);
   let m = 0;
-  for (let i = 0; i < n; i++) if (ggEligible(data.frequency[i], data.monetary[i])) m++;
+  for (let i = 0; i < n; i++) if (ggEligible(data.frequency[i], data.monetary[i]) && (!given || given[i] > 0)) m++;
   const X = new Float64Array(m);
   const Z = new Float64Array(m);
   const W = new Float64Array(m);
   for (let i = 0, j = 0; i < n; i++) {
     const x = data.frequency[i];
     const z = data.monetary[i];
-    if (!ggEligible(x, z)) continue;
+    if (!ggEligible(x, z) || (given && !(given[i] > 0))) continue;
     X[j] = x;
     Z[j] = z;
-    W[j] = data.weight ? data.weight[i] : 1;
+    W[j] = given ? given[i] : 1;
     j++;
   }
   return { X, Z, W };

@@ -4,6 +4,8 @@
  * backtests.
  */
 import { HESSIAN_WARNING, isInterior, maximizeLogLik, type OptimizeResult } from './optimize.js';
+import { DataError } from '../../domain/errors.js';
+import { validateWeights } from './compress.js';
 import { mergeIdentical } from './summary.js';
 
 /** Per-customer (x, t_x, T), optionally already merged with weights (a ClvSummary fits as is). */
@@ -79,16 +81,31 @@ export interface WeightedRows {
   readonly weight: Float64Array;
 }
 
-/** The data as weighted rows: merged when it has no weights, copied otherwise. */
+/**
+ * The data as weighted rows: per-customer data has its identical rows merged (compress.ts; the
+ * fit is the same, on ~1,000 rows for CDNOW's 2,357 customers); weighted rows (a summary's
+ * counts) are taken as given, their weights checked to be whole numbers ≥ 0 and rows of
+ * weight 0 left out.
+ */
 export function weightedRows(data: PurchaseData): WeightedRows {
   if (!data.weight) return mergeIdentical(data.frequency, data.recency, data.T);
-  return {
-    size: data.frequency.length,
-    frequency: Float64Array.from(data.frequency),
-    recency: Float64Array.from(data.recency),
-    T: Float64Array.from(data.T),
-    weight: Float64Array.from(data.weight),
-  };
+  const n = data.frequency.length;
+  if (data.recency.length !== n || data.T.length !== n || data.weight.length !== n)
+    throw new DataError(`the weighted rows have ${n} values of x but ${data.recency.length} of t_x, ${data.T.length} of T and ${data.weight.length} weights`);
+  validateWeights(data.weight);
+  const W = data.weight;
+  let size = 0;
+  for (let i = 0; i < n; i++) if (W[i] > 0) size++;
+  const out = { size, frequency: new Float64Array(size), recency: new Float64Array(size), T: new Float64Array(size), weight: new Float64Array(size) };
+  for (let i = 0, j = 0; i < n; i++) {
+    if (!(W[i] > 0)) continue;
+    out.frequency[j] = data.frequency[i];
+    out.recency[j] = data.recency[i];
+    out.T[j] = data.T[i];
+    out.weight[j] = W[i];
+    j++;
+  }
+  return out;
 }
 
 /**

@@ -36,7 +36,7 @@ describe('analytic gradients', () => {
   });
 
   it('BG/NBD gradient handles x = 0 only, and weights', () => {
-    const data = { frequency: [0, 0, 2, 5], recency: [0, 0, 10, 30.5], T: [40, 12, 40, 31], weight: [3, 1, 2, 0.5] };
+    const data = { frequency: [0, 0, 2, 5], recency: [0, 0, 10, 30.5], T: [40, 12, 40, 31], weight: [3, 1, 2, 5] };
     const theta = [0.3, 4, 0.9, 2.2];
     const toP = (t: number[]): BgNbdParams => ({ r: t[0], alpha: t[1], a: t[2], b: t[3] });
     const { gradient } = bgnbdTotalLogLikGradient(toP(theta), data);

@@ -95,7 +95,7 @@ describe('MBG/NBD', () => {
 
   it('the analytic gradient matches central differences (relative error < 1e-5)', () => {
     const sim = simulateMbgNbd(2000, P, { seed: 3, Tmin: 20, Tmax: 80 });
-    const weighted = { frequency: [0, 0, 2, 5], recency: [0, 0, 10, 30.5], T: [40, 12, 40, 31], weight: [3, 1, 2, 0.5] };
+    const weighted = { frequency: [0, 0, 2, 5], recency: [0, 0, 10, 30.5], T: [40, 12, 40, 31], weight: [3, 1, 2, 5] };
     const u = rng(5);
     const draw = (lo: number, hi: number): number => Math.exp(Math.log(lo) + u() * (Math.log(hi) - Math.log(lo)));
     const toP = (t: number[]): MbgNbdParams => ({ r: t[0], alpha: t[1], a: t[2], b: t[3] });
