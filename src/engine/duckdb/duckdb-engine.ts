@@ -6,7 +6,7 @@
  * differs: options the SQL cannot honour (`unsupported`), and files with values the SQL does
  * not read exactly (the `unread` outcome) or records DuckDB cannot split.
  */
-import { createRequire } from 'node:module';
+import { installed } from '../optional.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClmError, DataError } from '../../domain/errors.js';
@@ -21,22 +21,11 @@ import { columnsOfMapping, mappingUnsupported, sqlUnsupported } from '../sql/sup
 import { partQuery, readSummaries, type SqlReader } from '../sql/summaries.js';
 import { fileKind, loadCsvSql, loadParquetSql, positional, readHeader, ROW_COLUMN } from './source.js';
 
-const require = createRequire(import.meta.url);
-
-/** Whether @duckdb/node-api can be found (resolved, not loaded). */
-function duckdbInstalled(): boolean {
-  try {
-    require.resolve('@duckdb/node-api');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const duckdbEngine: Engine = {
   name: 'duckdb',
   unsupported(spec) {
-    if (!duckdbInstalled()) return 'DuckDB is not installed (the optional dependency @duckdb/node-api)';
+    if (!installed('@duckdb/node-api')) return 'DuckDB is not installed (the optional dependency @duckdb/node-api)';
     if (spec.stdin !== undefined && spec.orders === '-') return 'the orders come from stdin (DuckDB reads files)';
     return sqlUnsupported(spec);
   },

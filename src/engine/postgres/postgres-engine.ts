@@ -13,7 +13,7 @@
  *
  * The URL's password appears nowhere: every message from the driver goes through redact().
  */
-import { createRequire } from 'node:module';
+import { installed } from '../optional.js';
 import { ClmError, DataError, UsageError } from '../../domain/errors.js';
 import { getPreset, mapColumns, type FileMapping } from '../../io/mapping.js';
 import { recogniseHeader } from '../../io/recognise-export.js';
@@ -26,7 +26,6 @@ import { columnsOfMapping, mappingUnsupported, sqlUnsupported } from '../sql/sup
 import { isPostgresUrl, redact, redactUrl } from './db-url.js';
 import { oneStatement, PartRows } from './one-statement.js';
 
-const require = createRequire(import.meta.url);
 const pgd = DIALECTS.postgres;
 
 /** --db-timeout when not given: seconds each statement may run. */
@@ -36,21 +35,12 @@ const BATCH = 20_000;
 /** pg's type ids: int8 is read as a bigint (the driver's default is a string). */
 const INT8_OID = 20;
 
-function pgInstalled(): boolean {
-  try {
-    require.resolve('pg');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const postgresEngine: Engine = {
   name: 'postgres',
   unsupported(spec) {
     if (spec.db === undefined) return 'no --db (the Postgres engine reads a table in a database)';
     if (!isPostgresUrl(spec.db)) return `--db ${redactUrl(spec.db)} is not a postgres:// or postgresql:// URL`;
-    if (!pgInstalled()) return 'the Postgres driver is not installed (the optional dependency pg: npm install pg)';
+    if (!installed('pg')) return 'the Postgres driver is not installed (the optional dependency pg: npm install pg)';
     const why = sqlUnsupported({ ...spec, encoding: undefined });
     return why && why.replace('a file or a table', 'a table');
   },
