@@ -6,7 +6,7 @@
 // date and repeat rate must agree; if they do not, the bench stops with exit 1 (a benchmark
 // of different work is worthless). Run `npm run build` first; `npm run bench -- --help`.
 // Data goes to bench/data/ (gitignored); results to bench/RESULTS.md (--out) and stdout.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,7 +133,12 @@ function ensureData(size, shape = 'default') {
     if (gen.status !== 0) fail(`generating ${name} failed (exit ${gen.status}); did you run npm run build?`);
     writeFileSync(marker, wanted);
   }
-  const example = readFileSync(ordersFile, 'latin1').slice(0, 4096).split('\n')[1] ?? '';
+  // the first data line, from the first 4 KB (a 10M-order file is past the longest string)
+  const head = Buffer.alloc(4096);
+  const fd = openSync(ordersFile, 'r');
+  const got = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const example = head.toString('latin1', 0, got).split('\n')[1] ?? '';
   return { name, shape, size, dir, ordersFile, genCommand, example, bytes: statSync(ordersFile).size };
 }
 
