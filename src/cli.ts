@@ -157,6 +157,11 @@ function addOutputOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no spinner or progress; warnings still go to stderr');
 }
 
+/** A description's lines joined into one paragraph, except the line that says what a command costs. */
+export function reflow(text: string): string {
+  return text.replace(/\n(?!Cost:)/g, ' ').replace(/ {2,}/g, ' ');
+}
+
 /** Every command and option, in one place. */
 export function buildProgram(io: CliIO, onInvoke: (inv: Invocation) => void): Command {
   const program = new Command();
@@ -165,6 +170,9 @@ export function buildProgram(io: CliIO, onInvoke: (inv: Invocation) => void): Co
     .description('Customer lifecycle analytics from CRM and shop exports: per-customer state, stages, RFM, cohorts, CLV.')
     .version('0.1.0', '-V, --version')
     .showHelpAfterError('(run clm --help or clm <command> --help for usage)')
+    // commander wraps descriptions to the terminal itself: a line break written in the
+    // source would break a sentence mid-line, so only a "Cost:" line starts a new line
+    .configureHelp({ commandDescription: (cmd) => reflow(cmd.description()) })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
