@@ -287,6 +287,8 @@ export function dataMeta(data: LoadedData, command: string): Record<string, unkn
     as_of: formatDay(data.asOf),
     as_of_source: data.asOfSource,
     orders_pass_threads: data.threads,
+    // the streaming engine is the default and is not named (outputs stay as they were)
+    ...(data.engine && data.engine.name !== 'streaming' ? { engine: data.engine.name, engine_why: data.engine.why } : {}),
     currency: data.currency ?? null,
     preset: data.preset ?? null,
     inputs: data.inputs.map((i) => ({
@@ -305,6 +307,7 @@ export function dataContext(data: LoadedData): string[] {
   const asOfWhy = data.asOfSource === 'data' ? 'latest order in the data' : data.asOfSource === 'today' ? 'today' : '--as-of';
   const lines = [`as of ${formatDay(data.asOf)} (${asOfWhy})${data.currency ? ` · currency ${data.currency}` : ''}${data.preset ? ` · preset ${data.preset}` : ''}`];
   for (const i of data.inputs) lines.push(`${i.role}: ${i.source.path} (${i.rows.toLocaleString('en-US')} rows)`);
+  if (data.engine && data.engine.name !== 'streaming') lines.push(`read by the ${data.engine.name} engine (${data.engine.why})`);
   return lines;
 }
 

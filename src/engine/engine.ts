@@ -43,18 +43,20 @@ export function chooseEngine(spec: ReadSpec, engines: readonly Engine[] = ENGINE
   throw new Error(`no engine can read this input (${reasons.join('; ')})`);
 }
 
-/** Reads the orders (and the files joined to them) into one record per customer. */
-export function readOrders(spec: ReadSpec): Promise<LoadedData> {
+/** Reads the orders (and the files joined to them) into one record per customer; says which engine did and why. */
+export async function readOrders(spec: ReadSpec): Promise<LoadedData> {
+  const ran = (name: string, why: string) => (data: LoadedData): LoadedData => ({ ...data, engine: { name, why } });
   if (spec.db !== undefined) {
     // --db: the orders are a table in that database, which only the Postgres engine reads
     if (spec.engine === 'streaming' || spec.engine === 'duckdb') throw new UsageError(`--engine ${spec.engine} reads files; with --db the orders are a table in Postgres`, 'leave --engine out with --db, or drop --db to read a file');
-    return postgresEngine.read(spec);
+    return postgresEngine.read(spec).then(ran('postgres', '--db'));
   }
   if (spec.engine === 'streaming' || spec.engine === 'duckdb') {
     const engine = NAMED_ENGINES[spec.engine];
     const why = engine.unsupported(spec);
     if (why) throw new UsageError(`--engine ${engine.name} cannot read this: ${why}`, 'use --engine streaming (or leave --engine out)');
-    return engine.read(spec);
+    return engine.read(spec).then(ran(engine.name, `--engine ${engine.name}`));
   }
-  return chooseEngine(spec).engine.read(spec);
+  const { engine, reasons } = chooseEngine(spec);
+  return engine.read(spec).then(ran(engine.name, reasons.length > 0 ? `--engine auto; ${reasons.join('; ')}` : '--engine auto'));
 }

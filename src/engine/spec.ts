@@ -82,6 +82,8 @@ export interface InputReport {
 
 export interface LoadedData {
   table: CustomerTable;
+  /** Which engine read the orders and why it was chosen (set by engine.ts readOrders). */
+  engine?: { name: string; why: string };
   asOf: Day;
   asOfSource: 'flag' | 'today' | 'data';
   currency: string | undefined;

@@ -14,6 +14,17 @@ describe('--engine duckdb from the command line', () => {
     }
   });
 
+  it('says which engine read the orders and why: a context line and the meta (the default streaming engine is not named)', async () => {
+    const args = ['summary', '--orders', 'fixtures/demo/orders.csv', '--as-of', '2024-12-31'];
+    const table = await runClm([...args, '--engine', 'duckdb', '--format', 'table', '--no-color']);
+    expect(table.stdout).toContain('read by the duckdb engine (--engine duckdb)');
+    const json = JSON.parse((await runClm([...args, '--engine', 'duckdb', '--format', 'json'])).stdout);
+    expect([json.meta.engine, json.meta.engine_why]).toEqual(['duckdb', '--engine duckdb']);
+    const plain = JSON.parse((await runClm([...args, '--format', 'json'])).stdout);
+    expect(plain.meta.engine).toBeUndefined();
+    expect((await runClm([...args, '--format', 'table', '--no-color'])).stdout).not.toContain('read by the');
+  });
+
   it('refuses what it cannot honour exactly, naming the option and the way out', async () => {
     const cases: [string[], RegExp][] = [
       [['--orders', '-'], /stdin/],
