@@ -80,6 +80,14 @@ export function compressPurchases(data: {
   return Object.freeze({ size: c.size, frequency: c.columns[0], recency: c.columns[1], T: c.columns[2], weight: c.weight, index: c.index });
 }
 
+/** Identical (x, t_x, T) rows merged, with their weights (number of customers). */
+export type MergedRows = ReturnType<typeof compressPurchases>;
+
+/** Per-customer (x, t_x, T) with identical rows merged: what every purchase-model fit runs on. */
+export function mergeIdentical(frequency: ArrayLike<number>, recency: ArrayLike<number>, T: ArrayLike<number>): MergedRows {
+  return compressPurchases({ frequency, recency, T });
+}
+
 /** Per-customer (or already weighted) (x, z̄) as distinct rows with counts, for Gamma-Gamma. */
 export function compressSpend(data: { readonly frequency: ArrayLike<number>; readonly monetary: ArrayLike<number>; readonly weight?: ArrayLike<number> }): {
   readonly size: number;

@@ -23,7 +23,8 @@
  */
 import { ggExpectedAverageValue, type GammaGammaParams } from './gamma-gamma.js';
 import { purchasePredictor, type PurchaseFit, type PurchaseModelName } from './score.js';
-import { groupRows, mergeIdentical, type TimeUnit } from './summary.js';
+import { groupRows, type TimeUnit } from './summary.js';
+import { mergeIdentical } from './compress.js';
 import { discountedExpectedPurchases } from './value.js';
 
 /** Default level of every interval: 90%. */

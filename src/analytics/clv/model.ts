@@ -6,7 +6,7 @@
 import { HESSIAN_WARNING, isInterior, maximizeLogLik, type OptimizeResult } from './optimize.js';
 import { DataError } from '../../domain/errors.js';
 import { validateWeights } from './compress.js';
-import { mergeIdentical } from './summary.js';
+import { mergeIdentical } from './compress.js';
 
 /** Per-customer (x, t_x, T), optionally already merged with weights (a ClvSummary fits as is). */
 export interface PurchaseData {

@@ -288,29 +288,3 @@ export function groupRows(cols: readonly ArrayLike<number>[], n: number): Groupi
   }
   return Object.freeze({ groups, index, first: first.slice(0, groups), count: count.slice(0, groups) });
 }
-
-/** Identical (x, t_x, T) rows merged, with their weights (number of customers). */
-export interface MergedRows {
-  readonly size: number;
-  readonly frequency: Float64Array;
-  readonly recency: Float64Array;
-  readonly T: Float64Array;
-  readonly weight: Float64Array;
-  /** Merged row of each input customer. */
-  readonly index: Int32Array;
-}
-
-export function mergeIdentical(frequency: ArrayLike<number>, recency: ArrayLike<number>, T: ArrayLike<number>): MergedRows {
-  const n = frequency.length;
-  const g = groupRows([frequency, recency, T], n);
-  const x = new Float64Array(g.groups);
-  const tx = new Float64Array(g.groups);
-  const TT = new Float64Array(g.groups);
-  for (let k = 0; k < g.groups; k++) {
-    const r = g.first[k];
-    x[k] = frequency[r];
-    tx[k] = recency[r];
-    TT[k] = T[r];
-  }
-  return Object.freeze({ size: g.groups, frequency: x, recency: tx, T: TT, weight: g.count, index: g.index });
-}

@@ -4,10 +4,10 @@ import { DataError } from '../../../src/domain/errors.js';
 import {
   holdoutActuals,
   holdoutPeriodCounts,
-  mergeIdentical,
   summarizeLedger,
   summaryFromArrays,
 } from '../../../src/analytics/clv/summary.js';
+import { mergeIdentical } from '../../../src/analytics/clv/compress.js';
 import { tableOf } from './table.js';
 
 const table = tableOf({
