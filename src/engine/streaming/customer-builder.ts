@@ -49,15 +49,19 @@ interface GroupedLedger {
 }
 
 /**
- * The merged ledger of two parts, in shared memory so both threads fill it at once: each
- * customer's segment holds the first part's entries, then the later part's, which start at
- * `at[j]` for the later part's customer j.
+ * The ledger entries of one part of the input as the pass made them (arrival order, one per
+ * customer-day run), handed from a later part's builder to the first part's (the arrays move
+ * between threads without a copy): customer, day, orders (a byte; the rest in manyOrders) and
+ * whole mills (32 bits; totals beyond them in bigAmounts), `entries` of each used.
  */
-export interface MergeLayout {
+export interface PartLedger {
+  entries: number;
+  cust: Int32Array;
   day: Int32Array;
-  ord: Int32Array;
-  amt: Float64Array;
-  at: Int32Array;
+  ord: Uint8Array;
+  amt: Int32Array;
+  manyOrders: Map<number, number>;
+  bigAmounts: Map<number, number>;
 }
 
 /** A later part's refund counts per customer. */
@@ -75,11 +79,12 @@ export interface LaterRefunds {
  *
  * Two builders over consecutive parts of one input combine into what one builder over the
  * whole input gives (the parallel reader, engine/streaming/parallel-orders.ts): the first takes
- * the second's keys (absorbKeys: the first part's customers keep their indices, the second
- * part's new ones follow in order of appearance, as one pass would number them), lays out a
- * merged ledger in shared memory with room in each customer's segment for both parts' entries
- * (layOut), and both fill it at once (group, scatterInto). Amounts are integers, so entries of
- * one day merge to the same total whichever part they came from and in whatever order.
+ * the second's keys and ledger (absorbKeys: the first part's customers keep their indices, the
+ * second part's new ones follow in order of appearance, as one pass would number them), and
+ * group() lays both ledgers out in customer order, each customer's later entries after its own,
+ * one array at a time (the peak holds one extra array, never a second ledger). Amounts are
+ * integers, so entries of one day merge to the same total whichever part they came from and in
+ * whatever order.
  */
 export class CustomerStateBuilder {
   private readonly keys: ByteKeyTable;
@@ -103,12 +108,8 @@ export class CustomerStateBuilder {
   private entries = 0;
   /** The ledger in customer order once group() ran; the entry arrays above are then empty. */
   private grouped: GroupedLedger | undefined;
-  /**
-   * A later part being absorbed: the customer here of each of its customers, their numbers of
-   * entries, and once laid out, the merged ledger, its segment starts and where each
-   * customer's later entries begin.
-   */
-  private later: { remap: Int32Array; counts: Int32Array; layout?: MergeLayout; start?: Int32Array } | undefined;
+  /** A later part being absorbed: the customer here of each of its customers, and its ledger (emptied by group()). */
+  private later: { remap: Int32Array; ledger: PartLedger } | undefined;
 
   /**
    * `release` asks the runtime to free dropped arrays now (io passes a full GC); a typed
@@ -221,93 +222,77 @@ export class CustomerStateBuilder {
     }
   }
 
-  /** Mills per entry, with the totals beyond 32 bits. */
-  private amounts(): ArrayLike<number> {
-    if (this.bigAmounts.size === 0) return this.entAmount;
-    const full = Float64Array.from(this.entAmount);
-    for (const [e, v] of this.bigAmounts) full[e] = v;
-    return full;
-  }
 
   /**
-   * Scatters the ledger into customer order (stable: each customer's entries stay in arrival
-   * order), one array at a time, releasing each old one before the next is allocated, so the
-   * peak holds one extra array, not a second ledger. The pass is over after this. After
-   * layOut() it fills this part's entries of the merged ledger instead.
+   * Scatters the ledger (and an absorbed later part's, each customer's later entries after its
+   * own) into customer order, stable: each customer's entries stay in arrival order. One array
+   * at a time, releasing the old ones before the next is allocated, so the peak holds one extra
+   * array, not a second ledger. The pass is over after this.
    */
   group(): void {
     if (this.grouped) return;
     const nc = this.keys.size;
-    const ne = this.entries;
-    const cust = this.entCust;
-    const later = this.later;
-    let start = later?.start;
-    if (!start) {
-      start = new Int32Array(nc + 1);
-      for (let e = 0; e < ne; e++) start[cust[e] + 1]++;
-      for (let i = 0; i < nc; i++) start[i + 1] += start[i];
+    const parts: { ledger: PartLedger; remap?: Int32Array }[] = [{ ledger: this.takeLedger() }];
+    if (this.later) parts.push(this.later);
+    const start = new Int32Array(nc + 1);
+    for (const { ledger, remap } of parts) {
+      const cust = ledger.cust;
+      if (remap) for (let e = 0; e < ledger.entries; e++) start[remap[cust[e]] + 1]++;
+      else for (let e = 0; e < ledger.entries; e++) start[cust[e] + 1]++;
     }
-    const next = start.slice(0, nc);
-    const scatter = <T extends Int32Array | Float64Array>(from: ArrayLike<number>, to: T): T => {
-      next.set(start!.subarray(0, nc));
-      for (let e = 0; e < ne; e++) to[next[cust[e]]++] = from[e];
+    for (let i = 0; i < nc; i++) start[i + 1] += start[i];
+    const ne = start[nc];
+    const next = new Int32Array(nc);
+    const scatter = <T extends Int32Array | Float64Array>(from: (l: PartLedger) => ArrayLike<number>, to: T): T => {
+      next.set(start.subarray(0, nc));
+      for (const { ledger, remap } of parts) {
+        const cust = ledger.cust;
+        const v = from(ledger);
+        if (remap) for (let e = 0; e < ledger.entries; e++) to[next[remap[cust[e]]]++] = v[e];
+        else for (let e = 0; e < ledger.entries; e++) to[next[cust[e]]++] = v[e];
+      }
       return to;
     };
-    const amt = scatter(this.amounts(), later?.layout?.amt ?? new Float64Array(ne));
-    this.entAmount = new Int32Array(0);
-    this.bigAmounts.clear();
+    const amt = scatter(amountsOf, new Float64Array(ne));
+    for (const { ledger } of parts) ledger.amt = EMPTY_INT32;
     this.release();
-    const day = scatter(this.entDay, later?.layout?.day ?? new Int32Array(ne));
-    this.entDay = new Int32Array(0);
+    const day = scatter((l) => l.day, new Int32Array(ne));
+    for (const { ledger } of parts) ledger.day = EMPTY_INT32;
     this.release();
-    const ord = scatter(this.orderCounts(), later?.layout?.ord ?? new Int32Array(ne));
-    this.entOrders = new Uint8Array(0);
-    this.entCust = new Int32Array(0);
+    const ord = scatter(orderCountsOf, new Int32Array(ne));
+    for (const { ledger } of parts) {
+      ledger.ord = new Uint8Array(0);
+      ledger.cust = EMPTY_INT32;
+      ledger.entries = 0;
+    }
     this.release();
     this.grouped = { start, day, ord, amt };
   }
 
-  /** Orders per entry, with the counts beyond a byte. */
-  private orderCounts(): ArrayLike<number> {
-    if (this.manyOrders.size === 0) return this.entOrders;
-    const full = Int32Array.from(this.entOrders);
-    for (const [e, n] of this.manyOrders) full[e] += n;
-    return full;
-  }
-
-  /**
-   * The keys after the pass and each customer's number of ledger entries, for the builder of
-   * the first part; the index is dropped.
-   */
-  takeKeys(): { keys: KeyTableParts; counts: Int32Array } {
-    const counts = new Int32Array(this.keys.size);
-    for (let e = 0; e < this.entries; e++) counts[this.entCust[e]]++;
-    return { keys: this.keys.parts(), counts };
-  }
-
-  /**
-   * Writes this later part's entries into the merged ledger (stable, like group()), one array
-   * at a time, releasing each after it is written; the pass is over.
-   */
-  scatterInto(layout: MergeLayout): void {
-    const cust = this.entCust;
-    const ne = this.entries;
-    const next = new Int32Array(layout.at.length);
-    const scatter = <T extends Int32Array | Float64Array>(from: ArrayLike<number>, to: T): void => {
-      next.set(layout.at);
-      for (let e = 0; e < ne; e++) to[next[cust[e]]++] = from[e];
+  /** This builder's ledger entries, handed over: the builder keeps none. */
+  private takeLedger(): PartLedger {
+    const ledger: PartLedger = {
+      entries: this.entries,
+      cust: this.entCust,
+      day: this.entDay,
+      ord: this.entOrders,
+      amt: this.entAmount,
+      manyOrders: new Map(this.manyOrders),
+      bigAmounts: new Map(this.bigAmounts),
     };
-    scatter(this.amounts(), layout.amt);
-    this.entAmount = new Int32Array(0);
-    this.bigAmounts.clear();
-    this.release();
-    scatter(this.entDay, layout.day);
-    this.entDay = new Int32Array(0);
-    this.release();
-    scatter(this.orderCounts(), layout.ord);
+    this.entCust = EMPTY_INT32;
+    this.entDay = EMPTY_INT32;
     this.entOrders = new Uint8Array(0);
-    this.entCust = new Int32Array(0);
-    this.release();
+    this.entAmount = EMPTY_INT32;
+    this.manyOrders.clear();
+    this.bigAmounts.clear();
+    this.entries = 0;
+    return ledger;
+  }
+
+  /** The keys and the ledger after the pass, for the builder of the first part (absorbKeys); the index is dropped. */
+  takeKeys(): { keys: KeyTableParts; ledger: PartLedger } {
+    return { keys: this.keys.parts(), ledger: this.takeLedger() };
   }
 
   /** Refund counts per customer after the pass. */
@@ -317,37 +302,18 @@ export class CustomerStateBuilder {
   }
 
   /**
-   * Adds the customers of a builder over the next part of the input (see the class comment),
-   * before group(): its customer j becomes customer remap[j] here, new ones after this part's,
-   * and has counts[j] ledger entries. Then layOut(), group() and the later builder's
-   * scatterInto(), and absorbRefunds().
+   * Adds the customers and ledger of a builder over the next part of the input (see the class
+   * comment), before group(): its customer j becomes customer remap[j] here, new ones after this
+   * part's. Then absorbRefunds(), and group() at finalize().
    */
-  absorbKeys(next: KeyTableParts, counts: Int32Array): Int32Array {
+  absorbKeys(next: KeyTableParts, ledger: PartLedger): Int32Array {
     const { arena, spans, size: nb } = next;
-    this.keys.reserve(nb);
+    // no reserve(nb): the halves of one file share most of their customers, and room for all
+    // of the later part's keys doubled the index (48 MB more at 1M customers)
     const remap = new Int32Array(nb);
     for (let j = 0; j < nb; j++) remap[j] = this.customerIndexBytes(arena, spans[2 * j], spans[2 * j] + spans[2 * j + 1]);
-    this.later = { remap, counts };
+    this.later = { remap, ledger };
     return remap;
-  }
-
-  /** The merged ledger, allocated in shared memory, with room for both parts' entries. */
-  layOut(): MergeLayout {
-    const later = this.later!;
-    const nc = this.keys.size;
-    const start = new Int32Array(nc + 1);
-    for (let e = 0; e < this.entries; e++) start[this.entCust[e] + 1]++;
-    const own = start.slice();
-    for (let j = 0; j < later.remap.length; j++) start[later.remap[j] + 1] += later.counts[j];
-    for (let i = 0; i < nc; i++) start[i + 1] += start[i];
-    const size = start[nc];
-    // each customer's later entries follow its own ones
-    const at = new Int32Array(later.remap.length);
-    for (let j = 0; j < at.length; j++) at[j] = start[later.remap[j]] + own[later.remap[j] + 1];
-    const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
-    later.start = start;
-    later.layout = { day: new Int32Array(shared(4 * size)), ord: new Int32Array(shared(4 * size)), amt: new Float64Array(shared(8 * size)), at };
-    return later.layout;
   }
 
   /** Adds the refund counts of the later part. */
@@ -370,10 +336,12 @@ export class CustomerStateBuilder {
     /** Value of attribute a for builder customer i (with key), filled column by column. */
     attributeOf: (a: number, i: number, key: string) => string | undefined = () => undefined,
   ): { table: CustomerTable; refundRowsDropped: number; refundsDropped: number } {
-    this.group();
-    const nc = this.keys.size;
+    // the index goes before the ledger is grouped: group()'s extra array and the index are
+    // never held at once (48 MB of slots at 1M customers)
     this.keys.dropIndex();
     this.release();
+    this.group();
+    const nc = this.keys.size;
     const { start, day, ord, amt } = this.grouped!;
     this.grouped = undefined;
     this.later = undefined;
@@ -477,6 +445,24 @@ export class CustomerStateBuilder {
     return { table, refundRowsDropped, refundsDropped };
   }
 }
+const EMPTY_INT32 = new Int32Array(0);
+
+/** Mills per entry of a part's ledger, with the totals beyond 32 bits. */
+function amountsOf(l: PartLedger): ArrayLike<number> {
+  if (l.bigAmounts.size === 0) return l.amt;
+  const full = Float64Array.from(l.amt.subarray(0, l.entries));
+  for (const [e, v] of l.bigAmounts) full[e] = v;
+  return full;
+}
+
+/** Orders per entry of a part's ledger, with the counts beyond a byte. */
+function orderCountsOf(l: PartLedger): ArrayLike<number> {
+  if (l.manyOrders.size === 0) return l.ord;
+  const full = Int32Array.from(l.ord.subarray(0, l.entries));
+  for (const [e, n] of l.manyOrders) full[e] += n;
+  return full;
+}
+
 /** Scratch arrays for one customer's entries. */
 function scratch(n: number): [Int32Array, Int32Array, Float64Array] {
   const size = Math.max(256, 2 * n);

@@ -149,11 +149,6 @@ export class ByteKeyTable {
     return this.arena.toString('utf8', off, off + this.spans[2 * i + 1]);
   }
 
-  /** Makes room for `n` more keys, so that adding them does not rehash more than once. */
-  reserve(n: number): void {
-    if ((this.n + n) * 4 > this.cap * 3) this.rehash(capacityFor(this.n + n));
-  }
-
   /** The keys, for another thread or table; the index is dropped. */
   parts(): KeyTableParts {
     this.dropIndex();

@@ -1,6 +1,6 @@
 import type { WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { CustomerStateBuilder, type LaterRefunds, type MergeLayout } from './customer-builder.js';
+import { CustomerStateBuilder, type LaterRefunds, type PartLedger } from './customer-builder.js';
 import { ByteInterner, KeyNormalizer, type KeyTableParts } from './key-table.js';
 import { quoteCsvField } from '../../domain/csv-text.js';
 import type { Day } from '../../domain/dates.js';
@@ -147,10 +147,10 @@ export interface OrderAttributeParts {
   country: (string | undefined)[];
 }
 
-/** A later part's customers: keys and numbers of ledger entries. */
+/** A later part's customers and ledger (its arrays move to the first part's thread without a copy). */
 export interface LaterKeys {
   keys: KeyTableParts;
-  counts: Int32Array;
+  ledger: PartLedger;
 }
 
 /** A later part's pass result besides its keys, as plain data and typed arrays (postMessage from a worker). */
@@ -267,17 +267,12 @@ export class OrderPass {
     return !this.orderIds.full;
   }
 
-  /** The customer keys and entry counts after scan(), for the first part's pass (absorbKeys); then takeRest(). */
+  /** The customer keys and the ledger after scan(), for the first part's pass (absorbKeys); then takeRest(). */
   takeKeys(): LaterKeys {
     return this.builder.takeKeys();
   }
 
-  /** Writes this later part's ledger entries where the first part's layOut() put them. */
-  scatterInto(layout: MergeLayout): void {
-    this.builder.scatterInto(layout);
-  }
-
-  /** The rest of the result after scatterInto(), for absorbRest(); this pass is spent. */
+  /** The rest of the result after takeKeys(), for absorbRest(); this pass is spent. */
   takeRest(scan: TableScan, idsOk: boolean, shown: [number, string][]): PassRest {
     return {
       scan,
@@ -295,18 +290,11 @@ export class OrderPass {
   }
 
   /**
-   * Adds the customers of a pass over the next part of the file (its takeKeys()) and returns
-   * the merged ledger's layout for that pass's scatterInto(); this pass fills its own part
-   * with fillLedger(), at the same time.
+   * Adds the customers and ledger of a pass over the next part of the file (its takeKeys()); its
+   * entries join this part's when the ledger is grouped (CustomerStateBuilder.group).
    */
-  absorbKeys(later: LaterKeys): MergeLayout {
-    this.remap = this.builder.absorbKeys(later.keys, later.counts);
-    return this.builder.layOut();
-  }
-
-  /** This part's entries of the merged ledger. */
-  fillLedger(): void {
-    this.builder.group();
+  absorbKeys(later: LaterKeys): void {
+    this.remap = this.builder.absorbKeys(later.keys, later.ledger);
   }
 
   /**

@@ -1,9 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { MergeLayout } from './customer-builder.js';
 import { readLaterPart, type LaterPartInput } from './parallel-orders.js';
 
 // The worker thread of the parallel orders pass: reads the second half of the file and posts
 // its results back (see parallel-orders.ts). Compiled next to parallel-orders.js, which
 // starts it by URL.
-const layout = new Promise<MergeLayout>((res) => parentPort!.once('message', res));
-await readLaterPart(workerData as LaterPartInput, (message, transfer) => parentPort!.postMessage(message, transfer), layout);
+await readLaterPart(workerData as LaterPartInput, (message, transfer) => parentPort!.postMessage(message, transfer));

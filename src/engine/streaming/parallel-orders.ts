@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import type { MergeLayout } from './customer-builder.js';
 import { DataError } from '../../domain/errors.js';
 import type { ByteRange } from '../../io/input.js';
 import { getPreset, mapColumns } from '../../io/mapping.js';
@@ -14,9 +13,10 @@ import { NotUtf8 } from '../../io/utf8-guard.js';
  * main thread reads the first half of the file and a worker thread the second, each with its
  * own customer table and ledger, and one order-id table with a region for each (once both
  * are read, each thread looks up half of the second region's ids in the first: an id in both
- * is a cross-half duplicate). The worker then hands over its customer keys (the main
- * thread numbers them after its own, as one pass would), the main thread lays out the merged
- * ledger in shared memory and each thread writes its own entries into it; the rest (counts,
+ * is a cross-half duplicate). The worker then hands over its customer keys and its ledger
+ * (transferred, not copied; the main thread numbers its customers after its own, as one pass
+ * would, and lays both ledgers out in customer order one array at a time, so the two halves
+ * never need a third, merged copy: issue 12's 500 MB at 10M orders); the rest (counts,
  * attributes, rejected rows shown) is added on the main thread (OrderPass.absorbRest,
  * CustomerStateBuilder). The result is identical to the sequential pass, so whenever it
  * might not be, the caller falls back to that pass:
@@ -100,7 +100,12 @@ async function crossHalfCheck(ids: OrderIdShare, sync: Int32Array, half: 0 | 1):
   const other = 1 - half;
   if (Atomics.load(sync, other) === 0) {
     const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(sync, other, 0);
-    if (w.async) await w.value;
+    if (w.async) {
+      // a pending waitAsync does not keep a thread's event loop alive: without a timer the
+      // worker thread, once it has nothing else to do, exits (code 13) while it waits
+      const alive = setInterval(() => {}, 1 << 30);
+      await w.value.finally(() => clearInterval(alive));
+    }
   }
   if (Atomics.load(sync, other) !== DONE) return undefined;
   const slots = OrderIdSet.regionSlots(ids);
@@ -114,11 +119,9 @@ export type LaterPartMessage = { kind: 'keys'; keys: LaterKeys } | { kind: 'rest
 
 /**
  * Reads the second half: the body of the worker thread (order-worker.ts), and of the inline
- * mode. The keys go first; the main thread maps them to its customers and lays out the
- * merged ledger in shared memory (`layout`, once the first half is read and the shared
- * order-id table freed), and both threads then write their own entries into it.
+ * mode. The keys and ledger go first (moved, not copied), then the rest.
  */
-export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMessage, transfer: ArrayBuffer[]) => void, layout: Promise<MergeLayout>): Promise<void> {
+export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMessage, transfer: ArrayBuffer[]) => void): Promise<void> {
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
   let ids: OrderIdShare | undefined = input.ids;
@@ -142,8 +145,8 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
   ids = undefined;
   pass.dropOrderIds();
   const keys = pass.takeKeys();
-  send({ kind: 'keys', keys }, buffersOf(keys.keys.arena, keys.keys.spans, keys.counts));
-  pass.scatterInto(await layout);
+  const { ledger } = keys;
+  send({ kind: 'keys', keys }, buffersOf(keys.keys.arena, keys.keys.spans, ledger.cust, ledger.day, ledger.ord, ledger.amt));
   const rest = pass.takeRest(scanned, idsOk, shown);
   send({ kind: 'rest', rest }, buffersOf(rest.refunds.rows, rest.refunds.count, rest.attributes.day));
 }
@@ -202,8 +205,7 @@ export async function readOrdersInParallel(
     }
     const keys = await later.keys;
     if (!keys) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
-    later.layOut(pass.absorbKeys(keys));
-    pass.fillLedger();
+    pass.absorbKeys(keys);
     const rest = await later.rest;
     if (!rest && later.failure !== undefined) onFallback(later.failure);
     if (!rest?.idsOk) return undefined;
@@ -223,8 +225,6 @@ interface LaterPart {
   /** Resolve to undefined when the second half failed. */
   keys: Promise<LaterKeys | undefined>;
   rest: Promise<PassRest | undefined>;
-  /** Hands the second half the merged ledger to write its entries into. */
-  layOut(layout: MergeLayout): void;
   cancel(): undefined;
   /** Why the second half failed, when not for the data's sake (a worker error or crash). */
   readonly failure: string | undefined;
@@ -252,19 +252,17 @@ function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
     if (m.kind === 'keys') {
       // a Buffer arrives as a plain Uint8Array
       const a = m.keys.keys.arena;
-      onKeys({ keys: { ...m.keys.keys, arena: Buffer.from(a.buffer, a.byteOffset, a.byteLength) }, counts: m.keys.counts });
+      onKeys({ keys: { ...m.keys.keys, arena: Buffer.from(a.buffer, a.byteOffset, a.byteLength) }, ledger: m.keys.ledger });
     } else if (m.kind === 'rest') {
       settled = true;
       onRest(m.rest);
     } else fail(m.dataError ? undefined : `second thread: ${m.message}`);
   };
   if (mode === 'inline') {
-    let layOut!: (layout: MergeLayout) => void;
-    readLaterPart(input, receive, new Promise<MergeLayout>((res) => (layOut = res))).catch((e: unknown) => fail(`second half: ${e instanceof Error ? e.message : String(e)}`));
+    readLaterPart(input, receive).catch((e: unknown) => fail(`second half: ${e instanceof Error ? e.message : String(e)}`));
     return {
       keys,
       rest,
-      layOut,
       cancel: () => undefined,
       get failure() {
         return failure;
@@ -281,7 +279,6 @@ function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
     },
     keys,
     rest,
-    layOut: (layout) => worker.postMessage(layout, [layout.at.buffer as ArrayBuffer]),
     cancel: () => {
       void worker.terminate();
       return undefined;

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,21 @@ describe('threads of the orders pass', () => {
     expect(two.meta.orders_pass_threads).toBe(2);
     expect(one.meta.orders_pass_threads).toBe(1);
     expect(two.tables).toEqual(one.tables);
+  });
+
+  it('a second half read before the first waits for it on two threads, without a fallback (built clm)', () => {
+    // the seam is by bytes: many short rows before it, few long ones after, so the worker
+    // thread is done first and waits (it used to exit with code 13 there, and the file was
+    // read again on one thread)
+    const lines = ['order_id,customer_id,order_date,amount,note'];
+    for (let i = 0; i < 150_000; i++) lines.push(`O${i},C${i % 997},2024-0${1 + (i % 9)}-1${i % 9},${i % 50}.5,`);
+    const pad = 'x'.repeat(2000);
+    for (let i = 0; i < 1_500; i++) lines.push(`P${i},C${i % 997},2024-10-1${i % 9},${i % 50}.5,${pad}`);
+    const f = join(mkdtempSync(join(tmpdir(), 'clm-threads-')), 'orders.csv');
+    writeFileSync(f, lines.join('\n') + '\n');
+    const r = spawnSync(process.execPath, ['bin/clm.js', 'summary', '--orders', f, '--as-of', '2024-12-31', '--format', 'json'], { env: { ...process.env, CLM_THREADS: '2' }, encoding: 'utf8' });
+    expect(r.stderr).not.toContain('two-thread read stopped');
+    expect(JSON.parse(r.stdout).meta.orders_pass_threads).toBe(2);
   });
 
   it('CLM_THREADS reaches the reader through the CLI environment', async () => {
