@@ -308,6 +308,7 @@ export function dataContext(data: LoadedData): string[] {
   const lines = [`as of ${formatDay(data.asOf)} (${asOfWhy})${data.currency ? ` · currency ${data.currency}` : ''}${data.preset ? ` · preset ${data.preset}` : ''}`];
   for (const i of data.inputs) lines.push(`${i.role}: ${i.source.path} (${i.rows.toLocaleString('en-US')} rows)`);
   if (data.engine && data.engine.name !== 'streaming') lines.push(`read by the ${data.engine.name} engine (${data.engine.why})`);
+  else if (data.threads === 2) lines.push(`orders read on two threads (${data.engine?.why ?? '--threads 2'})`);
   return lines;
 }
 

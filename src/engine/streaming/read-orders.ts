@@ -587,12 +587,16 @@ function count(m: Map<string, number>, k: string, n = 1): void {
 
 /**
  * Threads of the orders pass: --threads, else CLM_THREADS (from the CLI's environment,
- * CliIO.env), else 1. Two threads read a plain file in order grain in two halves
+ * CliIO.env), else undefined: the engine chooser decides (one thread, or two on a big plain
+ * file: engine/engine.ts twoThreads). Two threads read a plain file in order grain in two halves
  * (parallel-orders.ts) and fall back to one, with the reason, where they cannot.
  */
-export function threadsOption(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): ParallelMode {
+export function threadsOption(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): ParallelMode | undefined {
   const from = flag !== undefined ? '--threads' : 'CLM_THREADS';
-  const t = (flag ?? (env.CLM_THREADS || undefined) ?? '1').trim();
+  const given = flag ?? (env.CLM_THREADS || undefined);
+  // neither: the engine chooser decides (engine/engine.ts twoThreads), one thread unless the file is big
+  if (given === undefined) return undefined;
+  const t = given.trim();
   if (t === '1') return 'off';
   if (t === '2') return 'worker';
   if (/^[0-9]+$/.test(t) && Number(t) > 2) throw new UsageError(`${from} ${t}: the orders pass reads on 1 or 2 threads; use --threads 2`);
