@@ -88,7 +88,7 @@ ${sql.outcomes};
 /** `clm sql --summaries`: one statement per summary file, each after a comment naming the file. */
 function summariesText(o: CompileOptions, unit: 'week' | 'day'): string {
   const sql = compileSummaries(o, unit);
-  const asOf = o.asOf === undefined ? 'the latest purchase day in the table (clm\'s default as-of; pass --as-of for a fixed date)' : 'the --as-of date';
+  const asOf = o.asOf === undefined ? 'the latest purchase day in the table (the default as-of of clm; pass --as-of for a fixed date)' : 'the --as-of date';
   return `-- clm sql --dialect ${o.dialect.name} --summaries: the summary tables clm reads with --summaries DIR,
 -- compiled from the same rules as the orders -> customers step. Run each statement and write its
 -- rows, with a header line, to the CSV file its comment names, all in one directory DIR; then

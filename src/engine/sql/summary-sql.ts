@@ -44,7 +44,7 @@ function customerSteps(d: Dialect, asOf: Day | undefined): string {
   WHERE orders > 0
 ),
 calibration AS (
-  -- E: ${asOf === undefined ? 'the latest purchase day (clm\'s default as-of)' : 'the --as-of date (later orders are excluded above)'}
+  -- E: ${asOf === undefined ? 'the latest purchase day (the default as-of of clm)' : 'the --as-of date (later orders are excluded above)'}
   ${end}
 ),
 clv_customers AS (
@@ -65,28 +65,33 @@ function dateText(d: Dialect, day: string): string {
   return `CAST(${d.dateOfDay(day)} AS ${d.text})`;
 }
 
-/** year × 12 + month − 1 of a day, from its ISO text (domain/period.ts periodOfDay). */
-function monthIndex(d: Dialect, day: string): string {
-  const t = dateText(d, day);
-  return `(CAST(substr(${t}, 1, 4) AS ${d.bigint}) * 12 + CAST(substr(${t}, 6, 2) AS ${d.bigint}) - 1)`;
+/** year × 12 + month − 1 of a date's ISO text (domain/period.ts periodOfDay). */
+function monthOfText(d: Dialect, t: string): string {
+  return `CAST(substr(${t}, 1, 4) AS ${d.bigint}) * 12 + CAST(substr(${t}, 6, 2) AS ${d.bigint}) - 1`;
 }
 
 function cohortSteps(d: Dialect): string {
   const digits = Array.from({ length: 10 }, (_, i) => `SELECT ${i} AS n`).join(' UNION ALL ');
   return `cohort_customers AS (
-  SELECT c.customer_id, c.first_day, ${monthIndex(d, 'c.first_day')} AS cohort_month, substr(${dateText(d, 'c.first_day')}, 1, 7) AS cohort
-  FROM clv_customers c
+  -- the cohort of a customer: the month of the first purchase day, as YYYY-MM and as year * 12 + month - 1
+  SELECT customer_id, first_day, ${monthOfText(d, 'first_date')} AS cohort_month, substr(first_date, 1, 7) AS cohort
+  FROM (SELECT customer_id, first_day, ${dateText(d, 'first_day')} AS first_date FROM clv_customers) f
 ),
 cohort_sizes AS (
   SELECT cohort_month, cohort, count(*) AS cohort_size FROM cohort_customers GROUP BY cohort_month, cohort
 ),
+cohort_entries AS (
+  -- every ledger entry in its month; one dated before the first purchase counts in the month of the first purchase
+  SELECT customer_id, orders, amount_mills, cohort_month, ${monthOfText(d, 'entry_date')} - cohort_month AS k
+  FROM (
+    SELECT l.customer_id, l.orders, l.amount_mills, cc.cohort_month, ${dateText(d, 'greatest(l.day, cc.first_day)')} AS entry_date
+    FROM ledger l JOIN cohort_customers cc ON cc.customer_id = l.customer_id
+  ) e
+),
 cohort_cells AS (
-  -- every ledger entry in its month; one before the first purchase in the first purchase's month
-  SELECT cc.cohort_month, ${monthIndex(d, 'greatest(l.day, cc.first_day)')} - cc.cohort_month AS k,
-    count(DISTINCT CASE WHEN l.orders > 0 THEN l.customer_id END) AS active,
-    sum(l.orders) AS orders, sum(l.amount_mills) AS revenue_mills
-  FROM ledger l JOIN cohort_customers cc ON cc.customer_id = l.customer_id
-  GROUP BY cc.cohort_month, ${monthIndex(d, 'greatest(l.day, cc.first_day)')} - cc.cohort_month
+  SELECT cohort_month, k, count(DISTINCT CASE WHEN orders > 0 THEN customer_id END) AS active, sum(orders) AS orders, sum(amount_mills) AS revenue_mills
+  FROM cohort_entries
+  GROUP BY cohort_month, k
 ),
 digits AS (
   ${digits}
@@ -97,11 +102,12 @@ months AS (
   FROM digits d1 CROSS JOIN digits d2 CROSS JOIN digits d3 CROSS JOIN digits d4
 ),
 as_of_month AS (
-  SELECT end_day, ${monthIndex(d, 'end_day')} AS month FROM calibration
+  SELECT end_day, ${monthOfText(d, 'end_date')} AS month
+  FROM (SELECT end_day, ${dateText(d, 'end_day')} AS end_date FROM calibration) e
 )`;
 }
 
-/** The three summary statements over the shared steps of compile.ts. */
+/** The three summary statements over the shared steps of compile.ts (no apostrophe in their comments: a naive SQL splitter would take it for a string). */
 export function compileSummaries(o: CompileOptions, unit: SummarySqlUnit): SummarySql {
   const d = o.dialect;
   const { steps } = compileParts(o);
