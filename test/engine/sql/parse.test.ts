@@ -86,6 +86,7 @@ describe('clm sql --summaries', () => {
     const plain = (await runClm(['sql', '--dialect', 'trino', ...FULL])).stdout;
     const summ = (await runClm(['sql', '--dialect', 'trino', ...FULL, '--summaries'])).stdout;
     const ledgerSteps = statements(plain)[0].slice(0, statements(plain)[0].lastIndexOf('\nSELECT'));
+    expect(statements(summ)).toHaveLength(3);
     for (const s of statements(summ)) expect(s.startsWith(`${ledgerSteps},\npurchase_days AS (`)).toBe(true);
   });
 });
