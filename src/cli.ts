@@ -636,14 +636,14 @@ Examples:
 
   program
     .command('sql')
-    .summary('print the SQL of the orders -> customers step for a warehouse table')
+    .summary('print the SQL of the orders -> customers step, or (--summaries) of the summary files, for a warehouse table')
     .description('Print the SQL that turns an orders table into what clm reads: one row per customer and day\n(orders, amount in mills), one row per customer, and the rows per outcome (counted, refund, excluded\nor rejected by reason), compiled from the same rules as the streaming engine. Prints only;\nnothing is run. Table and column names are quoted for the dialect, so no name can change the SQL.\nCost: none here (no data is read); in the warehouse, one scan of the orders table grouped by order\nid, then by customer and day.')
     .addOption(new Option('--dialect <name>', 'SQL dialect: duckdb, postgres, spark, trino, bigquery or snowflake').choices(['duckdb', 'postgres', 'spark', 'trino', 'bigquery', 'snowflake']))
     .option('--table <name>', 'the orders table (schema.table: each dotted part is quoted on its own)')
     .addOption(new Option('--preset <name>', 'column names of a known export (the first name the preset knows for each field)').choices([...Object.keys(PRESETS), NO_PRESET]))
     .option('--map <field=Column>', 'the column of one field (customer_id, order_date, amount; order_id, status, currency, refund, cancelled_at are read only when mapped or named by the preset; repeatable)', collect, [])
     .option('--currency <code>', 'keep only orders in this currency')
-    .option('--as-of <date>', 'leave out orders dated after YYYY-MM-DD')
+    .option('--as-of <date>', 'leave out orders dated after YYYY-MM-DD; with --summaries, also the date t_x, T and the cohort months are measured to')
     .option('--grain <grain>', 'order (the only grain the SQL reads; line items need the streaming engine)')
     .option('--count-status <values>', 'count orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
