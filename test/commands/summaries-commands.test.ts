@@ -57,6 +57,9 @@ describe('clm cohorts --summaries DIR', () => {
       ['cohort,period,cohort_size,active,as_of\n2024-01,0,10,10,2024-02-30\n', /cohort_activity\.csv:2: column "as_of": value "2024-02-30": as_of is not a date/],
       ['cohort,period,cohort_size\n2024-01,0,10\n', /cohort_activity\.csv:1: the cohort_activity file needs the columns cohort, period, cohort_size, active \(missing: active\)/],
       ['cohort,period,cohort_size,active,as_of\n2024-01,3,10,1,2024-02-10\n', /cohort 2024-01 has period 3, after the as-of period 2024-02/],
+      ['cohort,period,cohort_size,active\n2024-01,0,10,10\n2024-01,0,10,9\n', /cohort_activity\.csv:3: column "period": value "0": cohort 2024-01 has period 0 twice/],
+      ['cohort,period,cohort_size,active,as_of\n2024-01,0,10,10,2024-02-10\n2024-01,1,10,2,2024-02-11\n', /cohort_activity\.csv:3: column "as_of": value "2024-02-11": as_of differs from the rows above/],
+      ['cohort,period,cohort_size,active\n', /cohort_activity\.csv:1: the cohort_activity file has no rows/],
     ];
     for (const [csv, message] of cases) {
       const r = await runClm(['cohorts', '--summaries', dirWith(csv)]);
