@@ -33,6 +33,7 @@ function addInputOptions(cmd: Command): Command {
   return cmd
     .option('--config <file>', 'config file (default: clm.config.json in the working directory, when present); flags win over it')
     .option('--orders <file>', 'orders export (CSV/TSV/;/| delimited, .gz, or - for stdin); with --db, the orders table (TABLE or SCHEMA.TABLE)')
+    .option('--summaries <dir>', 'read the summary tables in DIR (written by the SQL of clm sql --summaries) instead of the orders: clm cltv reads rfm_counts.csv and spend_counts.csv, clm cohorts cohort_activity.csv; the other commands need per-customer rows and say so')
     .option('--customers <file>', 'customers export: attributes, prospects, and the person key for Olist')
     .option('--payments <file>', 'amounts per order id, summed (Olist payments or order items)')
     .option('--reviews <file>', 'order-level reviews (order id, score out of 5, date; Olist style): a latest score >= 4 is an advocacy signal')
@@ -323,6 +324,9 @@ revenue cohort,k,cohort_size,revenue,revenue_retention; ltv cohort,k,cohort_size
 the field as the first column) and average (per k, over the cohorts whose period k is complete:
 size-weighted retention and ltv, orders per customer, revenue and net revenue retention; pick it
 for CSV with --table average). Retention is a fraction in CSV/JSON (0.3661..., not 36.6%), a percent on screen.
+Summaries (--summaries DIR): the same tables from cohort_activity.csv (cohort,period,cohort_size,
+active[,orders,revenue_mills,as_of]: what clm sql --summaries writes, monthly), without the
+orders; --by, --as-of and --customers need the orders.
 ${INPUT_HELP}
 
 Examples:
@@ -331,7 +335,8 @@ Examples:
   clm cohorts --orders orders.csv --customers customers.csv --by channel --min-size 20
   clm cohorts --orders orders.csv --metric ltv --period quarter --format csv > ltv_by_quarter.csv
   clm cohorts --orders orders.csv --layout long --format csv > cohorts_long.csv
-  clm cohorts --orders CDNOW_master.txt --preset cdnow --format csv --table average`)
+  clm cohorts --orders CDNOW_master.txt --preset cdnow --format csv --table average
+  clm cohorts --summaries warehouse_out/ --metric revenue`)
     .action((opts) => onInvoke({ command: 'cohorts', flags: opts }));
 
   const cltv = program
@@ -340,12 +345,14 @@ Examples:
     .description('Customer lifetime value: fits the purchase model (by default the best of BG/NBD, MBG/NBD, Pareto/NBD on a holdout) and Gamma-Gamma\nfor spend on every customer\'s (x, t_x, T) at the as-of date, then prints the parameters with\nstandard errors, predicted value by stage, RFM segment and cohort, and the top customers.\n--model historical (net revenue to date) and formula (AOV x purchase rate x lifetime) need no fit.\nCost: one pass over the orders; the fit runs over distinct (x, t_x, T) rows, so 1M customers take seconds.');
   addOutputOptions(addClvOptions(addLifecycleOptions(addInputOptions(cltv))))
     .option('--summary <file>', 'fit a summary computed elsewhere: customer_id, frequency, recency, T[, monetary_value] in --time-unit')
-    .option('--summaries <dir>', 'fit the summary tables in DIR (rfm_counts.csv: x,t_x,T,count; spend_counts.csv: x,zbar,count); model and base totals only')
     .option('--top <n>', 'how many top customers to list (default 20)')
     .option('--fail-if <expr>', 'exit 1 after printing when this holds, e.g. "not converged" or "unsafe" (repeatable)', collect, [])
     .option('--interval <level>', INTERVAL_OPTION_HELP)
     .addHelpText('after', `${CLV_HELP}
 ${INTERVAL_HELP}
+Summaries (--summaries DIR): fits the model on rfm_counts.csv (x,t_x,T,count[,spend_sum,unit]) and
+Gamma-Gamma on spend_counts.csv (x,zbar,count), each row weighted by its count; prints the model
+and the base totals only (values per customer need per-customer rows).
 Data checks: the checks of clm doctor run first; an analysis that is unsafe or to be read with
 caution on this data is warned about on stderr (also with --quiet), with the numbers.
 --fail-if fields: converged, usable, spend_converged (true/false; empty without a fit),
@@ -629,23 +636,26 @@ Examples:
 
   program
     .command('sql')
-    .summary('print the SQL of the orders -> customers step for a warehouse table')
+    .summary('print the SQL of the orders -> customers step, or (--summaries) of the summary files, for a warehouse table')
     .description('Print the SQL that turns an orders table into what clm reads: one row per customer and day\n(orders, amount in mills), one row per customer, and the rows per outcome (counted, refund, excluded\nor rejected by reason), compiled from the same rules as the streaming engine. Prints only;\nnothing is run. Table and column names are quoted for the dialect, so no name can change the SQL.\nCost: none here (no data is read); in the warehouse, one scan of the orders table grouped by order\nid, then by customer and day.')
     .addOption(new Option('--dialect <name>', 'SQL dialect: duckdb, postgres, spark, trino, bigquery or snowflake').choices(['duckdb', 'postgres', 'spark', 'trino', 'bigquery', 'snowflake']))
     .option('--table <name>', 'the orders table (schema.table: each dotted part is quoted on its own)')
     .addOption(new Option('--preset <name>', 'column names of a known export (the first name the preset knows for each field)').choices([...Object.keys(PRESETS), NO_PRESET]))
     .option('--map <field=Column>', 'the column of one field (customer_id, order_date, amount; order_id, status, currency, refund, cancelled_at are read only when mapped or named by the preset; repeatable)', collect, [])
     .option('--currency <code>', 'keep only orders in this currency')
-    .option('--as-of <date>', 'leave out orders dated after YYYY-MM-DD')
+    .option('--as-of <date>', 'leave out orders dated after YYYY-MM-DD; with --summaries, also the date t_x, T and the cohort months are measured to')
     .option('--grain <grain>', 'order (the only grain the SQL reads; line items need the streaming engine)')
     .option('--count-status <values>', 'count orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
+    .option('--summaries', 'print instead the SQL of the summary tables clm reads with --summaries DIR: rfm_counts.csv and spend_counts.csv (clm cltv), cohort_activity.csv (clm cohorts, monthly); as of --as-of, or without it the latest purchase day in the table, as clm does')
+    .addOption(new Option('--time-unit <unit>', 'with --summaries, the unit of t_x and T in rfm_counts: week (default) or day, as clm cltv --time-unit').choices(['week', 'day']))
     .addHelpText('after', `
 Executed here: duckdb (--engine duckdb) and postgres (--db); tests compare both with the streaming engine.
 Only parsed: spark, trino, bigquery, snowflake (by node-sql-parser in the tests).
 
 Examples:
   clm sql --dialect postgres --table shop.orders
+  clm sql --dialect snowflake --table shop.orders --summaries --as-of 2024-12-31 > summaries.sql
   clm sql --dialect bigquery --table proj.sales.orders --map customer_id=email --map order_date=created_at --map amount=total`)
     .action((opts) => onInvoke({ command: 'sql', flags: opts }));
 

@@ -64,6 +64,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
   }
   const flags = invocation.flags as InputFlags & OutputFlags;
+  if (flags.summaries !== undefined) {
+    // one message for every command that needs per-customer rows (app/summaries-support.ts)
+    const { summariesUnsupported } = await import('./app/summaries-support.js');
+    const refused = summariesUnsupported(invocation.command);
+    if (refused) return reportError(refused, io);
+  }
   const quiet = flags.quiet === true;
   const warn = (m: string): void => {
     // warnings quote data (statuses, ids, file names): no control character reaches the terminal.

@@ -20,6 +20,8 @@ import { tableOf, type Cell, type ResultTable } from '../render/result.js';
 /** Options every data command shares (commander's camelCase names). */
 export interface InputFlags {
   config?: string;
+  /** A directory of summary tables instead of the orders (domain/summaries.ts; app/summaries-support.ts says which commands read them). */
+  summaries?: string;
   reviews?: string;
   orders?: string;
   customers?: string;

@@ -1,4 +1,4 @@
-import { cohortMatrix, type Cohort } from '../analytics/cohorts.js';
+import { cohortMatrix, type Cohort, type CohortMatrix } from '../analytics/cohorts.js';
 import type { CustomerTable } from '../domain/customer-state.js';
 import { formatDay } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
@@ -82,6 +82,34 @@ function groupsBy(t: CustomerTable, field: string): { name: string; groups: stri
   return { name: t.attributeNames[a], groups, groupOf };
 }
 
+interface CohortSource {
+  m: CohortMatrix;
+  split?: { name: string; groups: string[]; groupOf: Int32Array };
+  meta: Record<string, unknown>;
+  context: string[];
+}
+
+/** The cohort matrix from the orders, or (--summaries DIR) from the cohort_activity.csv a warehouse wrote. */
+async function cohortSource(flags: CohortsFlags, unit: PeriodUnit, metric: CohortMetric, io: CliIO, warn: (m: string) => void): Promise<CohortSource> {
+  if (flags.summaries !== undefined) {
+    for (const [given, flag] of [[flags.orders, '--orders'], [flags.customers, '--customers'], [flags.by, '--by'], [flags.asOf, '--as-of']] as const) {
+      if (given !== undefined) {
+        throw new UsageError(
+          `${flag} does not go with --summaries: ${flag === '--by' ? 'splitting cohorts by an attribute needs per-customer rows' : flag === '--as-of' ? 'the summaries are as of the date they were written (their as_of column)' : 'the cohorts come from cohort_activity.csv'}`,
+          flag === '--as-of' ? 'write the summaries again with clm sql --summaries --as-of DATE' : `pass either --summaries DIR or ${flag === '--by' ? '--orders FILE with --by' : '--orders FILE'}`,
+        );
+      }
+    }
+    const { cohortsFromSummaries } = await import('../app/cohort-summaries.js');
+    return cohortsFromSummaries(flags.summaries, unit, metric, warn);
+  }
+  const { data } = await loadInputs(flags, io, warn);
+  const t = data.table;
+  const split = flags.by !== undefined ? groupsBy(t, flags.by) : undefined;
+  const m = cohortMatrix(t, { unit, asOf: data.asOf, groupOf: split?.groupOf, groups: split?.groups });
+  return { m, split, meta: dataMeta(data, 'cohorts'), context: dataContext(data) };
+}
+
 /** `clm cohorts`: acquisition-cohort triangles of customers, orders, revenue or cumulative value. */
 export async function runCohorts(flags: CohortsFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
   const unit = periodUnitFlag(flags.period);
@@ -92,11 +120,7 @@ export async function runCohorts(flags: CohortsFlags, io: CliIO, warn: (m: strin
   const to = boundFlag(flags.to, '--to', unit);
   if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${flags.from} is after --to ${flags.to}`);
 
-  const inputs = await loadInputs(flags, io, warn);
-  const { data } = inputs;
-  const t = data.table;
-  const split = flags.by !== undefined ? groupsBy(t, flags.by) : undefined;
-  const m = cohortMatrix(t, { unit, asOf: data.asOf, groupOf: split?.groupOf, groups: split?.groups });
+  const { m, split, meta, context } = await cohortSource(flags, unit, metric, io, warn);
 
   let outside = 0;
   let outsideCustomers = 0;
@@ -122,7 +146,6 @@ export async function runCohorts(flags: CohortsFlags, io: CliIO, warn: (m: strin
     ? null
     : { period: asOfLabel, start: formatDay(periodStartDay(unit, m.asOfPeriod)), end: formatDay(periodEndDay(unit, m.asOfPeriod)) };
   const customersShown = shown.reduce((s, c) => s + c.size, 0);
-  const meta = dataMeta(data, 'cohorts');
   meta.cohorts = {
     period: unit,
     metric,
@@ -151,7 +174,6 @@ export async function runCohorts(flags: CohortsFlags, io: CliIO, warn: (m: strin
     },
   };
 
-  const context = dataContext(data);
   const unitWord = unit === 'week' ? 'ISO week (Monday start)' : unit;
   context.push(
     `cohorts by ${unitWord} of the first counted order · ${shown.length.toLocaleString('en-US')} cohorts, ${customersShown.toLocaleString('en-US')} of ${m.customers.toLocaleString('en-US')} customers with an order · metric ${metric}${split ? ` · by ${split.name}` : ''}`,

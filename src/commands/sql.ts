@@ -1,7 +1,9 @@
 import { UsageError } from '../domain/errors.js';
 import type { CliIO } from '../io/cli-io.js';
 import { getPreset, parseMapFlags } from '../io/mapping.js';
-import { compileOrders } from '../engine/sql/compile.js';
+import { compileOrders, type CompileOptions } from '../engine/sql/compile.js';
+import { compileSummaries } from '../engine/sql/summary-sql.js';
+import { SUMMARY_FILES } from '../domain/summaries.js';
 import { DIALECT_NAMES, DIALECTS, isDialect, tableName } from '../engine/sql/dialects.js';
 import { columnsOfTable, sqlUnsupported } from '../engine/sql/support.js';
 import { resolveAsOf } from '../app/inputs.js';
@@ -16,6 +18,9 @@ export interface SqlFlags {
   grain?: string;
   countStatus?: string[];
   excludeStatus?: string[];
+  /** Print the summary tables' SQL (rfm_counts, spend_counts, cohort_activity) instead. */
+  summaries?: boolean;
+  timeUnit?: string;
 }
 
 /**
@@ -45,7 +50,10 @@ export function sqlText(flags: SqlFlags, io: CliIO): string {
     throw new UsageError(`clm sql cannot write this: the ${preset.name} orders have no amount column (it comes from --payments or line items, joined only by the streaming engine)`, 'name a column holding each order\'s amount with --map amount=COLUMN');
   }
   const columns = columnsOfTable(preset, map);
-  const sql = compileOrders({
+  const unit = flags.timeUnit ?? 'week';
+  if (unit !== 'week' && unit !== 'day') throw new UsageError(`--time-unit must be week or day, not ${JSON.stringify(flags.timeUnit)}`);
+  if (flags.timeUnit !== undefined && !flags.summaries) throw new UsageError('--time-unit sets the unit of t_x and T in rfm_counts', 'add --summaries');
+  const options: CompileOptions = {
     dialect: d,
     from,
     columns,
@@ -55,7 +63,9 @@ export function sqlText(flags: SqlFlags, io: CliIO): string {
     asOf: resolveAsOf(flags.asOf, io).day,
     countStatus: list(flags.countStatus),
     excludeStatus: list(flags.excludeStatus),
-  });
+  };
+  if (flags.summaries) return summariesText(options, unit);
+  const sql = compileOrders(options);
   // names from the user never go into a comment: a newline in one would end it
   return `-- clm sql --dialect ${d.name}: the orders -> customers step of clm, compiled from its rules.
 -- Money is in mills (thousandths of the currency unit): divide amount_mills and revenue_mills by 1000.
@@ -72,5 +82,26 @@ ${sql.customers};
 
 -- 3. outcomes: rows per outcome (order, refund, exclusion and rejection reasons, unread)
 ${sql.outcomes};
+`;
+}
+
+/** `clm sql --summaries`: one statement per summary file, each after a comment naming the file. */
+function summariesText(o: CompileOptions, unit: 'week' | 'day'): string {
+  const sql = compileSummaries(o, unit);
+  const asOf = o.asOf === undefined ? 'the latest purchase day in the table (the default as-of of clm; pass --as-of for a fixed date)' : 'the --as-of date';
+  return `-- clm sql --dialect ${o.dialect.name} --summaries: the summary tables clm reads with --summaries DIR,
+-- compiled from the same rules as the orders -> customers step. Run each statement and write its
+-- rows, with a header line, to the CSV file its comment names, all in one directory DIR; then
+-- clm cltv --summaries DIR and clm cohorts --summaries DIR. The as-of date is ${asOf}.
+-- t_x and T are in ${unit}s (clm cltv --time-unit ${unit}); spend in the currency unit.
+
+-- ${SUMMARY_FILES.rfmCounts}: one row per distinct (x, t_x, T) with its customers (BG/NBD, MBG/NBD, Pareto/NBD)
+${sql.rfmCounts};
+
+-- ${SUMMARY_FILES.spendCounts}: one row per distinct (x, zbar) of repeat customers (Gamma-Gamma)
+${sql.spendCounts};
+
+-- ${SUMMARY_FILES.cohortActivity}: monthly acquisition cohorts, one row per cohort and month k up to the as-of month
+${sql.cohortActivity};
 `;
 }

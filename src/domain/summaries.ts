@@ -9,9 +9,11 @@
  *   count: the same fit as on the customers one by one);
  * - `spend_counts.csv`: one row per distinct (x, z̄) of repeat customers with a count, what
  *   Gamma-Gamma is fitted on (its likelihood needs each z̄, not a sum of them);
- * - `cohort_activity.csv`, `period_kpis.csv`, `stage_counts.csv`: cohort × period activity,
- *   period KPIs and stage counts at a date (types here; their readers come with the commands
- *   that use them).
+ * - `cohort_activity.csv`: one row per cohort and period k up to the as-of period, with the
+ *   cohort's size, its customers active in k, their orders and net revenue (mills) and the
+ *   as-of date: what `clm cohorts` draws its triangles from;
+ * - `period_kpis.csv`, `stage_counts.csv`: period KPIs and stage counts at a date (types here;
+ *   their readers come with the commands that use them).
  *
  * Conventions are those of spec §6.1 and §2: x = repeat purchase days, t_x and T in the table's
  * time unit since the first purchase; money of the per-period tables in integer thousandths of
@@ -92,6 +94,9 @@ export const SUMMARY_FILES = Object.freeze({
 
 /** Columns of rfm_counts.csv in the order written; the last three are optional. */
 export const RFM_COUNTS_COLUMNS = Object.freeze(['x', 't_x', 'T', 'count', 'spend_sum', 'holdout_sum', 'unit'] as const);
+
+/** Columns of cohort_activity.csv; the last three are optional (orders and revenue for those metrics, as_of for the incomplete period). */
+export const COHORT_ACTIVITY_COLUMNS = Object.freeze(['cohort', 'period', 'cohort_size', 'active', 'orders', 'revenue_mills', 'as_of'] as const);
 
 /** Columns of spend_counts.csv. */
 export const SPEND_COUNTS_COLUMNS = Object.freeze(['x', 'zbar', 'count'] as const);

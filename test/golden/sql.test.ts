@@ -14,11 +14,11 @@ const dir = join(dirname(fileURLToPath(import.meta.url)), 'sql');
 const ARGS = ['--table', 'shop.orders', '--map', 'order_id=order_id', '--map', 'status=status', '--map', 'currency=currency', '--map', 'refund=refunded', '--currency', 'USD', '--as-of', '2024-12-31'];
 
 describe('golden SQL per dialect', () => {
-  for (const dialect of DIALECT_NAMES) {
-    it(dialect, async () => {
-      const r = await runClm(['sql', '--dialect', dialect, ...ARGS]);
+  for (const [dialect, name, more] of DIALECT_NAMES.flatMap((d) => [[d, d, []], [d, `${d}-summaries`, ['--summaries']]] as const)) {
+    it(name, async () => {
+      const r = await runClm(['sql', '--dialect', dialect, ...ARGS, ...more]);
       expect(r.code).toBe(0);
-      const path = join(dir, `${dialect}.sql`);
+      const path = join(dir, `${name}.sql`);
       if (process.env.UPDATE_GOLDEN || !existsSync(path)) {
         mkdirSync(dir, { recursive: true });
         writeFileSync(path, r.stdout);

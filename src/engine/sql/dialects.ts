@@ -26,6 +26,8 @@ export interface Dialect {
   tryDate(s: string): string;
   /** Whole days from DATE `a` to DATE `b`. */
   daysBetween(a: string, b: string): string;
+  /** The DATE `n` days after 1970-01-01 (`n` a whole number). */
+  dateOfDay(n: string): string;
   /** The approximate q-quantile of `x` (an aggregate). */
   quantile(x: string, q: number): string;
   /** Written at the end of a step that must be computed once per row, not inlined into every use of its columns ('' when the planner does not inline). */
@@ -64,6 +66,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     replaceAll: (s, p, r) => `regexp_replace(${s}, ${standardLit(p)}, ${standardLit(r)}, 'g')`,
     tryDate: (s) => `TRY_CAST(${s} AS DATE)`,
     daysBetween: (a, b) => `date_diff('day', ${a}, ${b})`,
+    dateOfDay: (n) => `(${EPOCH} + CAST(${n} AS INTEGER))`,
     quantile: (x, q) => `approx_quantile(${x}, ${q})`,
     fence: '',
   },
@@ -85,6 +88,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
       return `CASE WHEN substr(${s}, 1, 4) <> '0000' AND EXTRACT(DAY FROM ${first} + (${day} - 1)) = ${day} THEN ${first} + (${day} - 1) END`;
     },
     daysBetween: (a, b) => `(${b} - ${a})`,
+    dateOfDay: (n) => `(${EPOCH} + CAST(${n} AS INTEGER))`,
     quantile: (x, q) => `percentile_cont(${q}) WITHIN GROUP (ORDER BY ${x})`,
     // Postgres inlines a step used once, copying each long date or key expression to every use of
     // its column (30 s instead of 2 on CDNOW); OFFSET 0 keeps the step whole
@@ -102,6 +106,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     // try_to_timestamp (Spark 3.4+): NULL for 2023-02-30 whether or not ANSI mode is on
     tryDate: (s) => `CAST(try_to_timestamp(${s}, 'yyyy-MM-dd') AS DATE)`,
     daysBetween: (a, b) => `datediff(${b}, ${a})`,
+    dateOfDay: (n) => `date_add(${EPOCH}, CAST(${n} AS INT))`,
     quantile: (x, q) => `percentile_approx(${x}, ${q})`,
     fence: '',
   },
@@ -116,6 +121,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     replaceAll: (s, p, r) => `regexp_replace(${s}, ${standardLit(p)}, ${standardLit(r)})`,
     tryDate: (s) => `try_cast(${s} AS DATE)`,
     daysBetween: (a, b) => `date_diff('day', ${a}, ${b})`,
+    dateOfDay: (n) => `date_add('day', ${n}, ${EPOCH})`,
     quantile: (x, q) => `approx_percentile(${x}, ${q})`,
     fence: '',
   },
@@ -131,6 +137,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     replaceAll: (s, p, r) => `REGEXP_REPLACE(${s}, ${backslashLit(p)}, ${backslashLit(r)})`,
     tryDate: (s) => `SAFE_CAST(${s} AS DATE)`,
     daysBetween: (a, b) => `DATE_DIFF(${b}, ${a}, DAY)`,
+    dateOfDay: (n) => `DATE_ADD(${EPOCH}, INTERVAL ${n} DAY)`,
     quantile: (x, q) => `APPROX_QUANTILES(${x}, 1000)[OFFSET(${Math.round(q * 1000)})]`,
     fence: '',
   },
@@ -146,6 +153,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
     replaceAll: (s, p, r) => `REGEXP_REPLACE(${s}, ${backslashLit(p)}, ${backslashLit(r)})`,
     tryDate: (s) => `TRY_CAST(${s} AS DATE)`,
     daysBetween: (a, b) => `DATEDIFF(day, ${a}, ${b})`,
+    dateOfDay: (n) => `DATEADD(day, ${n}, ${EPOCH})`,
     quantile: (x, q) => `APPROX_PERCENTILE(${x}, ${q})`,
     fence: '',
   },

@@ -9,7 +9,13 @@ const FULL = ['--table', 'shop.orders', '--map', 'order_id=oid', '--map', 'statu
 
 describe('clm sql: every dialect it does not run parses with that dialect\'s parser', () => {
   for (const dialect of PARSED_DIALECTS) {
-    for (const [what, args] of [['plain', ['--table', 'orders']], ['every option', FULL], ['shopify preset', ['--table', 'exports.orders', '--preset', 'stripe']]] as const) {
+    for (const [what, args] of [
+      ['plain', ['--table', 'orders']],
+      ['every option', FULL],
+      ['shopify preset', ['--table', 'exports.orders', '--preset', 'stripe']],
+      ['summaries, as of the latest purchase', ['--table', 'orders', '--summaries']],
+      ['summaries, every option, in days', [...FULL, '--summaries', '--time-unit', 'day']],
+    ] as const) {
       it(`${dialect}, ${what}`, async () => {
         const r = await runClm(['sql', '--dialect', dialect, ...args]);
         expect(r.stderr).toBe('');
@@ -57,5 +63,30 @@ describe('clm sql: the rules are compiled from engine/rules.ts', () => {
     const noTable = await runClm(['sql', '--dialect', 'trino']);
     expect(noTable.code).toBe(2);
     expect(noTable.stderr).toContain('--table NAME is required');
+  });
+});
+
+describe('clm sql --summaries', () => {
+  it('one statement per summary file, each after a comment naming it; --time-unit only with --summaries', async () => {
+    const r = await runClm(['sql', '--dialect', 'postgres', '--table', 'o', '--summaries', '--as-of', '2024-12-31']);
+    expect(r.code).toBe(0);
+    expect([...r.stdout.matchAll(/^-- ([a-z_]+\.csv): /gm)].map((m) => m[1])).toEqual(['rfm_counts.csv', 'spend_counts.csv', 'cohort_activity.csv']);
+    expect(statements(r.stdout)).toHaveLength(3);
+    expect(r.stdout).toContain('SELECT 20088 AS end_day');
+    expect(r.stdout).toContain('The as-of date is the --as-of date.');
+    const latest = await runClm(['sql', '--dialect', 'postgres', '--table', 'o', '--summaries']);
+    expect(latest.stdout).toContain('SELECT max(day) AS end_day FROM purchase_days');
+    expect(latest.stdout).toContain('the latest purchase day in the table (the default as-of of clm; pass --as-of for a fixed date)');
+    const unitAlone = await runClm(['sql', '--dialect', 'postgres', '--table', 'o', '--time-unit', 'day']);
+    expect(unitAlone.code).toBe(2);
+    expect(unitAlone.stderr).toContain('add --summaries');
+  });
+
+  it('the summary SQL is the compiled ledger steps plus its own: the rules are not copied', async () => {
+    const plain = (await runClm(['sql', '--dialect', 'trino', ...FULL])).stdout;
+    const summ = (await runClm(['sql', '--dialect', 'trino', ...FULL, '--summaries'])).stdout;
+    const ledgerSteps = statements(plain)[0].slice(0, statements(plain)[0].lastIndexOf('\nSELECT'));
+    expect(statements(summ)).toHaveLength(3);
+    for (const s of statements(summ)) expect(s.startsWith(`${ledgerSteps},\npurchase_days AS (`)).toBe(true);
   });
 });
