@@ -1,6 +1,7 @@
 import type { CustomerTable } from '../domain/customer-state.js';
 import type { Day } from '../domain/dates.js';
 import { LedgerCursor } from '../domain/ledger.js';
+import { MILLS_PER_UNIT, toMills } from '../domain/money.js';
 import { periodEndDay, PeriodLookup, periodOfDay, type PeriodUnit } from '../domain/period.js';
 
 /**
@@ -100,7 +101,7 @@ export function cohortMatrix(t: CustomerTable, opts: CohortOptions): CohortMatri
       const k = lookup.of(cur.day) - p0;
       if (k > lastK) break; // after the as-of date: the reader already excludes these
       const o = cur.orders;
-      revenue[k] += cur.amount;
+      revenue[k] += toMills(cur.amount); // whole mills until the end (domain/money.ts)
       if (o > 0) {
         orders[k] += o;
         if (k !== seen) {
@@ -111,7 +112,11 @@ export function cohortMatrix(t: CustomerTable, opts: CohortOptions): CohortMatri
     }
   }
   const cohorts: Cohort[] = [];
-  for (const c of rows) if (c !== undefined) cohorts.push(c);
+  for (const c of rows) {
+    if (c === undefined) continue;
+    for (let k = 0; k < c.revenue.length; k++) c.revenue[k] /= MILLS_PER_UNIT;
+    cohorts.push(c);
+  }
   return {
     unit,
     asOf,

@@ -230,3 +230,16 @@ describe('cohortMatrix properties', () => {
     );
   });
 });
+
+describe('cohort revenue is summed in whole mills', () => {
+  it('the exact decimal total, whatever the float sum of the entries (0.1 + 0.2 + 0.3 is 0.6, not 0.6000000000000001)', () => {
+    const t = tableOf([
+      ['A', [order('2024-01-05', 0.1), order('2024-01-20', 0.2)]],
+      ['B', [order('2024-01-07', 0.3)]],
+      // on a cent boundary: 0.01 + 2.675 is 2.6849999999999996 in doubles (shown 2.68), 2.685 in mills (2.69)
+      ['C', [order('2024-02-03', 0.01), order('2024-02-04', 2.675)]],
+    ]);
+    const m = cohortMatrix(t, { unit: 'month', asOf: day('2024-02-29') });
+    expect(m.cohorts.map((c) => [...c.revenue])).toEqual([[0.6, 0], [2.685]]);
+  });
+});

@@ -1,5 +1,6 @@
 import { NO_DAY, type CustomerTable } from '../../domain/customer-state.js';
 import type { Day } from '../../domain/dates.js';
+import { MILLS_PER_UNIT, toMills } from '../../domain/money.js';
 import { ByteKeyTable, type KeyTableParts } from './key-table.js';
 
 /*
@@ -15,14 +16,7 @@ import { ByteKeyTable, type KeyTableParts } from './key-table.js';
  * rounded to the nearest thousandth (half away from zero) as they are booked.
  */
 
-/** Integer money units per major unit (see the file comment). */
-export const MILLS_PER_UNIT = 1000;
-
-/** An amount in major units as whole mills, rounded half away from zero (never -0). */
-export function toMills(amount: number): number {
-  const m = amount * MILLS_PER_UNIT;
-  return (m < 0 ? -Math.round(-m) : Math.round(m)) + 0;
-}
+export { MILLS_PER_UNIT, toMills };
 
 function growInt32(a: Int32Array, min: number): Int32Array {
   const b = new Int32Array(Math.max(min, Math.ceil(a.length * 1.5) + 16));
