@@ -150,8 +150,10 @@ function buildCommands(ordersFile, commands, threads) {
       : ['node', 'bin/clm.js', cmd, '--orders', file, '--format', 'csv', '--output', '/dev/null'];
   return [
     ...commands.map((cmd) => ({ key: cmd, label: `clm ${cmd}`, argv: clm(cmd) })),
-    // the explicit two-thread read (issue 12, item 5): the default is one thread
-    { key: 'summary_threads2', label: 'clm summary --threads 2', argv: [...clm('summary'), '--threads', '2'] },
+    // the default (--engine auto) reads a plain file of 128 MB or more on two threads; one
+    // thread is the smaller memory (issue 12, item 5); the DuckDB engine is issue 13's item 7
+    { key: 'summary_threads1', label: 'clm summary --threads 1', argv: [...clm('summary'), '--threads', '1'] },
+    { key: 'summary_duckdb', label: 'clm summary --engine duckdb', argv: [...clm('summary'), '--engine', 'duckdb'] },
     { key: 'duckdb', label: 'DuckDB, same work', argv: ['node', 'bench/duckdb-honest.js', file, String(threads)] },
   ];
 }
