@@ -109,8 +109,22 @@ async function run(conn: Connection, spec: ReadSpec, sql: string): Promise<void>
   try {
     for (const statement of sql.split(';\n')) await conn.run(statement);
   } catch (e) {
-    throw refuse(spec, `DuckDB could not read the file (${(e as Error).message.split('\n')[0]})`);
+    throw failed(spec, e, 'DuckDB could not read the file');
   }
+}
+
+/** The error for a statement DuckDB failed: out of memory names the setting that gives it more. */
+function failed(spec: ReadSpec, e: unknown, what: string): ClmError {
+  const message = (e as Error).message.split('\n')[0];
+  if (/out of memory/i.test(message)) {
+    const limit = spec.duckdbMemory ?? DEFAULT_MEMORY;
+    return new DataError(
+      `the DuckDB engine ran out of the memory it may hold (${limit}${spec.duckdbMemory ? ', from CLM_DUCKDB_MEMORY' : ', its default'}): ${message}`,
+      { file: spec.orders },
+      'give it more with the environment variable CLM_DUCKDB_MEMORY (for example CLM_DUCKDB_MEMORY=4GB), or run it with --engine streaming',
+    );
+  }
+  return refuse(spec, `${what} (${message})`);
 }
 
 async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: LoadedData['inputs'][number]['delimiter'], from: string): Promise<LoadedData> {
@@ -128,7 +142,7 @@ async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping
     countStatus: spec.countStatus,
     excludeStatus: spec.excludeStatus,
   });
-  const runner = new StagedRun(conn, stages, (why) => refuse(spec, why));
+  const runner = new StagedRun(conn, stages, (e, what) => failed(spec, e, what));
   const reader: SqlReader = {
     spec,
     label: 'the DuckDB engine',

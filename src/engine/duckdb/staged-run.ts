@@ -32,7 +32,8 @@ export class StagedRun {
   constructor(
     private readonly conn: Connection,
     private readonly stages: Stages,
-    private readonly refuse: (why: string) => ClmError,
+    /** The error for a statement DuckDB failed (`what` it was doing). */
+    private readonly fail: (e: unknown, what: string) => ClmError,
   ) {}
 
   /** One of the small parts (the stages run on the first call); the customers, ledger and attributes come from rows(). */
@@ -83,18 +84,26 @@ export class StagedRun {
     }
     await this.exec('DROP TABLE clm_classified', 'the query failed');
     const [[m]] = (await this.all(s.ledgerCount)) as [[number]];
-    const rows: IndexedRows = { ids, ledgerCustomer: new Int32Array(m), ledgerDay: new Int32Array(m), ledgerOrders: new Int32Array(m), ledgerMills: new Float64Array(m), attributes: attrs };
+    const rows: IndexedRows = { ids, ledgerStart: new Int32Array(ids.length + 1), ledgerDay: new Int32Array(m), ledgerOrders: new Int32Array(m), ledgerMills: new Float64Array(m), attributes: attrs };
+    // the rows come sorted by customer number: each number's first row starts its run
     let w = 0;
+    let last = -1;
     await this.chunks(s.ledger, (c, n) => {
       if (w + n > m) throw new Error(`the ledger from DuckDB has more than its ${m} rows`);
       const [idx, day, orders, mills] = [0, 1, 2, 3].map((k) => c.getColumnVector(k));
       for (let i = 0; i < n; i++, w++) {
-        rows.ledgerCustomer[w] = idx.getItem(i) as number;
+        const k = idx.getItem(i) as number;
+        if (k !== last) {
+          if (k < last || k >= ids.length) throw new Error(`the ledger from DuckDB is not sorted by customer number (${k} after ${last})`);
+          for (let j = last + 1; j <= k; j++) rows.ledgerStart[j] = w;
+          last = k;
+        }
         rows.ledgerDay[w] = day.getItem(i) as number;
         rows.ledgerOrders[w] = orders.getItem(i) as number;
         rows.ledgerMills[w] = mills.getItem(i) as number;
       }
     });
+    for (let j = last + 1; j <= ids.length; j++) rows.ledgerStart[j] = w;
     if (w !== m) throw new Error(`the ledger from DuckDB has ${w} rows, not ${m}`);
     for (const sql of s.cleanup.split('; ')) await this.exec(sql, 'the query failed');
     return rows;
@@ -104,7 +113,7 @@ export class StagedRun {
     try {
       await this.conn.run(sql);
     } catch (e) {
-      throw this.refuse(`${what} (${(e as Error).message.split('\n')[0]})`);
+      throw this.fail(e, what);
     }
   }
 
@@ -115,7 +124,7 @@ export class StagedRun {
       const cols = r.getColumnsJS();
       return cols.length === r.columnCount ? cols : Array.from({ length: r.columnCount }, () => []);
     } catch (e) {
-      throw this.refuse(`the query failed (${(e as Error).message.split('\n')[0]})`);
+      throw this.fail(e, 'the query failed');
     }
   }
 
@@ -125,7 +134,7 @@ export class StagedRun {
     try {
       result = await this.conn.stream(sql);
     } catch (e) {
-      throw this.refuse(`the query failed (${(e as Error).message.split('\n')[0]})`);
+      throw this.fail(e, 'the query failed');
     }
     for (;;) {
       const chunk = await result.fetchChunk();

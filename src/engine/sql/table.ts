@@ -8,12 +8,13 @@ export type LedgerRows = [string[], number[], number[], bigint[]];
 /**
  * The customers and their ledger as an engine that numbers its customers returns them: the ids
  * in table order, and the ledger sorted by customer number, then day, in typed arrays (no string
- * per ledger row). `mills` holds whole mills, exact as doubles below 2^53; buildIndexedTable
- * turns it into the amounts in place.
+ * per ledger row): customer i's entries are ledgerStart[i] to ledgerStart[i + 1]. `ledgerMills`
+ * holds whole mills, exact as doubles below 2^53; buildIndexedTable turns it into the amounts
+ * in place.
  */
 export interface IndexedRows {
   ids: string[];
-  ledgerCustomer: Int32Array;
+  ledgerStart: Int32Array;
   ledgerDay: Int32Array;
   ledgerOrders: Int32Array;
   ledgerMills: Float64Array;
@@ -48,7 +49,7 @@ export function buildTable(
   }
   const rows: IndexedRows = {
     ids,
-    ledgerCustomer: new Int32Array(lc.length),
+    ledgerStart: new Int32Array(ids.length + 1),
     ledgerDay: new Int32Array(lc.length),
     ledgerOrders: new Int32Array(lc.length),
     ledgerMills: new Float64Array(lc.length),
@@ -57,13 +58,14 @@ export function buildTable(
   for (let i = 0; i < ids.length; i++) {
     const run = runs[i];
     if (!run) throw new Error(`the ledger from the SQL has no entry for customer ${JSON.stringify(ids[i])}`);
+    rows.ledgerStart[i] = w;
     for (let k = run[0]; k < run[1]; k++, w++) {
-      rows.ledgerCustomer[w] = i;
       rows.ledgerDay[w] = ld[k];
       rows.ledgerOrders[w] = lo[k];
       rows.ledgerMills[w] = Number(lm[k]);
     }
   }
+  rows.ledgerStart[ids.length] = w;
   if (attributes) {
     const channel: (string | null)[] = new Array(ids.length).fill(null);
     const country: (string | null)[] = new Array(ids.length).fill(null);
@@ -80,38 +82,38 @@ export function buildTable(
 
 /** The CustomerTable from numbered customers and their ledger (IndexedRows); the ledger's arrays become the table's. */
 export function buildIndexedTable(rows: IndexedRows, attributeNames: readonly ('channel' | 'country')[] = []): CustomerTable {
-  const { ids, ledgerCustomer, ledgerDay, ledgerOrders, ledgerMills } = rows;
+  const { ids, ledgerStart, ledgerDay, ledgerOrders, ledgerMills } = rows;
   const n = ids.length;
-  const m = ledgerDay.length;
-  const firstDay = new Int32Array(n).fill(NO_DAY);
-  const lastDay = new Int32Array(n).fill(NO_DAY);
+  if (ledgerStart.length !== n + 1 || ledgerStart[n] !== ledgerDay.length) throw new Error(`the ledger from the SQL does not match its ${n} customers`);
+  const firstDay = new Int32Array(n);
+  const lastDay = new Int32Array(n);
   const orders = new Int32Array(n);
   const purchaseDays = new Int32Array(n);
   const revenue = new Float64Array(n);
-  const ledgerStart = new Int32Array(n + 1);
-  let i = -1;
-  for (let k = 0; k < m; k++) {
-    const c = ledgerCustomer[k];
-    if (c !== i) {
-      if (c < i || c >= n) throw new Error(`the ledger from the SQL is not sorted by customer number (${c} after ${i} of ${n})`);
-      for (let j = i + 1; j <= c; j++) ledgerStart[j] = k;
-      i = c;
-    }
-    const o = ledgerOrders[k];
-    if (o > 0) {
-      orders[c] += o;
-      purchaseDays[c]++;
-      if (firstDay[c] === NO_DAY) firstDay[c] = ledgerDay[k];
-      lastDay[c] = ledgerDay[k];
-    }
-    revenue[c] += ledgerMills[k];
-    if (!(Math.abs(revenue[c]) <= Number.MAX_SAFE_INTEGER)) throw new Error(`customer ${JSON.stringify(ids[c])} has more money than mills hold exactly in a double`);
-    ledgerMills[k] /= 1000;
-  }
-  for (let j = i + 1; j <= n; j++) ledgerStart[j] = m;
   for (let c = 0; c < n; c++) {
-    if (ledgerStart[c] === ledgerStart[c + 1]) throw new Error(`the ledger from the SQL has no entry for customer ${JSON.stringify(ids[c])}`);
-    revenue[c] /= 1000;
+    if (ledgerStart[c] >= ledgerStart[c + 1]) throw new Error(`the ledger from the SQL has no entry for customer ${JSON.stringify(ids[c])}`);
+    let first = NO_DAY;
+    let last = NO_DAY;
+    let o = 0;
+    let pd = 0;
+    let mills = 0;
+    for (let k = ledgerStart[c]; k < ledgerStart[c + 1]; k++) {
+      if (ledgerOrders[k] > 0) {
+        o += ledgerOrders[k];
+        pd++;
+        if (first === NO_DAY) first = ledgerDay[k];
+        last = ledgerDay[k];
+      }
+      mills += ledgerMills[k];
+      // whole mills add up exactly while they stay below 2^53
+      if (!(Math.abs(mills) <= Number.MAX_SAFE_INTEGER)) throw new Error(`customer ${JSON.stringify(ids[c])} has more money than a double holds in whole mills`);
+      ledgerMills[k] /= 1000;
+    }
+    firstDay[c] = first;
+    lastDay[c] = last;
+    orders[c] = o;
+    purchaseDays[c] = pd;
+    revenue[c] = mills / 1000;
   }
   return {
     size: n,
