@@ -62,7 +62,6 @@ export class StagedRun {
     const s = this.stages;
     this.ready ??= this.prepare();
     await this.ready;
-    await this.exec(s.numbers, 'the query failed');
     const ids: string[] = [];
     await this.chunks(s.ids, (c, n) => {
       const v = c.getColumnVector(0);

@@ -10,8 +10,8 @@
  * - clm_rejects: the outcome of each row not read (few);
  * - clm_classified: per row read, the outcome under the rules, the duplicate flag, and what the
  *   queries read (clm_read is dropped then: the order ids go);
- * - clm_ledger: one row per customer-day;
- * - clm_numbers: each customer's number, the order of the first row naming it.
+ * - clm_numbers: each customer with a counted order and its number, the order of the first row naming it;
+ * - clm_ledger: one row per customer-day, by customer number.
  */
 import { BOOK_STEPS, FEW_DECIMALS, THREE_DECIMALS, compileParts, factSteps, readSteps, type CompileOptions, type CompiledSql } from '../sql/compile.js';
 
@@ -30,8 +30,6 @@ export interface Stages {
   currencies: string;
   unknownStatuses: string;
   amountDecimals: string;
-  /** Customers numbered: after the steps. */
-  numbers: string;
   /** idx, channel, country per customer with an order (with numbers). */
   attributes: string;
   /** customer_id in number order. */
@@ -94,8 +92,7 @@ export function compileStages(o: CompileOptions): Stages {
   const env = `read_rows AS (SELECT read_outcome FROM clm_rejects),
 facts AS (${classified}),
 classified AS (${classified}),
-buyers AS (SELECT DISTINCT customer_id FROM clm_ledger),
-ledger AS (SELECT customer_id, day, orders, amount_mills FROM clm_ledger)`;
+buyers AS (SELECT customer_id FROM clm_numbers)`;
   const part = (name: keyof CompiledSql, wrap: (q: string) => string): string => {
     const p = parts[name];
     return `WITH ${env}${p.with ? `,\n${p.with}` : ''}\n${wrap(p.select)}`;
@@ -111,20 +108,26 @@ ledger AS (SELECT customer_id, day, orders, amount_mills FROM clm_ledger)`;
         sql: `CREATE TEMP TABLE clm_classified AS WITH read_rows AS (${view(readCols, 'clm_read', 'rowid AS row_no, ')}),\n${factSteps(ordered)}\nSELECT ${stored(classCols)} FROM classified`,
         drop: 'DROP TABLE clm_read',
       },
-      { sql: `CREATE TEMP TABLE clm_ledger AS WITH classified AS (${classified}),\n${BOOK_STEPS}\nSELECT customer_id, day, orders, amount_mills FROM ledger` },
+      {
+        // the customers with a counted order (buyers), numbered by the first row naming each, as the streaming engine numbers them
+        sql: `CREATE TEMP TABLE clm_numbers AS WITH facts AS (${classified}),\nclassified AS (${classified}),\n${BOOK_STEPS},\n${parts.customers.with}
+SELECT f.customer_id, CAST(row_number() OVER (ORDER BY f.first_row) - 1 AS INTEGER) AS idx
+FROM first_seen f WHERE f.customer_id IN (SELECT customer_id FROM buyers)`,
+      },
+      {
+        sql: `CREATE TEMP TABLE clm_ledger AS WITH classified AS (${classified}),\n${BOOK_STEPS}
+SELECT n.idx, CAST(l.day AS INTEGER) AS day, CAST(l.orders AS INTEGER) AS orders, CAST(l.amount_mills AS ${d.bigint}) AS amount_mills
+FROM ledger l JOIN clm_numbers n ON n.customer_id = l.customer_id`,
+      },
     ],
     outcomes: part('outcomes', (q) => `SELECT outcome, row_count::BIGINT FROM (${q}) q`),
     currencies: part('currencies', (q) => `SELECT currency, row_count::BIGINT FROM (${q}) q`),
     unknownStatuses: part('unknownStatuses', (q) => `SELECT status, row_count::BIGINT FROM (${q}) q`),
     amountDecimals: 'SELECT three, one_or_two FROM clm_decimals',
-    numbers: `CREATE TEMP TABLE clm_numbers AS WITH facts AS (${classified}),\n${parts.customers.with}
-SELECT f.customer_id, CAST(row_number() OVER (ORDER BY f.first_row) - 1 AS INTEGER) AS idx
-FROM first_seen f WHERE f.customer_id IN (SELECT customer_id FROM clm_ledger)`,
     attributes: part('attributes', (q) => `SELECT n.idx, a.channel, a.country FROM (${q}) a JOIN clm_numbers n ON n.customer_id = a.customer_id`),
     ids: 'SELECT customer_id FROM clm_numbers ORDER BY idx',
     ledgerCount: 'SELECT CAST(count(*) AS INTEGER) FROM clm_ledger',
-    ledger: `SELECT n.idx, CAST(l.day AS INTEGER), CAST(l.orders AS INTEGER), CAST(l.amount_mills AS DOUBLE)
-FROM clm_ledger l JOIN clm_numbers n ON n.customer_id = l.customer_id ORDER BY n.idx, l.day`,
+    ledger: 'SELECT idx, day, orders, CAST(amount_mills AS DOUBLE) FROM clm_ledger ORDER BY idx, day',
     cleanup: 'DROP TABLE IF EXISTS clm_classified; DROP TABLE IF EXISTS clm_ledger; DROP TABLE IF EXISTS clm_numbers; DROP TABLE IF EXISTS clm_rejects; DROP TABLE IF EXISTS clm_decimals',
   };
 }
