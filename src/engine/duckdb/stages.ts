@@ -115,9 +115,12 @@ SELECT f.customer_id, CAST(row_number() OVER (ORDER BY f.first_row) - 1 AS INTEG
 FROM first_seen f WHERE f.customer_id IN (SELECT customer_id FROM buyers)`,
       },
       {
+        // the ledger step of BOOK_STEPS (booked rows of the buyers, per customer-day) with the buyers by number:
+        // one join on the customer id, then integers only
         sql: `CREATE TEMP TABLE clm_ledger AS WITH classified AS (${classified}),\n${BOOK_STEPS}
-SELECT n.idx, CAST(l.day AS INTEGER) AS day, CAST(l.orders AS INTEGER) AS orders, CAST(l.amount_mills AS ${d.bigint}) AS amount_mills
-FROM ledger l JOIN clm_numbers n ON n.customer_id = l.customer_id`,
+SELECT n.idx, CAST(b.day AS INTEGER) AS day, CAST(sum(b.orders) AS INTEGER) AS orders, CAST(sum(b.amount_mills) AS ${d.bigint}) AS amount_mills
+FROM booked b JOIN clm_numbers n ON n.customer_id = b.customer_id
+GROUP BY n.idx, b.day`,
       },
     ],
     outcomes: part('outcomes', (q) => `SELECT outcome, row_count::BIGINT FROM (${q}) q`),
