@@ -8,6 +8,7 @@
  *   (order id, customer key, day, mills, status class, ...), only of the fields mapped;
  * - clm_decimals: how many amounts have three, and one or two, digits after the point;
  * - clm_rejects: the outcome of each row not read (few);
+ * - clm_repeats: the rows read that repeat an earlier row's order id;
  * - clm_classified: per row read, the outcome under the rules, the duplicate flag, and what the
  *   queries read (clm_read is dropped then: the order ids go);
  * - clm_numbers: each customer with a counted order and its number, the order of the first row naming it;
@@ -104,8 +105,19 @@ buyers AS (SELECT customer_id FROM clm_numbers)`;
       { sql: `CREATE TEMP TABLE clm_read AS WITH ${readSteps({ ...o, rowOrder: undefined })}\nSELECT ${readSelect}, ${dp.join(', ')} FROM read_rows`, readsFile: true },
       { sql: `CREATE TEMP TABLE clm_decimals AS SELECT CAST(${count(3)} AS INTEGER) AS three, CAST(${count(1)} AS INTEGER) AS one_or_two FROM clm_read` },
       { sql: 'CREATE TEMP TABLE clm_rejects AS SELECT read_outcome FROM clm_read WHERE read_outcome IS NOT NULL' },
+      // the rows read that repeat the order id of an earlier row read (few): the window of factSteps over two columns, not all
+      ...(has('order_id')
+        ? [
+            {
+              sql: `CREATE TEMP TABLE clm_repeats AS SELECT row_no FROM (
+  SELECT rowid AS row_no, row_number() OVER (PARTITION BY order_id ORDER BY rowid) AS k
+  FROM clm_read WHERE read_outcome IS NULL AND order_id IS NOT NULL AND order_id <> ''
+) AS q WHERE k > 1`,
+            },
+          ]
+        : []),
       {
-        sql: `CREATE TEMP TABLE clm_classified AS WITH read_rows AS (${view(readCols, 'clm_read', 'rowid AS row_no, ')}),\n${factSteps(ordered)}\nSELECT ${stored(classCols)} FROM classified`,
+        sql: `CREATE TEMP TABLE clm_classified AS WITH read_rows AS (${view(readCols, 'clm_read', 'rowid AS row_no, ')}),\n${factSteps(ordered, has('order_id') ? 'row_no IN (SELECT row_no FROM clm_repeats)' : 'FALSE')}\nSELECT ${stored(classCols)} FROM classified`,
         drop: 'DROP TABLE clm_read',
       },
       {
@@ -131,6 +143,6 @@ GROUP BY n.idx, b.day`,
     ids: 'SELECT customer_id FROM clm_numbers ORDER BY idx',
     ledgerCount: 'SELECT CAST(count(*) AS INTEGER) FROM clm_ledger',
     ledger: 'SELECT idx, day, orders, CAST(amount_mills AS DOUBLE) FROM clm_ledger ORDER BY idx, day',
-    cleanup: 'DROP TABLE IF EXISTS clm_classified; DROP TABLE IF EXISTS clm_ledger; DROP TABLE IF EXISTS clm_numbers; DROP TABLE IF EXISTS clm_rejects; DROP TABLE IF EXISTS clm_decimals',
+    cleanup: 'DROP TABLE IF EXISTS clm_classified; DROP TABLE IF EXISTS clm_ledger; DROP TABLE IF EXISTS clm_numbers; DROP TABLE IF EXISTS clm_rejects; DROP TABLE IF EXISTS clm_repeats; DROP TABLE IF EXISTS clm_decimals',
   };
 }

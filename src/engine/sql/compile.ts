@@ -245,8 +245,11 @@ function ruleSteps(o: CompileOptions): string {
   return `${factSteps(o)},\n${BOOK_STEPS}`;
 }
 
-/** The steps from `read_rows` to one outcome per row read (`facts`, then `classified`): duplicates and ORDER_RULES. */
-export function factSteps(o: CompileOptions): string {
+/**
+ * The steps from `read_rows` to one outcome per row read (`facts`, then `classified`): duplicates and ORDER_RULES.
+ * `repeated`: an engine's own test that a row repeats an order id of an earlier row read (the same rule, from a table it made); default the window here.
+ */
+export function factSteps(o: CompileOptions, repeated?: string): string {
   const d = o.dialect;
   const dupOrder = o.rowOrder !== undefined ? 'row_no' : 'day, amount_mills, customer_id';
   const cancelInvoice = o.cancelPrefix ? `coalesce(substr(order_id, 1, 1) = ${d.lit(o.cancelPrefix)}, FALSE) OR ` : '';
@@ -256,8 +259,8 @@ export function factSteps(o: CompileOptions): string {
   SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled, status_raw, channel, country,
     customer_id IS NOT NULL AND customer_id <> '' AS has_customer,
     ${cancelInvoice}amount_mills - refund_mills < 0 AS is_refund,
-    order_id IS NOT NULL AND order_id <> ''
-      AND row_number() OVER (PARTITION BY order_id ORDER BY ${dupOrder}) > 1 AS duplicate
+    ${repeated ?? `order_id IS NOT NULL AND order_id <> ''
+      AND row_number() OVER (PARTITION BY order_id ORDER BY ${dupOrder}) > 1`} AS duplicate
   FROM read_rows
   WHERE read_outcome IS NULL
 ),
