@@ -24,6 +24,27 @@ export interface Connection {
   closeSync(): void;
 }
 
+/** One customer's ledger rows [from, to) sorted by day (insertion sort: a run is short, its days distinct). */
+function sortRunByDay(rows: IndexedRows, from: number, to: number): void {
+  const { ledgerDay: day, ledgerOrders: orders, ledgerMills: mills } = rows;
+  for (let i = from + 1; i < to; i++) {
+    const d = day[i];
+    if (d >= day[i - 1]) continue;
+    const o = orders[i];
+    const x = mills[i];
+    let j = i - 1;
+    while (j >= from && day[j] > d) {
+      day[j + 1] = day[j];
+      orders[j + 1] = orders[j];
+      mills[j + 1] = mills[j];
+      j--;
+    }
+    day[j + 1] = d;
+    orders[j + 1] = o;
+    mills[j + 1] = x;
+  }
+}
+
 type Small = 'outcomes' | 'currencies' | 'unknownStatuses' | 'amountDecimals';
 
 export class StagedRun {
@@ -71,39 +92,52 @@ export class StagedRun {
     if (attributes.length > 0) {
       const channel: (string | null)[] = new Array(ids.length).fill(null);
       const country: (string | null)[] = new Array(ids.length).fill(null);
+      // a few distinct values, each held once (DuckDB gives a new string per row)
+      const seen = new Map<string, string>();
+      const once = (v: unknown): string | null => {
+        if (typeof v !== 'string') return null;
+        const held = seen.get(v);
+        if (held !== undefined) return held;
+        if (seen.size < 10_000) seen.set(v, v);
+        return v;
+      };
       await this.chunks(s.attributes, (c, n) => {
         const [idx, ch, co] = [0, 1, 2].map((k) => c.getColumnVector(k));
         for (let i = 0; i < n; i++) {
           const k = idx.getItem(i) as number;
-          channel[k] = ch.getItem(i) as string | null;
-          country[k] = co.getItem(i) as string | null;
+          channel[k] = once(ch.getItem(i));
+          country[k] = once(co.getItem(i));
         }
       });
       attrs = [channel, country];
     }
     await this.exec('DROP TABLE clm_classified', 'the query failed');
-    const [[m]] = (await this.all(s.ledgerCount)) as [[number]];
-    const rows: IndexedRows = { ids, ledgerStart: new Int32Array(ids.length + 1), ledgerDay: new Int32Array(m), ledgerOrders: new Int32Array(m), ledgerMills: new Float64Array(m), attributes: attrs };
-    // the rows come sorted by customer number: each number's first row starts its run
-    let w = 0;
-    let last = -1;
-    await this.chunks(s.ledger, (c, n) => {
-      if (w + n > m) throw new Error(`the ledger from DuckDB has more than its ${m} rows`);
+    const n = ids.length;
+    const ledgerStart = new Int32Array(n + 1);
+    await this.chunks(s.ledgerCounts, (c, rowCount) => {
+      const [idx, count] = [0, 1].map((k) => c.getColumnVector(k));
+      for (let i = 0; i < rowCount; i++) ledgerStart[(idx.getItem(i) as number) + 1] = count.getItem(i) as number;
+    });
+    for (let k = 0; k < n; k++) ledgerStart[k + 1] += ledgerStart[k];
+    const m = ledgerStart[n];
+    const rows: IndexedRows = { ids, ledgerStart, ledgerDay: new Int32Array(m), ledgerOrders: new Int32Array(m), ledgerMills: new Float64Array(m), attributes: attrs };
+    // each row goes to the next free place of its customer's run; the runs are sorted by day after
+    const next = ledgerStart.slice(0, n);
+    await this.chunks(s.ledger, (c, rowCount) => {
       const [idx, day, orders, mills] = [0, 1, 2, 3].map((k) => c.getColumnVector(k));
-      for (let i = 0; i < n; i++, w++) {
+      for (let i = 0; i < rowCount; i++) {
         const k = idx.getItem(i) as number;
-        if (k !== last) {
-          if (k < last || k >= ids.length) throw new Error(`the ledger from DuckDB is not sorted by customer number (${k} after ${last})`);
-          for (let j = last + 1; j <= k; j++) rows.ledgerStart[j] = w;
-          last = k;
-        }
+        const w = next[k]++;
+        if (w >= ledgerStart[k + 1]) throw new Error(`the ledger from DuckDB has more rows for customer ${k} than it counted`);
         rows.ledgerDay[w] = day.getItem(i) as number;
         rows.ledgerOrders[w] = orders.getItem(i) as number;
         rows.ledgerMills[w] = mills.getItem(i) as number;
       }
     });
-    for (let j = last + 1; j <= ids.length; j++) rows.ledgerStart[j] = w;
-    if (w !== m) throw new Error(`the ledger from DuckDB has ${w} rows, not ${m}`);
+    for (let k = 0; k < n; k++) {
+      if (next[k] !== ledgerStart[k + 1]) throw new Error(`the ledger from DuckDB has fewer rows for customer ${k} than it counted`);
+      sortRunByDay(rows, ledgerStart[k], ledgerStart[k + 1]);
+    }
     for (const sql of s.cleanup.split('; ')) await this.exec(sql, 'the query failed');
     return rows;
   }

@@ -35,8 +35,9 @@ export interface Stages {
   attributes: string;
   /** customer_id in number order. */
   ids: string;
-  ledgerCount: string;
-  /** idx, day, orders, mills as a double, sorted by idx then day. */
+  /** idx and its number of customer-days. */
+  ledgerCounts: string;
+  /** idx, day, orders, mills as a double, in no order (clm places each row by its idx: no sort of the whole ledger). */
   ledger: string;
   /** Tables left to drop after reading, one statement per `; `. */
   cleanup: string;
@@ -141,8 +142,8 @@ GROUP BY n.idx, b.day`,
     amountDecimals: 'SELECT three, one_or_two FROM clm_decimals',
     attributes: part('attributes', (q) => `SELECT n.idx, a.channel, a.country FROM (${q}) a JOIN clm_numbers n ON n.customer_id = a.customer_id`),
     ids: 'SELECT customer_id FROM clm_numbers ORDER BY idx',
-    ledgerCount: 'SELECT CAST(count(*) AS INTEGER) FROM clm_ledger',
-    ledger: 'SELECT idx, day, orders, CAST(amount_mills AS DOUBLE) FROM clm_ledger ORDER BY idx, day',
+    ledgerCounts: 'SELECT idx, CAST(count(*) AS INTEGER) FROM clm_ledger GROUP BY idx',
+    ledger: 'SELECT idx, day, orders, CAST(amount_mills AS DOUBLE) FROM clm_ledger',
     cleanup: 'DROP TABLE IF EXISTS clm_classified; DROP TABLE IF EXISTS clm_ledger; DROP TABLE IF EXISTS clm_numbers; DROP TABLE IF EXISTS clm_rejects; DROP TABLE IF EXISTS clm_repeats; DROP TABLE IF EXISTS clm_decimals',
   };
 }

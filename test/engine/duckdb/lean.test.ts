@@ -17,12 +17,12 @@ function stages(): ReturnType<typeof compileStages> {
 describe('the DuckDB engine holds little (issue 13, items 1 and 7)', () => {
   it('runs the shared steps once: one statement reads the file, one numbers repeated order ids (over two columns), and the ledger crosses by customer number', () => {
     const s = stages();
-    const all = [...s.steps.map((x) => x.sql), s.outcomes, s.currencies, s.unknownStatuses, s.amountDecimals, s.attributes, s.ids, s.ledgerCount, s.ledger];
+    const all = [...s.steps.map((x) => x.sql), s.outcomes, s.currencies, s.unknownStatuses, s.amountDecimals, s.attributes, s.ids, s.ledgerCounts, s.ledger];
     expect(all.filter((q) => q.includes(FROM))).toEqual([s.steps[0].sql]);
     expect(all.filter((q) => q.includes('PARTITION BY order_id'))).toEqual([expect.stringMatching(/^CREATE TEMP TABLE clm_repeats AS SELECT row_no FROM \(\n  SELECT rowid AS row_no, row_number\(\) OVER \(PARTITION BY order_id ORDER BY rowid\) AS k\n  FROM clm_read WHERE/)]);
     expect(all.filter((q) => q.includes("regexp_matches(date_text")).length).toBe(1);
-    // the ledger: a number per row, never the customer's id
-    expect(s.ledger).toBe('SELECT idx, day, orders, CAST(amount_mills AS DOUBLE) FROM clm_ledger ORDER BY idx, day');
+    // the ledger: a number per row, never the customer's id, and no sort of the whole ledger (clm places each row)
+    expect(s.ledger).toBe('SELECT idx, day, orders, CAST(amount_mills AS DOUBLE) FROM clm_ledger');
     expect(s.steps.find((x) => x.sql.startsWith('CREATE TEMP TABLE clm_ledger'))?.sql).toMatch(/^CREATE TEMP TABLE clm_ledger AS [^]*\nSELECT n\.idx, CAST\(b\.day AS INTEGER\) AS day[^]*GROUP BY n\.idx, b\.day$/);
   });
 
