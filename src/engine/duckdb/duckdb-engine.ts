@@ -35,6 +35,8 @@ export const duckdbEngine: Engine = {
 
 /** DuckDB's memory when CLM_DUCKDB_MEMORY does not say: enough for 10M orders in memory, more spills to disk. */
 const DEFAULT_MEMORY = '2GB';
+/** DuckDB's limit, unless CLM_DUCKDB_MEMORY says, while clm fills the customer table's arrays: DuckDB gives back half while the table grows. */
+const EXPORT_MEMORY = '1GB';
 
 function refuse(spec: ReadSpec, why: string): ClmError {
   return new DataError(`the DuckDB engine cannot read this exactly: ${why}`, { file: spec.orders }, 'run it with --engine streaming (the default), which reads every input');
@@ -59,7 +61,7 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
   } catch (e) {
     throw refuse(spec, `DuckDB could not be loaded (${(e as Error).message.split('\n')[0]})`);
   }
-  // file order is the order of the rows (a table created from a scan keeps it); DuckDB holds at most memoryLimit and
+  // file order is the order of the rows (a table created from a scan keeps it); DuckDB holds at most CLM_DUCKDB_MEMORY and
   // spills the rest to the system's temporary folder, never the working directory
   const instance = await api.DuckDBInstance.create(':memory:', {
     preserve_insertion_order: 'true',
@@ -142,7 +144,7 @@ async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping
     countStatus: spec.countStatus,
     excludeStatus: spec.excludeStatus,
   });
-  const runner = new StagedRun(conn, stages, (e, what) => failed(spec, e, what));
+  const runner = new StagedRun(conn, stages, (e, what) => failed(spec, e, what), spec.duckdbMemory ? undefined : EXPORT_MEMORY);
   const reader: SqlReader = {
     spec,
     label: 'the DuckDB engine',

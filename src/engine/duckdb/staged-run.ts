@@ -55,6 +55,8 @@ export class StagedRun {
     private readonly stages: Stages,
     /** The error for a statement DuckDB failed (`what` it was doing). */
     private readonly fail: (e: unknown, what: string) => ClmError,
+    /** DuckDB's memory limit while clm fills its arrays (like 1GB); undefined: as it was. */
+    private readonly exportMemory?: string,
   ) {}
 
   /** One of the small parts (the stages run on the first call); the customers, ledger and attributes come from rows(). */
@@ -112,6 +114,9 @@ export class StagedRun {
       attrs = [channel, country];
     }
     await this.exec('DROP TABLE clm_classified', 'the query failed');
+    await this.exec('DROP TABLE clm_numbers', 'the query failed');
+    // the ledger is read into clm's arrays from here: DuckDB gives back what it can (the rest of its ledger waits on disk)
+    if (this.exportMemory) await this.conn.run(`SET memory_limit = '${this.exportMemory}'`).catch(() => undefined);
     const n = ids.length;
     const ledgerStart = new Int32Array(n + 1);
     await this.chunks(s.ledgerCounts, (c, rowCount) => {
