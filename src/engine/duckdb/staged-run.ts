@@ -90,45 +90,54 @@ export class StagedRun {
       const v = c.getColumnVector(0);
       for (let i = 0; i < n; i++) ids.push(v.getItem(i) as string);
     });
-    let attrs: IndexedRows['attributes'];
-    if (attributes.length > 0) {
-      const channel: (string | null)[] = new Array(ids.length).fill(null);
-      const country: (string | null)[] = new Array(ids.length).fill(null);
-      // a few distinct values, each held once (DuckDB gives a new string per row)
-      const seen = new Map<string, string>();
-      const once = (v: unknown): string | null => {
-        if (typeof v !== 'string') return null;
-        const held = seen.get(v);
-        if (held !== undefined) return held;
-        if (seen.size < 10_000) seen.set(v, v);
-        return v;
-      };
-      await this.chunks(s.attributes, (c, n) => {
-        const [idx, ch, co] = [0, 1, 2].map((k) => c.getColumnVector(k));
-        for (let i = 0; i < n; i++) {
-          const k = idx.getItem(i) as number;
-          channel[k] = once(ch.getItem(i));
-          country[k] = once(co.getItem(i));
-        }
-      });
-      attrs = [channel, country];
-    }
+    const attrs = attributes.length > 0 ? await this.attributes(ids.length) : undefined;
     await this.exec('DROP TABLE clm_classified', 'the query failed');
     await this.exec('DROP TABLE clm_numbers', 'the query failed');
     // the ledger is read into clm's arrays from here: DuckDB gives back what it can (the rest of its ledger waits on disk)
     if (this.exportMemory) await this.conn.run(`SET memory_limit = '${this.exportMemory}'`).catch(() => undefined);
+    const rows = await this.ledger(ids);
+    rows.attributes = attrs;
+    for (const sql of s.cleanup.split('; ')) await this.exec(sql, 'the query failed');
+    return rows;
+  }
+
+  /** Channel and country per customer number. */
+  private async attributes(n: number): Promise<IndexedRows['attributes']> {
+    const channel: (string | null)[] = new Array(n).fill(null);
+    const country: (string | null)[] = new Array(n).fill(null);
+    // a few distinct values, each held once (DuckDB gives a new string per row)
+    const seen = new Map<string, string>();
+    const once = (v: unknown): string | null => {
+      if (typeof v !== 'string') return null;
+      const held = seen.get(v);
+      if (held !== undefined) return held;
+      if (seen.size < 10_000) seen.set(v, v);
+      return v;
+    };
+    await this.chunks(this.stages.attributes, (c, rowCount) => {
+      const [idx, ch, co] = [0, 1, 2].map((k) => c.getColumnVector(k));
+      for (let i = 0; i < rowCount; i++) {
+        const k = idx.getItem(i) as number;
+        channel[k] = once(ch.getItem(i));
+        country[k] = once(co.getItem(i));
+      }
+    });
+    return [channel, country];
+  }
+
+  /** The ledger by customer number: each customer's count of days, then each row placed in its customer's run, the runs sorted by day. */
+  private async ledger(ids: string[]): Promise<IndexedRows> {
     const n = ids.length;
     const ledgerStart = new Int32Array(n + 1);
-    await this.chunks(s.ledgerCounts, (c, rowCount) => {
+    await this.chunks(this.stages.ledgerCounts, (c, rowCount) => {
       const [idx, count] = [0, 1].map((k) => c.getColumnVector(k));
       for (let i = 0; i < rowCount; i++) ledgerStart[(idx.getItem(i) as number) + 1] = count.getItem(i) as number;
     });
     for (let k = 0; k < n; k++) ledgerStart[k + 1] += ledgerStart[k];
     const m = ledgerStart[n];
-    const rows: IndexedRows = { ids, ledgerStart, ledgerDay: new Int32Array(m), ledgerOrders: new Int32Array(m), ledgerMills: new Float64Array(m), attributes: attrs };
-    // each row goes to the next free place of its customer's run; the runs are sorted by day after
+    const rows: IndexedRows = { ids, ledgerStart, ledgerDay: new Int32Array(m), ledgerOrders: new Int32Array(m), ledgerMills: new Float64Array(m) };
     const next = ledgerStart.slice(0, n);
-    await this.chunks(s.ledger, (c, rowCount) => {
+    await this.chunks(this.stages.ledger, (c, rowCount) => {
       const [idx, day, orders, mills] = [0, 1, 2, 3].map((k) => c.getColumnVector(k));
       for (let i = 0; i < rowCount; i++) {
         const k = idx.getItem(i) as number;
@@ -143,7 +152,6 @@ export class StagedRun {
       if (next[k] !== ledgerStart[k + 1]) throw new Error(`the ledger from DuckDB has fewer rows for customer ${k} than it counted`);
       sortRunByDay(rows, ledgerStart[k], ledgerStart[k + 1]);
     }
-    for (const sql of s.cleanup.split('; ')) await this.exec(sql, 'the query failed');
     return rows;
   }
 
