@@ -136,7 +136,18 @@ export function toReadSpec(flags: InputFlags, io: CliIO, warn: (m: string) => vo
     engine: engineChoice(flags.engine),
     db: flags.db ?? (io.env.CLM_DB || undefined),
     dbTimeout: dbTimeout(flags.dbTimeout),
+    duckdbMemory: duckdbMemory(io.env.CLM_DUCKDB_MEMORY),
   };
+}
+
+/** CLM_DUCKDB_MEMORY: an amount of memory as DuckDB reads it (500MB, 2GB, 1.5GiB); unset: the engine's default. */
+function duckdbMemory(text: string | undefined): string | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const t = text.trim();
+  if (!/^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(t)) {
+    throw new UsageError(`CLM_DUCKDB_MEMORY must be an amount of memory like 2GB or 500MB, not ${JSON.stringify(text)}`, 'set it to the most memory DuckDB may hold, for example CLM_DUCKDB_MEMORY=2GB');
+  }
+  return t;
 }
 
 function engineChoice(text: string | undefined): EngineChoice | undefined {

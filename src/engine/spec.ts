@@ -54,6 +54,8 @@ export interface ReadSpec {
   db?: string;
   /** --db-timeout: seconds each statement may run in the database. */
   dbTimeout?: number;
+  /** CLM_DUCKDB_MEMORY: the most memory DuckDB may hold (like 2GB); more spills to the system's temporary folder. */
+  duckdbMemory?: string;
 }
 
 export type EngineChoice = 'auto' | 'streaming' | 'duckdb';

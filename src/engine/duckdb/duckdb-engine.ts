@@ -7,7 +7,7 @@
  * not read exactly (the `unread` outcome) or records DuckDB cannot split.
  */
 import { installed } from '../optional.js';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClmError, DataError } from '../../domain/errors.js';
 import { sourceInfo } from '../../io/input.js';
@@ -15,11 +15,12 @@ import { getPreset, mapColumns, type FileMapping } from '../../io/mapping.js';
 import { recognisePreset } from '../../io/recognise-export.js';
 import type { Engine } from '../engine.js';
 import type { LoadedData, ReadSpec } from '../spec.js';
-import { compileOrders } from '../sql/compile.js';
 import { DIALECTS } from '../sql/dialects.js';
 import { columnsOfMapping, mappingUnsupported, sqlUnsupported } from '../sql/support.js';
-import { partQuery, readSummaries, type SqlReader } from '../sql/summaries.js';
-import { fileKind, loadCsvSql, loadParquetSql, positional, readHeader, ROW_COLUMN } from './source.js';
+import { readSummaries, type SqlReader } from '../sql/summaries.js';
+import { csvSource, fileKind, parquetSource, positional, readHeader } from './source.js';
+import { compileStages } from './stages.js';
+import { StagedRun, type Connection } from './staged-run.js';
 
 
 export const duckdbEngine: Engine = {
@@ -32,7 +33,10 @@ export const duckdbEngine: Engine = {
   read: readWithDuckDB,
 };
 
-type Connection = { run(sql: string): Promise<unknown>; runAndReadAll(sql: string): Promise<{ columnCount: number; getColumnsJS(): unknown[][]; getRowsJS(): unknown[][] }>; closeSync(): void };
+/** DuckDB's memory when CLM_DUCKDB_MEMORY does not say: enough for 10M orders in memory, more spills to disk. */
+const DEFAULT_MEMORY = '2GB';
+/** DuckDB's limit, unless CLM_DUCKDB_MEMORY says, while clm fills the customer table's arrays: DuckDB gives back half while the table grows. */
+const EXPORT_MEMORY = '1GB';
 
 function refuse(spec: ReadSpec, why: string): ClmError {
   return new DataError(`the DuckDB engine cannot read this exactly: ${why}`, { file: spec.orders }, 'run it with --engine streaming (the default), which reads every input');
@@ -57,26 +61,37 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
   } catch (e) {
     throw refuse(spec, `DuckDB could not be loaded (${(e as Error).message.split('\n')[0]})`);
   }
-  // file order is the order of the rows (rowid); what does not fit in memory spills to the system's temporary folder, never the working directory
-  const instance = await api.DuckDBInstance.create(':memory:', { preserve_insertion_order: 'true', temp_directory: join(tmpdir(), `clm-duckdb-${process.pid}`) });
+  // file order is the order of the rows (a table created from a scan keeps it); DuckDB holds at most CLM_DUCKDB_MEMORY and
+  // spills the rest to the system's temporary folder, never the working directory
+  const instance = await api.DuckDBInstance.create(':memory:', {
+    preserve_insertion_order: 'true',
+    memory_limit: spec.duckdbMemory ?? DEFAULT_MEMORY,
+    threads: String(Math.max(1, availableParallelism())),
+    temp_directory: join(tmpdir(), `clm-duckdb-${process.pid}`),
+  });
   const conn = (await instance.connect()) as unknown as Connection;
   try {
     const kind = fileKind(spec.orders);
     let headers: string[];
     let delimiter: LoadedData['inputs'][number]['delimiter'];
+    let from: string;
     if (kind === 'parquet') {
       const cols = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${DIALECTS.duckdb.lit(spec.orders)})`);
       headers = cols.getColumnsJS()[0] as string[];
       delimiter = 44;
-      await run(conn, spec, loadParquetSql(spec.orders, headers));
+      from = parquetSource(spec.orders, headers);
     } else {
       const header = await readHeader(spec.orders, preset, spec.delimiter, spec.encoding);
       headers = header.headers;
       delimiter = header.delimiter;
-      await run(conn, spec, loadCsvSql(spec.orders, header));
-      const split = await conn.runAndReadAll(`SELECT count(*)::INTEGER, min(${ROW_COLUMN})::BIGINT FROM clm_orders WHERE clm_fields <> ${headers.length}`);
-      const [[bad]] = split.getRowsJS() as [[number]];
-      if (bad > 0) throw refuse(spec, `${bad} rows do not have the header's ${headers.length} fields`);
+      const source = csvSource(spec.orders, header);
+      from = source.from;
+      if (source.load) await run(conn, spec, source.load);
+      if (source.checkFields) {
+        const split = await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM clm_orders WHERE clm_fields <> ${headers.length}`);
+        const [[bad]] = split.getRowsJS() as [[number]];
+        if (bad > 0) throw refuse(spec, `${bad} rows do not have the header's ${headers.length} fields`);
+      }
     }
     const mapping = mapColumns('orders', headers, preset, spec.map.orders, spec.orders);
     const missing = ['customer_id', 'order_date'].filter((f) => !mapping.fields.has(f));
@@ -85,7 +100,7 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
     }
     const unmappable = mappingUnsupported(mapping);
     if (unmappable) throw refuse(spec, unmappable);
-    return await readMapped(conn, spec, mapping, headers, delimiter);
+    return await readMapped(conn, spec, mapping, headers, delimiter, from);
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -96,29 +111,31 @@ async function run(conn: Connection, spec: ReadSpec, sql: string): Promise<void>
   try {
     for (const statement of sql.split(';\n')) await conn.run(statement);
   } catch (e) {
-    throw refuse(spec, `DuckDB could not read the file (${(e as Error).message.split('\n')[0]})`);
+    throw failed(spec, e, 'DuckDB could not read the file');
   }
 }
 
-async function query(conn: Connection, spec: ReadSpec, sql: string): Promise<unknown[][]> {
-  try {
-    const r = await conn.runAndReadAll(sql);
-    const cols = r.getColumnsJS();
-    // no rows: no column arrays either
-    return cols.length === r.columnCount ? cols : Array.from({ length: r.columnCount }, () => []);
-  } catch (e) {
-    throw refuse(spec, `the query failed (${(e as Error).message.split('\n')[0]})`);
+/** The error for a statement DuckDB failed: out of memory names the setting that gives it more. */
+function failed(spec: ReadSpec, e: unknown, what: string): ClmError {
+  const message = (e as Error).message.split('\n')[0];
+  if (/out of memory/i.test(message)) {
+    const limit = spec.duckdbMemory ?? DEFAULT_MEMORY;
+    return new DataError(
+      `the DuckDB engine ran out of the memory it may hold (${limit}${spec.duckdbMemory ? ', from CLM_DUCKDB_MEMORY' : ', its default'}): ${message}`,
+      { file: spec.orders },
+      'give it more with the environment variable CLM_DUCKDB_MEMORY (for example CLM_DUCKDB_MEMORY=4GB), or run it with --engine streaming',
+    );
   }
+  return refuse(spec, `${what} (${message})`);
 }
 
-async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: LoadedData['inputs'][number]['delimiter']): Promise<LoadedData> {
+async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: LoadedData['inputs'][number]['delimiter'], from: string): Promise<LoadedData> {
   const preset = getPreset(spec.preset);
   const names = positional(headers.length);
-  const sql = compileOrders({
+  const stages = compileStages({
     dialect: DIALECTS.duckdb,
-    from: 'clm_orders',
+    from,
     columns: columnsOfMapping(mapping, (i) => names[i]),
-    rowOrder: ROW_COLUMN,
     header: delimiter === 'whitespace' ? undefined : headers.map((text, i) => ({ column: names[i], text })),
     lowercaseIds: preset?.lowercaseIds,
     cancelPrefix: preset?.cancelPrefix,
@@ -127,12 +144,14 @@ async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping
     countStatus: spec.countStatus,
     excludeStatus: spec.excludeStatus,
   });
+  const runner = new StagedRun(conn, stages, (e, what) => failed(spec, e, what), spec.duckdbMemory ? undefined : EXPORT_MEMORY);
   const reader: SqlReader = {
     spec,
     label: 'the DuckDB engine',
     what: 'file',
     rejectsHint: 'run with --engine streaming --rejects FILE to see each with its line',
-    part: (name) => query(conn, spec, partQuery(sql, name)),
+    part: (name) => runner.part(name),
+    rows: (attributes) => runner.rows(attributes),
     refuse: (why) => refuse(spec, why),
   };
   const data = await readSummaries(reader, mapping);

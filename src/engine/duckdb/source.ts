@@ -11,9 +11,6 @@ import { DIALECTS } from '../sql/dialects.js';
 
 const duck = DIALECTS.duckdb;
 
-/** The name of the column holding each row's position in the file. */
-export const ROW_COLUMN = 'clm_row';
-
 export type FileKind = 'csv' | 'parquet';
 
 export function fileKind(path: string): FileKind {
@@ -47,31 +44,47 @@ export function positional(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `c${i}`);
 }
 
+/** What a delimited file is read from: statements to run first (none but for whitespace) and the source as it goes after FROM, in file order. */
+export interface CsvSource {
+  load: string;
+  from: string;
+  /** Whether each row's field count must be checked in clm_orders (whitespace files: DuckDB does not split them). */
+  checkFields: boolean;
+}
+
 /**
- * SQL creating the temporary table `clm_orders` (every column text, under positional names,
- * plus ROW_COLUMN, the row's place in the file) from a delimited file, .gz included. A record
- * DuckDB cannot split into exactly the header's fields stops the statement (the streaming
- * engine rejects such rows one by one, with their lines).
+ * The rows of a delimited file, .gz included, every column text under positional names. A
+ * delimited file is read straight from read_csv (no copy); a record DuckDB cannot split into
+ * exactly the header's fields stops the statement (the streaming engine rejects such rows one
+ * by one, with their lines). A whitespace-separated file is split into the temporary table
+ * `clm_orders` first (with clm_fields, each row's field count).
  */
-export function loadCsvSql(path: string, header: HeaderInfo): string {
+export function csvSource(path: string, header: HeaderInfo): CsvSource {
   const n = header.headers.length;
   const names = positional(n);
   if (header.delimiter === 'whitespace') {
     // whitespace-separated (CDNOW): one text column per line, split on runs of blanks
     const parts = `regexp_split_to_array(trim(line, ' ' || chr(9)), '[ \\t]+')`;
     const cols = names.map((c, i) => `parts[${i + 1}] AS ${duck.ident(c)}`).join(', ');
-    return `CREATE TEMP TABLE clm_raw AS SELECT line FROM read_csv(${duck.lit(path)}, header = false, auto_detect = false, columns = {'line': 'VARCHAR'}, delim = chr(31), quote = '', escape = '', skip = ${header.headerless ? 0 : 1});
-CREATE TEMP TABLE clm_split AS SELECT rowid AS ${ROW_COLUMN}, ${parts} AS parts FROM clm_raw WHERE trim(line, ' ' || chr(9)) <> '';
-CREATE TEMP TABLE clm_orders AS SELECT ${ROW_COLUMN}, len(parts) AS clm_fields, ${cols} FROM clm_split`;
+    return {
+      load: `CREATE TEMP TABLE clm_split AS SELECT ${parts} AS parts FROM read_csv(${duck.lit(path)}, header = false, auto_detect = false, columns = {'line': 'VARCHAR'}, delim = chr(31), quote = '', escape = '', skip = ${header.headerless ? 0 : 1}) WHERE trim(line, ' ' || chr(9)) <> '';
+CREATE TEMP TABLE clm_orders AS SELECT len(parts) AS clm_fields, ${cols} FROM clm_split;
+DROP TABLE clm_split`,
+      from: 'clm_orders',
+      checkFields: true,
+    };
   }
   const delim = String.fromCharCode(header.delimiter);
   const columns = `{${names.map((c) => `${duck.lit(c)}: 'VARCHAR'`).join(', ')}}`;
-  return `CREATE TEMP TABLE clm_raw AS SELECT * FROM read_csv(${duck.lit(path)}, header = false, auto_detect = false, columns = ${columns}, delim = ${duck.lit(delim)}, quote = '"', escape = '"', skip = ${header.headerless ? 0 : 1}, strict_mode = true, null_padding = false, ignore_errors = false);
-CREATE TEMP TABLE clm_orders AS SELECT rowid AS ${ROW_COLUMN}, ${n} AS clm_fields, * FROM clm_raw`;
+  return {
+    load: '',
+    from: `read_csv(${duck.lit(path)}, header = false, auto_detect = false, columns = ${columns}, delim = ${duck.lit(delim)}, quote = '"', escape = '"', skip = ${header.headerless ? 0 : 1}, strict_mode = true, null_padding = false, ignore_errors = false)`,
+    checkFields: false,
+  };
 }
 
-/** SQL creating `clm_orders` from a Parquet file: its own column names become positional, its row number the file order. */
-export function loadParquetSql(path: string, columns: string[]): string {
+/** A Parquet file as the source: its own column names become positional, every value text; read in file order. */
+export function parquetSource(path: string, columns: string[]): string {
   const cols = columns.map((c, i) => `CAST(${duck.ident(c)} AS VARCHAR) AS ${duck.ident(`c${i}`)}`).join(', ');
-  return `CREATE TEMP TABLE clm_orders AS SELECT file_row_number AS ${ROW_COLUMN}, ${columns.length} AS clm_fields, ${cols} FROM read_parquet(${duck.lit(path)}, file_row_number = true)`;
+  return `(SELECT ${cols} FROM read_parquet(${duck.lit(path)})) AS clm_parquet`;
 }

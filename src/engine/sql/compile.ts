@@ -160,7 +160,7 @@ function yearMonthDay(d: Dialect, t: string): string {
 }
 
 /** The steps that read each row's values, from the source to `read_rows` (a rejection, a placeholder date or NULL per row). */
-function readSteps(o: CompileOptions): string {
+export function readSteps(o: CompileOptions): string {
   const d = o.dialect;
   const col = (name: string | undefined): string => (name === undefined ? 'NULL' : `CAST(${d.ident(name)} AS ${d.text})`);
   const c = o.columns;
@@ -242,6 +242,14 @@ read_rows AS (
 
 /** The steps that apply the rules, from the rows read to the ledger: duplicates, ORDER_RULES, refunds of non-buyers. */
 function ruleSteps(o: CompileOptions): string {
+  return `${factSteps(o)},\n${BOOK_STEPS}`;
+}
+
+/**
+ * The steps from `read_rows` to one outcome per row read (`facts`, then `classified`): duplicates and ORDER_RULES.
+ * `repeated`: an engine's own test that a row repeats an order id of an earlier row read (the same rule, from a table it made); default the window here.
+ */
+export function factSteps(o: CompileOptions, repeated?: string): string {
   const d = o.dialect;
   const dupOrder = o.rowOrder !== undefined ? 'row_no' : 'day, amount_mills, customer_id';
   const cancelInvoice = o.cancelPrefix ? `coalesce(substr(order_id, 1, 1) = ${d.lit(o.cancelPrefix)}, FALSE) OR ` : '';
@@ -251,8 +259,8 @@ function ruleSteps(o: CompileOptions): string {
   SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled, status_raw, channel, country,
     customer_id IS NOT NULL AND customer_id <> '' AS has_customer,
     ${cancelInvoice}amount_mills - refund_mills < 0 AS is_refund,
-    order_id IS NOT NULL AND order_id <> ''
-      AND row_number() OVER (PARTITION BY order_id ORDER BY ${dupOrder}) > 1 AS duplicate
+    ${repeated ?? `order_id IS NOT NULL AND order_id <> ''
+      AND row_number() OVER (PARTITION BY order_id ORDER BY ${dupOrder}) > 1`} AS duplicate
   FROM read_rows
   WHERE read_outcome IS NULL
 ),
@@ -260,8 +268,11 @@ classified AS (
   SELECT facts.*,
     CASE WHEN duplicate THEN 'duplicate_order_id' ELSE ${rulesCase({ d, currency, asOf: o.asOf })} END AS outcome
   FROM facts
-),
-booked AS (
+)`;
+}
+
+/** The steps from `classified` to the ledger: booked rows, the customers with a counted order (`buyers`), one row per customer-day. */
+export const BOOK_STEPS = `booked AS (
   SELECT customer_id, day,
     CASE WHEN outcome = 'order' THEN 1 ELSE 0 END AS orders,
     CASE WHEN outcome = 'refund' THEN -abs(amount_mills - refund_mills) ELSE amount_mills - refund_mills END AS amount_mills
@@ -277,12 +288,15 @@ ledger AS (
   FROM booked b JOIN buyers USING (customer_id)
   GROUP BY b.customer_id, b.day
 )`;
-}
 
 /** The steps every query shares, from the source rows to one outcome per row (`classified`) and the ledger. */
 function commonSteps(o: CompileOptions): string {
   return `${readSteps(o)},\n${ruleSteps(o)}`;
 }
+
+/** An amount read with three digits after the point (like 1.234), and with one or two (amountDecimals). */
+export const THREE_DECIMALS = '[.][0-9]{3}$';
+export const FEW_DECIMALS = '[.][0-9]{1,2}$';
 
 /** Each query of CompiledSql as the steps every query shares, the steps of its own (`with`) and its final SELECT. */
 export interface CompiledParts {
@@ -334,7 +348,7 @@ ORDER BY outcome`,
       select: 'SELECT customer_id, channel, country FROM firsts WHERE pick = 1 ORDER BY customer_id',
     },
     amountDecimals: {
-      select: `SELECT count(CASE WHEN ${d.matches('t', '[.][0-9]{3}$')} THEN 1 END) AS three, count(CASE WHEN ${d.matches('t', '[.][0-9]{1,2}$')} THEN 1 END) AS one_or_two
+      select: `SELECT count(CASE WHEN ${d.matches('t', THREE_DECIMALS)} THEN 1 END) AS three, count(CASE WHEN ${d.matches('t', FEW_DECIMALS)} THEN 1 END) AS one_or_two
 FROM (SELECT amount_text AS t FROM read_rows WHERE amount_value IS NOT NULL UNION ALL SELECT refund_text AS t FROM read_rows WHERE refund_value IS NOT NULL) AS a`,
     },
   };

@@ -12,7 +12,8 @@ import type { LoadedData, ReadSpec, Reconciliation } from '../spec.js';
 import { customerKeyWarnings } from '../streaming/customers-checks.js';
 import { DUPLICATE_WARN_SHARE } from '../streaming/read-orders.js';
 import type { CompiledSql } from './compile.js';
-import { buildTable, type CustomerRows, type LedgerRows } from './table.js';
+import { buildIndexedTable, buildTable, type CustomerRows, type IndexedRows, type LedgerRows } from './table.js';
+import type { CustomerTable } from '../../domain/customer-state.js';
 
 export interface SqlReader {
   spec: ReadSpec;
@@ -26,6 +27,11 @@ export interface SqlReader {
   part(name: keyof CompiledSql): Promise<unknown[][]>;
   /** The error that refuses the input, in words. */
   refuse(why: string): ClmError;
+  /**
+   * The customers numbered and their ledger in typed arrays, instead of the customers, ledger
+   * and attributes parts (an engine that can number customers itself: no string per ledger row).
+   */
+  rows?(attributes: readonly ('channel' | 'country')[]): Promise<IndexedRows>;
 }
 
 /**
@@ -109,6 +115,13 @@ async function inputChecks(r: SqlReader, mapping: FileMapping): Promise<string[]
   return currency;
 }
 
+async function tableOfParts(r: SqlReader, attrNames: readonly ('channel' | 'country')[]): Promise<CustomerTable> {
+  const customers = (await r.part('customers')) as CustomerRows;
+  const ledger = (await r.part('ledger')) as LedgerRows;
+  const attributes = attrNames.length > 0 ? ((await r.part('attributes')) as [string[], (string | null)[], (string | null)[]]) : undefined;
+  return buildTable(customers, ledger, attrNames, attributes);
+}
+
 /** Runs the compiled queries and builds what every engine returns, but the inputs (the engine says what it read). */
 export async function readSummaries(r: SqlReader, mapping: FileMapping): Promise<Omit<LoadedData, 'inputs'>> {
   const { spec } = r;
@@ -117,11 +130,8 @@ export async function readSummaries(r: SqlReader, mapping: FileMapping): Promise
   const rec = reconcile(r, outcome, outcomeRows);
   const currency = await inputChecks(r, mapping);
   if (rec.orders === 0) throw new DataError(`no counted order in the orders ${r.what}`, { file: spec.orders }, 'check the status column and --as-of (clm summary --engine streaming says more)');
-  const customers = (await r.part('customers')) as CustomerRows;
-  const ledger = (await r.part('ledger')) as LedgerRows;
   const attrNames = (['channel', 'country'] as const).filter((a) => mapping.fields.has(a));
-  const attributes = attrNames.length > 0 ? ((await r.part('attributes')) as [string[], (string | null)[], (string | null)[]]) : undefined;
-  const table = buildTable(customers, ledger, attrNames, attributes);
+  const table = r.rows ? buildIndexedTable(await r.rows(attrNames), attrNames) : await tableOfParts(r, attrNames);
   for (const w of customerKeyWarnings(table, spec.orders, mapping.fields.get('customer_id')?.column, undefined, preset?.lowercaseIds ?? false)) spec.warn(w);
   let last = -Infinity;
   for (let i = 0; i < table.size; i++) if (table.lastDay[i] > last) last = table.lastDay[i];
