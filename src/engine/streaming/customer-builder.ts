@@ -111,13 +111,14 @@ export class CustomerStateBuilder {
   private later: { remap: Int32Array; counts: Int32Array; layout?: MergeLayout; start?: Int32Array } | undefined;
 
   /**
-   * `release` asks the runtime to free dropped arrays now (io passes a full GC); a typed
-   * array's memory otherwise lingers until its wrapper happens to be collected.
+   * `release` asks the runtime to free dropped arrays of so many bytes now (io passes a full GC
+   * when they are big); a typed array's memory otherwise lingers until its wrapper happens to be
+   * collected.
    */
   constructor(
     expectedEntries = 1024,
     expectedCustomers = 1024,
-    private readonly release: () => void = () => {},
+    private readonly release: (bytes: number) => void = () => {},
   ) {
     this.keys = new ByteKeyTable(expectedCustomers);
     const n = Math.max(1024, Math.ceil(expectedEntries));
@@ -254,16 +255,11 @@ export class CustomerStateBuilder {
       return to;
     };
     const amt = scatter(this.amounts(), later?.layout?.amt ?? new Float64Array(ne));
-    this.entAmount = new Int32Array(0);
-    this.bigAmounts.clear();
-    this.release();
+    this.release(this.dropAmounts());
     const day = scatter(this.entDay, later?.layout?.day ?? new Int32Array(ne));
-    this.entDay = new Int32Array(0);
-    this.release();
+    this.release(this.dropDays());
     const ord = scatter(this.orderCounts(), later?.layout?.ord ?? new Int32Array(ne));
-    this.entOrders = new Uint8Array(0);
-    this.entCust = new Int32Array(0);
-    this.release();
+    this.release(this.dropOrdersAndCustomers());
     this.grouped = { start, day, ord, amt };
   }
 
@@ -298,16 +294,32 @@ export class CustomerStateBuilder {
       for (let e = 0; e < ne; e++) to[next[cust[e]]++] = from[e];
     };
     scatter(this.amounts(), layout.amt);
+    this.release(this.dropAmounts());
+    scatter(this.entDay, layout.day);
+    this.release(this.dropDays());
+    scatter(this.orderCounts(), layout.ord);
+    this.release(this.dropOrdersAndCustomers());
+  }
+
+  /** Drops the entries' amounts once scattered; the bytes freed. */
+  private dropAmounts(): number {
+    const bytes = this.entAmount.byteLength;
     this.entAmount = new Int32Array(0);
     this.bigAmounts.clear();
-    this.release();
-    scatter(this.entDay, layout.day);
+    return bytes;
+  }
+
+  private dropDays(): number {
+    const bytes = this.entDay.byteLength;
     this.entDay = new Int32Array(0);
-    this.release();
-    scatter(this.orderCounts(), layout.ord);
+    return bytes;
+  }
+
+  private dropOrdersAndCustomers(): number {
+    const bytes = this.entOrders.byteLength + this.entCust.byteLength;
     this.entOrders = new Uint8Array(0);
     this.entCust = new Int32Array(0);
-    this.release();
+    return bytes;
   }
 
   /** Refund counts per customer after the pass. */
@@ -372,8 +384,7 @@ export class CustomerStateBuilder {
   ): { table: CustomerTable; refundRowsDropped: number; refundsDropped: number } {
     this.group();
     const nc = this.keys.size;
-    this.keys.dropIndex();
-    this.release();
+    this.release(this.keys.dropIndex());
     const { start, day, ord, amt } = this.grouped!;
     this.grouped = undefined;
     this.later = undefined;
