@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/helpers/slow-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,8 @@ export default defineConfig({
     // every core: vitest's default leaves one free, which on the 2-core CI machine runs the files one at a
     // time (test/commands: 134 s on one worker, 99 s on two, 101 s on three)
     maxWorkers: availableParallelism(),
+    // the slowest files first on a fresh clone too, so that no long file starts last
+    sequence: { sequencer: SlowFirstSequencer },
     // the run's own Postgres cluster, started only when a test asks for one (test/helpers/pg-cluster.ts)
     globalSetup: ['test/helpers/pg-global-setup.ts'],
   },
