@@ -106,13 +106,14 @@ export class CustomerStateBuilder {
   private later: { remap: Int32Array; ledger: PartLedger } | undefined;
 
   /**
-   * `release` asks the runtime to free dropped arrays now (io passes a full GC); a typed
-   * array's memory otherwise lingers until its wrapper happens to be collected.
+   * `release` asks the runtime to free dropped arrays of so many bytes now (io passes a full GC
+   * when they are big); a typed array's memory otherwise lingers until its wrapper happens to be
+   * collected.
    */
   constructor(
     expectedEntries = 1024,
     expectedCustomers = 1024,
-    private readonly release: () => void = () => {},
+    private readonly release: (bytes: number) => void = () => {},
   ) {
     this.keys = new ByteKeyTable(expectedCustomers);
     const n = Math.max(1024, Math.ceil(expectedEntries));
@@ -248,18 +249,28 @@ export class CustomerStateBuilder {
       return to;
     };
     const amt = scatter(amountsOf, new Float64Array(ne));
-    for (const { ledger } of parts) ledger.amt = EMPTY_INT32;
-    this.release();
-    const day = scatter((l) => l.day, new Int32Array(ne));
-    for (const { ledger } of parts) ledger.day = EMPTY_INT32;
-    this.release();
-    const ord = scatter(orderCountsOf, new Int32Array(ne));
+    let freed = 0;
     for (const { ledger } of parts) {
+      freed += ledger.amt.byteLength;
+      ledger.amt = EMPTY_INT32;
+    }
+    this.release(freed);
+    const day = scatter((l) => l.day, new Int32Array(ne));
+    freed = 0;
+    for (const { ledger } of parts) {
+      freed += ledger.day.byteLength;
+      ledger.day = EMPTY_INT32;
+    }
+    this.release(freed);
+    const ord = scatter(orderCountsOf, new Int32Array(ne));
+    freed = 0;
+    for (const { ledger } of parts) {
+      freed += ledger.ord.byteLength + ledger.cust.byteLength;
       ledger.ord = new Uint8Array(0);
       ledger.cust = EMPTY_INT32;
       ledger.entries = 0;
     }
-    this.release();
+    this.release(freed);
     this.grouped = { start, day, ord, amt };
   }
 
@@ -332,8 +343,7 @@ export class CustomerStateBuilder {
   ): { table: CustomerTable; refundRowsDropped: number; refundsDropped: number } {
     // the index goes before the ledger is grouped: group()'s extra array and the index are
     // never held at once (48 MB of slots at 1M customers)
-    this.keys.dropIndex();
-    this.release();
+    this.release(this.keys.dropIndex());
     this.group();
     const nc = this.keys.size;
     const { start, day, ord, amt } = this.grouped!;

@@ -155,12 +155,14 @@ export class ByteKeyTable {
     return { arena: this.arena.subarray(0, this.arenaLen), spans: this.spans.subarray(0, 2 * this.n), size: this.n };
   }
 
-  /** Frees the index; keys stay readable. */
-  dropIndex(): void {
+  /** Frees the index; keys stay readable. Returns the bytes the index held. */
+  dropIndex(): number {
+    const bytes = this.slots.byteLength + this.slotOf.byteLength;
     this.slots = new Int32Array(0);
     this.slotOf = new Int32Array(0);
     this.stateArr = this.slots;
     this.lastIndex = -1;
+    return bytes;
   }
 
   private equal(off: number, buf: Buffer, s: number, len: number): boolean {

@@ -105,6 +105,11 @@ export class OrderIdSet {
     return this.hashed;
   }
 
+  /** Bytes of the table this set reads (the whole shared table when shared). */
+  get bytes(): number {
+    return this.table.byteLength;
+  }
+
   /** Adds the id in buf[s, e); returns false when it was already there. */
   add(buf: Buffer, s: number, e: number): boolean {
     this.prepare(buf, s, e);

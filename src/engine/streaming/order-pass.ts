@@ -258,8 +258,9 @@ export class OrderPass {
 
   /** Frees the order-id fingerprints (needed only while reading). */
   dropOrderIds(): void {
+    const bytes = this.orderIds.bytes;
     this.orderIds = new OrderIdSet(0);
-    collectGarbage();
+    collectGarbage(bytes);
   }
 
   /** True unless this part filled its region of a shared order-id set (cross-half duplicates: OrderIdSet.crossCheck). */
