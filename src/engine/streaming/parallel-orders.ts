@@ -206,6 +206,9 @@ export async function readOrdersInParallel(
     const keys = await later.keys;
     if (!keys) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
     pass.absorbKeys(keys);
+    // the resolved promise holds this object as long as the worker's listeners live: the keys
+    // are absorbed, so they go now (the ledger is the builder's until it is grouped)
+    keys.keys = { arena: Buffer.alloc(0), spans: new Int32Array(0), size: 0 };
     const rest = await later.rest;
     if (!rest && later.failure !== undefined) onFallback(later.failure);
     if (!rest?.idsOk) return undefined;
@@ -237,12 +240,15 @@ function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
   const rest = new Promise<PassRest | undefined>((res) => (onRest = res));
   let failure: string | undefined;
   let settled = false;
+  // the closures below keep `sync` only, not `input`: its order-id table (8 bytes an order)
+  // must go once both halves drop it, not live on with the worker's listeners
+  const sync = input.sync;
   const fail = (reason?: string): void => {
     if (!settled) {
       if (reason !== undefined) failure ??= reason;
       // a second half that died before saying it was read must not leave the first half
       // waiting for it forever (crossHalfCheck); one that did say so keeps its word
-      if (Atomics.load(input.sync, 1) === 0) signal(input.sync, 1, FAILED);
+      if (Atomics.load(sync, 1) === 0) signal(sync, 1, FAILED);
     }
     settled = true;
     onKeys(undefined);
