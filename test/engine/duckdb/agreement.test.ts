@@ -10,6 +10,7 @@ import { duckdbEngine } from '../../../src/engine/duckdb/duckdb-engine.js';
 import type { LoadedData, ReadSpec } from '../../../src/engine/spec.js';
 import { expectAgreement, plainRec, plainTable } from './agree.js';
 import { messyShop } from './messy-shop.js';
+import { messyLines } from './messy-lines.js';
 
 function spec(orders: string, more: Partial<ReadSpec> = {}): ReadSpec {
   return { orders, map: { orders: new Map(), customers: new Map(), payments: new Map() }, warn: () => {}, parallel: 'off', ...more };
@@ -35,6 +36,21 @@ describe('the DuckDB engine more', () => {
   it('CDNOW master (whitespace, no header line, preset cdnow)', async () => {
     const d = await both(spec(join(DATASETS, 'cdnow/CDNOW_master.txt'), { preset: 'cdnow' }));
     expect(d.table.size).toBe(23570);
+  });
+
+  it('UCI Online Retail (line grain, quantity x unit price, C-prefixed cancellation invoices)', async () => {
+    const d = await both(spec(join(DATASETS, 'online-retail/online_retail_2010-12_2011-12.csv.gz'), { preset: 'online-retail' }));
+    expect(d.reconciliation.grain).toBe('line');
+    expect(plainRec(d)).toEqual({
+      rowsRead: 541909,
+      orderRows: 397924,
+      refundRows: 8817,
+      orders: 18536,
+      refunds: 3618,
+      excluded: { no_customer_id: 135080, refund_without_order: 88 },
+      rejected: {},
+    });
+    expect(d.table.size).toBe(4339);
   });
 });
 
@@ -62,6 +78,30 @@ describe('the DuckDB engine on a messy generated shop', () => {
     const duck = await duckdbEngine.read(s).catch((e: Error) => e.message);
     expect(streaming).toMatch(/more than one currency: USD \(\d+ rows\), EUR/);
     expect(duck).toBe(streaming);
+  });
+});
+
+describe('the DuckDB engine on generated line items', () => {
+  const lines = messyLines(5);
+  const map = { orders: new Map([['status', 'Status'], ['refund', 'Refund']]), customers: new Map(), payments: new Map() };
+
+  it('split orders, cancellation invoices, refunds, statuses and bad rows add up as the streaming engine adds them', async () => {
+    const d = await both(spec(lines.csv, { preset: 'online-retail', map }));
+    expect(d.reconciliation.rowsRead).toBe(lines.rows);
+    expect(plainRec(d)).toEqual({
+      rowsRead: 3814,
+      orderRows: 2897,
+      refundRows: 259,
+      orders: 942,
+      refunds: 82,
+      excluded: { empty_row: 1, no_customer_id: 259, placeholder_date: 32, refund_without_order: 2, repeated_header: 1, status_cancelled: 144, status_pending: 94, status_unknown: 35 },
+      rejected: { bad_amount: 18, bad_date: 54, bad_quantity: 18 },
+    });
+    expect(d.table.size).toBe(149);
+  });
+
+  it('with --as-of', async () => {
+    await both(spec(lines.csv, { preset: 'online-retail', map, asOf: 18900, asOfSource: 'flag' }));
   });
 });
 
