@@ -19,7 +19,8 @@ export function sqlUnsupported(
   if (spec.customers !== undefined) return 'a customers file (prospects, attributes, person keys) is joined only by the streaming engine';
   if (spec.payments !== undefined) return '--payments (amounts joined by order id) is joined only by the streaming engine';
   if (spec.reviews !== undefined) return '--reviews is joined only by the streaming engine';
-  if (!passesGrain && grainFromColumnsDiffers(spec)) return 'line-item grain over an amount column (or --grain naming another grain than the columns give) is read only by the streaming engine';
+  const grainWhy = passesGrain ? null : grainFromColumnsDiffers(spec);
+  if (grainWhy) return grainWhy;
   if (spec.dateOrder !== undefined) return '--date-format (day/month text dates) is read only by the streaming engine';
   if (spec.timezone !== undefined) return '--timezone (calendar days in a time zone) is read only by the streaming engine';
   if (spec.decimalComma) return '--decimal-comma amounts are read only by the streaming engine';
@@ -32,12 +33,18 @@ export function sqlUnsupported(
 /**
  * Without --grain, the SQL reads at the grain the columns give (compiledGrain: line items when
  * there is a quantity but no amount). True when the streaming engine's grain may be another:
- * --grain other than the preset's, or a line-grain preset whose lines have an amount column.
+ * --grain other than the preset's (without a preset, the columns decide), or a line-grain
+ * preset whose lines have an amount column: the reason, or null.
  */
-function grainFromColumnsDiffers(spec: { grain?: 'order' | 'line'; preset?: string; map?: ReadSpec['map'] }): boolean {
+function grainFromColumnsDiffers(spec: { grain?: 'order' | 'line'; preset?: string; map?: ReadSpec['map'] }): string | null {
   const preset = getPreset(spec.preset);
-  if (spec.grain !== undefined && spec.grain !== (preset?.grain ?? 'order')) return true;
-  return preset?.grain === 'line' && (preset.orders.amount !== undefined || (spec.map?.orders.has('amount') ?? false));
+  if (spec.grain !== undefined && spec.grain !== preset?.grain) {
+    return `--grain ${spec.grain} (${spec.grain === 'line' ? 'line-item' : 'order'} grain named by hand${preset ? `, not the ${preset.name} preset's` : ''}) is read only by the streaming engine`;
+  }
+  if (preset?.grain === 'line' && (preset.orders.amount !== undefined || (spec.map?.orders.has('amount') ?? false))) {
+    return `line-item grain with an amount column (preset ${preset.name}) is read only by the streaming engine`;
+  }
+  return null;
 }
 
 /** The grain the streaming engine reads at (engine/streaming/order-pass.ts passGrain), for CompileOptions.grain. */

@@ -103,6 +103,13 @@ describe('the DuckDB engine on generated line items', () => {
   it('with --as-of', async () => {
     await both(spec(lines.csv, { preset: 'online-retail', map, asOf: 18900, asOfSource: 'flag' }));
   });
+
+  it('--grain other than the preset\'s, and line items over an amount column, are refused: the engine compiles the grain the columns give', async () => {
+    expect(duckdbEngine.unsupported(spec(lines.csv, { preset: 'online-retail', grain: 'order' }))).toMatch(/--grain order .*not the online-retail preset's/);
+    expect(duckdbEngine.unsupported(spec(lines.amounts, { grain: 'line' }))).toMatch(/--grain line \(line-item grain/);
+    expect(duckdbEngine.unsupported(spec(lines.csv, { preset: 'shopify' }))).toMatch(/line-item grain with an amount column \(preset shopify\)/);
+    expect(duckdbEngine.unsupported(spec(lines.csv, { preset: 'online-retail' }))).toBeNull();
+  });
 });
 
 describe('the DuckDB engine on Parquet', () => {

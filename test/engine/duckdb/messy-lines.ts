@@ -13,7 +13,7 @@ import { join } from 'node:path';
  * later lines (ignored), a row of another order with a bad date between two lines, rows with
  * no quantity or price, empty order ids, an empty row and the header again.
  */
-export function messyLines(seed: number): { csv: string; rows: number } {
+export function messyLines(seed: number): { csv: string; amounts: string; rows: number } {
   let s = seed >>> 0;
   const rand = (): number => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -78,5 +78,15 @@ export function messyLines(seed: number): { csv: string; rows: number } {
   const dir = mkdtempSync(join(tmpdir(), 'clm-lines-'));
   const csv = join(dir, 'lines.csv');
   writeFileSync(csv, `${out.join('\n')}\n`);
-  return { csv, rows: out.length - 1 };
+  // the same lines with a line amount (blank on every seventh line, read as 0) instead of the
+  // price: line grain over an amount column (`--grain line`, as a Shopify export is read)
+  const amounts = join(dir, 'line-amounts.csv');
+  const withAmount = out.map((l, i) => {
+    const f = l.split(',');
+    if (i === 0 || f[0] === 'InvoiceNo') return [...f.slice(0, 4), 'Total', ...f.slice(5)].join(',');
+    const total = f[2] !== '' && f[4] !== '' && i % 7 !== 0 ? (Number(f[2]) * Number(f[4])).toFixed(2) : '';
+    return [...f.slice(0, 4), f.length > 4 ? total : '', ...f.slice(5)].join(',');
+  });
+  writeFileSync(amounts, `${withAmount.join('\n')}\n`);
+  return { csv, amounts, rows: out.length - 1 };
 }

@@ -44,6 +44,8 @@ beforeAll(async () => {
     await client.query(`CREATE VIEW ${SCHEMA}.uci_view AS SELECT * FROM ${SCHEMA}.uci`);
     const items = csvRows(lines.csv);
     await loadTable(client, `${SCHEMA}.lines`, items.headers.map((name) => ({ name })), items.rows);
+    const totals = csvRows(lines.amounts);
+    await loadTable(client, `${SCHEMA}.line_amounts`, totals.headers.map((name) => ({ name })), totals.rows);
     const shop = csvRows(messy.csv);
     await loadTable(client, `${SCHEMA}.messy`, shop.headers.map((name) => ({ name })), shop.rows);
   } catch (e) {
@@ -135,6 +137,23 @@ describe('the Postgres engine on generated line items', () => {
 
   it('with --as-of', async () => {
     await both(lines.csv, 'lines', { preset: 'online-retail', map, asOf: 18900, asOfSource: 'flag' });
+  });
+
+  it('--grain line over an amount column (a blank line amount is 0; no cancellation prefix: a negative order is a refund)', async () => {
+    const byName = new Map([['order_id', 'InvoiceNo'], ['customer_id', 'CustomerID'], ['order_date', 'InvoiceDate'], ['amount', 'Total'], ['status', 'Status'], ['refund', 'Refund']]);
+    const d = await both(lines.amounts, 'line_amounts', { grain: 'line', map: { orders: byName, customers: new Map(), payments: new Map() } });
+    expect(d.reconciliation.grain).toBe('line');
+    expect(d.reconciliation.rowsRead).toBe(lines.rows);
+    expect(plainRec(d)).toEqual({
+      rowsRead: 3814,
+      orderRows: 2933,
+      refundRows: 254,
+      orders: 944,
+      refunds: 80,
+      excluded: { empty_row: 1, no_customer_id: 261, placeholder_date: 32, refund_without_order: 2, repeated_header: 1, status_cancelled: 145, status_pending: 95, status_unknown: 36 },
+      rejected: { bad_date: 54 },
+    });
+    expect(d.table.size).toBe(149);
   });
 });
 
