@@ -162,7 +162,8 @@ function mapTable(input: ReadSpec, headers: string[]): { spec: ReadSpec; mapping
   const mapping = mapColumns('orders', headers, getPreset(spec.preset), spec.map.orders, spec.orders);
   const lineItems = mapping.fields.has('quantity') && mapping.fields.has('unit_price');
   const missing = ['customer_id', 'order_date', 'amount'].filter((f) => !mapping.fields.has(f) && !(f === 'amount' && lineItems));
-  if (missing.join() === 'amount' && mapping.fields.has('quantity')) throw refuse(spec, mappingUnsupported(mapping)!);
+  const why = missing.length === 0 ? mappingUnsupported(mapping, sqlGrain(spec, mapping)) : null;
+  if (why) throw refuse(spec, why);
   if (missing.length > 0) {
     throw new DataError(`cannot find the ${missing.join(' and ')} column in the orders table ${spec.orders} (its columns: ${headers.join(', ')})`, {}, `pass --map FIELD=COLUMN${spec.preset ? '' : ' or a --preset'}`);
   }

@@ -53,9 +53,11 @@ export function sqlGrain(spec: Pick<ReadSpec, 'grain' | 'preset'>, mapping: File
 }
 
 /** A reason the SQL cannot read a file with this mapping, or null (after the header is known). */
-export function mappingUnsupported(mapping: FileMapping): string | null {
+export function mappingUnsupported(mapping: FileMapping, grain?: 'order' | 'line'): string | null {
   const f = mapping.fields;
-  if (!f.has('amount') && !(f.has('quantity') && f.has('unit_price'))) return 'amounts from --payments are joined only by the streaming engine';
+  if (f.has('amount')) return null;
+  if (!(f.has('quantity') && f.has('unit_price'))) return 'no amount column, nor a quantity and a unit price (an amount from --payments is joined only by the streaming engine)';
+  if (grain === 'order') return 'quantity x unit price at order grain (--grain order) is read only by the streaming engine';
   return null;
 }
 

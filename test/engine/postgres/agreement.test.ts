@@ -139,6 +139,12 @@ describe('the Postgres engine on generated line items', () => {
     await both(lines.csv, 'lines', { preset: 'online-retail', map, asOf: 18900, asOfSource: 'flag' });
   });
 
+  it('--grain order over quantity x unit price is refused with the reason (the SQL reads those at line grain)', async () => {
+    await expect(postgresEngine.read(spec(`${SCHEMA}.lines`, { db: url, preset: 'online-retail', grain: 'order' }))).rejects.toThrow(
+      /the Postgres engine cannot read this exactly: quantity x unit price at order grain \(--grain order\) is read only by the streaming engine/,
+    );
+  });
+
   it('--grain line over an amount column (a blank line amount is 0; no cancellation prefix: a negative order is a refund)', async () => {
     const byName = new Map([['order_id', 'InvoiceNo'], ['customer_id', 'CustomerID'], ['order_date', 'InvoiceDate'], ['amount', 'Total'], ['status', 'Status'], ['refund', 'Refund']]);
     const d = await both(lines.amounts, 'line_amounts', { grain: 'line', map: { orders: byName, customers: new Map(), payments: new Map() } });
