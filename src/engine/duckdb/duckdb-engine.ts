@@ -16,7 +16,7 @@ import { recognisePreset } from '../../io/recognise-export.js';
 import type { Engine } from '../engine.js';
 import type { LoadedData, ReadSpec } from '../spec.js';
 import { DIALECTS } from '../sql/dialects.js';
-import { columnsOfMapping, mappingUnsupported, sqlUnsupported } from '../sql/support.js';
+import { columnsOfMapping, mappingUnsupported, sqlGrain, sqlUnsupported } from '../sql/support.js';
 import { readSummaries, type SqlReader } from '../sql/summaries.js';
 import { csvSource, fileKind, parquetSource, positional, readHeader } from './source.js';
 import { compileStages } from './stages.js';
@@ -100,6 +100,8 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
     }
     const unmappable = mappingUnsupported(mapping);
     if (unmappable) throw refuse(spec, unmappable);
+    // the compiled line-grain SQL runs in Postgres (--db); the DuckDB engine's staged tables (stages.ts) are order grain
+    if (sqlGrain(spec, mapping) === 'line') throw refuse(spec, 'line-item grain (rows with one order id add up to one order) is read by the streaming engine, and by Postgres with --db');
     return await readMapped(conn, spec, mapping, headers, delimiter, from);
   } finally {
     conn.closeSync();

@@ -22,7 +22,7 @@ import type { LoadedData, ReadSpec } from '../spec.js';
 import { compileParts, type CompiledParts } from '../sql/compile.js';
 import { DIALECTS, tableName } from '../sql/dialects.js';
 import { readSummaries, type SqlReader } from '../sql/summaries.js';
-import { columnsOfMapping, mappingUnsupported, sqlUnsupported } from '../sql/support.js';
+import { columnsOfMapping, mappingUnsupported, sqlGrain, sqlUnsupported } from '../sql/support.js';
 import { isPostgresUrl, redact, redactUrl } from './db-url.js';
 import { oneStatement, PartRows } from './one-statement.js';
 
@@ -41,7 +41,7 @@ export const postgresEngine: Engine = {
     if (spec.db === undefined) return 'no --db (the Postgres engine reads a table in a database)';
     if (!isPostgresUrl(spec.db)) return `--db ${redactUrl(spec.db)} is not a postgres:// or postgresql:// URL`;
     if (!installed('pg')) return 'the Postgres driver is not installed (the optional dependency pg: npm install pg)';
-    const why = sqlUnsupported({ ...spec, encoding: undefined });
+    const why = sqlUnsupported({ ...spec, encoding: undefined }, true);
     return why && why.replace('a file or a table', 'a table');
   },
   read: readWithPostgres,
@@ -155,13 +155,15 @@ function mapTable(input: ReadSpec, headers: string[]): { spec: ReadSpec; mapping
     const found = recogniseHeader('orders', headers);
     if (found) {
       spec = { ...spec, preset: found.preset };
-      const presetWhy = sqlUnsupported(spec);
+      const presetWhy = sqlUnsupported(spec, true);
       if (presetWhy) throw refuse(spec, `${presetWhy} (preset ${spec.preset}, recognised from the columns)`);
     }
   }
   const mapping = mapColumns('orders', headers, getPreset(spec.preset), spec.map.orders, spec.orders);
-  const missing = ['customer_id', 'order_date', 'amount'].filter((f) => !mapping.fields.has(f));
-  if (missing.join() === 'amount' && mapping.fields.has('quantity')) throw refuse(spec, mappingUnsupported(mapping)!);
+  const lineItems = mapping.fields.has('quantity') && mapping.fields.has('unit_price');
+  const missing = ['customer_id', 'order_date', 'amount'].filter((f) => !mapping.fields.has(f) && !(f === 'amount' && lineItems));
+  const why = missing.length === 0 ? mappingUnsupported(mapping, sqlGrain(spec, mapping)) : null;
+  if (why) throw refuse(spec, why);
   if (missing.length > 0) {
     throw new DataError(`cannot find the ${missing.join(' and ')} column in the orders table ${spec.orders} (its columns: ${headers.join(', ')})`, {}, `pass --map FIELD=COLUMN${spec.preset ? '' : ' or a --preset'}`);
   }
@@ -174,6 +176,8 @@ function compileTable(spec: ReadSpec, mapping: FileMapping, headers: string[], r
   const names = headers.map((_, i) => `c${i}`);
   // an ordinary table's physical order (block, then line) is its load order; views and partitioned tables have none
   const ordered = relkind === 'r';
+  const grain = sqlGrain(spec, mapping);
+  if (grain === 'line' && !ordered) throw refuse(spec, 'line-item grain gathers the lines of an order in the rows\' order, and a view or partitioned table has none (load the rows into a table)');
   const rowOrder = ordered ? '((ctid::text::point)[0]::bigint * 65536 + (ctid::text::point)[1]::bigint)' : 'CAST(NULL AS BIGINT)';
   const from = `(SELECT ${rowOrder} AS clm_row, ${headers.map((h, i) => `${pgd.ident(h)} AS ${pgd.ident(names[i])}`).join(', ')} FROM ${table}) AS clm_orders`;
   return compileParts({
@@ -181,6 +185,7 @@ function compileTable(spec: ReadSpec, mapping: FileMapping, headers: string[], r
     from,
     columns: columnsOfMapping(mapping, (i) => names[i]),
     rowOrder: ordered ? 'clm_row' : undefined,
+    grain,
     header: headers.map((text, i) => ({ column: names[i], text })),
     lowercaseIds: preset?.lowercaseIds,
     cancelPrefix: preset?.cancelPrefix,

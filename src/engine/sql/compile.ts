@@ -20,12 +20,17 @@ import { MAX_AMOUNT, MAX_ORDER_DAY, MIN_ORDER_DAY, PLACEHOLDER_DAYS } from '../.
 import type { Day } from '../../domain/dates.js';
 import { ORDER_RULES, STATUS_REASON, STATUS_WORDS, excludedStatusClass, normalizeStatus, type StatusClass } from '../rules.js';
 import { dayNumber, type Dialect } from './dialects.js';
+import { LINE_CURRENCIES, lineAmountDecimals, lineOutcomes, lineSteps } from './line-grain.js';
 
 /** The orders fields the SQL reads, each a column name of the source (quoted by the compiler). */
 export interface SqlColumns {
   customer_id: string;
   order_date: string;
-  amount: string;
+  /** The amount column; unmapped when a line's amount is quantity x unit price. */
+  amount?: string;
+  /** Line items without an amount column: the amount is quantity x unit price. */
+  quantity?: string;
+  unit_price?: string;
   order_id?: string;
   status?: string;
   currency?: string;
@@ -53,6 +58,17 @@ export interface CompileOptions {
   asOf?: Day;
   countStatus?: readonly string[];
   excludeStatus?: readonly string[];
+  /**
+   * Order grain (one row, one order) or line grain (engine/sql/line-grain.ts: rows with one
+   * order id are lines of one order); default: line grain when there is no amount column but a
+   * quantity, as the streaming engine decides without --grain or a preset.
+   */
+  grain?: 'order' | 'line';
+}
+
+/** The grain the compiled SQL reads at (CompileOptions.grain). */
+export function compiledGrain(o: Pick<CompileOptions, 'grain' | 'columns'>): 'order' | 'line' {
+  return o.grain ?? (o.columns.amount === undefined && o.columns.quantity !== undefined ? 'line' : 'order');
 }
 
 export interface CompiledSql {
@@ -72,11 +88,11 @@ export interface CompiledSql {
   amountDecimals: string;
 }
 
-const TEXT_DATE = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-]00(:?00)?)?)?$';
-const DIGIT_DATE = '^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$';
-const PLAIN_AMOUNT = '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$';
-const BLANK = '^[ \\t\\r\\n]*$';
-const EDGE_BLANKS = '^[ \\t]+|[ \\t]+$';
+export const TEXT_DATE = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-]00(:?00)?)?)?$';
+export const DIGIT_DATE = '^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$';
+export const PLAIN_AMOUNT = '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$';
+export const BLANK = '^[ \\t\\r\\n]*$';
+export const EDGE_BLANKS = '^[ \\t]+|[ \\t]+$';
 
 /**
  * SQL for each rule of ORDER_RULES, by the rule's words: a rule added to rules.ts without its
@@ -108,6 +124,8 @@ interface Ctx {
   d: Dialect;
   currency?: string;
   asOf?: Day;
+  /** Line grain: a gathered order whose id was booked earlier is more lines of it (`more_lines`). */
+  lines?: boolean;
 }
 
 /** The rules of ORDER_RULES in their order, as one CASE (first that holds decides); throws on a rule with no SQL. */
@@ -118,11 +136,12 @@ export function rulesCase(c: Ctx): string {
     const { test, reason } = sql(c);
     return `WHEN ${test} THEN ${reason}`;
   });
-  return `CASE ${whens.join('\n      ')}\n      WHEN is_refund THEN 'refund' ELSE 'order' END`;
+  const more = c.lines ? `\n      WHEN more_lines AND is_refund THEN 'refund_lines' WHEN more_lines THEN 'lines'` : '';
+  return `CASE ${whens.join('\n      ')}${more}\n      WHEN is_refund THEN 'refund' ELSE 'order' END`;
 }
 
 /** The status class of a status text: blank counts; --count/--exclude-status first; then the word lists; else unknown. */
-function statusCase(d: Dialect, col: string, countStatus: readonly string[], excludeStatus: readonly string[]): string {
+export function statusCase(d: Dialect, col: string, countStatus: readonly string[], excludeStatus: readonly string[]): string {
   const key = `${d.replaceAll(`lower(${col})`, d.name === 'postgres' || d.name === 'snowflake' ? '[^[:alnum:]]' : '[^\\p{L}\\p{N}]', '')}`;
   const overrides = new Map<string, StatusClass>();
   for (const s of excludeStatus) overrides.set(normalizeStatus(s), excludedStatusClass(s));
@@ -137,12 +156,12 @@ function statusCase(d: Dialect, col: string, countStatus: readonly string[], exc
 }
 
 /** Trimmed text of a column; NULL stays NULL. */
-function trimmed(d: Dialect, col: string): string {
+export function trimmed(d: Dialect, col: string): string {
   return d.replaceAll(col, EDGE_BLANKS, '');
 }
 
 /** The customer key as the streaming engine normalises it (engine/streaming/key-table.ts KeyNormalizer). */
-function customerKey(d: Dialect, raw: string, lowercase: boolean): string {
+export function customerKey(d: Dialect, raw: string, lowercase: boolean): string {
   const t = trimmed(d, raw);
   const noFloat = `CASE WHEN ${d.matches(t, '^[0-9]+[.]0+$')} THEN ${d.replaceAll(t, '[.]0+$', '')} ELSE ${t} END`;
   // ASCII letters only, as the streaming engine lowers them (translate: no locale, no Unicode case rules)
@@ -151,11 +170,11 @@ function customerKey(d: Dialect, raw: string, lowercase: boolean): string {
 }
 
 /** Mills of an amount (a double within MAX_AMOUNT): rounded per row, as the streaming engine does. */
-function mills(d: Dialect, value: string): string {
+export function mills(d: Dialect, value: string): string {
   return `CAST(ROUND(${value} * 1000) AS ${d.bigint})`;
 }
 
-function yearMonthDay(d: Dialect, t: string): string {
+export function yearMonthDay(d: Dialect, t: string): string {
   return `CASE WHEN ${d.matches(t, DIGIT_DATE)} THEN concat(substr(${t}, 1, 4), '-', substr(${t}, 5, 2), '-', substr(${t}, 7, 2)) ELSE substr(${t}, 1, 10) END`;
 }
 
@@ -307,7 +326,9 @@ export interface CompiledParts {
 /** The queries in parts (see CompiledParts), so an engine may run them as one statement over the shared steps. */
 export function compileParts(o: CompileOptions): CompiledParts {
   const d = o.dialect;
-  const steps = commonSteps(o);
+  const lines = compiledGrain(o) === 'line';
+  if (!lines && o.columns.amount === undefined) throw new Error('order grain needs an amount column (quantity x unit price is read at line grain)');
+  const steps = lines ? lineSteps(o) : commonSteps(o);
   const parts: CompiledParts['parts'] = {
     ledger: { select: 'SELECT customer_id, day, orders, amount_mills FROM ledger ORDER BY customer_id, day' },
     customers: {
@@ -352,6 +373,11 @@ ORDER BY outcome`,
 FROM (SELECT amount_text AS t FROM read_rows WHERE amount_value IS NOT NULL UNION ALL SELECT refund_text AS t FROM read_rows WHERE refund_value IS NOT NULL) AS a`,
     },
   };
+  if (lines) {
+    parts.outcomes = { select: lineOutcomes() };
+    parts.currencies = { select: LINE_CURRENCIES };
+    parts.amountDecimals = { select: lineAmountDecimals(d) };
+  }
   return { steps, parts };
 }
 

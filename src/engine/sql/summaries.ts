@@ -14,6 +14,7 @@ import { DUPLICATE_WARN_SHARE } from '../streaming/read-orders.js';
 import type { CompiledSql } from './compile.js';
 import { buildIndexedTable, buildTable, type CustomerRows, type IndexedRows, type LedgerRows } from './table.js';
 import type { CustomerTable } from '../../domain/customer-state.js';
+import { sqlGrain } from './support.js';
 
 export interface SqlReader {
   spec: ReadSpec;
@@ -59,9 +60,9 @@ export function partQuery(sql: CompiledSql, name: keyof CompiledSql): string {
 }
 
 /** The reconciliation from the rows per outcome; a row the SQL does not read stops the engine. */
-export function reconcile(r: SqlReader, outcome: string[], rows: bigint[]): Reconciliation {
+export function reconcile(r: SqlReader, outcome: string[], rows: bigint[], grain: 'order' | 'line' = 'order'): Reconciliation {
   const { spec } = r;
-  const rec: Reconciliation = { rowsRead: 0, orderRows: 0, refundRows: 0, excluded: new Map(), rejected: new Map(), orders: 0, refunds: 0, grain: 'order' };
+  const rec: Reconciliation = { rowsRead: 0, orderRows: 0, refundRows: 0, excluded: new Map(), rejected: new Map(), orders: 0, refunds: 0, grain };
   for (let i = 0; i < outcome.length; i++) {
     const n = Number(rows[i]);
     const o = outcome[i];
@@ -73,7 +74,9 @@ export function reconcile(r: SqlReader, outcome: string[], rows: bigint[]): Reco
     } else if (o === 'refund') {
       rec.refundRows += n;
       rec.refunds += n;
-    } else if (o in EXCLUSIONS) rec.excluded.set(o, n);
+    } else if (o === 'lines') rec.orderRows += n;
+    else if (o === 'refund_lines') rec.refundRows += n;
+    else if (o in EXCLUSIONS) rec.excluded.set(o, n);
     else if (o in REJECTIONS) rec.rejected.set(o, n);
     else throw new Error(`${r.label} got an outcome it does not know: ${o}`);
   }
@@ -127,7 +130,7 @@ export async function readSummaries(r: SqlReader, mapping: FileMapping): Promise
   const { spec } = r;
   const preset = getPreset(spec.preset);
   const [outcome, outcomeRows] = (await r.part('outcomes')) as [string[], bigint[]];
-  const rec = reconcile(r, outcome, outcomeRows);
+  const rec = reconcile(r, outcome, outcomeRows, sqlGrain(spec, mapping));
   const currency = await inputChecks(r, mapping);
   if (rec.orders === 0) throw new DataError(`no counted order in the orders ${r.what}`, { file: spec.orders }, 'check the status column and --as-of (clm summary --engine streaming says more)');
   const attrNames = (['channel', 'country'] as const).filter((a) => mapping.fields.has(a));

@@ -6,15 +6,21 @@
 import { getPreset, type FileMapping, type Preset } from '../../io/mapping.js';
 import type { ReadSpec } from '../spec.js';
 import type { SqlColumns } from './compile.js';
+import { passGrain } from '../streaming/order-pass.js';
 
 /** The options of a read that the SQL cannot honour exactly: the first reason, or null. */
-export function sqlUnsupported(spec: Pick<ReadSpec, 'orders' | 'customers' | 'payments' | 'reviews' | 'grain' | 'dateOrder' | 'timezone' | 'decimalComma' | 'encoding' | 'rejectsFile' | 'strict' | 'preset' | 'countStatus' | 'excludeStatus'>): string | null {
+export function sqlUnsupported(
+  spec: Pick<ReadSpec, 'orders' | 'customers' | 'payments' | 'reviews' | 'grain' | 'dateOrder' | 'timezone' | 'decimalComma' | 'encoding' | 'rejectsFile' | 'strict' | 'preset' | 'countStatus' | 'excludeStatus'> & { map?: ReadSpec['map'] },
+  /** The caller compiles with `grain: sqlGrain(spec, mapping)` and the rows' file order; else the SQL infers the grain from the columns. */
+  passesGrain = false,
+): string | null {
   const preset = getPreset(spec.preset);
   if (spec.orders === '-') return 'the orders come from stdin (the SQL reads a file or a table)';
   if (spec.customers !== undefined) return 'a customers file (prospects, attributes, person keys) is joined only by the streaming engine';
   if (spec.payments !== undefined) return '--payments (amounts joined by order id) is joined only by the streaming engine';
   if (spec.reviews !== undefined) return '--reviews is joined only by the streaming engine';
-  if ((spec.grain ?? preset?.grain) === 'line') return 'line-item grain (the lines of an order added up, in file order) is read only by the streaming engine';
+  const grainWhy = passesGrain ? null : grainFromColumnsDiffers(spec);
+  if (grainWhy) return grainWhy;
   if (spec.dateOrder !== undefined) return '--date-format (day/month text dates) is read only by the streaming engine';
   if (spec.timezone !== undefined) return '--timezone (calendar days in a time zone) is read only by the streaming engine';
   if (spec.decimalComma) return '--decimal-comma amounts are read only by the streaming engine';
@@ -24,10 +30,34 @@ export function sqlUnsupported(spec: Pick<ReadSpec, 'orders' | 'customers' | 'pa
   return null;
 }
 
+/**
+ * Without --grain, the SQL reads at the grain the columns give (compiledGrain: line items when
+ * there is a quantity but no amount). True when the streaming engine's grain may be another:
+ * --grain other than the preset's (without a preset, the columns decide), or a line-grain
+ * preset whose lines have an amount column: the reason, or null.
+ */
+function grainFromColumnsDiffers(spec: { grain?: 'order' | 'line'; preset?: string; map?: ReadSpec['map'] }): string | null {
+  const preset = getPreset(spec.preset);
+  if (spec.grain !== undefined && spec.grain !== preset?.grain) {
+    return `--grain ${spec.grain} (${spec.grain === 'line' ? 'line-item' : 'order'} grain named by hand${preset ? `, not the ${preset.name} preset's` : ''}) is read only by the streaming engine`;
+  }
+  if (preset?.grain === 'line' && (preset.orders.amount !== undefined || (spec.map?.orders.has('amount') ?? false))) {
+    return `line-item grain with an amount column (preset ${preset.name}) is read only by the streaming engine`;
+  }
+  return null;
+}
+
+/** The grain the streaming engine reads at (engine/streaming/order-pass.ts passGrain), for CompileOptions.grain. */
+export function sqlGrain(spec: Pick<ReadSpec, 'grain' | 'preset'>, mapping: FileMapping): 'order' | 'line' {
+  return passGrain(spec, mapping);
+}
+
 /** A reason the SQL cannot read a file with this mapping, or null (after the header is known). */
-export function mappingUnsupported(mapping: FileMapping): string | null {
+export function mappingUnsupported(mapping: FileMapping, grain?: 'order' | 'line'): string | null {
   const f = mapping.fields;
-  if (!f.has('amount')) return 'amounts from quantity x unit price (line items) are read only by the streaming engine';
+  if (f.has('amount')) return null;
+  if (!(f.has('quantity') && f.has('unit_price'))) return 'no amount column, nor a quantity and a unit price (an amount from --payments is joined only by the streaming engine)';
+  if (grain === 'order') return 'quantity x unit price at order grain (--grain order) is read only by the streaming engine';
   return null;
 }
 
@@ -41,7 +71,9 @@ export function columnsOfMapping(mapping: FileMapping, nameOf: (index: number, c
   return {
     customer_id: col('customer_id')!,
     order_date: col('order_date')!,
-    amount: col('amount')!,
+    amount: col('amount'),
+    quantity: col('quantity'),
+    unit_price: col('unit_price'),
     order_id: col('order_id'),
     status: col('status'),
     currency: col('currency'),

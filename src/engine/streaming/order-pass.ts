@@ -607,7 +607,7 @@ export class OrderPass {
 }
 
 /** Order or line grain: --grain, the preset, or line grain when rows have quantity but no amount. */
-export function passGrain(opts: PassOptions, mapping: FileMapping): 'order' | 'line' {
+export function passGrain(opts: Pick<PassOptions, 'grain' | 'preset'>, mapping: FileMapping): 'order' | 'line' {
   const preset = getPreset(opts.preset);
   const f = mapping.fields;
   if (opts.grain !== undefined) return opts.grain;

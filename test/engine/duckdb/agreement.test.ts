@@ -10,6 +10,7 @@ import { duckdbEngine } from '../../../src/engine/duckdb/duckdb-engine.js';
 import type { LoadedData, ReadSpec } from '../../../src/engine/spec.js';
 import { expectAgreement, plainRec, plainTable } from './agree.js';
 import { messyShop } from './messy-shop.js';
+import { messyLines } from './messy-lines.js';
 
 function spec(orders: string, more: Partial<ReadSpec> = {}): ReadSpec {
   return { orders, map: { orders: new Map(), customers: new Map(), payments: new Map() }, warn: () => {}, parallel: 'off', ...more };
@@ -35,6 +36,12 @@ describe('the DuckDB engine more', () => {
   it('CDNOW master (whitespace, no header line, preset cdnow)', async () => {
     const d = await both(spec(join(DATASETS, 'cdnow/CDNOW_master.txt'), { preset: 'cdnow' }));
     expect(d.table.size).toBe(23570);
+  });
+
+  it('UCI Online Retail (line grain) is refused with the reason: its compiled SQL runs in Postgres (test/engine/postgres/agreement.test.ts), not in the staged DuckDB tables', async () => {
+    await expect(duckdbEngine.read(spec(join(DATASETS, 'online-retail/online_retail_2010-12_2011-12.csv.gz'), { preset: 'online-retail' }))).rejects.toThrow(
+      /the DuckDB engine cannot read this exactly: line-item grain \(rows with one order id add up to one order\) is read by the streaming engine, and by Postgres with --db/,
+    );
   });
 });
 
@@ -62,6 +69,24 @@ describe('the DuckDB engine on a messy generated shop', () => {
     const duck = await duckdbEngine.read(s).catch((e: Error) => e.message);
     expect(streaming).toMatch(/more than one currency: USD \(\d+ rows\), EUR/);
     expect(duck).toBe(streaming);
+  });
+});
+
+describe('the DuckDB engine on generated line items', () => {
+  const lines = messyLines(5);
+  const map = { orders: new Map([['status', 'Status'], ['refund', 'Refund']]), customers: new Map(), payments: new Map() };
+
+  it('line items are refused with the reason, also with --as-of', async () => {
+    for (const extra of [{}, { asOf: 18900, asOfSource: 'flag' as const }]) {
+      await expect(duckdbEngine.read(spec(lines.csv, { preset: 'online-retail', map, ...extra }))).rejects.toThrow(/line-item grain .* by Postgres with --db/);
+    }
+  });
+
+  it('--grain other than the preset\'s, and line items over an amount column, are refused: the engine compiles the grain the columns give', async () => {
+    expect(duckdbEngine.unsupported(spec(lines.csv, { preset: 'online-retail', grain: 'order' }))).toMatch(/--grain order .*not the online-retail preset's/);
+    expect(duckdbEngine.unsupported(spec(lines.amounts, { grain: 'line' }))).toMatch(/--grain line \(line-item grain/);
+    expect(duckdbEngine.unsupported(spec(lines.csv, { preset: 'shopify' }))).toMatch(/line-item grain with an amount column \(preset shopify\)/);
+    expect(duckdbEngine.unsupported(spec(lines.csv, { preset: 'online-retail' }))).toBeNull();
   });
 });
 

@@ -9,6 +9,7 @@ import { postgresEngine } from '../../../src/engine/postgres/postgres-engine.js'
 import type { LoadedData, ReadSpec } from '../../../src/engine/spec.js';
 import { expectAgreement, plainRec } from '../duckdb/agree.js';
 import { messyShop } from '../duckdb/messy-shop.js';
+import { messyLines } from '../duckdb/messy-lines.js';
 import { cdnowRows, connect, csvRows, loadTable } from './load.js';
 
 /**
@@ -21,6 +22,7 @@ const SCHEMA = 'clm_agree';
 let url = '';
 let client: pg.Client;
 const messy = messyShop(11);
+const lines = messyLines(5);
 
 // no server (CI without CLM_TEST_PG_URL) fails every test here, never skips it
 let setupError: unknown;
@@ -37,6 +39,13 @@ beforeAll(async () => {
     await client.query(`CREATE VIEW ${SCHEMA}.demo_view AS SELECT * FROM ${SCHEMA}.demo`);
     const cdnow = cdnowRows(join(DATASETS, 'cdnow/CDNOW_master.txt'));
     await loadTable(client, `${SCHEMA}.cdnow`, cdnow.headers.map((name) => ({ name })), cdnow.rows);
+    const uci = csvRows(join(DATASETS, 'online-retail/online_retail_2010-12_2011-12.csv.gz'));
+    await loadTable(client, `${SCHEMA}.uci`, uci.headers.map((name) => ({ name })), uci.rows);
+    await client.query(`CREATE VIEW ${SCHEMA}.uci_view AS SELECT * FROM ${SCHEMA}.uci`);
+    const items = csvRows(lines.csv);
+    await loadTable(client, `${SCHEMA}.lines`, items.headers.map((name) => ({ name })), items.rows);
+    const totals = csvRows(lines.amounts);
+    await loadTable(client, `${SCHEMA}.line_amounts`, totals.headers.map((name) => ({ name })), totals.rows);
     const shop = csvRows(messy.csv);
     await loadTable(client, `${SCHEMA}.messy`, shop.headers.map((name) => ({ name })), shop.rows);
   } catch (e) {
@@ -103,10 +112,54 @@ describe('the Postgres engine and the streaming engine agree', () => {
     expect(d.table.size).toBe(23570);
   });
 
-  it('UCI Online Retail is not compared: it is line grain, which the SQL engines refuse (with the reason) before connecting', async () => {
-    const why = postgresEngine.unsupported(spec('uci.orders', { db: url, preset: 'online-retail' }));
-    expect(why).toContain('line-item grain');
-    await expect(postgresEngine.read(spec('uci.orders', { db: url, preset: 'online-retail' }))).rejects.toThrow(/--db cannot read this: line-item grain/);
+  it('UCI Online Retail (line grain: quantity x unit price, C-prefixed cancellation invoices)', async () => {
+    const d = await both(join(DATASETS, 'online-retail/online_retail_2010-12_2011-12.csv.gz'), 'uci', { preset: 'online-retail' });
+    expect(d.reconciliation.grain).toBe('line');
+    expect(d.reconciliation.rowsRead).toBe(541909);
+    expect(d.reconciliation.orders).toBe(18536);
+    expect(d.table.size).toBe(4339);
+  });
+
+  it('line grain over a view is refused: the lines of an order are gathered in the rows\' order, which a view does not have', async () => {
+    await expect(postgresEngine.read(spec(`${SCHEMA}.uci_view`, { db: url, preset: 'online-retail' }))).rejects.toThrow(/line-item grain .* a view or partitioned table has none/);
+  });
+});
+
+describe('the Postgres engine on generated line items', () => {
+  const map = { orders: new Map([['status', 'Status'], ['refund', 'Refund']]), customers: new Map(), payments: new Map() };
+
+  it('split orders, cancellation invoices, refunds, statuses and bad rows add up as the streaming engine adds them', async () => {
+    const d = await both(lines.csv, 'lines', { preset: 'online-retail', map });
+    expect(d.reconciliation.rowsRead).toBe(lines.rows);
+    expect(d.reconciliation.orders).toBe(942);
+    expect(d.reconciliation.refunds).toBe(82);
+  });
+
+  it('with --as-of', async () => {
+    await both(lines.csv, 'lines', { preset: 'online-retail', map, asOf: 18900, asOfSource: 'flag' });
+  });
+
+  it('--grain order over quantity x unit price is refused with the reason (the SQL reads those at line grain)', async () => {
+    await expect(postgresEngine.read(spec(`${SCHEMA}.lines`, { db: url, preset: 'online-retail', grain: 'order' }))).rejects.toThrow(
+      /the Postgres engine cannot read this exactly: quantity x unit price at order grain \(--grain order\) is read only by the streaming engine/,
+    );
+  });
+
+  it('--grain line over an amount column (a blank line amount is 0; no cancellation prefix: a negative order is a refund)', async () => {
+    const byName = new Map([['order_id', 'InvoiceNo'], ['customer_id', 'CustomerID'], ['order_date', 'InvoiceDate'], ['amount', 'Total'], ['status', 'Status'], ['refund', 'Refund']]);
+    const d = await both(lines.amounts, 'line_amounts', { grain: 'line', map: { orders: byName, customers: new Map(), payments: new Map() } });
+    expect(d.reconciliation.grain).toBe('line');
+    expect(d.reconciliation.rowsRead).toBe(lines.rows);
+    expect(plainRec(d)).toEqual({
+      rowsRead: 3814,
+      orderRows: 2933,
+      refundRows: 254,
+      orders: 944,
+      refunds: 80,
+      excluded: { empty_row: 1, no_customer_id: 261, placeholder_date: 32, refund_without_order: 2, repeated_header: 1, status_cancelled: 145, status_pending: 95, status_unknown: 36 },
+      rejected: { bad_date: 54 },
+    });
+    expect(d.table.size).toBe(149);
   });
 });
 

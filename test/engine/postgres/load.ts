@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 
 /** A quoted Postgres name. */
 export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
-/** A delimited file's header and rows as the tests load them into Postgres: every value text, an empty field NULL (as a warehouse holds it). */
+/** A delimited file's (.gz: gzipped) header and rows as the tests load them into Postgres: every value text, an empty field NULL (as a warehouse holds it). */
 export function csvRows(path: string): { headers: string[]; rows: (string | null)[][] } {
-  const records = parse(readFileSync(path, 'utf8'), { relax_column_count: true, skip_empty_lines: true }) as string[][];
+  const bytes = readFileSync(path);
+  const records = parse((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'), { relax_column_count: true, skip_empty_lines: true }) as string[][];
   const [headers, ...rest] = records;
   return { headers, rows: rest.map((r) => headers.map((_, i) => (r[i] === undefined || r[i] === '' ? null : r[i]))) };
 }
@@ -20,19 +22,26 @@ export function cdnowRows(path: string): { headers: string[]; rows: string[][] }
 }
 
 /**
- * Creates `table` (a quoted name) with these columns (text unless a type is given) and inserts
- * the rows in their order, in one statement per 50,000 rows (unnest of one text array per
- * column, cast to the column's type): a fresh table's physical order is then the file's.
+ * Creates `table` (a quoted name) with these columns (text unless a type is given) holding the
+ * rows in their order: inserted into a staging table, 50,000 rows per statement (unnest of one
+ * text array per column, cast to the column's type), then written by one CREATE TABLE AS in
+ * file order. A fresh table's physical order (ctid, the order the Postgres engine reads) is then
+ * the file's: several INSERTs into the table itself may put a later row on an earlier page's
+ * free space (seen on UCI, whose rows vary in length).
  */
 export async function loadTable(client: pg.Client, table: string, columns: { name: string; type?: string }[], rows: (string | null)[][]): Promise<void> {
-  await client.query(`CREATE TABLE ${table} (${columns.map((c) => `${q(c.name)} ${c.type ?? 'text'}`).join(', ')})`);
+  const staging = 'clm_load_staging';
+  await client.query(`DROP TABLE IF EXISTS ${staging}`);
+  await client.query(`CREATE TEMP TABLE ${staging} (clm_n bigint, ${columns.map((c) => `${q(c.name)} ${c.type ?? 'text'}`).join(', ')})`);
   const casts = columns.map((c, i) => `CAST(u.c${i} AS ${c.type ?? 'text'})`).join(', ');
   const arrays = columns.map((_, i) => `$${i + 1}::text[]`).join(', ');
   const aliases = columns.map((_, i) => `c${i}`).join(', ');
   for (let at = 0; at < rows.length; at += 50_000) {
     const chunk = rows.slice(at, at + 50_000);
-    await client.query(`INSERT INTO ${table} SELECT ${casts} FROM unnest(${arrays}) WITH ORDINALITY AS u(${aliases}, n) ORDER BY n`, columns.map((_, i) => chunk.map((r) => r[i])));
+    await client.query(`INSERT INTO ${staging} SELECT ${at} + n, ${casts} FROM unnest(${arrays}) WITH ORDINALITY AS u(${aliases}, n)`, columns.map((_, i) => chunk.map((r) => r[i])));
   }
+  await client.query(`CREATE TABLE ${table} AS SELECT ${columns.map((c) => q(c.name)).join(', ')} FROM ${staging} ORDER BY clm_n`);
+  await client.query(`DROP TABLE ${staging}`);
 }
 
 export async function connect(url: string): Promise<pg.Client> {
