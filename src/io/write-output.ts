@@ -19,11 +19,18 @@ export function streamSink(stream: Writable, what = 'standard output'): TextSink
     else failure ??= err;
   };
   stream.on('error', onError);
+  // a stream destroyed by a failed write emits its error a tick later: read it off the stream
+  // (else a flush in that tick saw only "destroyed" and the end after it said so, not ENOSPC)
+  const errored = (): NodeJS.ErrnoException | undefined => {
+    const e = (stream as Writable & { errored?: NodeJS.ErrnoException | null }).errored;
+    if (e) onError(e);
+    return failure;
+  };
   const fail = (): OutputError => outputError(what, failure!);
   return {
     closed: () => closed,
     write(text: string | Uint8Array): Promise<void> {
-      if (failure) return Promise.reject(fail());
+      if (errored()) return Promise.reject(fail());
       if (closed || stream.destroyed) {
         closed = true;
         return Promise.resolve();
@@ -43,7 +50,7 @@ export function streamSink(stream: Writable, what = 'standard output'): TextSink
       });
     },
     flush(): Promise<void> {
-      if (failure) return Promise.reject(fail());
+      if (errored()) return Promise.reject(fail());
       if (closed || stream.destroyed || stream.writableEnded) return Promise.resolve();
       return new Promise((resolve, reject) => {
         stream.write('', (err?: Error | null) => {
