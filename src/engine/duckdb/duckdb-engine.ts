@@ -17,7 +17,8 @@ import type { Engine } from '../engine.js';
 import type { LoadedData, ReadSpec } from '../spec.js';
 import { DIALECTS } from '../sql/dialects.js';
 import { columnsOfMapping, mappingUnsupported, sqlGrain, sqlUnsupported } from '../sql/support.js';
-import { readSummaries, type SqlReader } from '../sql/summaries.js';
+import { compileOrders } from '../sql/compile.js';
+import { partQuery, readSummaries, type SqlReader } from '../sql/summaries.js';
 import { csvSource, fileKind, parquetSource, positional, readHeader } from './source.js';
 import { compileStages } from './stages.js';
 import { StagedRun, type Connection } from './staged-run.js';
@@ -28,7 +29,7 @@ export const duckdbEngine: Engine = {
   unsupported(spec) {
     if (!installed('@duckdb/node-api')) return 'DuckDB is not installed (the optional dependency @duckdb/node-api)';
     if (spec.stdin !== undefined && spec.orders === '-') return 'the orders come from stdin (DuckDB reads files)';
-    return sqlUnsupported(spec);
+    return sqlUnsupported(spec, true);
   },
   read: readWithDuckDB,
 };
@@ -51,7 +52,7 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
     for (const note of found.notes) spec.warn(note);
     if (found.preset) spec = { ...spec, preset: found.preset };
     // a recognised preset may read at a grain the SQL cannot (Shopify: line items)
-    const presetWhy = sqlUnsupported(spec);
+    const presetWhy = sqlUnsupported(spec, true);
     if (presetWhy) throw refuse(spec, `${presetWhy} (preset ${spec.preset}, recognised from the header)`);
   }
   const preset = getPreset(spec.preset);
@@ -98,10 +99,11 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
     if (missing.length > 0 || !(mapping.fields.has('amount') || mapping.fields.has('quantity'))) {
       throw new DataError(`cannot find the ${[...missing, ...(mapping.fields.has('amount') ? [] : ['amount'])].join(' and ')} column in the orders file`, { file: spec.orders, line: 1 }, `pass --map FIELD=COLUMN${spec.preset ? '' : ' or a --preset'}`);
     }
-    const unmappable = mappingUnsupported(mapping);
+    const grain = sqlGrain(spec, mapping);
+    const unmappable = mappingUnsupported(mapping, grain);
     if (unmappable) throw refuse(spec, unmappable);
-    // the compiled line-grain SQL runs in Postgres (--db); the DuckDB engine's staged tables (stages.ts) are order grain
-    if (sqlGrain(spec, mapping) === 'line') throw refuse(spec, 'line-item grain (rows with one order id add up to one order) is read by the streaming engine, and by Postgres with --db');
+    // the staged tables (stages.ts) are order grain; line grain runs the compiled queries over the rows kept in file order
+    if (grain === 'line') return await readLines(conn, spec, mapping, headers, delimiter, from);
     return await readMapped(conn, spec, mapping, headers, delimiter, from);
   } finally {
     conn.closeSync();
@@ -129,6 +131,53 @@ function failed(spec: ReadSpec, e: unknown, what: string): ClmError {
     );
   }
   return refuse(spec, `${what} (${message})`);
+}
+
+/**
+ * Line grain: the rows are kept once in a temporary table (its rowid is the row's place in the
+ * file, preserve_insertion_order), and each compiled query (engine/sql/line-grain.ts) runs over
+ * it whole, as in Postgres. Line-item exports are small next to order exports (UCI: 541,909
+ * lines), so the customers and ledger come back as rows of text ids, not through the stages.
+ */
+async function readLines(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: LoadedData['inputs'][number]['delimiter'], from: string): Promise<LoadedData> {
+  const preset = getPreset(spec.preset);
+  const names = positional(headers.length);
+  await run(conn, spec, `CREATE TEMP TABLE clm_lines AS SELECT * FROM ${from}`);
+  const sql = compileOrders({
+    dialect: DIALECTS.duckdb,
+    from: '(SELECT rowid AS clm_row, * FROM clm_lines) AS clm_src',
+    columns: columnsOfMapping(mapping, (i) => names[i]),
+    rowOrder: 'clm_row',
+    grain: 'line',
+    header: delimiter === 'whitespace' ? undefined : headers.map((text, i) => ({ column: names[i], text })),
+    lowercaseIds: preset?.lowercaseIds,
+    cancelPrefix: preset?.cancelPrefix,
+    currency: spec.currency,
+    asOf: spec.asOf,
+    countStatus: spec.countStatus,
+    excludeStatus: spec.excludeStatus,
+  });
+  const reader: SqlReader = {
+    spec,
+    label: 'the DuckDB engine',
+    what: 'file',
+    rejectsHint: 'run with --engine streaming --rejects FILE to see each with its line',
+    part: (name) => query(conn, spec, partQuery(sql, name)),
+    refuse: (why) => refuse(spec, why),
+  };
+  const data = await readSummaries(reader, mapping);
+  return { ...data, inputs: [{ role: 'orders', source: sourceInfo(spec.orders), mapping, delimiter, rows: data.reconciliation.rowsRead }] };
+}
+
+/** One query's rows as one array per column (none: empty arrays). */
+async function query(conn: Connection, spec: ReadSpec, sql: string): Promise<unknown[][]> {
+  try {
+    const r = await conn.runAndReadAll(sql);
+    const cols = r.getColumnsJS();
+    return cols.length === r.columnCount ? cols : Array.from({ length: r.columnCount }, () => []);
+  } catch (e) {
+    throw failed(spec, e, 'the query failed');
+  }
 }
 
 async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: LoadedData['inputs'][number]['delimiter'], from: string): Promise<LoadedData> {
