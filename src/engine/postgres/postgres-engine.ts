@@ -24,7 +24,7 @@ import { DIALECTS, tableName } from '../sql/dialects.js';
 import { readSummaries, type SqlReader } from '../sql/summaries.js';
 import { columnsOfMapping, mappingUnsupported, sqlGrain, sqlUnsupported } from '../sql/support.js';
 import { isPostgresUrl, redact, redactUrl } from './db-url.js';
-import { oneStatement, PartRows } from './one-statement.js';
+import { oneStatement, PartRows } from '../sql/one-statement.js';
 
 const pgd = DIALECTS.postgres;
 

@@ -1,5 +1,5 @@
 /**
- * Every compiled query (engine/sql/compile.ts) as one Postgres statement over the steps they
+ * Every compiled query (engine/sql/compile.ts) as one statement (Postgres; DuckDB at line grain) over the steps they
  * share, so the table is read and the rules applied once, not once per query: a READ ONLY
  * transaction cannot keep the rows in a temporary table between statements. Each row carries
  * the number of its part; the rows are read back in the shapes of engine/sql/summaries.ts
@@ -20,7 +20,8 @@ const ROWS: readonly [Part, string][] = [
   ['attributes', 'customer_id, channel, country, NULL, NULL, NULL, NULL'],
 ];
 
-export function oneStatement(p: CompiledParts): string {
+/** `collate`: how text sorts as bytes (Postgres: COLLATE "C"; DuckDB's default already does). */
+export function oneStatement(p: CompiledParts, collate = ' COLLATE "C"'): string {
   const ctes = [p.steps];
   const selects: string[] = [];
   ROWS.forEach(([name, cols], k) => {
@@ -33,7 +34,7 @@ export function oneStatement(p: CompiledParts): string {
     selects.push(`SELECT ${k} AS part, ${t(t1)} AS t1, ${t(t2)} AS t2, ${t(t3)} AS t3, ${n(n1)} AS n1, ${n(n2)} AS n2, ${n(n3)} AS n3, ${n(o1)} AS o1 FROM clm_${name}`);
   });
   // customers by their first row, then id; the ledger by customer (bytes, as DuckDB sorts), then day
-  return `WITH ${ctes.join(',\n')}\nSELECT part, t1, t2, t3, n1, n2, n3 FROM (\n${selects.join('\nUNION ALL\n')}\n) AS clm_all\nORDER BY part, o1, t1 COLLATE "C", n1`;
+  return `WITH ${ctes.join(',\n')}\nSELECT part, t1, t2, t3, n1, n2, n3 FROM (\n${selects.join('\nUNION ALL\n')}\n) AS clm_all\nORDER BY part, o1, t1${collate}, n1`;
 }
 
 /** The parts of one statement's rows, filled row by row as they are fetched (one copy of the result, in columns). */
