@@ -644,7 +644,7 @@ Examples:
     .option('--map <field=Column>', 'the column of one field (customer_id, order_date, amount; order_id, status, currency, refund, cancelled_at are read only when mapped or named by the preset; repeatable)', collect, [])
     .option('--currency <code>', 'keep only orders in this currency')
     .option('--as-of <date>', 'leave out orders dated after YYYY-MM-DD; with --summaries, also the date t_x, T and the cohort months are measured to')
-    .option('--grain <grain>', 'order (the only grain the SQL reads; line items need the streaming engine)')
+    .option('--grain <grain>', 'order (the only grain clm sql writes: line items are gathered in file order, which a warehouse table lacks; clm reads them from a file with any engine, or with --db from an ordinary Postgres table)')
     .option('--count-status <values>', 'count orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--summaries', 'print instead the SQL of the summary tables clm reads with --summaries DIR: rfm_counts.csv and spend_counts.csv (clm cltv), cohort_activity.csv (clm cohorts, monthly); as of --as-of, or without it the latest purchase day in the table, as clm does')

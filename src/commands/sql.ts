@@ -47,7 +47,7 @@ export function sqlText(flags: SqlFlags, io: CliIO): string {
   }
   const map = parseMapFlags(flags.map ?? []).orders;
   if (preset && !preset.orders.amount && !map.has('amount')) {
-    throw new UsageError(`clm sql cannot write this: the ${preset.name} orders have no amount column (it comes from --payments or line items, joined only by the streaming engine)`, 'name a column holding each order\'s amount with --map amount=COLUMN');
+    throw new UsageError(`clm sql cannot write this: the ${preset.name} orders have no amount column (it comes from --payments, joined only by the streaming engine, or from line items, gathered in file order, which clm sql cannot assume of a table: clm reads them from the file with any engine, or with --db from an ordinary Postgres table)`, 'name a column holding each order\'s amount with --map amount=COLUMN');
   }
   const columns = columnsOfTable(preset, map);
   const unit = flags.timeUnit ?? 'week';
