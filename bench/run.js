@@ -44,6 +44,9 @@ const HELP = `usage: npm run bench -- [options]      (npm run build first)
   --analytics LIST  1mcust,cdnow-sample,cdnow-master or none (default all; none with BENCH_ORDERS;
                     env BENCH_ANALYTICS)
   --out FILE        where the Markdown results go (default bench/RESULTS.md)
+  --scale           instead: clm report --engine duckdb on 100M generated orders (about 6 GB;
+                    --orders N for another size), once, time and peak memory to
+                    bench/RESULTS-scale.md (bench/scale.js)
 Every shape's clm summary must agree with DuckDB (customers, orders, revenue, first and last
 order date, repeat rate) before its timings count; a disagreement stops the bench with exit 1.
 `;
@@ -247,6 +250,11 @@ function startupTimes() {
 }
 
 function main() {
+  // issue 13 item 7: the 100M-order clm report --engine duckdb (bench/scale.js, its own results file)
+  if (process.argv.includes('--scale')) {
+    const r = spawnSync(process.execPath, ['bench/scale.js', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+    process.exit(r.status ?? 1);
+  }
   const options = readOptions();
   if (!existsSync(join(ROOT, 'dist', 'gen', 'generate.js'))) fail('dist/ is missing; run npm run build first');
   const results = options.sizes.flatMap((size) => benchSize(size, options));
