@@ -94,6 +94,9 @@ function textWidth(v: Cell, col: Column): number {
   return Math.min(60, v.length);
 }
 
+/** Rows written between turns of the event loop (see writeXlsx). */
+const YIELD_ROWS = 100;
+
 /** Writes the tables (machine audience: columns marked human-only are left out) to `path`. */
 export async function writeXlsx(path: string, tables: ResultTable[]): Promise<{ sheet: string; table: string; rows: number }[]> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
@@ -131,7 +134,13 @@ export async function writeXlsx(path: string, tables: ResultTable[]): Promise<{ 
       rows++;
     };
     for (const r of sample) add(r);
-    for (let n = it.next(); !n.done && rows < XLSX_MAX_ROWS; n = it.next()) add(n.value);
+    for (let n = it.next(); !n.done && rows < XLSX_MAX_ROWS; n = it.next()) {
+      add(n.value);
+      // a committed row is only queued for the zip; without a turn of the event loop the
+      // compression never runs and a sheet of a million customers piles up in memory (exceljs
+      // #734, #1894: the writer gives no backpressure signal)
+      if (rows % YIELD_ROWS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     ws.commit();
     written.push({ sheet: names[s], table: t.name, rows });
   }

@@ -19,6 +19,35 @@ async function readBack(path: string, sheet: string): Promise<ExcelJS.Worksheet>
 }
 
 describe('writeXlsx', () => {
+  it('lets the zip compress as rows come (the event loop turns while a big sheet is written), so a sheet of a million rows is not held in memory', async () => {
+    let turns = 0;
+    let live = true;
+    const tick = (): void => {
+      turns++;
+      if (live) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let turnsAtRow5000 = -1;
+    const rows = 6000;
+    const t = {
+      ...tableOf('many', 'Many', [{ name: 'customer_id', type: 'string' }, { name: 'orders', type: 'int' }], []),
+      rowCount: rows,
+      rows: function* (): Generator<Cell[]> {
+        for (let i = 0; i < rows; i++) {
+          if (i === 5000) turnsAtRow5000 = turns;
+          yield [`C${i}`, i % 7];
+        }
+      },
+    };
+    const path = join(dir, 'many.xlsx');
+    const [written] = await writeXlsx(path, [t]);
+    live = false;
+    expect(written.rows).toBe(rows);
+    // before the fix every row was queued in one synchronous loop: no turn until the sheet ended
+    expect(turnsAtRow5000).toBeGreaterThanOrEqual(40);
+    expect((await readBack(path, 'many')).getRow(rows + 1).getCell(1).value).toBe(`C${rows - 1}`);
+  });
+
   it('text stays exactly as it came (no quote prefix), and is never a formula', async () => {
     const ids = ['=1+1', '+44 20 7946 0958', '-0042', '@home', '00042'];
     const t = tableOf('people', 'People', [{ name: 'customer_id', type: 'string', fromInput: true }, { name: 'phone', type: 'string', fromInput: true }], ids.map((id) => [id, id]));
