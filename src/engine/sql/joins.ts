@@ -67,6 +67,8 @@ export interface JoinNames {
   people?: string;
   /** paid_order (a trimmed order id), paid_mills. */
   paid?: string;
+  /** The customers file's records (DuckDB's stages number the customers with them). */
+  records?: string;
 }
 
 /** The CTEs of the customers file: cust_read (every row), cust_rows (rows kept), people, records (rec_key, listed_row, a0...). */
@@ -130,12 +132,11 @@ export function paymentsSteps(d: Dialect, p: PaymentsSource): string {
   const trimmed = (x: string): string => d.replaceAll(x, '^[ \\t]+|[ \\t]+$', '');
   const value = (t: string): string => `CASE WHEN ${d.matches(t, PLAIN_AMOUNT)} THEN ${mills(d, `CAST(${t} AS ${d.double})`)} END`;
   const amount = trimmed(text((p.amount ?? p.price)!));
-  const freight = p.amount === undefined && p.freight !== undefined ? text(p.freight) : undefined;
+  const freight = p.amount === undefined && p.freight !== undefined ? text(p.freight) : `CAST(NULL AS ${d.text})`;
   // an empty freight adds nothing; any other value is read as an amount
-  const freightMills = freight ? `CASE WHEN ${freight} IS NULL OR ${freight} = '' THEN CAST(0 AS ${d.bigint}) ELSE ${value(trimmed(freight))} END` : `CAST(0 AS ${d.bigint})`;
-  const freightText = freight ? trimmed(freight) : 'NULL';
+  const freightMills = `CASE WHEN freight_raw IS NULL OR freight_raw = '' THEN CAST(0 AS ${d.bigint}) ELSE ${value('freight_text')} END`;
   return `pay_src AS (
-  SELECT coalesce(${jsTrim(d, text(p.orderId))}, '') AS pay_order, ${amount} AS amount_text, ${freightText} AS freight_text
+  SELECT coalesce(${jsTrim(d, text(p.orderId))}, '') AS pay_order, ${amount} AS amount_text, ${freight} AS freight_raw, ${trimmed(freight)} AS freight_text
   FROM ${p.from}
 ),
 pay_vals AS (
