@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { DATASETS } from '../../helpers/datasets.js';
 import { runClm } from '../../helpers/run-clm.js';
 
 describe('--engine duckdb from the command line', () => {
@@ -16,7 +17,7 @@ describe('--engine duckdb from the command line', () => {
   });
 
   it('with a customers file (prospects, attributes) and on Olist (persons, payments) clm summary and clm customers print the same with either engine', async () => {
-    const D = '../shared/datasets/olist-4k';
+    const D = `${DATASETS}/olist-4k`;
     const runs = [
       ['--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--as-of', '2024-12-31'],
       ['--orders', `${D}/olist_orders_dataset.csv`, '--customers', `${D}/olist_customers_dataset.csv`, '--payments', `${D}/olist_order_payments_dataset.csv`, '--preset', 'olist'],
