@@ -16,7 +16,8 @@ import { recognisePreset } from '../../io/recognise-export.js';
 import type { Engine } from '../engine.js';
 import type { LoadedData, ReadSpec } from '../spec.js';
 import { DIALECTS } from '../sql/dialects.js';
-import { columnsOfMapping, mappingUnsupported, sqlGrain, sqlUnsupported } from '../sql/support.js';
+import { columnsOfMapping, joinsUnsupported, mappingUnsupported, sqlGrain, sqlUnsupported } from '../sql/support.js';
+import { loadJoins, type LoadedJoins } from './joined-files.js';
 import { compileParts } from '../sql/compile.js';
 import { oneStatement, PartRows } from '../sql/one-statement.js';
 import { readSummaries, type SqlReader } from '../sql/summaries.js';
@@ -49,7 +50,7 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
   const why = duckdbEngine.unsupported(spec);
   if (why) throw refuse(spec, why);
   if (spec.preset === undefined && fileKind(spec.orders) === 'csv') {
-    const found = await recognisePreset({ orders: spec.orders }, spec.encoding, spec.delimiter);
+    const found = await recognisePreset({ orders: spec.orders, customers: spec.customers }, spec.encoding, spec.delimiter);
     for (const note of found.notes) spec.warn(note);
     if (found.preset) spec = { ...spec, preset: found.preset };
     // a recognised preset may read at a grain the SQL cannot (Shopify: line items)
@@ -97,15 +98,17 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
     }
     const mapping = mapColumns('orders', headers, preset, spec.map.orders, spec.orders);
     const missing = ['customer_id', 'order_date'].filter((f) => !mapping.fields.has(f));
-    if (missing.length > 0 || !(mapping.fields.has('amount') || mapping.fields.has('quantity'))) {
+    const paid = spec.payments !== undefined;
+    if (missing.length > 0 || !(mapping.fields.has('amount') || mapping.fields.has('quantity') || paid)) {
       throw new DataError(`cannot find the ${[...missing, ...(mapping.fields.has('amount') ? [] : ['amount'])].join(' and ')} column in the orders file`, { file: spec.orders, line: 1 }, `pass --map FIELD=COLUMN${spec.preset ? '' : ' or a --preset'}`);
     }
     const grain = sqlGrain(spec, mapping);
-    const unmappable = mappingUnsupported(mapping, grain);
+    const unmappable = joinsUnsupported(spec, mapping, grain) ?? mappingUnsupported(mapping, grain, paid);
     if (unmappable) throw refuse(spec, unmappable);
     // the staged tables (stages.ts) are order grain; line grain runs the compiled queries over the rows kept in file order
     if (grain === 'line') return await readLines(conn, spec, mapping, headers, delimiter, from);
-    return await readMapped(conn, spec, mapping, headers, delimiter, from);
+    const joins = await loadJoins(conn, spec, preset, (sql) => run(conn, spec, sql), (w) => refuse(spec, w));
+    return await readMapped(conn, spec, mapping, headers, delimiter, from, joins);
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -171,7 +174,7 @@ async function readLines(conn: Connection, spec: ReadSpec, mapping: FileMapping,
     },
     refuse: (why) => refuse(spec, why),
   };
-  const data = await readSummaries(reader, mapping);
+  const { joinedInputs: _, ...data } = await readSummaries(reader, mapping);
   return { ...data, inputs: [{ role: 'orders', source: sourceInfo(spec.orders), mapping, delimiter, rows: data.reconciliation.rowsRead }] };
 }
 
@@ -186,7 +189,7 @@ async function allParts(conn: Connection, spec: ReadSpec, sql: string): Promise<
   return out;
 }
 
-async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: LoadedData['inputs'][number]['delimiter'], from: string): Promise<LoadedData> {
+async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: LoadedData['inputs'][number]['delimiter'], from: string, joins: LoadedJoins): Promise<LoadedData> {
   const preset = getPreset(spec.preset);
   const names = positional(headers.length);
   const stages = compileStages({
@@ -200,6 +203,7 @@ async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping
     asOf: spec.asOf,
     countStatus: spec.countStatus,
     excludeStatus: spec.excludeStatus,
+    joins: joins.names,
   });
   const runner = new StagedRun(conn, stages, (e, what) => failed(spec, e, what), spec.duckdbMemory ? undefined : EXPORT_MEMORY);
   const reader: SqlReader = {
@@ -210,7 +214,9 @@ async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping
     part: (name) => runner.part(name),
     rows: (attributes) => runner.rows(attributes),
     refuse: (why) => refuse(spec, why),
+    joined: joins.files,
+    extra: joins.extra,
   };
-  const data = await readSummaries(reader, mapping);
-  return { ...data, inputs: [{ role: 'orders', source: sourceInfo(spec.orders), mapping, delimiter, rows: data.reconciliation.rowsRead }] };
+  const { joinedInputs, ...data } = await readSummaries(reader, mapping);
+  return { ...data, inputs: [{ role: 'orders', source: sourceInfo(spec.orders), mapping, delimiter, rows: data.reconciliation.rowsRead }, ...joinedInputs] };
 }

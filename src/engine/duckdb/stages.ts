@@ -14,6 +14,7 @@
  * - clm_numbers: each customer with a counted order and its number, the order of the first row naming it;
  * - clm_ledger: one row per customer-day, by customer number.
  */
+import { NUMBERED_CUSTOMERS } from '../sql/joins.js';
 import { BOOK_STEPS, FEW_DECIMALS, THREE_DECIMALS, compileParts, factSteps, readSteps, type CompileOptions, type CompiledSql } from '../sql/compile.js';
 
 /** A column of a stage: stored when its field is mapped, else the value it always has. */
@@ -89,12 +90,14 @@ export function compileStages(o: CompileOptions): Stages {
     { name: 'outcome', stored: true, absent: '' },
     { name: 'has_customer', stored: true, absent: '' },
     { name: 'duplicate', stored: true, absent: '' },
+    // with --payments: whether the order has a payment row (an unpaid order's status is not an unknown status to warn of)
+    { name: 'paid', stored: o.joins?.paid !== undefined, absent: 'TRUE' },
   ];
   const classified = view(classCols, 'clm_classified');
   const env = `read_rows AS (SELECT read_outcome FROM clm_rejects),
 facts AS (${classified}),
 classified AS (${classified}),
-buyers AS (SELECT customer_id FROM clm_numbers)`;
+buyers AS (SELECT customer_id FROM clm_numbers WHERE buyer)`;
   const part = (name: keyof CompiledSql, wrap: (q: string) => string): string => {
     const p = parts[name];
     return `WITH ${env}${p.with ? `,\n${p.with}` : ''}\n${wrap(p.select)}`;
@@ -123,16 +126,17 @@ buyers AS (SELECT customer_id FROM clm_numbers)`;
       },
       {
         // the customers with a counted order (buyers), numbered by the first row naming each, as the streaming engine numbers them
-        sql: `CREATE TEMP TABLE clm_numbers AS WITH facts AS (${classified}),\nclassified AS (${classified}),\n${BOOK_STEPS},\n${parts.customers.with}
-SELECT f.customer_id, CAST(row_number() OVER (ORDER BY f.first_row) - 1 AS INTEGER) AS idx
-FROM first_seen f WHERE f.customer_id IN (SELECT customer_id FROM buyers)`,
+        // with a customers file, its records too (prospects: no ledger), placed as the streaming engine places them (joins.ts)
+        sql: `CREATE TEMP TABLE clm_numbers AS WITH facts AS (${classified}),\nclassified AS (${classified}),\n${BOOK_STEPS},\n${parts.customers.with}${o.joins?.records ? `,\nrecords AS (SELECT * FROM ${o.joins.records})` : ''}
+SELECT f.customer_id, CAST(row_number() OVER (ORDER BY f.first_row) - 1 AS INTEGER) AS idx, f.customer_id IN (SELECT customer_id FROM buyers) AS buyer
+FROM ${o.joins?.records ? `(${NUMBERED_CUSTOMERS}) AS f` : 'first_seen f WHERE f.customer_id IN (SELECT customer_id FROM buyers)'}`,
       },
       {
         // the ledger step of BOOK_STEPS (booked rows of the buyers, per customer-day) with the buyers by number:
         // one join on the customer id, then integers only
         sql: `CREATE TEMP TABLE clm_ledger AS WITH classified AS (${classified}),\n${BOOK_STEPS}
 SELECT n.idx, CAST(b.day AS INTEGER) AS day, CAST(sum(b.orders) AS INTEGER) AS orders, CAST(sum(b.amount_mills) AS ${d.bigint}) AS amount_mills
-FROM booked b JOIN clm_numbers n ON n.customer_id = b.customer_id
+FROM booked b JOIN clm_numbers n ON n.customer_id = b.customer_id AND n.buyer
 GROUP BY n.idx, b.day`,
       },
     ],

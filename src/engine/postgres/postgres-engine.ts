@@ -20,9 +20,11 @@ import { recogniseHeader } from '../../io/recognise-export.js';
 import type { Engine } from '../engine.js';
 import type { LoadedData, ReadSpec } from '../spec.js';
 import { compileParts, type CompiledParts } from '../sql/compile.js';
+import type { JoinNames } from '../sql/joins.js';
 import { DIALECTS, tableName } from '../sql/dialects.js';
 import { readSummaries, type SqlReader } from '../sql/summaries.js';
-import { columnsOfMapping, mappingUnsupported, sqlGrain, sqlUnsupported } from '../sql/support.js';
+import { columnsOfMapping, joinsUnsupported, mappingUnsupported, sqlGrain, sqlUnsupported } from '../sql/support.js';
+import { joinedTables } from './joined-tables.js';
 import { isPostgresUrl, redact, redactUrl } from './db-url.js';
 import { oneStatement, PartRows } from '../sql/one-statement.js';
 
@@ -66,7 +68,7 @@ async function readWithPostgres(input: ReadSpec): Promise<LoadedData> {
   if (why) throw new UsageError(`--db cannot read this: ${why}`, 'run clm on an exported file instead');
   const url = input.db!;
   const where = redactUrl(url);
-  const table = quotedTable(input.orders);
+  const table = quotedTable(input.orders, '--orders');
   const { client, run } = await open(input, url, where);
   try {
     await run('BEGIN TRANSACTION READ ONLY');
@@ -78,7 +80,12 @@ async function readWithPostgres(input: ReadSpec): Promise<LoadedData> {
     await run('SET LOCAL enable_nestloop = off');
     const { headers, relkind } = await describeTable(run, input, table, where);
     const { spec, mapping } = mapTable(input, headers);
-    const parts = compileTable(spec, mapping, headers, relkind, table);
+    const grain = sqlGrain(spec, mapping);
+    const joinWhy = joinsUnsupported(spec, mapping, grain);
+    if (joinWhy) throw refuse(spec, joinWhy);
+    if (spec.customers !== undefined && relkind !== 'r') throw refuse(spec, 'a customers table places its prospects after the customers of the orders in the orders\' row order, and a view or partitioned table has none (load the orders into a table)');
+    const joined = await joinedTables(spec, (name, flag) => describeTable(run, { ...spec, orders: name }, quotedTable(name, flag), where).then((d) => ({ ...d, table: quotedTable(name, flag) })), where, (w) => refuse(spec, w));
+    const parts = joined.compile(compileTable(spec, mapping, headers, relkind, table, joined.names));
     let rows: PartRows | undefined;
     const reader: SqlReader = {
       spec,
@@ -90,23 +97,28 @@ async function readWithPostgres(input: ReadSpec): Promise<LoadedData> {
         return rows.parts[name];
       },
       refuse: (w) => refuse(spec, w),
+      joined: joined.files,
+      extra: async (name) => {
+        rows ??= await fetchAll(run, oneStatement(parts));
+        return rows.parts[name];
+      },
     };
-    const data = await readSummaries(reader, mapping);
-    return { ...data, inputs: [{ role: 'orders', source: { path: `${where} table ${spec.orders}`, bytes: undefined }, mapping, delimiter: 44, rows: data.reconciliation.rowsRead }] };
+    const { joinedInputs, ...data } = await readSummaries(reader, mapping);
+    return { ...data, inputs: [{ role: 'orders', source: { path: `${where} table ${spec.orders}`, bytes: undefined }, mapping, delimiter: 44, rows: data.reconciliation.rowsRead }, ...joinedInputs] };
   } finally {
     await client.query('ROLLBACK').catch(() => {});
     await client.end().catch(() => {});
   }
 }
 
-/** --orders as a quoted Postgres name: TABLE or SCHEMA.TABLE, each part quoted. */
-function quotedTable(name: string): string {
+/** --orders (or --customers, --payments) as a quoted Postgres name: TABLE or SCHEMA.TABLE, each part quoted. */
+function quotedTable(name: string, flag: string): string {
   try {
     const parts = name.split('.').length;
     if (parts > 2) throw new Error(`it has ${parts} dotted parts (a name with a dot in it cannot be read by --db)`);
     return tableName(pgd, name);
   } catch (e) {
-    throw new UsageError(`--orders ${JSON.stringify(name)} is not a table name: ${(e as Error).message}`, 'name the table as TABLE or SCHEMA.TABLE');
+    throw new UsageError(`${flag} ${JSON.stringify(name)} is not a table name: ${(e as Error).message}`, 'name the table as TABLE or SCHEMA.TABLE');
   }
 }
 
@@ -161,8 +173,9 @@ function mapTable(input: ReadSpec, headers: string[]): { spec: ReadSpec; mapping
   }
   const mapping = mapColumns('orders', headers, getPreset(spec.preset), spec.map.orders, spec.orders);
   const lineItems = mapping.fields.has('quantity') && mapping.fields.has('unit_price');
-  const missing = ['customer_id', 'order_date', 'amount'].filter((f) => !mapping.fields.has(f) && !(f === 'amount' && lineItems));
-  const why = missing.length === 0 ? mappingUnsupported(mapping, sqlGrain(spec, mapping)) : null;
+  const paid = spec.payments !== undefined;
+  const missing = ['customer_id', 'order_date', 'amount'].filter((f) => !mapping.fields.has(f) && !(f === 'amount' && (lineItems || paid)));
+  const why = missing.length === 0 ? mappingUnsupported(mapping, sqlGrain(spec, mapping), paid) : null;
   if (why) throw refuse(spec, why);
   if (missing.length > 0) {
     throw new DataError(`cannot find the ${missing.join(' and ')} column in the orders table ${spec.orders} (its columns: ${headers.join(', ')})`, {}, `pass --map FIELD=COLUMN${spec.preset ? '' : ' or a --preset'}`);
@@ -171,14 +184,14 @@ function mapTable(input: ReadSpec, headers: string[]): { spec: ReadSpec; mapping
 }
 
 /** The compiled queries over the table, its columns under positional names (no column name becomes SQL text but as a quoted name). */
-function compileTable(spec: ReadSpec, mapping: FileMapping, headers: string[], relkind: string, table: string): CompiledParts {
+function compileTable(spec: ReadSpec, mapping: FileMapping, headers: string[], relkind: string, table: string, joins: JoinNames): CompiledParts {
   const preset = getPreset(spec.preset);
   const names = headers.map((_, i) => `c${i}`);
   // an ordinary table's physical order (block, then line) is its load order; views and partitioned tables have none
   const ordered = relkind === 'r';
   const grain = sqlGrain(spec, mapping);
   if (grain === 'line' && !ordered) throw refuse(spec, 'line-item grain gathers the lines of an order in the rows\' order, and a view or partitioned table has none (load the rows into a table)');
-  const rowOrder = ordered ? '((ctid::text::point)[0]::bigint * 65536 + (ctid::text::point)[1]::bigint)' : 'CAST(NULL AS BIGINT)';
+  const rowOrder = ordered ? ROW_ORDER : 'CAST(NULL AS BIGINT)';
   const from = `(SELECT ${rowOrder} AS clm_row, ${headers.map((h, i) => `${pgd.ident(h)} AS ${pgd.ident(names[i])}`).join(', ')} FROM ${table}) AS clm_orders`;
   return compileParts({
     dialect: pgd,
@@ -193,8 +206,12 @@ function compileTable(spec: ReadSpec, mapping: FileMapping, headers: string[], r
     asOf: spec.asOf,
     countStatus: spec.countStatus,
     excludeStatus: spec.excludeStatus,
+    joins,
   });
 }
+
+/** An ordinary table's row order: its physical place (block, then line), the load order of a table loaded once. */
+export const ROW_ORDER = '((ctid::text::point)[0]::bigint * 65536 + (ctid::text::point)[1]::bigint)';
 
 /** The rows of the one statement, fetched from a cursor BATCH rows at a time into their parts (never the whole result twice). */
 async function fetchAll(run: Run, sql: string): Promise<PartRows> {

@@ -21,6 +21,7 @@ import type { Day } from '../../domain/dates.js';
 import { ORDER_RULES, STATUS_REASON, STATUS_WORDS, excludedStatusClass, normalizeStatus, type StatusClass } from '../rules.js';
 import { dayNumber, type Dialect } from './dialects.js';
 import { LINE_CURRENCIES, lineAmountDecimals, lineOutcomes, lineSteps } from './line-grain.js';
+import { joinedFacts, type JoinNames } from './joins.js';
 
 /** The orders fields the SQL reads, each a column name of the source (quoted by the compiler). */
 export interface SqlColumns {
@@ -64,6 +65,8 @@ export interface CompileOptions {
    * quantity, as the streaming engine decides without --grain or a preset.
    */
   grain?: 'order' | 'line';
+  /** The files joined (engine/sql/joins.ts), by the names of their relations: people (person keys), paid (amounts from --payments). */
+  joins?: JoinNames;
 }
 
 /** The grain the compiled SQL reads at (CompileOptions.grain). */
@@ -104,10 +107,7 @@ const RULE_SQL: Readonly<Record<string, (c: Ctx) => { test: string; reason: stri
   'an order with a cancellation date is cancelled, whatever its status': () => ({ test: 'cancelled', reason: "'status_cancelled'" }),
   'cancelled, voided, failed, pending, test and unrecognised statuses are excluded by status (a refund row may say refunded)': (c) => ({
     test: `status_class <> 'counted' AND NOT (status_class = 'refunded' AND is_refund)`,
-    reason: `CASE status_class ${(Object.entries(STATUS_REASON) as [StatusClass, string][])
-      .filter(([, r]) => r !== '')
-      .map(([cls, r]) => `WHEN ${c.d.lit(cls)} THEN ${c.d.lit(r)}`)
-      .join(' ')} END`,
+    reason: statusReason(c.d, 'NULL'),
   }),
   'with --currency, an order in another currency is excluded (one currency per run)': (c) => ({
     test: c.currency === undefined ? 'FALSE' : `currency <> '' AND currency <> ${c.d.lit(c.currency)}`,
@@ -126,6 +126,12 @@ interface Ctx {
   asOf?: Day;
   /** Line grain: a gathered order whose id was booked earlier is more lines of it (`more_lines`). */
   lines?: boolean;
+}
+
+/** The exclusion reason of each status class (STATUS_REASON); `counted` for a counted status. */
+function statusReason(d: Dialect, counted: string): string {
+  const whens = (Object.entries(STATUS_REASON) as [StatusClass, string][]).filter(([, r]) => r !== '').map(([cls, r]) => `WHEN ${d.lit(cls)} THEN ${d.lit(r)}`);
+  return `CASE status_class ${whens.join(' ')}${counted === 'NULL' ? '' : ` ELSE ${counted}`} END`;
 }
 
 /** The rules of ORDER_RULES in their order, as one CASE (first that holds decides); throws on a rule with no SQL. */
@@ -210,11 +216,11 @@ export function readSteps(o: CompileOptions): string {
   const plain = (t: string): string => d.matches(t, PLAIN_AMOUNT);
   const blank = (t: string): string => `(${t} IS NULL OR ${t} = '')`;
   const dateOk = `(${d.matches('date_text', TEXT_DATE)} OR ${d.matches('date_text', DIGIT_DATE)})`;
+  // amounts from --payments are joined later (factSteps); the row's own amount is not read
+  const amountChecks = o.joins?.paid ? [] : [`WHEN ${blank('amount_text')} THEN 'bad_amount'`, `WHEN NOT ${plain('amount_text')} THEN 'unread'`, `WHEN abs(amount_value) > ${MAX_AMOUNT} THEN 'bad_amount'`];
   const rejected = [
     // the order the streaming engine checks a row in (engine/streaming/order-pass.ts)
-    `WHEN ${blank('amount_text')} THEN 'bad_amount'`,
-    `WHEN NOT ${plain('amount_text')} THEN 'unread'`,
-    `WHEN abs(amount_value) > ${MAX_AMOUNT} THEN 'bad_amount'`,
+    ...amountChecks,
     // the streaming engine reads any refund; a refund this large would overflow the sums here
     `WHEN NOT ${blank('refund_text')} AND (NOT ${plain('refund_text')} OR abs(refund_value) > ${MAX_AMOUNT * 1000}) THEN 'unread'`,
     `WHEN ${blank('date_text')} THEN 'bad_date'`,
@@ -273,19 +279,22 @@ export function factSteps(o: CompileOptions, repeated?: string): string {
   const dupOrder = o.rowOrder !== undefined ? 'row_no' : 'day, amount_mills, customer_id';
   const cancelInvoice = o.cancelPrefix ? `coalesce(substr(order_id, 1, 1) = ${d.lit(o.cancelPrefix)}, FALSE) OR ` : '';
   const currency = o.currency?.trim().toUpperCase();
+  const j = joinedFacts(o.joins ?? {}, d);
+  // an order with no payment row: excluded before every rule but the repeated order id
+  const unpaid = o.joins?.paid ? `WHEN NOT paid THEN ${statusReason(d, "'no_payment'")} ` : '';
   return `facts AS (
   -- ${o.rowOrder !== undefined ? 'a repeated order id: the first in file order is kept' : 'a repeated order id: a table has no file order, so the earliest-dated (then smallest amount, then customer id) is kept; the streaming engine keeps the first in the file'}
-  SELECT row_no, customer_id, day, amount_mills, refund_mills, status_class, currency, cancelled, status_raw, channel, country,
-    customer_id IS NOT NULL AND customer_id <> '' AS has_customer,
-    ${cancelInvoice}amount_mills - refund_mills < 0 AS is_refund,
+  SELECT row_no, ${j.customer}, day, ${j.amount}, refund_mills, status_class, currency, cancelled, status_raw, channel, country,
+    ${j.key} IS NOT NULL AND ${j.key} <> '' AS has_customer,
+    ${cancelInvoice}${j.amountValue} - refund_mills < 0 AS is_refund,
     ${repeated ?? `order_id IS NOT NULL AND order_id <> ''
-      AND row_number() OVER (PARTITION BY order_id ORDER BY ${dupOrder}) > 1`} AS duplicate
-  FROM read_rows
+      AND row_number() OVER (PARTITION BY order_id ORDER BY ${dupOrder}) > 1`} AS duplicate${j.paid}
+  FROM ${j.from}
   WHERE read_outcome IS NULL
 ),
 classified AS (
   SELECT facts.*,
-    CASE WHEN duplicate THEN 'duplicate_order_id' ELSE ${rulesCase({ d, currency, asOf: o.asOf })} END AS outcome
+    CASE WHEN duplicate THEN 'duplicate_order_id' ${unpaid}ELSE ${rulesCase({ d, currency, asOf: o.asOf })} END AS outcome
   FROM facts
 )`;
 }
@@ -321,13 +330,18 @@ export const FEW_DECIMALS = '[.][0-9]{1,2}$';
 export interface CompiledParts {
   steps: string;
   parts: Record<keyof CompiledSql, { with?: string; select: string }>;
+  /** With joined files (joins.ts withJoins): the customers file's records and counts, the payments' checks. */
+  extra?: Partial<Record<ExtraPart, { with?: string; select: string }>>;
 }
+
+/** The parts of joined files: records (customer_id, attr, value), customersChecks and paymentsChecks (name, n). */
+export type ExtraPart = 'records' | 'customersChecks' | 'paymentsChecks';
 
 /** The queries in parts (see CompiledParts), so an engine may run them as one statement over the shared steps. */
 export function compileParts(o: CompileOptions): CompiledParts {
   const d = o.dialect;
   const lines = compiledGrain(o) === 'line';
-  if (!lines && o.columns.amount === undefined) throw new Error('order grain needs an amount column (quantity x unit price is read at line grain)');
+  if (!lines && o.columns.amount === undefined && !o.joins?.paid) throw new Error('order grain needs an amount column (quantity x unit price is read at line grain)');
   const steps = lines ? lineSteps(o) : commonSteps(o);
   const parts: CompiledParts['parts'] = {
     ledger: { select: 'SELECT customer_id, day, orders, amount_mills FROM ledger ORDER BY customer_id, day' },
@@ -358,7 +372,7 @@ ORDER BY outcome`,
     },
     currencies: { select: "SELECT currency, count(*) AS row_count FROM classified WHERE outcome IN ('order', 'refund') AND currency <> '' GROUP BY currency ORDER BY currency" },
     unknownStatuses: {
-      select: `SELECT ${trimmed(d, 'status_raw')} AS status, count(*) AS row_count FROM facts WHERE status_class = 'unknown' AND NOT duplicate GROUP BY ${trimmed(d, 'status_raw')} ORDER BY status`,
+      select: `SELECT ${trimmed(d, 'status_raw')} AS status, count(*) AS row_count FROM facts WHERE status_class = 'unknown' AND NOT duplicate${o.joins?.paid ? ' AND paid' : ''} GROUP BY ${trimmed(d, 'status_raw')} ORDER BY status`,
     },
     attributes: {
       with: `firsts AS (

@@ -5,9 +5,9 @@
  * the number of its part; the rows are read back in the shapes of engine/sql/summaries.ts
  * partQuery.
  */
-import type { CompiledParts, CompiledSql } from '../sql/compile.js';
+import type { CompiledParts, CompiledSql, ExtraPart } from '../sql/compile.js';
 
-type Part = keyof CompiledSql;
+type Part = keyof CompiledSql | ExtraPart;
 
 /** Each part's number and its row: text columns t1-t3, integer columns n1-n3, and o1, the first sort key. */
 const ROWS: readonly [Part, string][] = [
@@ -18,6 +18,10 @@ const ROWS: readonly [Part, string][] = [
   ['customers', 'customer_id, NULL, NULL, first_row, NULL, NULL, first_row'],
   ['ledger', 'customer_id, NULL, NULL, day, orders, amount_mills, NULL'],
   ['attributes', 'customer_id, channel, country, NULL, NULL, NULL, NULL'],
+  // the joined files' parts (engine/sql/joins.ts), when there are any
+  ['records', 'customer_id, value, NULL, attr, NULL, NULL, NULL'],
+  ['customersChecks', 'name, NULL, NULL, n, NULL, NULL, NULL'],
+  ['paymentsChecks', 'name, NULL, NULL, n, NULL, NULL, NULL'],
 ];
 
 /** `collate`: how text sorts as bytes (Postgres: COLLATE "C"; DuckDB's default already does). */
@@ -25,7 +29,8 @@ export function oneStatement(p: CompiledParts, collate = ' COLLATE "C"'): string
   const ctes = [p.steps];
   const selects: string[] = [];
   ROWS.forEach(([name, cols], k) => {
-    const part = p.parts[name];
+    const part = name in p.parts ? p.parts[name as keyof CompiledSql] : p.extra?.[name as ExtraPart];
+    if (!part) return;
     if (part.with) ctes.push(part.with);
     ctes.push(`clm_${name} AS (\n${part.select}\n)`);
     const [t1, t2, t3, n1, n2, n3, o1] = cols.split(', ');
@@ -47,6 +52,9 @@ export class PartRows {
     customers: [[], []],
     ledger: [[], [], [], []],
     attributes: [[], [], []],
+    records: [[], [], []],
+    customersChecks: [[], []],
+    paymentsChecks: [[], []],
   };
 
   /** One row of oneStatement: part, t1, t2, t3, n1, n2, n3 (n as bigint). */
@@ -64,6 +72,11 @@ export class PartRows {
         c[1].push(Number(n1));
         c[2].push(Number(n2));
         c[3].push(n3);
+        break;
+      case 'records':
+        c[0].push(t1);
+        c[1].push(Number(n1));
+        c[2].push(t2);
         break;
       case 'attributes':
         c[0].push(t1);

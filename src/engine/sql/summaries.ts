@@ -8,10 +8,11 @@ import { DataError, type ClmError } from '../../domain/errors.js';
 import { getPreset, type FileMapping } from '../../io/mapping.js';
 import { amountsLookLikeThousands } from '../../io/values.js';
 import { EXCLUSIONS, REJECTIONS } from '../rules.js';
-import type { LoadedData, ReadSpec, Reconciliation } from '../spec.js';
+import type { InputReport, LoadedData, ReadSpec, Reconciliation } from '../spec.js';
 import { customerKeyWarnings } from '../streaming/customers-checks.js';
 import { DUPLICATE_WARN_SHARE } from '../streaming/read-orders.js';
-import type { CompiledSql } from './compile.js';
+import type { CompiledSql, ExtraPart } from './compile.js';
+import { checkCustomers, checkPayments, readRecords, withRecords, type JoinedFiles } from './joined-read.js';
 import { buildIndexedTable, buildTable, type CustomerRows, type IndexedRows, type LedgerRows } from './table.js';
 import type { CustomerTable } from '../../domain/customer-state.js';
 import { sqlGrain } from './support.js';
@@ -33,6 +34,9 @@ export interface SqlReader {
    * and attributes parts (an engine that can number customers itself: no string per ledger row).
    */
   rows?(attributes: readonly ('channel' | 'country')[]): Promise<IndexedRows>;
+  /** The files joined to the orders (joins.ts), and how to read their parts. */
+  joined?: JoinedFiles;
+  extra?(name: ExtraPart): Promise<unknown[][]>;
 }
 
 /**
@@ -118,24 +122,39 @@ async function inputChecks(r: SqlReader, mapping: FileMapping): Promise<string[]
   return currency;
 }
 
-async function tableOfParts(r: SqlReader, attrNames: readonly ('channel' | 'country')[]): Promise<CustomerTable> {
+async function tableOfParts(r: SqlReader, attrNames: readonly ('channel' | 'country')[], prospects: boolean): Promise<CustomerTable> {
   const customers = (await r.part('customers')) as CustomerRows;
   const ledger = (await r.part('ledger')) as LedgerRows;
   const attributes = attrNames.length > 0 ? ((await r.part('attributes')) as [string[], (string | null)[], (string | null)[]]) : undefined;
-  return buildTable(customers, ledger, attrNames, attributes);
+  return buildTable(customers, ledger, attrNames, attributes, prospects);
 }
 
 /** Runs the compiled queries and builds what every engine returns, but the inputs (the engine says what it read). */
-export async function readSummaries(r: SqlReader, mapping: FileMapping): Promise<Omit<LoadedData, 'inputs'>> {
+export async function readSummaries(r: SqlReader, mapping: FileMapping): Promise<Omit<LoadedData, 'inputs'> & { joinedInputs: InputReport[] }> {
   const { spec } = r;
   const preset = getPreset(spec.preset);
+  // the joined files first, as the streaming engine reads them before the orders
+  const files = r.joined ?? {};
+  const extra = (name: ExtraPart): Promise<unknown[][]> => r.extra!(name);
+  const joinedInputs: InputReport[] = [];
+  const customersFile = files.customers ? await checkCustomers(extra, files, spec.warn) : undefined;
+  if (files.customers) joinedInputs.push({ ...files.customers.report, rows: customersFile!.rows });
+  if (files.payments) joinedInputs.push({ ...files.payments.report, rows: await checkPayments(extra, r.refuse) });
   const [outcome, outcomeRows] = (await r.part('outcomes')) as [string[], bigint[]];
   const rec = reconcile(r, outcome, outcomeRows, sqlGrain(spec, mapping));
   const currency = await inputChecks(r, mapping);
   if (rec.orders === 0) throw new DataError(`no counted order in the orders ${r.what}`, { file: spec.orders }, 'check the status column and --as-of (clm summary --engine streaming says more)');
   const attrNames = (['channel', 'country'] as const).filter((a) => mapping.fields.has(a));
-  const table = r.rows ? buildIndexedTable(await r.rows(attrNames), attrNames) : await tableOfParts(r, attrNames);
-  for (const w of customerKeyWarnings(table, spec.orders, mapping.fields.get('customer_id')?.column, undefined, preset?.lowercaseIds ?? false)) spec.warn(w);
+  const prospects = files.customers !== undefined;
+  let table = r.rows ? buildIndexedTable(await r.rows(attrNames), attrNames, prospects) : await tableOfParts(r, attrNames, prospects);
+  let listed: Uint8Array | undefined;
+  let keyFile: Parameters<typeof customerKeyWarnings>[3];
+  if (files.customers) {
+    const records = await readRecords(extra, files.customers.attributeNames.length);
+    ({ table, listed } = withRecords(table, records, files.customers.attributeNames));
+    keyFile = { path: files.customers.path, records, columns: files.customers.attributeColumns };
+  }
+  for (const w of customerKeyWarnings(table, spec.orders, mapping.fields.get('customer_id')?.column, keyFile, preset?.lowercaseIds ?? false)) spec.warn(w);
   let last = -Infinity;
   for (let i = 0; i < table.size; i++) if (table.lastDay[i] > last) last = table.lastDay[i];
   const wantCurrency = spec.currency?.trim().toUpperCase();
@@ -147,5 +166,7 @@ export async function readSummaries(r: SqlReader, mapping: FileMapping): Promise
     reconciliation: rec,
     preset: preset?.name,
     threads: 1,
+    ...(customersFile ? { customersFile, listed } : {}),
+    joinedInputs,
   };
 }

@@ -16,8 +16,7 @@ export function sqlUnsupported(
 ): string | null {
   const preset = getPreset(spec.preset);
   if (spec.orders === '-') return 'the orders come from stdin (the SQL reads a file or a table)';
-  if (spec.customers !== undefined) return 'a customers file (prospects, attributes, person keys) is joined only by the streaming engine';
-  if (spec.payments !== undefined) return '--payments (amounts joined by order id) is joined only by the streaming engine';
+  if (spec.customers === '-' || spec.payments === '-') return `the ${spec.customers === '-' ? 'customers' : 'payments'} come from stdin (the SQL reads a file or a table)`;
   if (spec.reviews !== undefined) return '--reviews is joined only by the streaming engine';
   const grainWhy = passesGrain ? null : grainFromColumnsDiffers(spec);
   if (grainWhy) return grainWhy;
@@ -52,10 +51,23 @@ export function sqlGrain(spec: Pick<ReadSpec, 'grain' | 'preset'>, mapping: File
   return passGrain(spec, mapping);
 }
 
-/** A reason the SQL cannot read a file with this mapping, or null (after the header is known). */
-export function mappingUnsupported(mapping: FileMapping, grain?: 'order' | 'line'): string | null {
+/**
+ * A reason the SQL cannot join --customers or --payments to orders with this mapping, or null:
+ * it joins them to orders (order grain) whose amount comes from the payments by order id.
+ */
+export function joinsUnsupported(spec: Pick<ReadSpec, 'customers' | 'payments'>, mapping: FileMapping, grain: 'order' | 'line'): string | null {
+  if (spec.customers === undefined && spec.payments === undefined) return null;
   const f = mapping.fields;
-  if (f.has('amount')) return null;
+  if (grain === 'line') return 'a customers or payments file beside line items is joined only by the streaming engine';
+  if (spec.payments !== undefined && (f.has('amount') || f.has('quantity'))) return '--payments beside an amount (or quantity) column in the orders is joined only by the streaming engine';
+  if (spec.payments !== undefined && !f.has('order_id')) return '--payments without an order id column in the orders is joined only by the streaming engine';
+  return null;
+}
+
+/** A reason the SQL cannot read a file with this mapping, or null (after the header is known); `paid`: the amounts come from --payments. */
+export function mappingUnsupported(mapping: FileMapping, grain?: 'order' | 'line', paid = false): string | null {
+  const f = mapping.fields;
+  if (f.has('amount') || paid) return null;
   if (!(f.has('quantity') && f.has('unit_price'))) return 'no amount column, nor a quantity and a unit price (an amount from --payments is joined only by the streaming engine)';
   if (grain === 'order') return 'quantity x unit price at order grain (--grain order) is read only by the streaming engine';
   return null;

@@ -32,6 +32,8 @@ export function buildTable(
   ledger: LedgerRows,
   attributeNames: readonly ('channel' | 'country')[] = [],
   attributes?: [string[], (string | null)[], (string | null)[]],
+  /** Customers with no ledger entry are prospects (of a customers file); else none may lack one. */
+  prospects = false,
 ): CustomerTable {
   const [ids] = customers;
   const [lc, ld, lo, lm] = ledger;
@@ -57,9 +59,9 @@ export function buildTable(
   let w = 0;
   for (let i = 0; i < ids.length; i++) {
     const run = runs[i];
-    if (!run) throw new Error(`the ledger from the SQL has no entry for customer ${JSON.stringify(ids[i])}`);
+    if (!run && !prospects) throw new Error(`the ledger from the SQL has no entry for customer ${JSON.stringify(ids[i])}`);
     rows.ledgerStart[i] = w;
-    for (let k = run[0]; k < run[1]; k++, w++) {
+    for (let k = run?.[0] ?? 0; k < (run?.[1] ?? 0); k++, w++) {
       rows.ledgerDay[w] = ld[k];
       rows.ledgerOrders[w] = lo[k];
       rows.ledgerMills[w] = Number(lm[k]);
@@ -77,11 +79,11 @@ export function buildTable(
     });
     rows.attributes = [channel, country];
   }
-  return buildIndexedTable(rows, attributeNames);
+  return buildIndexedTable(rows, attributeNames, prospects);
 }
 
 /** The CustomerTable from numbered customers and their ledger (IndexedRows); the ledger's arrays become the table's. */
-export function buildIndexedTable(rows: IndexedRows, attributeNames: readonly ('channel' | 'country')[] = []): CustomerTable {
+export function buildIndexedTable(rows: IndexedRows, attributeNames: readonly ('channel' | 'country')[] = [], prospects = false): CustomerTable {
   const { ids, ledgerStart, ledgerDay, ledgerOrders, ledgerMills } = rows;
   const n = ids.length;
   if (ledgerStart.length !== n + 1 || ledgerStart[n] !== ledgerDay.length) throw new Error(`the ledger from the SQL does not match its ${n} customers`);
@@ -91,7 +93,7 @@ export function buildIndexedTable(rows: IndexedRows, attributeNames: readonly ('
   const purchaseDays = new Int32Array(n);
   const revenue = new Float64Array(n);
   for (let c = 0; c < n; c++) {
-    if (ledgerStart[c] >= ledgerStart[c + 1]) throw new Error(`the ledger from the SQL has no entry for customer ${JSON.stringify(ids[c])}`);
+    if (ledgerStart[c] >= ledgerStart[c + 1] && !prospects) throw new Error(`the ledger from the SQL has no entry for customer ${JSON.stringify(ids[c])}`);
     let first = NO_DAY;
     let last = NO_DAY;
     let o = 0;

@@ -13,24 +13,11 @@ import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
 import { estimateRows } from './size-estimate.js';
 import { canSniff, recognisePreset, unsniffedPresetError } from '../../io/recognise-export.js';
 import { customerKeyWarnings, repeatedIdsWarning } from './customers-checks.js';
+import { customerAttributes } from './customer-attributes.js';
 import { scanTable, type HeaderInfo } from '../../io/read-table.js';
 import type { Delimiter } from '../../io/scanner.js';
 import { AmountParser, amountsLookLikeThousands, DateParser, type DayOrder } from '../../io/values.js';
 import { AtomicFile } from '../../io/write-output.js';
-
-
-
-
-
-function snakeCase(header: string): string {
-  const s = header
-    .trim()
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  return s || 'column';
-}
 
 /**
  * Reads the inputs and builds the per-customer state in one streaming pass over the orders
@@ -165,25 +152,9 @@ async function readCustomersFile(
       }
       const person = mapping.fields.get('person_key');
       if (person) personOf = new Map();
-      const skip = new Set([id.index, person?.index ?? -1]);
-      const canonicalAt = new Map<number, string>();
-      for (const f of mapping.fields.values()) {
-        if (f.field !== 'customer_id' && f.field !== 'person_key') canonicalAt.set(f.index, f.field);
-      }
-      const seen = new Set<string>();
-      // a mapped field owns its name: Shopify's "Country" column must not take `country` from the
-      // mapped "Country Code" (--by country and --where country read the mapped column)
-      const mappedNames = new Set(canonicalAt.values());
-      h.headers.forEach((col, i) => {
-        if (skip.has(i)) return;
-        let name = canonicalAt.get(i) ?? snakeCase(col);
-        const taken = !canonicalAt.has(i) && mappedNames.has(name);
-        if (name === 'customer_id' || seen.has(name) || taken || LEADING_COLUMNS.has(name)) name = `attr_${name}`;
-        while (seen.has(name)) name += '_';
-        seen.add(name);
-        attributeNames.push(name);
-        attrIdx.push(i);
-      });
+      const attrs = customerAttributes(h.headers, mapping);
+      attributeNames.push(...attrs.names);
+      attrIdx = attrs.indexes;
       const width = h.headers.length;
       return (r) => {
         // every row is accounted for: kept, a repeated id, a blank id, or a broken row
@@ -247,8 +218,7 @@ async function readCustomersFile(
   };
 }
 
-/** Output columns of `clm customers` that attributes must not shadow. */
-export const LEADING_COLUMNS = new Set(['customer_id', 'first_order_date', 'last_order_date', 'orders', 'purchase_days', 'revenue']);
+export { LEADING_COLUMNS } from './customer-attributes.js';
 
 async function readPaymentsFile(opts: ReadSpec, preset: Preset | undefined): Promise<{ report: InputReport; amounts: Map<string, number> }> {
   const path = opts.payments!;

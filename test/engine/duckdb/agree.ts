@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { CustomerTable } from '../../../src/domain/customer-state.js';
 import type { LoadedData } from '../../../src/engine/spec.js';
+import { DATASETS } from '../../helpers/datasets.js';
 
 /**
  * A table as plain values, money exactly: both engines sum whole mills and divide once
@@ -48,3 +49,17 @@ export function expectAgreement(duck: LoadedData, streaming: LoadedData): void {
   expect(duck.currency).toBe(streaming.currency);
   expect(duck.preset).toBe(streaming.preset);
 }
+
+/** The two Olist sets (datasets/README.md): orders, customers (the person key) and payments (or order items: price + freight). */
+export const OLIST = {
+  'olist-4k': { orders: `${DATASETS}/olist-4k/olist_orders_dataset.csv`, customers: `${DATASETS}/olist-4k/olist_customers_dataset.csv`, payments: `${DATASETS}/olist-4k/olist_order_payments_dataset.csv` },
+  'olist-2017': { orders: `${DATASETS}/olist-2017/orders.csv`, customers: `${DATASETS}/olist-2017/customers.csv`, payments: `${DATASETS}/olist-2017/order_items.csv` },
+} as const;
+
+/** The customers file's part of what an engine returns: its counts, who it lists, the inputs' rows. */
+export function expectJoinAgreement(sql: LoadedData, streaming: LoadedData): void {
+  expect(sql.customersFile).toEqual(streaming.customersFile);
+  expect([...(sql.listed ?? [])]).toEqual([...(streaming.listed ?? [])]);
+  expect(sql.inputs.map((i) => [i.role, i.rows])).toEqual(streaming.inputs.map((i) => [i.role, i.rows]));
+}
+

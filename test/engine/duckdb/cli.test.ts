@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { DATASETS } from '../../helpers/datasets.js';
 import { runClm } from '../../helpers/run-clm.js';
 
 describe('--engine duckdb from the command line', () => {
@@ -14,6 +16,37 @@ describe('--engine duckdb from the command line', () => {
     }
   });
 
+  it('with a customers file (prospects, attributes) and on Olist (persons, payments) clm summary and clm customers print the same with either engine', async () => {
+    const D = `${DATASETS}/olist-4k`;
+    const runs = [
+      ['--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv', '--as-of', '2024-12-31'],
+      ['--orders', `${D}/olist_orders_dataset.csv`, '--customers', `${D}/olist_customers_dataset.csv`, '--payments', `${D}/olist_order_payments_dataset.csv`, '--preset', 'olist'],
+    ];
+    for (const run of runs) {
+      if (!existsSync(run[1])) continue;
+      for (const cmd of ['summary', 'customers']) {
+        for (const format of ['csv', 'json']) {
+          const args = [cmd, ...run, '--format', format];
+          const streaming = await runClm([...args, '--engine', 'streaming']);
+          const duck = await runClm([...args, '--engine', 'duckdb']);
+          expect(streaming.code, streaming.stderr).toBe(0);
+          expect(duck.code, duck.stderr).toBe(0);
+          expect(duck.stderr).toBe(streaming.stderr);
+          if (format === 'csv') expect(duck.stdout).toBe(streaming.stdout);
+          else {
+            // the JSON meta names the engine that ran (and why); everything else is the same
+            const json = JSON.parse(duck.stdout);
+            expect([json.meta.engine, json.meta.engine_why]).toEqual(['duckdb', '--engine duckdb']);
+            delete json.meta.engine;
+            delete json.meta.engine_why;
+            expect(json).toEqual(JSON.parse(streaming.stdout));
+          }
+          expect(duck.stdout.split('\n').length).toBeGreaterThan(10);
+        }
+      }
+    }
+  }, 120_000);
+
   it('says which engine read the orders and why: a context line and the meta (the default streaming engine is not named)', async () => {
     const args = ['summary', '--orders', 'fixtures/demo/orders.csv', '--as-of', '2024-12-31'];
     const table = await runClm([...args, '--engine', 'duckdb', '--format', 'table', '--no-color']);
@@ -28,7 +61,8 @@ describe('--engine duckdb from the command line', () => {
   it('refuses what it cannot honour exactly, naming the option and the way out', async () => {
     const cases: [string[], RegExp][] = [
       [['--orders', '-'], /stdin/],
-      [['--orders', 'fixtures/demo/orders.csv', '--customers', 'fixtures/demo/customers.csv'], /customers file/],
+      [['--orders', 'fixtures/demo/orders.csv', '--customers', '-'], /customers come from stdin/],
+      [['--orders', 'fixtures/demo/orders.csv', '--payments', '-'], /payments come from stdin/],
       [['--orders', 'fixtures/demo/orders.csv', '--date-format', 'DD/MM/YYYY'], /--date-format/],
       [['--orders', 'fixtures/demo/orders.csv', '--rejects', '/tmp/clm-never.csv'], /--rejects/],
       [['--orders', 'fixtures/demo/orders.csv', '--decimal-comma'], /--decimal-comma/],
