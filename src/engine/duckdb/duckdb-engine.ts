@@ -18,7 +18,7 @@ import type { LoadedData, ReadSpec } from '../spec.js';
 import { DIALECTS } from '../sql/dialects.js';
 import { columnsOfMapping, joinsUnsupported, mappingUnsupported, sqlGrain, sqlUnsupported } from '../sql/support.js';
 import { loadJoins, type LoadedJoins } from './joined-files.js';
-import { compileParts } from '../sql/compile.js';
+import { compileParts, type CompileOptions } from '../sql/compile.js';
 import { oneStatement, PartRows } from '../sql/one-statement.js';
 import { readSummaries, type SqlReader } from '../sql/summaries.js';
 import { csvSource, fileKind, parquetSource, positional, readHeader } from './source.js';
@@ -76,7 +76,7 @@ async function readWithDuckDB(input: ReadSpec): Promise<LoadedData> {
   try {
     const kind = fileKind(spec.orders);
     let headers: string[];
-    let delimiter: LoadedData['inputs'][number]['delimiter'];
+    let delimiter: Delimiter;
     let from: string;
     if (kind === 'parquet') {
       const cols = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${DIALECTS.duckdb.lit(spec.orders)})`);
@@ -137,23 +137,16 @@ function failed(spec: ReadSpec, e: unknown, what: string): ClmError {
   return refuse(spec, `${what} (${message})`);
 }
 
-/**
- * Line grain: the rows are kept once in a temporary table (its rowid is the row's place in the
- * file, preserve_insertion_order), and the compiled queries (engine/sql/line-grain.ts) run over
- * it as one statement, as in Postgres (each shared step computed once: one query per part took
- * 2.6x as long on UCI). Line-item exports are small next to order exports (UCI: 541,909 lines),
- * so the customers and ledger come back as rows of text ids, not through the stages.
- */
-async function readLines(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: LoadedData['inputs'][number]['delimiter'], from: string): Promise<LoadedData> {
+type Delimiter = LoadedData['inputs'][number]['delimiter'];
+
+/** The compile options every DuckDB read shares: positional columns, the header's text, the preset's and the run's rules. */
+function compileOptions(spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: Delimiter, from: string): CompileOptions {
   const preset = getPreset(spec.preset);
   const names = positional(headers.length);
-  await run(conn, spec, `CREATE TEMP TABLE clm_lines AS SELECT * FROM ${from}`);
-  const parts = compileParts({
+  return {
     dialect: DIALECTS.duckdb,
-    from: '(SELECT rowid AS clm_row, * FROM clm_lines) AS clm_src',
+    from,
     columns: columnsOfMapping(mapping, (i) => names[i]),
-    rowOrder: 'clm_row',
-    grain: 'line',
     header: delimiter === 'whitespace' ? undefined : headers.map((text, i) => ({ column: names[i], text })),
     lowercaseIds: preset?.lowercaseIds,
     cancelPrefix: preset?.cancelPrefix,
@@ -161,19 +154,38 @@ async function readLines(conn: Connection, spec: ReadSpec, mapping: FileMapping,
     asOf: spec.asOf,
     countStatus: spec.countStatus,
     excludeStatus: spec.excludeStatus,
-  });
-  let rows: PartRows | undefined;
-  const reader: SqlReader = {
+  };
+}
+
+/** How the engine reads back: the label, the hint for rejected rows, the refusal. */
+function readerOf(spec: ReadSpec, how: Pick<SqlReader, 'part'> & Partial<SqlReader>): SqlReader {
+  return {
     spec,
     label: 'the DuckDB engine',
     what: 'file',
     rejectsHint: 'run with --engine streaming --rejects FILE to see each with its line',
+    refuse: (why) => refuse(spec, why),
+    ...how,
+  };
+}
+
+/**
+ * Line grain: the rows are kept once in a temporary table (its rowid is the row's place in the
+ * file, preserve_insertion_order), and the compiled queries (engine/sql/line-grain.ts) run over
+ * it as one statement, as in Postgres (each shared step computed once: one query per part took
+ * 2.6x as long on UCI). Line-item exports are small next to order exports (UCI: 541,909 lines),
+ * so the customers and ledger come back as rows of text ids, not through the stages.
+ */
+async function readLines(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: Delimiter, from: string): Promise<LoadedData> {
+  await run(conn, spec, `CREATE TEMP TABLE clm_lines AS SELECT * FROM ${from}`);
+  const parts = compileParts({ ...compileOptions(spec, mapping, headers, delimiter, '(SELECT rowid AS clm_row, * FROM clm_lines) AS clm_src'), rowOrder: 'clm_row', grain: 'line' });
+  let rows: PartRows | undefined;
+  const reader = readerOf(spec, {
     part: async (name) => {
       rows ??= await allParts(conn, spec, oneStatement(parts, ''));
       return rows.parts[name];
     },
-    refuse: (why) => refuse(spec, why),
-  };
+  });
   const { joinedInputs: _, ...data } = await readSummaries(reader, mapping);
   return { ...data, inputs: [{ role: 'orders', source: sourceInfo(spec.orders), mapping, delimiter, rows: data.reconciliation.rowsRead }] };
 }
@@ -189,34 +201,15 @@ async function allParts(conn: Connection, spec: ReadSpec, sql: string): Promise<
   return out;
 }
 
-async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: LoadedData['inputs'][number]['delimiter'], from: string, joins: LoadedJoins): Promise<LoadedData> {
-  const preset = getPreset(spec.preset);
-  const names = positional(headers.length);
-  const stages = compileStages({
-    dialect: DIALECTS.duckdb,
-    from,
-    columns: columnsOfMapping(mapping, (i) => names[i]),
-    header: delimiter === 'whitespace' ? undefined : headers.map((text, i) => ({ column: names[i], text })),
-    lowercaseIds: preset?.lowercaseIds,
-    cancelPrefix: preset?.cancelPrefix,
-    currency: spec.currency,
-    asOf: spec.asOf,
-    countStatus: spec.countStatus,
-    excludeStatus: spec.excludeStatus,
-    joins: joins.names,
-  });
+async function readMapped(conn: Connection, spec: ReadSpec, mapping: FileMapping, headers: string[], delimiter: Delimiter, from: string, joins: LoadedJoins): Promise<LoadedData> {
+  const stages = compileStages({ ...compileOptions(spec, mapping, headers, delimiter, from), joins: joins.names });
   const runner = new StagedRun(conn, stages, (e, what) => failed(spec, e, what), spec.duckdbMemory ? undefined : EXPORT_MEMORY);
-  const reader: SqlReader = {
-    spec,
-    label: 'the DuckDB engine',
-    what: 'file',
-    rejectsHint: 'run with --engine streaming --rejects FILE to see each with its line',
+  const reader = readerOf(spec, {
     part: (name) => runner.part(name),
     rows: (attributes) => runner.rows(attributes),
-    refuse: (why) => refuse(spec, why),
     joined: joins.files,
     extra: joins.extra,
-  };
+  });
   const { joinedInputs, ...data } = await readSummaries(reader, mapping);
   return { ...data, inputs: [{ role: 'orders', source: sourceInfo(spec.orders), mapping, delimiter, rows: data.reconciliation.rowsRead }, ...joinedInputs] };
 }

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../helpers/datasets.js';
-import { testPgUrl } from '../../helpers/pg-cluster.js';
 import { runClm } from '../../helpers/run-clm.js';
 import { streamingEngine } from '../../../src/engine/engine.js';
 import { postgresEngine } from '../../../src/engine/postgres/postgres-engine.js';
@@ -10,7 +9,7 @@ import type { LoadedData, ReadSpec } from '../../../src/engine/spec.js';
 import { expectAgreement, plainRec } from '../duckdb/agree.js';
 import { messyShop } from '../duckdb/messy-shop.js';
 import { messyLines } from '../duckdb/messy-lines.js';
-import { cdnowRows, connect, csvRows, loadTable } from './load.js';
+import { cdnowRows, csvRows, loadTable, useSchema } from './load.js';
 
 /**
  * The Postgres engine against the streaming engine (issue 13): each dataset loaded once into a
@@ -25,41 +24,26 @@ const messy = messyShop(11);
 const lines = messyLines(5);
 
 // no server (CI without CLM_TEST_PG_URL) fails every test here, never skips it
-let setupError: unknown;
-beforeAll(async () => {
-  try {
-    url = await testPgUrl();
-    client = await connect(url);
-    await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`);
-    const demo = csvRows('fixtures/demo/orders.csv');
-    await loadTable(client, `${SCHEMA}.demo`, demo.headers.map((name) => ({ name })), demo.rows);
-    // the demo as a warehouse types it: a timestamp with time zone, numeric money
-    const types: Record<string, string> = { order_date: 'timestamptz', amount: 'numeric(12,2)' };
-    await loadTable(client, `${SCHEMA}.demo_typed`, demo.headers.map((name) => ({ name, type: types[name] })), demo.rows.map((r) => r.map((v, i) => (demo.headers[i] === 'order_date' && v ? `${v}+00` : v))));
-    await client.query(`CREATE VIEW ${SCHEMA}.demo_view AS SELECT * FROM ${SCHEMA}.demo`);
-    const cdnow = cdnowRows(join(DATASETS, 'cdnow/CDNOW_master.txt'));
-    await loadTable(client, `${SCHEMA}.cdnow`, cdnow.headers.map((name) => ({ name })), cdnow.rows);
-    const uci = csvRows(join(DATASETS, 'online-retail/online_retail_2010-12_2011-12.csv.gz'));
-    await loadTable(client, `${SCHEMA}.uci`, uci.headers.map((name) => ({ name })), uci.rows);
-    await client.query(`CREATE VIEW ${SCHEMA}.uci_view AS SELECT * FROM ${SCHEMA}.uci`);
-    const items = csvRows(lines.csv);
-    await loadTable(client, `${SCHEMA}.lines`, items.headers.map((name) => ({ name })), items.rows);
-    const totals = csvRows(lines.amounts);
-    await loadTable(client, `${SCHEMA}.line_amounts`, totals.headers.map((name) => ({ name })), totals.rows);
-    const shop = csvRows(messy.csv);
-    await loadTable(client, `${SCHEMA}.messy`, shop.headers.map((name) => ({ name })), shop.rows);
-  } catch (e) {
-    setupError = e;
-  }
-}, 120_000);
-
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-afterAll(async () => {
-  await client?.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-  await client?.end();
+useSchema(SCHEMA, async (c, u) => {
+  client = c;
+  url = u;
+  const demo = csvRows('fixtures/demo/orders.csv');
+  await loadTable(client, `${SCHEMA}.demo`, demo.headers.map((name) => ({ name })), demo.rows);
+  // the demo as a warehouse types it: a timestamp with time zone, numeric money
+  const types: Record<string, string> = { order_date: 'timestamptz', amount: 'numeric(12,2)' };
+  await loadTable(client, `${SCHEMA}.demo_typed`, demo.headers.map((name) => ({ name, type: types[name] })), demo.rows.map((r) => r.map((v, i) => (demo.headers[i] === 'order_date' && v ? `${v}+00` : v))));
+  await client.query(`CREATE VIEW ${SCHEMA}.demo_view AS SELECT * FROM ${SCHEMA}.demo`);
+  const cdnow = cdnowRows(join(DATASETS, 'cdnow/CDNOW_master.txt'));
+  await loadTable(client, `${SCHEMA}.cdnow`, cdnow.headers.map((name) => ({ name })), cdnow.rows);
+  const uci = csvRows(join(DATASETS, 'online-retail/online_retail_2010-12_2011-12.csv.gz'));
+  await loadTable(client, `${SCHEMA}.uci`, uci.headers.map((name) => ({ name })), uci.rows);
+  await client.query(`CREATE VIEW ${SCHEMA}.uci_view AS SELECT * FROM ${SCHEMA}.uci`);
+  const items = csvRows(lines.csv);
+  await loadTable(client, `${SCHEMA}.lines`, items.headers.map((name) => ({ name })), items.rows);
+  const totals = csvRows(lines.amounts);
+  await loadTable(client, `${SCHEMA}.line_amounts`, totals.headers.map((name) => ({ name })), totals.rows);
+  const shop = csvRows(messy.csv);
+  await loadTable(client, `${SCHEMA}.messy`, shop.headers.map((name) => ({ name })), shop.rows);
 });
 
 function spec(orders: string, more: Partial<ReadSpec> = {}): ReadSpec {

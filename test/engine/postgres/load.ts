@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { testPgUrl } from '../../helpers/pg-cluster.js';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
@@ -48,4 +50,31 @@ export async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   return client;
+}
+
+/**
+ * A schema of the test server (helpers/pg-cluster.ts) for one test file: made afresh before its
+ * tests, `setup` loads its tables, dropped after them. A failed setup fails every test of the
+ * file, never skips it (CI without a server must fail).
+ */
+export function useSchema(schema: string, setup: (client: pg.Client, url: string) => Promise<void>): void {
+  let client: pg.Client | undefined;
+  let setupError: unknown;
+  beforeAll(async () => {
+    try {
+      const url = await testPgUrl();
+      client = await connect(url);
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+      await setup(client, url);
+    } catch (e) {
+      setupError = e;
+    }
+  }, 120_000);
+  beforeEach(() => {
+    if (setupError) throw setupError;
+  });
+  afterAll(async () => {
+    await client?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client?.end();
+  });
 }

@@ -1,11 +1,10 @@
 import type pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testPgUrl } from '../../helpers/pg-cluster.js';
+import { describe, expect, it } from 'vitest';
 import { postgresEngine } from '../../../src/engine/postgres/postgres-engine.js';
 import { readCustomerState } from '../../../src/engine/streaming/read-orders.js';
 import type { ReadSpec } from '../../../src/engine/spec.js';
 import { expectAgreement, expectJoinAgreement, OLIST } from '../duckdb/agree.js';
-import { connect, csvRows, loadTable, q } from './load.js';
+import { csvRows, loadTable, q, useSchema } from './load.js';
 
 /**
  * The Postgres engine joins `--customers TABLE` and `--payments TABLE` (Olist) as the streaming
@@ -18,34 +17,19 @@ const HOSTILE = 'cust"; DROP TABLE x; --';
 let url = '';
 let client: pg.Client;
 
-let setupError: unknown;
-beforeAll(async () => {
-  try {
-    url = await testPgUrl();
-    client = await connect(url);
-    await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`);
-    for (const [name, files] of Object.entries(OLIST)) {
-      const t = name.replace('-', '_');
-      for (const role of ['orders', 'customers', 'payments'] as const) {
-        const { headers, rows } = csvRows(files[role]);
-        await loadTable(client, `${SCHEMA}.${t}_${role}`, headers.map((h) => ({ name: h })), rows);
-      }
+useSchema(SCHEMA, async (c, u) => {
+  client = c;
+  url = u;
+  for (const [name, files] of Object.entries(OLIST)) {
+    const t = name.replace('-', '_');
+    for (const role of ['orders', 'customers', 'payments'] as const) {
+      const { headers, rows } = csvRows(files[role]);
+      await loadTable(client, `${SCHEMA}.${t}_${role}`, headers.map((h) => ({ name: h })), rows);
     }
-    await client.query(`CREATE TABLE ${SCHEMA}.${q(HOSTILE)} AS SELECT * FROM ${SCHEMA}.olist_4k_customers`);
-    await client.query(`CREATE VIEW ${SCHEMA}.customers_view AS SELECT * FROM ${SCHEMA}.olist_4k_customers`);
-    await client.query(`CREATE VIEW ${SCHEMA}.payments_view AS SELECT * FROM ${SCHEMA}.olist_4k_payments`);
-  } catch (e) {
-    setupError = e;
   }
-}, 120_000);
-
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-afterAll(async () => {
-  await client?.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-  await client?.end();
+  await client.query(`CREATE TABLE ${SCHEMA}.${q(HOSTILE)} AS SELECT * FROM ${SCHEMA}.olist_4k_customers`);
+  await client.query(`CREATE VIEW ${SCHEMA}.customers_view AS SELECT * FROM ${SCHEMA}.olist_4k_customers`);
+  await client.query(`CREATE VIEW ${SCHEMA}.payments_view AS SELECT * FROM ${SCHEMA}.olist_4k_payments`);
 });
 
 function spec(files: { orders: string; customers?: string; payments?: string }, more: Partial<ReadSpec> = {}): ReadSpec {

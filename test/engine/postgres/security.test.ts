@@ -2,13 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testPgUrl } from '../../helpers/pg-cluster.js';
+import { describe, expect, it } from 'vitest';
 import { runClm } from '../../helpers/run-clm.js';
 import { streamingEngine } from '../../../src/engine/engine.js';
 import { postgresEngine } from '../../../src/engine/postgres/postgres-engine.js';
 import { plainRec, plainTable } from '../duckdb/agree.js';
-import { connect, csvRows, loadTable, q } from './load.js';
+import { connect, csvRows, loadTable, q, useSchema } from './load.js';
 
 /**
  * The Postgres engine's promises (issue 13): the password of --db appears nowhere (output,
@@ -22,34 +21,20 @@ let password = '';
 let client: pg.Client;
 
 // no server (CI without CLM_TEST_PG_URL) fails every test here, never skips it
-let setupError: unknown;
-beforeAll(async () => {
-  try {
-    url = await testPgUrl();
-    password = decodeURIComponent(new URL(url).password);
-    expect(password.length).toBeGreaterThan(8);
-    client = await connect(url);
-    await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}; CREATE TABLE ${SCHEMA}.keep AS SELECT 1 AS x`);
-    const demo = csvRows('fixtures/demo/orders.csv');
-    await loadTable(client, `${SCHEMA}.demo`, demo.headers.map((name) => ({ name })), demo.rows);
-    const hostile: Record<string, string> = { order_id: HOSTILE.order_id, customer_id: HOSTILE.customer_id, order_date: HOSTILE.order_date, amount: HOSTILE.amount, status: HOSTILE.status };
-    await loadTable(client, `${SCHEMA}.${q(HOSTILE.table)}`, demo.headers.map((name) => ({ name: hostile[name] ?? name })), demo.rows);
-    // a view whose reading writes: only a read-only transaction stops it
-    await client.query(`CREATE TABLE ${SCHEMA}.written (x int);
-      CREATE FUNCTION ${SCHEMA}.sneaky() RETURNS int LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ${SCHEMA}.written VALUES (1); RETURN 1; END $$;
-      CREATE VIEW ${SCHEMA}.writes AS SELECT d.*, ${SCHEMA}.sneaky() AS s FROM ${SCHEMA}.demo d`);
-  } catch (e) {
-    setupError = e;
-  }
-}, 120_000);
-
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-afterAll(async () => {
-  await client?.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-  await client?.end();
+useSchema(SCHEMA, async (c, u) => {
+  client = c;
+  url = u;
+  password = decodeURIComponent(new URL(url).password);
+  expect(password.length).toBeGreaterThan(8);
+  await client.query(`CREATE TABLE ${SCHEMA}.keep AS SELECT 1 AS x`);
+  const demo = csvRows('fixtures/demo/orders.csv');
+  await loadTable(client, `${SCHEMA}.demo`, demo.headers.map((name) => ({ name })), demo.rows);
+  const hostile: Record<string, string> = { order_id: HOSTILE.order_id, customer_id: HOSTILE.customer_id, order_date: HOSTILE.order_date, amount: HOSTILE.amount, status: HOSTILE.status };
+  await loadTable(client, `${SCHEMA}.${q(HOSTILE.table)}`, demo.headers.map((name) => ({ name: hostile[name] ?? name })), demo.rows);
+  // a view whose reading writes: only a read-only transaction stops it
+  await client.query(`CREATE TABLE ${SCHEMA}.written (x int);
+    CREATE FUNCTION ${SCHEMA}.sneaky() RETURNS int LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ${SCHEMA}.written VALUES (1); RETURN 1; END $$;
+    CREATE VIEW ${SCHEMA}.writes AS SELECT d.*, ${SCHEMA}.sneaky() AS s FROM ${SCHEMA}.demo d`);
 });
 
 const withPassword = (u: string, pw: string): string => {

@@ -7,12 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../helpers/datasets.js';
-import { testPgUrl } from '../../helpers/pg-cluster.js';
 import { runClm } from '../../helpers/run-clm.js';
 import { summariesFromDuckdb, summaryStatements } from '../../helpers/summaries-sql.js';
-import { cdnowRows, connect, csvRows, loadTable } from './load.js';
+import { cdnowRows, csvRows, loadTable, useSchema } from './load.js';
 
 const SCHEMA = 'clm_summaries';
 const FILES = ['rfm_counts.csv', 'spend_counts.csv', 'cohort_activity.csv'];
@@ -20,30 +19,15 @@ const CDNOW = join(DATASETS, 'cdnow/CDNOW_master.txt');
 let client: pg.Client;
 
 // no server (CI without CLM_TEST_PG_URL) fails every test here, never skips it
-let setupError: unknown;
-beforeAll(async () => {
-  try {
-    client = await connect(await testPgUrl());
-    await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`);
-    const demo = csvRows('fixtures/demo/orders.csv');
-    await loadTable(client, `${SCHEMA}.demo`, demo.headers.map((name) => ({ name })), demo.rows);
-    const cdnow = cdnowRows(CDNOW);
-    await loadTable(client, `${SCHEMA}.cdnow`, cdnow.headers.map((name) => ({ name })), cdnow.rows);
-    // as a warehouse table is: analysed (a table never analysed is planned as one row, and the
-    // shared steps' joins then run as nested loops for minutes; the --db engine turns those off)
-    await client.query(`ANALYZE ${SCHEMA}.demo; ANALYZE ${SCHEMA}.cdnow`);
-  } catch (e) {
-    setupError = e;
-  }
-}, 120_000);
-
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-afterAll(async () => {
-  await client?.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-  await client?.end();
+useSchema(SCHEMA, async (c) => {
+  client = c;
+  const demo = csvRows('fixtures/demo/orders.csv');
+  await loadTable(client, `${SCHEMA}.demo`, demo.headers.map((name) => ({ name })), demo.rows);
+  const cdnow = cdnowRows(CDNOW);
+  await loadTable(client, `${SCHEMA}.cdnow`, cdnow.headers.map((name) => ({ name })), cdnow.rows);
+  // as a warehouse table is: analysed (a table never analysed is planned as one row, and the
+  // shared steps' joins then run as nested loops for minutes; the --db engine turns those off)
+  await client.query(`ANALYZE ${SCHEMA}.demo; ANALYZE ${SCHEMA}.cdnow`);
 });
 
 /** Runs the printed Postgres statements and writes each result, with a header, to the file its comment names. */
