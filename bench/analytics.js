@@ -11,9 +11,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { readCustomerState } from '../dist/engine/streaming/read-orders.js';
-import { computeLifecycle } from '../dist/commands/lifecycle.js';
+import { computeLifecycle } from '../dist/app/lifecycle.js';
 import { cohortMatrix } from '../dist/analytics/cohorts.js';
-import { clvSettings, customerValues } from '../dist/commands/cltv.js';
+import { clvSettings, customerValues } from '../dist/app/clv-values.js';
 
 const [path = 'bench/data/10m/orders.csv', preset, roundsText = '3'] = process.argv.slice(2);
 const rounds = Number(roundsText);
