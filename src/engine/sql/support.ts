@@ -68,7 +68,7 @@ export function joinsUnsupported(spec: Pick<ReadSpec, 'customers' | 'payments'>,
 export function mappingUnsupported(mapping: FileMapping, grain?: 'order' | 'line', paid = false): string | null {
   const f = mapping.fields;
   if (f.has('amount') || paid) return null;
-  if (!(f.has('quantity') && f.has('unit_price'))) return 'no amount column, nor a quantity and a unit price (an amount from --payments is joined only by the streaming engine)';
+  if (!(f.has('quantity') && f.has('unit_price'))) return 'no amount column, nor a quantity and a unit price, nor --payments to take the amounts from';
   if (grain === 'order') return 'quantity x unit price at order grain (--grain order) is read only by the streaming engine';
   return null;
 }
