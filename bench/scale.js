@@ -18,15 +18,21 @@ function fail(message, code = 2) {
   process.exit(code);
 }
 
-const { values } = parseArgs({
-  options: {
-    orders: { type: 'string', default: '100000000' },
-    customers: { type: 'string' },
-    out: { type: 'string', default: join('bench', 'RESULTS-scale.md') },
-    scale: { type: 'boolean', default: true },
-  },
-  allowPositionals: false,
-});
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      orders: { type: 'string', default: '100000000' },
+      customers: { type: 'string' },
+      out: { type: 'string', default: join('bench', 'RESULTS-scale.md') },
+      // npm run bench -- --scale passes its own flag on
+      scale: { type: 'boolean', default: true },
+    },
+    allowPositionals: false,
+  }));
+} catch (err) {
+  fail(`${err.message} (--scale takes --orders N, --customers M and --out FILE only)`);
+}
 const orders = Number(values.orders);
 const customers = Number(values.customers ?? Math.round(orders / 10));
 if (!Number.isInteger(orders) || orders < 1 || !Number.isInteger(customers) || customers < 1) fail('--orders and --customers must be positive integers');

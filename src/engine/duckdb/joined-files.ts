@@ -12,7 +12,7 @@ import type { ExtraPart } from '../sql/compile.js';
 import { DIALECTS } from '../sql/dialects.js';
 import type { JoinedFiles } from '../sql/joined-read.js';
 import { CUSTOMERS_REPEATED, customersChecks, customersSteps, paymentsChecks, paymentsSteps, recordValues, type JoinNames } from '../sql/joins.js';
-import { customerAttributes } from '../streaming/customer-attributes.js';
+import { customerAttributes } from '../customer-attributes.js';
 import type { Connection } from './staged-run.js';
 import { csvSource, positional, readHeader } from './source.js';
 

@@ -13,7 +13,7 @@ import type { CompiledParts } from '../sql/compile.js';
 import { DIALECTS } from '../sql/dialects.js';
 import type { JoinedFiles } from '../sql/joined-read.js';
 import { withJoins, type Joins, type JoinNames } from '../sql/joins.js';
-import { customerAttributes } from '../streaming/customer-attributes.js';
+import { customerAttributes } from '../customer-attributes.js';
 import { ROW_ORDER } from './postgres-engine.js';
 
 const pgd = DIALECTS.postgres;

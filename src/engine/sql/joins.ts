@@ -42,7 +42,7 @@ export interface CustomersSource {
   header: { column: string; text: string }[];
   id: string;
   person?: string;
-  /** The attribute columns, in the order of their names (engine/streaming/customer-attributes.ts). */
+  /** The attribute columns, in the order of their names (engine/customer-attributes.ts). */
   attributes: string[];
   lowercaseIds: boolean;
 }

@@ -13,7 +13,7 @@ import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
 import { estimateRows } from './size-estimate.js';
 import { canSniff, recognisePreset, unsniffedPresetError } from '../../io/recognise-export.js';
 import { customerKeyWarnings, repeatedIdsWarning } from './customers-checks.js';
-import { customerAttributes } from './customer-attributes.js';
+import { customerAttributes } from '../customer-attributes.js';
 import { scanTable, type HeaderInfo } from '../../io/read-table.js';
 import type { Delimiter } from '../../io/scanner.js';
 import { AmountParser, amountsLookLikeThousands, DateParser, type DayOrder } from '../../io/values.js';
@@ -218,7 +218,7 @@ async function readCustomersFile(
   };
 }
 
-export { LEADING_COLUMNS } from './customer-attributes.js';
+export { LEADING_COLUMNS } from '../customer-attributes.js';
 
 async function readPaymentsFile(opts: ReadSpec, preset: Preset | undefined): Promise<{ report: InputReport; amounts: Map<string, number> }> {
   const path = opts.payments!;

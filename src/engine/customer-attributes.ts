@@ -5,7 +5,7 @@
  * the mapped column); others are snake_case; a name taken, or one of the leading output columns,
  * becomes attr_NAME.
  */
-import type { FileMapping } from '../../io/mapping.js';
+import type { FileMapping } from '../io/mapping.js';
 
 /** Output columns of `clm customers` that attributes must not shadow. */
 export const LEADING_COLUMNS = new Set(['customer_id', 'first_order_date', 'last_order_date', 'orders', 'purchase_days', 'revenue']);
