@@ -1,3 +1,4 @@
+import * as vega from 'vega';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
@@ -210,17 +211,46 @@ export function lineChart(title: string, points: LinePoint[], xTitle: string, yT
   } as TopLevelSpec;
 }
 
-/** A histogram of values (CLV distribution). */
-export function histogram(title: string, values: number[], xTitle: string): TopLevelSpec {
+/** vega's bin step chooser (vega-statistics, re-exported by vega at run time; vega's typings leave it out). */
+const bin = (vega as unknown as { bin(o: { extent: [number, number]; maxbins: number }): { start: number; stop: number; step: number } }).bin;
+
+/** Equal-width bins with vega's own "nice" boundaries (at most `maxbins`), counted. */
+export function binCounts(values: ArrayLike<number>, maxbins = 40): { start: number; step: number; counts: number[] } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(lo <= hi)) return { start: 0, step: 1, counts: [] };
+  const { start, stop, step } = bin({ extent: [lo, hi], maxbins });
+  const counts = new Array<number>(Math.max(1, Math.round((stop - start) / step))).fill(0);
+  // as vega's bin transform: the top value falls in the last bin, not one past it
+  for (let i = 0; i < values.length; i++) {
+    const v = Math.max(start, Math.min(values[i], stop - step));
+    counts[Math.min(counts.length - 1, Math.floor(1e-14 + (v - start) / step))]++;
+  }
+  return { start, step, counts };
+}
+
+/**
+ * A histogram of values (CLV distribution). The values are binned here and only the bins go
+ * into the spec: a million customers as a million data objects cost gigabytes in vega.
+ */
+export function histogram(title: string, values: ArrayLike<number>, xTitle: string): TopLevelSpec {
+  const { start, step, counts } = binCounts(values);
+  const bins = counts.flatMap((n, k) => (n > 0 ? [{ lo: start + k * step, hi: start + (k + 1) * step, n }] : []));
   return {
     title,
     width: 520,
     height: 220,
-    data: { values: values.map((v) => ({ v })) },
+    data: { values: bins },
     mark: { type: 'bar', color: '#1f5f9e' },
     encoding: {
-      x: { field: 'v', type: 'quantitative', bin: { maxbins: 40 }, title: xTitle },
-      y: { aggregate: 'count', type: 'quantitative', title: 'customers' },
+      x: { field: 'lo', type: 'quantitative', bin: { binned: true, step }, title: xTitle },
+      x2: { field: 'hi' },
+      y: { field: 'n', type: 'quantitative', title: 'customers' },
     },
   } as TopLevelSpec;
 }

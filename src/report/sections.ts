@@ -176,7 +176,8 @@ async function clvSection(parts: ReportParts): Promise<HtmlSection | undefined> 
   const { lc, values, clvTables, forecast } = parts;
   if (clvTables.length === 0) return undefined;
   const fc = forecast ? await forecastSection(forecast) : undefined;
-  const clv = [...values.clv].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  // a typed array sorts numerically and in place; a million boxed numbers would not
+  const clv = values.clv.filter((v) => Number.isFinite(v)).sort();
   const unconverged = values.scores !== undefined && !values.problem && (!values.scores.purchase.converged || values.scores.spend?.converged === false);
   const cap = clv.length > 0 ? clv[Math.min(clv.length - 1, Math.floor(0.99 * clv.length))] : 0;
   return {
@@ -200,10 +201,22 @@ async function clvSection(parts: ReportParts): Promise<HtmlSection | undefined> 
     // an unconverged fit's values are not drawn: a chart would lend them a certainty they lack
     charts:
       clv.length > 0 && !unconverged
-        ? [await renderSvg(histogram(`Distribution of customer value (up to the 99th percentile, ${cap.toFixed(0)})`, clv.filter((v) => v <= cap), 'value per customer')), ...(fc ? [fc.chart] : [])]
+        ? [await renderSvg(histogram(`Distribution of customer value (up to the 99th percentile, ${cap.toFixed(0)})`, clv.subarray(0, upperBound(clv, cap)), 'value per customer')), ...(fc ? [fc.chart] : [])]
         : [],
     tables: clvTables,
   };
+}
+
+/** The number of sorted values <= x. */
+function upperBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Model backtest: predicted against actual cumulative repeat purchases in the holdout. */
