@@ -23,8 +23,15 @@ export interface CustomerTable {
   /** Ledger in CSR form: entries of customer i are ledgerStart[i] .. ledgerStart[i+1]-1, by day. */
   readonly ledgerStart: Int32Array;
   readonly ledgerDay: Int32Array;
-  readonly ledgerOrders: Int32Array;
-  readonly ledgerAmount: Float64Array;
+  /** Counted orders of the entry; a byte each once compacted (domain/ledger.ts compactLedger). */
+  readonly ledgerOrders: Int32Array | Uint8Array;
+  /**
+   * Net amount of the entry: the amount itself, or once compacted, whole minor units to divide
+   * by `ledgerAmountScale` (read through domain/ledger.ts, never directly).
+   */
+  readonly ledgerAmount: Float64Array | Int32Array;
+  /** What ledgerAmount is divided by: 100 or 1000 once compacted; absent is 1. */
+  readonly ledgerAmountScale?: number;
   /** Customer attributes (from the customers file and order-level attributes), snake_case names. */
   readonly attributeNames: string[];
   readonly attributes: (string | undefined)[][];

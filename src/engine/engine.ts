@@ -4,6 +4,7 @@
  * cannot honour a spec exactly, so a chooser (`--engine auto`, issue 13) can say why it chose.
  * Commands reach the heavy step only through `readOrders` here.
  */
+import { compactLedger } from '../domain/ledger.js';
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { DataError, UsageError } from '../domain/errors.js';
@@ -77,7 +78,8 @@ export function chooseEngine(spec: ReadSpec, engines: readonly Engine[] = ENGINE
 
 /** Reads the orders (and the files joined to them) into one record per customer; says which engine did and why. */
 export async function readOrders(spec: ReadSpec): Promise<LoadedData> {
-  const ran = (name: string, why: string) => (data: LoadedData): LoadedData => ({ ...data, engine: { name, why } });
+  // every engine's table gets the same compact ledger, so engines still agree entry for entry
+  const ran = (name: string, why: string) => (data: LoadedData): LoadedData => ({ ...data, table: compactLedger(data.table), engine: { name, why } });
   if (spec.db !== undefined) {
     // --db: the orders are a table in that database, which only the Postgres engine reads
     if (spec.engine === 'streaming' || spec.engine === 'duckdb') throw new UsageError(`--engine ${spec.engine} reads files; with --db the orders are a table in Postgres`, 'leave --engine out with --db, or drop --db to read a file');

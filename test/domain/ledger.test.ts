@@ -4,7 +4,7 @@ import { cohortMatrix } from '../../src/analytics/cohorts.js';
 import { formulaClv, historicalClv } from '../../src/analytics/clv/value.js';
 import { computeKpis } from '../../src/analytics/kpis.js';
 import { snapshotAt } from '../../src/analytics/stages.js';
-import { firstOrderDay, LedgerCursor, netRevenueUpTo } from '../../src/domain/ledger.js';
+import { compactLedger, entryAmount, firstOrderDay, LedgerCursor, netRevenueUpTo } from '../../src/domain/ledger.js';
 import { day, ledgerTable, order, refund, type Ev } from '../helpers/ledger-table.js';
 
 /*
@@ -101,6 +101,53 @@ describe('one rule for every fold of the ledger', () => {
         expect(cohortRevenue).toBeCloseTo(hist, 6);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('compactLedger: a smaller ledger that reads back the very same entries', () => {
+  const walk = (t: Parameters<typeof compactLedger>[0]): [number, number, number][] => {
+    const c = new LedgerCursor(t);
+    const out: [number, number, number][] = [];
+    for (let i = 0; i < t.size; i++) if (c.open(i)) while (c.next()) out.push([c.day, c.orders, c.amount]);
+    return out;
+  };
+
+  it('stores counted orders as bytes and cents as 32-bit integers', () => {
+    const t = ledgerTable(SHOP);
+    const c = compactLedger(t);
+    expect(c.ledgerOrders).toBeInstanceOf(Uint8Array);
+    expect(c.ledgerAmount).toBeInstanceOf(Int32Array);
+    expect(c.ledgerAmountScale).toBe(100);
+    expect(walk(c)).toEqual(walk(t));
+    expect(Array.from({ length: t.ledgerDay.length }, (_, k) => entryAmount(c, k))).toEqual(Array.from(t.ledgerAmount));
+  });
+
+  it('uses mills when an amount has three decimals, and keeps doubles when neither is exact', () => {
+    expect(compactLedger(ledgerTable([['A', [order('2024-01-01', 1.234)]]])).ledgerAmountScale).toBe(1000);
+    for (const amount of [0.1 + 0.2, 1e-4, 30_000_000]) {
+      const c = compactLedger(ledgerTable([['A', [order('2024-01-01', 10)]], ['B', [order('2024-01-02', amount)]]]));
+      expect(c.ledgerAmount).toBeInstanceOf(Float64Array);
+      expect(c.ledgerAmountScale ?? 1).toBe(1);
+      expect(entryAmount(c, 1)).toBe(amount);
+    }
+  });
+
+  it('keeps 32-bit counts when a day has more than 255 orders', () => {
+    const t = ledgerTable([['A', [order('2024-01-01', 10, 256)]]]);
+    expect(compactLedger(t).ledgerOrders).toBeInstanceOf(Int32Array);
+  });
+
+  it('property: any cents amounts read back as the same doubles, folds unchanged', () => {
+    const ev = fc.record({ d: fc.integer({ min: 0, max: 60 }), cents: fc.integer({ min: -2_000_000, max: 2_000_000 }), n: fc.integer({ min: 0, max: 3 }) });
+    fc.assert(
+      fc.property(fc.array(fc.array(ev, { maxLength: 8 }), { minLength: 1, maxLength: 6 }), (customers) => {
+        const t = ledgerTable(customers.map((evs, i) => [`C${i}`, evs.map((e) => ({ day: day('2024-01-01') + e.d, orders: e.n, amount: e.cents / 100 }))]));
+        const c = compactLedger(t);
+        expect(walk(c)).toEqual(walk(t));
+        for (let i = 0; i < t.size; i++) expect(netRevenueUpTo(c, i, day('2024-02-01'))).toBe(netRevenueUpTo(t, i, day('2024-02-01')));
+      }),
+      { numRuns: 200 },
     );
   });
 });
