@@ -108,13 +108,21 @@ export function entryAmount(t: Ledger, k: number): number {
  * entry has more than 255, and amounts as whole cents (or mills) in 32 bits when every amount
  * is exactly such a number of them, that is, when units / scale gives back the very same
  * double. 16 bytes an entry become 9: at 100M orders, 1.6 GB become 0.9 GB. A ledger whose
- * values do not fit stays as it is, so the answer never changes.
+ * values do not fit stays as it is, so the answer never changes. A ledger of fewer than
+ * `minEntries` entries is left as it is (the two passes cost more than they save there).
  */
-export function compactLedger<T extends CustomerTable>(t: T): T {
-  const orders = t.ledgerOrders instanceof Int32Array && fitsByte(t.ledgerOrders) ? Uint8Array.from(t.ledgerOrders) : t.ledgerOrders;
+export function compactLedger<T extends CustomerTable>(t: T, minEntries = 0): T {
+  if (t.ledgerDay.length < minEntries) return t;
+  const orders = t.ledgerOrders instanceof Int32Array && fitsByte(t.ledgerOrders) ? bytesOf(t.ledgerOrders) : t.ledgerOrders;
   const amounts = t.ledgerAmount instanceof Float64Array && (t.ledgerAmountScale ?? 1) === 1 ? wholeUnits(t.ledgerAmount) : undefined;
   if (orders === t.ledgerOrders && !amounts) return t;
   return { ...t, ledgerOrders: orders, ...(amounts ? { ledgerAmount: amounts.units, ledgerAmountScale: amounts.scale } : {}) };
+}
+
+function bytesOf(a: Int32Array): Uint8Array {
+  const b = new Uint8Array(a.length);
+  b.set(a);
+  return b;
 }
 
 function fitsByte(a: Int32Array): boolean {

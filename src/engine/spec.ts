@@ -18,6 +18,8 @@ import type { ParallelMode } from './streaming/parallel-orders.js';
 /** What to read and how: the inputs, their mapping and value grammar, and the rules' settings (engine/rules.ts). */
 export interface ReadSpec {
   orders: string;
+  /** Compact the ledger from this many entries on (engine.ts COMPACT_MIN_ENTRIES when absent; tests set 0). */
+  compactFrom?: number;
   customers?: string;
   payments?: string;
   preset?: string;

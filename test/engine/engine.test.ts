@@ -2,9 +2,10 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUTO_TWO_THREADS_BYTES, chooseEngine, readOrders, streamingEngine, twoThreads, type Engine } from '../../src/engine/engine.js';
+import { AUTO_TWO_THREADS_BYTES, COMPACT_MIN_ENTRIES, chooseEngine, readOrders, streamingEngine, twoThreads, type Engine } from '../../src/engine/engine.js';
 import { duckdbEngine } from '../../src/engine/duckdb/duckdb-engine.js';
 import type { ReadSpec } from '../../src/engine/spec.js';
+import { entryAmount, netRevenueUpTo } from '../../src/domain/ledger.js';
 
 const spec: ReadSpec = {
   orders: 'fixtures/demo/orders.csv',
@@ -74,5 +75,20 @@ describe('the engine seam', () => {
     expect(data.table.size).toBe(1253);
     expect(rec.orders).toBe(5738);
     expect(data.inputs.map((i) => i.role)).toEqual(['orders']);
+  });
+
+  it('compacts a big ledger, every engine alike, and every fold reads the same', async () => {
+    const plain = await readOrders(spec);
+    expect(plain.table.ledgerOrders).toBeInstanceOf(Int32Array);
+    expect(COMPACT_MIN_ENTRIES).toBeGreaterThan(plain.table.ledgerDay.length);
+    for (const engine of ['streaming', 'duckdb'] as const) {
+      const small = await readOrders({ ...spec, engine, compactFrom: 0 });
+      const t = small.table;
+      expect(t.ledgerOrders).toBeInstanceOf(Uint8Array);
+      expect(t.ledgerAmountScale).toBe(100);
+      expect(Array.from(t.ledgerOrders)).toEqual(Array.from(plain.table.ledgerOrders));
+      expect(Array.from({ length: t.ledgerDay.length }, (_, k) => entryAmount(t, k))).toEqual(Array.from(plain.table.ledgerAmount));
+      for (let i = 0; i < t.size; i++) expect(netRevenueUpTo(t, i, small.asOf)).toBe(netRevenueUpTo(plain.table, i, plain.asOf));
+    }
   });
 });
