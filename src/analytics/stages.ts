@@ -96,7 +96,16 @@ export function snapshotAt(
       known[i] = since === NO_DAY || since <= day ? 1 : 0;
     }
   }
-  return { day, size: n, orders, purchaseDays, revenue, firstDay, lastDay, prevDay, known };
+  // at the table's own date the folds are usually the table's columns: hold those, not copies
+  // (at 8.5M customers, 170 MB less for the whole run)
+  return { day, size: n, orders: same(orders, t.orders), purchaseDays: same(purchaseDays, t.purchaseDays), revenue: same(revenue, t.revenue), firstDay: same(firstDay, t.firstDay), lastDay: same(lastDay, t.lastDay), prevDay, known };
+}
+
+/** `b` when it holds the same values as `a` (a zero's sign too; NaN never matches), else `a`. */
+function same<A extends Int32Array | Float64Array>(a: A, b: A): A {
+  if (a.length !== b.length) return a;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] || (a[i] === 0 && 1 / a[i] !== 1 / b[i])) return a;
+  return b;
 }
 
 /** How each threshold was set, for `--explain` and the output meta. */

@@ -129,14 +129,15 @@ export function customerValues(inputs: Inputs, asked: ClvSettings, tolerateUnusa
   const t = inputs.data.table;
   const n = t.size;
   const nan = (): Float64Array => new Float64Array(n).fill(NaN);
-  const out: CustomerValues = { settings, pAlive: nan(), expectedPurchases: nan(), expectedAvgValue: nan(), clv: nan(), warnings: [] };
-  if (settings.model === 'historical') {
-    out.clv = historicalClv(t, inputs.data.asOf, settings.margin);
-    return out;
-  }
-  if (settings.model === 'formula') return out;
+  const none = (): CustomerValues => ({ settings, pAlive: nan(), expectedPurchases: nan(), expectedAvgValue: nan(), clv: nan(), warnings: [] });
+  if (settings.model === 'historical') return { ...none(), clv: historicalClv(t, inputs.data.asOf, settings.margin) };
+  if (settings.model === 'formula') return none();
   const summary = summarizeLedger(t, { calibrationEnd: inputs.data.asOf, unit: settings.unit });
   if (summary.size === 0) throw new UsageError('no customer has an order on or before the as-of date, so there is nothing to fit');
+  // every customer of the table in the summary, in order (no prospects): the scores are by
+  // table row already and are shared below, not copied (8.5M customers: 270 MB less)
+  const sameRows = summary.size === n && summary.rows.every((r, k) => r === k);
+  const out: CustomerValues = sameRows ? { settings, pAlive: new Float64Array(0), expectedPurchases: new Float64Array(0), expectedAvgValue: new Float64Array(0), clv: new Float64Array(0), warnings: [] } : none();
   let choice: ModelChoice | undefined;
   let fitted: ScoreOptions['fitted'];
   if (settings.model === 'auto') {
@@ -151,14 +152,24 @@ export function customerValues(inputs: Inputs, asked: ClvSettings, tolerateUnusa
   inputs.progress?.(`fitting ${purchaseModelLabel(model)} + Gamma-Gamma spend to ${summary.size.toLocaleString('en-US')} customers`);
   const scores = scoreClv(summary, { model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer, fitted });
   if (scores.problem && !tolerateUnusable) throw unusableModelError(purchaseModelLabel(model), scores.problem);
-  for (let k = 0; k < summary.size; k++) {
-    const i = summary.rows[k];
-    out.pAlive[i] = scores.pAlive[k];
-    out.expectedPurchases[i] = scores.expectedPurchases[k];
-    out.expectedAvgValue[i] = scores.expectedAvgValue[k];
-    out.clv[i] = scores.clv[k];
+  if (sameRows) {
+    out.pAlive = scores.pAlive;
+    out.expectedPurchases = scores.expectedPurchases;
+    out.expectedAvgValue = scores.expectedAvgValue;
+    out.clv = scores.clv;
+  } else {
+    for (let k = 0; k < summary.size; k++) {
+      const i = summary.rows[k];
+      out.pAlive[i] = scores.pAlive[k];
+      out.expectedPurchases[i] = scores.expectedPurchases[k];
+      out.expectedAvgValue[i] = scores.expectedAvgValue[k];
+      out.clv[i] = scores.clv[k];
+    }
   }
-  if (!scores.problem) out.nextOrder = byTableRow(nextOrders(scores.purchase.params, summary, inputs.data.asOf), summary.rows, n);
+  if (!scores.problem) {
+    const next = nextOrders(scores.purchase.params, summary, inputs.data.asOf);
+    out.nextOrder = sameRows ? next : byTableRow(next, summary.rows, n);
+  }
   return { ...out, summary, scores, ...(choice ? { choice } : {}), ...(scores.caveat ? { caveat: scores.caveat } : {}), ...(scores.problem ? { problem: scores.problem, fittedModel: model } : {}), warnings: [...scores.warnings] };
 }
 

@@ -151,3 +151,21 @@ describe('compactLedger: a smaller ledger that reads back the very same entries'
     );
   });
 });
+
+describe('snapshotAt holds the table\'s own columns where its folds are the same', () => {
+  const t = ledgerTable(SHOP);
+  it('at the last day: the same arrays, not copies', () => {
+    const s = snapshotAt(t, day('2024-12-31'));
+    expect(s.orders).toBe(t.orders);
+    expect(s.revenue).toBe(t.revenue);
+    expect(s.firstDay).toBe(t.firstDay);
+    expect(s.lastDay).toBe(t.lastDay);
+    expect(s.purchaseDays).toBe(t.purchaseDays);
+  });
+  it('at an earlier day: its own arrays with the earlier values', () => {
+    const s = snapshotAt(t, day('2024-02-05'));
+    expect(s.orders).not.toBe(t.orders);
+    expect(Array.from(s.orders)).toEqual([1, 1, 0]);
+    expect(Array.from(s.revenue)).toEqual([55, 80, 0]);
+  });
+});
