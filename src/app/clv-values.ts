@@ -288,11 +288,12 @@ export function valueTables(inputs: Inputs, lc: Lifecycle, v: CustomerValues, to
   const tables = groupings.map((g, k) =>
     valueBy(g.name, intervals ? `${g.title}, with ${percentText(level)} intervals` : g.title, g.key, g.labels, g.of, v, t.revenue, intervals, iv?.[k]),
   );
-  const idx = Array.from({ length: t.size }, (_, i) => i).filter((i) => !Number.isNaN(v.clv[i]));
-  idx.sort((a, b) => v.clv[b] - v.clv[a] || (t.ids[a] < t.ids[b] ? -1 : 1));
-  const rows: Cell[][] = idx.slice(0, top).map((i) => [t.ids[i], STAGES[lc.stages[i]] ?? null, nanNull(v.pAlive[i]), nanNull(v.expectedPurchases[i]), nanNull(v.expectedAvgValue[i]), v.clv[i], t.revenue[i]]);
+  const valued = v.clv.reduce((c, x) => (Number.isNaN(x) ? c : c + 1), 0);
+  // the highest values first, ties by id: the top few picked in one pass, not all customers sorted
+  const idx = topIndexes(t.size, top, (i) => !Number.isNaN(v.clv[i]), (a, b) => v.clv[b] - v.clv[a] || (t.ids[a] < t.ids[b] ? -1 : t.ids[a] > t.ids[b] ? 1 : 0));
+  const rows: Cell[][] = idx.map((i) => [t.ids[i], STAGES[lc.stages[i]] ?? null, nanNull(v.pAlive[i]), nanNull(v.expectedPurchases[i]), nanNull(v.expectedAvgValue[i]), v.clv[i], t.revenue[i]]);
   tables.push(
-    tableOf('top_customers', `Top ${Math.min(top, idx.length)} customers by predicted value`, [
+    tableOf('top_customers', `Top ${Math.min(top, valued)} customers by predicted value`, [
       { name: 'customer_id', type: 'string', fromInput: true },
       { name: 'stage', type: 'string' },
       { name: 'p_alive', type: 'ratio', decimals: 3 },
@@ -303,6 +304,24 @@ export function valueTables(inputs: Inputs, lc: Lifecycle, v: CustomerValues, to
     ], rows),
   );
   return tables;
+}
+
+/**
+ * The first `k` of the rows 0..n-1 that pass `keep`, in the order `cmp` sorts them (as
+ * sorting them all and taking the first k would give): one pass holding k rows.
+ */
+export function topIndexes(n: number, k: number, keep: (i: number) => boolean, cmp: (a: number, b: number) => number): number[] {
+  const best: number[] = [];
+  if (k <= 0) return best;
+  for (let i = 0; i < n; i++) {
+    if (!keep(i)) continue;
+    if (best.length === k && cmp(i, best[k - 1]) >= 0) continue;
+    let at = best.length;
+    while (at > 0 && cmp(i, best[at - 1]) < 0) at--;
+    best.splice(at, 0, i);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }
 
 function nanNull(v: number): number | null {
