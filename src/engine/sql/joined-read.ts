@@ -7,7 +7,7 @@
 import type { CustomerTable } from '../../domain/customer-state.js';
 import { DataError, type ClmError } from '../../domain/errors.js';
 import type { InputReport, LoadedData } from '../spec.js';
-import { repeatedIdsWarning } from '../streaming/customers-checks.js';
+import { repeatedIdsWarning } from '../input-checks.js';
 import type { ExtraPart } from './compile.js';
 
 /** What an engine knows of the joined files before the SQL runs. */

@@ -6,7 +6,7 @@
 import { getPreset, type FileMapping, type Preset } from '../../io/mapping.js';
 import type { ReadSpec } from '../spec.js';
 import type { SqlColumns } from './compile.js';
-import { passGrain } from '../streaming/order-pass.js';
+import { passGrain } from '../input-checks.js';
 
 /** The options of a read that the SQL cannot honour exactly: the first reason, or null. */
 export function sqlUnsupported(

@@ -1,7 +1,9 @@
 import type { WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CustomerStateBuilder, type LaterRefunds, type PartLedger } from './customer-builder.js';
-import { ByteInterner, KeyNormalizer, type KeyTableParts } from './key-table.js';
+import { ByteInterner, type KeyTableParts } from './key-table.js';
+import { KeyNormalizer, normalizeCustomerKey } from '../customer-key.js';
+import { passGrain } from '../input-checks.js';
 import { quoteCsvField } from '../../domain/csv-text.js';
 import type { Day } from '../../domain/dates.js';
 import { DataError } from '../../domain/errors.js';
@@ -73,19 +75,6 @@ export class AmbiguousDates extends Error {
     super('ambiguous dates');
   }
 }
-
-/**
- * Normalises a customer key: trimmed; UCI's float ids (`17850.0`) lose `.0`; e-mails
- * lower-case. The same bytes rule as the hot path (KeyNormalizer), so both agree.
- */
-export function normalizeCustomerKey(raw: string, lowercase = false): string {
-  const b = Buffer.from(raw, 'utf8');
-  const n = lowercase ? LOWER_NORMALIZER : NORMALIZER;
-  n.normalize(b, 0, b.length);
-  return n.buf.toString('utf8', n.start, n.end);
-}
-const NORMALIZER = new KeyNormalizer(false);
-const LOWER_NORMALIZER = new KeyNormalizer(true);
 
 /** The order being gathered (its first row, and at line grain its later lines), with the facts the rules read. */
 interface Pending extends OrderFacts {
@@ -604,15 +593,6 @@ export class OrderPass {
       pend.country = attrCountry >= 0 ? texts.get(buf, r.starts[attrCountry], r.ends[attrCountry]) : '';
     };
   }
-}
-
-/** Order or line grain: --grain, the preset, or line grain when rows have quantity but no amount. */
-export function passGrain(opts: Pick<PassOptions, 'grain' | 'preset'>, mapping: FileMapping): 'order' | 'line' {
-  const preset = getPreset(opts.preset);
-  const f = mapping.fields;
-  if (opts.grain !== undefined) return opts.grain;
-  if (preset !== undefined) return preset.grain ?? 'order';
-  return !f.has('amount') && f.has('quantity') ? 'line' : 'order';
 }
 
 function count(m: Map<string, number>, k: string, n = 1): void {

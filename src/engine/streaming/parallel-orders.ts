@@ -4,7 +4,8 @@ import type { ByteRange } from '../../io/input.js';
 import { getPreset, mapColumns } from '../../io/mapping.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { estimateRows } from './size-estimate.js';
-import { AmbiguousDates, OrderPass, passGrain, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
+import { passGrain } from '../input-checks.js';
+import { AmbiguousDates, OrderPass, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
 import { scanTable, type HeaderInfo } from '../../io/read-table.js';
 import { NotUtf8 } from '../../io/utf8-guard.js';
 

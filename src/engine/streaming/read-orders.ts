@@ -8,11 +8,12 @@ import { sourceInfo, type SourceInfo } from '../../io/input.js';
 import { columnsFound, getPreset, mapColumns, type FileMapping, type Preset } from '../../io/mapping.js';
 import { REASONS } from '../rules.js';
 import type { InputReport, LoadedData, ReadSpec, Reconciliation } from '../spec.js';
-import { AmbiguousDates, normalizeCustomerKey, notDataRow, OrderPass, type PassOptions } from './order-pass.js';
+import { AmbiguousDates, notDataRow, OrderPass, type PassOptions } from './order-pass.js';
+import { normalizeCustomerKey } from '../customer-key.js';
 import { readOrdersInParallel, type ParallelMode } from './parallel-orders.js';
 import { estimateRows } from './size-estimate.js';
 import { canSniff, recognisePreset, unsniffedPresetError } from '../../io/recognise-export.js';
-import { customerKeyWarnings, repeatedIdsWarning } from './customers-checks.js';
+import { checkDuplicateShare, customerKeyWarnings, repeatedIdsWarning } from '../input-checks.js';
 import { customerAttributes } from '../customer-attributes.js';
 import { scanTable, type HeaderInfo } from '../../io/read-table.js';
 import type { Delimiter } from '../../io/scanner.js';
@@ -496,43 +497,6 @@ function noCountedOrder(opts: ReadSpec, rec: Reconciliation, rows: number, unkno
     { file: opts.orders },
     fix ?? 'check the export and the column mapping (clm summary prints it)',
   );
-}
-
-/** A share of rows repeating an earlier order id above this always warns (order grain). */
-export const DUPLICATE_WARN_SHARE = 0.02;
-/**
- * Above this share and count, with no grain chosen (no --grain, no preset), the file is taken
- * for a line-item export: exit 3 (a handful of repeats in a tiny file only warns).
- */
-export const DUPLICATE_STOP_SHARE = 0.05;
-export const DUPLICATE_STOP_ROWS = 10;
-
-/**
- * In order grain every row after an order id's first is dropped as a duplicate. A file where
- * many order ids repeat is almost always one row per line item (a grocery export: basket id
- * and line value; a sales file: order number and line sales) whose lines would be lost: with
- * no grain chosen that is a data error naming --grain line; with one chosen, a warning.
- */
-function checkDuplicateShare(
-  opts: ReadSpec,
-  duplicates: number,
-  rows: number,
-  grain: 'order' | 'line',
-  presetGrain: 'order' | 'line' | undefined,
-  idColumn: string | undefined,
-): void {
-  if (grain !== 'order' || duplicates === 0 || rows === 0) return;
-  const share = duplicates / rows;
-  if (share <= DUPLICATE_WARN_SHARE) return;
-  const what = `${duplicates.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} rows (${(100 * share).toFixed(1)}%) repeat an order id seen earlier${idColumn ? ` (column ${JSON.stringify(idColumn)})` : ''}`;
-  if (share > DUPLICATE_STOP_SHARE && duplicates >= DUPLICATE_STOP_ROWS && opts.grain === undefined && presetGrain === undefined) {
-    throw new DataError(
-      `${what}: this looks like one row per line item, and reading it as one row per order would drop those lines and their amounts`,
-      { file: opts.orders, column: idColumn },
-      'pass --grain line to add up the lines of each order, or --grain order if the file really repeats whole orders (the first row of each is kept)',
-    );
-  }
-  opts.warn(`${opts.orders}: ${what}; only the first row of each is kept (--grain order). If these are line items, pass --grain line to add them up`);
 }
 
 /** Reviews with table rows for customers (every reviewed customer has a counted order, so a row). */

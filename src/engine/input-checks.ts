@@ -1,11 +1,14 @@
-import type { CustomerTable } from '../../domain/customer-state.js';
-import { mapColumns, normalizeHeader } from '../../io/mapping.js';
-import { normalizeCustomerKey } from './order-pass.js';
-import { recogniseHeader } from '../../io/recognise-export.js';
+import type { CustomerTable } from '../domain/customer-state.js';
+import { DataError } from '../domain/errors.js';
+import { getPreset, mapColumns, normalizeHeader, type FileMapping } from '../io/mapping.js';
+import { recogniseHeader } from '../io/recognise-export.js';
+import { normalizeCustomerKey } from './customer-key.js';
+import type { ReadSpec } from './spec.js';
 
 /**
- * Checks of the customers file against itself and against the orders: each returns the
- * warning for people (file, counts, the flag that fixes it) or undefined when all is well.
+ * Checks of the input every engine makes alike: the grain of the orders, repeated order ids,
+ * and the customers file against itself and against the orders. Each returns (or warns) the
+ * warning for people (file, counts, the flag that fixes it), or says nothing when all is well.
  */
 
 /**
@@ -170,4 +173,50 @@ export function customerKeyWarnings(
   const join = customerJoinWarning({ customersFile: customersFile.path, listed: customersFile.records, buyers, columns: customersFile.columns, lowercase });
   if (join) out.push(join);
   return out;
+}
+
+/** Order or line grain: --grain, the preset, or line grain when rows have quantity but no amount. */
+export function passGrain(opts: { grain?: 'order' | 'line'; preset?: string }, mapping: FileMapping): 'order' | 'line' {
+  const preset = getPreset(opts.preset);
+  const f = mapping.fields;
+  if (opts.grain !== undefined) return opts.grain;
+  if (preset !== undefined) return preset.grain ?? 'order';
+  return !f.has('amount') && f.has('quantity') ? 'line' : 'order';
+}
+
+/** A share of rows repeating an earlier order id above this always warns (order grain). */
+export const DUPLICATE_WARN_SHARE = 0.02;
+/**
+ * Above this share and count, with no grain chosen (no --grain, no preset), the file is taken
+ * for a line-item export: exit 3 (a handful of repeats in a tiny file only warns).
+ */
+export const DUPLICATE_STOP_SHARE = 0.05;
+export const DUPLICATE_STOP_ROWS = 10;
+
+/**
+ * In order grain every row after an order id's first is dropped as a duplicate. A file where
+ * many order ids repeat is almost always one row per line item (a grocery export: basket id
+ * and line value; a sales file: order number and line sales) whose lines would be lost: with
+ * no grain chosen that is a data error naming --grain line; with one chosen, a warning.
+ */
+export function checkDuplicateShare(
+  opts: ReadSpec,
+  duplicates: number,
+  rows: number,
+  grain: 'order' | 'line',
+  presetGrain: 'order' | 'line' | undefined,
+  idColumn: string | undefined,
+): void {
+  if (grain !== 'order' || duplicates === 0 || rows === 0) return;
+  const share = duplicates / rows;
+  if (share <= DUPLICATE_WARN_SHARE) return;
+  const what = `${duplicates.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} rows (${(100 * share).toFixed(1)}%) repeat an order id seen earlier${idColumn ? ` (column ${JSON.stringify(idColumn)})` : ''}`;
+  if (share > DUPLICATE_STOP_SHARE && duplicates >= DUPLICATE_STOP_ROWS && opts.grain === undefined && presetGrain === undefined) {
+    throw new DataError(
+      `${what}: this looks like one row per line item, and reading it as one row per order would drop those lines and their amounts`,
+      { file: opts.orders, column: idColumn },
+      'pass --grain line to add up the lines of each order, or --grain order if the file really repeats whole orders (the first row of each is kept)',
+    );
+  }
+  opts.warn(`${opts.orders}: ${what}; only the first row of each is kept (--grain order). If these are line items, pass --grain line to add them up`);
 }
