@@ -35,7 +35,7 @@ import { nextOrderTable } from '../app/next-order-table.js';
 import { metricDisplay } from '../app/metric-display.js';
 import { reportForecast } from './forecast-section.js';
 import { intervalLevel } from '../app/cltv-intervals.js';
-import { createWriteStream } from 'node:fs';
+import { collectGarbage } from '../io/memory.js';
 
 export interface ReportFlags extends InputFlags, LifecycleFlags, ClvFlags {
   out?: string;
@@ -80,6 +80,11 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   };
   const inputs = await loadInputs(flags, io, warn);
   const { data } = inputs;
+  // each analysis leaves its working arrays behind (a summary, a fit, draws: tens of bytes a
+  // customer); V8 frees them only when it next collects, which a quiet heap may put off until
+  // the next analysis has allocated its own. At 8.5M customers that stacks up to a GB on the
+  // peak, so big runs collect between analyses (small ones skip it: io/memory.ts)
+  const settle = (): void => collectGarbage(data.table.size * 64);
   const lc = computeLifecycle(inputs, flags);
   const asked = clvSettings(flags);
   const dataChecks = dataChecksFor(inputs, lc, asked.unit);
@@ -97,6 +102,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   // a model whose fit is not usable is said on the page and in the manifest, never written as
   // values; after --model auto (the default), settings hold the model chosen
   const fitted = customerValues(inputs, asked, true);
+  settle();
   const settings = fitted.settings;
   // the data checks of clm doctor, one source: on stderr, the page's banner and the manifest
   // (a backtest on a holdout of the user's own says its own sample size)
@@ -108,11 +114,13 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const values = unusable ? { ...fitted, settings: { ...settings, model: 'historical' as const }, clv: historicalClv(data.table, data.asOf, settings.margin) } : fitted;
   // the backtest checks the model shown (with auto: the one chosen on this same holdout)
   const backtest = reportBacktest(inputs, { ...flags, model: settings.model }, settings.model, warn);
+  settle();
   for (const k of BACKTEST_METRICS) metrics.values[`backtest.${k}`] = backtest?.metrics[k] ?? null;
   const spend = flags.spend ? await readSpendFile({ path: flags.spend, encoding: flags.encoding, decimalComma: flags.decimalComma ?? inputs.config?.config.decimal_comma }) : undefined;
   const kpis = kpisRun(inputs, { unit: 'month', periods: 12, spend, flags: unusable ? { ...flags, model: undefined } : flags, lifecycle: lc, values: isPredictive(settings.model) && !unusable ? values : undefined });
   kpis.warnings.forEach(warn);
   for (const k of KPI_FAIL_IF_NAMES) metrics.values[k] = kpis.metrics[k] ?? null;
+  settle();
   // checked before any file is written, so a typo costs no half report
   const checks = compileFailIf(texts, reportFailIfSpec(metrics, lc, kpis.goals), warn);
 
@@ -125,6 +133,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const cohortSection = [retention.triangle, retention.average, ltv.triangle];
   tables.push(...cohortSection);
   const forecast = reportForecast(inputs, flags, lc, values, unusable);
+  settle();
   const clvTables = [
     ...(values.scores ? [modelTable(values.scores, level)] : []),
     ...(settings.model === 'formula' || unusable ? [] : valueTables(inputs, lc, values, 20, level, warn)),
@@ -132,6 +141,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
     ...(forecast ? forecast.tables : []),
   ];
   tables.push(...clvTables);
+  settle();
   const btTables = backtest ? backtestTables(backtest) : [];
   tables.push(...btTables);
   const kpiTables = kpis.tables;
@@ -142,6 +152,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   tables.push(mappingTable(data), reconciliationTable(data));
   const audiences = audienceTables(inputs, lc, values);
   const customers = customerRowsTable(data.table, lc, 'month', settings.model === 'formula' || unusable ? undefined : values);
+  settle();
 
   const meta = manifestMeta({ inputs, flags, lc, from, settings, choice: fitted.choice, level, dataChecks, used, values, unusable, forecast, backtest, kpis, metrics, previous });
 
