@@ -249,8 +249,9 @@ const uci = join(DATASETS, 'online-retail', 'online_retail_2010-12_2011-12.csv.g
 if (!existsSync(uci)) console.warn(`skipping the UCI report test: ${uci} not found (set CLM_DATASETS)`);
 
 describe.skipIf(!existsSync(uci))('clm report on UCI online retail', () => {
+  const out = join(dir, 'uci');
+
   it('writes every file; the manifest counts rows and hashes the input', async () => {
-    const out = join(dir, 'uci');
     const r = await runClm(['report', '--orders', uci, '--preset', 'online-retail', '--out', out, '--quiet']);
     // the model auto chooses on UCI (MBG/NBD) has a loosely pinned down (se of ln a ≈ 3 to 7): no intervals, and the report says why
     expect(r.stderr).toMatch(/^clm: warning: the interval columns are left empty: the data pins M?BG\/NBD's a down too loosely for the normal approximation the intervals rest on \(standard error of ln a \d\.\d\d, above 1\); [^\n]+\n$/);
@@ -262,5 +263,27 @@ describe.skipIf(!existsSync(uci))('clm report on UCI online retail', () => {
     expect(m.files.find((f: { file: string }) => f.file === 'customers.csv').rows).toBe(4339);
     expect(m.inputs_hashed[0].sha256).toBe(sha256(uci));
     expect(m.fit.purchase.converged).toBe(true);
+  });
+
+  // the HTML report as people read it (test/render/html-report.test.ts) on the report just written
+  it('marks the partial December 2011 in the KPI chart and table and in both cohort charts; headers are words', () => {
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    const section = (id: string): string => new RegExp(`<section id="${id}">([\\s\\S]*?)</section>`).exec(html)![1];
+    const kpis = section('kpis');
+    expect(kpis).not.toContain('months from');
+    const charts = (s: string): string[] => [...s.matchAll(/<div class="chart">([\s\S]*?)<\/div>/g)].map((m) => m[1]);
+    expect(charts(kpis)).toHaveLength(1);
+    expect(charts(kpis)[0]).toContain('not over');
+    expect(charts(kpis)[0]).toContain('Jan 2011');
+    expect(kpis).toContain('<td>2011-12<span class="mark">*</span></td>');
+    const cohorts = charts(section('cohorts'));
+    expect(cohorts).toHaveLength(2);
+    for (const c of cohorts) expect(c).toMatch(/2011-12 is not over/);
+    expect(cohorts[0]).toContain('11*');
+    // headers: words, never snake_case
+    const headers = [...html.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
+    expect(headers.length).toBeGreaterThan(50);
+    expect(headers.filter((h) => h.includes('_'))).toEqual([]);
   });
 });

@@ -4,15 +4,10 @@
  * labels are not crossed by gridlines, time axes show dates, headers read as words and
  * columns empty in every row are dropped.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { heatmap, lineChart } from '../../src/render/charts.js';
 import { headerWords, renderHtml } from '../../src/render/html.js';
 import { tableOf, type ResultTable } from '../../src/render/result.js';
-import { runClm } from '../helpers/run-clm.js';
-import { DATASETS } from '../helpers/datasets.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Spec = any;
@@ -105,27 +100,6 @@ describe('chart specs', () => {
   });
 });
 
-describe('the UCI report page', () => {
-  it('marks the partial December 2011 in the KPI chart and table and in both cohort charts; headers are words', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'clm-html-')), 'uci');
-    const r = await runClm(['report', '--orders', join(DATASETS, 'online-retail', 'online_retail_2010-12_2011-12.csv.gz'), '--preset', 'online-retail', '--out', out, '--quiet']);
-    expect(r.code, r.stderr).toBe(0);
-    const html = readFileSync(join(out, 'index.html'), 'utf8');
-    const section = (id: string): string => new RegExp(`<section id="${id}">([\\s\\S]*?)</section>`).exec(html)![1];
-    const kpis = section('kpis');
-    expect(kpis).not.toContain('months from');
-    const charts = (s: string): string[] => [...s.matchAll(/<div class="chart">([\s\S]*?)<\/div>/g)].map((m) => m[1]);
-    expect(charts(kpis)).toHaveLength(1);
-    expect(charts(kpis)[0]).toContain('not over');
-    expect(charts(kpis)[0]).toContain('Jan 2011');
-    expect(kpis).toContain('<td>2011-12<span class="mark">*</span></td>');
-    const cohorts = charts(section('cohorts'));
-    expect(cohorts).toHaveLength(2);
-    for (const c of cohorts) expect(c).toMatch(/2011-12 is not over/);
-    expect(cohorts[0]).toContain('11*');
-    // headers: words, never snake_case
-    const headers = [...html.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
-    expect(headers.length).toBeGreaterThan(50);
-    expect(headers.filter((h) => h.includes('_'))).toEqual([]);
-  }, 60_000);
-});
+// the UCI report page (the partial December 2011 marked in the KPI chart and table and in both
+// cohort charts; headers are words) is checked in test/commands/report.test.ts on the UCI report
+// that file writes, so that one run of the report serves both
