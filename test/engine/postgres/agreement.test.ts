@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,10 @@ let url = '';
 let client: pg.Client;
 const messy = messyShop(11);
 const lines = messyLines(5);
+const CDNOW = join(DATASETS, 'cdnow/CDNOW_master.txt');
+const UCI = join(DATASETS, 'online-retail/online_retail_2010-12_2011-12.csv.gz');
+const present = existsSync(CDNOW) && existsSync(UCI);
+if (!present) console.warn(`postgres agreement: the CDNOW and UCI tests skipped, the datasets (${CDNOW}, ${UCI}) are absent`);
 
 // no server (CI without CLM_TEST_PG_URL) fails every test here, never skips it
 useSchema(SCHEMA, async (c, u) => {
@@ -33,11 +38,13 @@ useSchema(SCHEMA, async (c, u) => {
   const types: Record<string, string> = { order_date: 'timestamptz', amount: 'numeric(12,2)' };
   await loadTable(client, `${SCHEMA}.demo_typed`, demo.headers.map((name) => ({ name, type: types[name] })), demo.rows.map((r) => r.map((v, i) => (demo.headers[i] === 'order_date' && v ? `${v}+00` : v))));
   await client.query(`CREATE VIEW ${SCHEMA}.demo_view AS SELECT * FROM ${SCHEMA}.demo`);
-  const cdnow = cdnowRows(join(DATASETS, 'cdnow/CDNOW_master.txt'));
-  await loadTable(client, `${SCHEMA}.cdnow`, cdnow.headers.map((name) => ({ name })), cdnow.rows);
-  const uci = csvRows(join(DATASETS, 'online-retail/online_retail_2010-12_2011-12.csv.gz'));
-  await loadTable(client, `${SCHEMA}.uci`, uci.headers.map((name) => ({ name })), uci.rows);
-  await client.query(`CREATE VIEW ${SCHEMA}.uci_view AS SELECT * FROM ${SCHEMA}.uci`);
+  if (present) {
+    const cdnow = cdnowRows(CDNOW);
+    await loadTable(client, `${SCHEMA}.cdnow`, cdnow.headers.map((name) => ({ name })), cdnow.rows);
+    const uci = csvRows(UCI);
+    await loadTable(client, `${SCHEMA}.uci`, uci.headers.map((name) => ({ name })), uci.rows);
+    await client.query(`CREATE VIEW ${SCHEMA}.uci_view AS SELECT * FROM ${SCHEMA}.uci`);
+  }
   const items = csvRows(lines.csv);
   await loadTable(client, `${SCHEMA}.lines`, items.headers.map((name) => ({ name })), items.rows);
   const totals = csvRows(lines.amounts);
@@ -84,27 +91,27 @@ describe('the Postgres engine and the streaming engine agree', () => {
     expect(plainRec(view)).toEqual(plainRec(streaming));
   });
 
-  it('CDNOW master (preset cdnow)', async () => {
-    const d = await both(join(DATASETS, 'cdnow/CDNOW_master.txt'), 'cdnow', { preset: 'cdnow' });
+  it.skipIf(!present)('CDNOW master (preset cdnow)', async () => {
+    const d = await both(CDNOW, 'cdnow', { preset: 'cdnow' });
     expect(d.table.size).toBe(23570);
     expect(d.reconciliation.rowsRead).toBe(69659);
   });
 
-  it('CDNOW master recognised from the table columns, without --preset', async () => {
+  it.skipIf(!present)('CDNOW master recognised from the table columns, without --preset', async () => {
     const d = await postgresEngine.read(spec(`${SCHEMA}.cdnow`, { db: url }));
     expect(d.preset).toBe('cdnow');
     expect(d.table.size).toBe(23570);
   });
 
-  it('UCI Online Retail (line grain: quantity x unit price, C-prefixed cancellation invoices)', async () => {
-    const d = await both(join(DATASETS, 'online-retail/online_retail_2010-12_2011-12.csv.gz'), 'uci', { preset: 'online-retail' });
+  it.skipIf(!present)('UCI Online Retail (line grain: quantity x unit price, C-prefixed cancellation invoices)', async () => {
+    const d = await both(UCI, 'uci', { preset: 'online-retail' });
     expect(d.reconciliation.grain).toBe('line');
     expect(d.reconciliation.rowsRead).toBe(541909);
     expect(d.reconciliation.orders).toBe(18536);
     expect(d.table.size).toBe(4339);
   });
 
-  it('line grain over a view is refused: the lines of an order are gathered in the rows\' order, which a view does not have', async () => {
+  it.skipIf(!present)('line grain over a view is refused: the lines of an order are gathered in the rows\' order, which a view does not have', async () => {
     await expect(postgresEngine.read(spec(`${SCHEMA}.uci_view`, { db: url, preset: 'online-retail' }))).rejects.toThrow(/line-item grain .* a view or partitioned table has none/);
   });
 });
@@ -185,8 +192,8 @@ describe('clm with --db', () => {
     }
   });
 
-  it('CLM_DB names the database as --db does; CDNOW summary as on the file', async () => {
-    const file = await runClm(['summary', '--orders', join(DATASETS, 'cdnow/CDNOW_master.txt'), '--preset', 'cdnow', '--format', 'csv']);
+  it.skipIf(!present)('CLM_DB names the database as --db does; CDNOW summary as on the file', async () => {
+    const file = await runClm(['summary', '--orders', CDNOW, '--preset', 'cdnow', '--format', 'csv']);
     const db = await runClm(['summary', '--orders', `${SCHEMA}.cdnow`, '--preset', 'cdnow', '--format', 'csv'], { env: { CLM_DB: url } });
     expect(db.code).toBe(0);
     expect(db.stdout).toBe(file.stdout);
