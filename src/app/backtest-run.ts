@@ -103,8 +103,9 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
   if (eligible >= MIN_SPEND_CUSTOMERS) {
     const gg = fitGammaGamma(summary, { penalizer: settings.penalizer });
     if (gg.usable) {
-      const value = ggExpectedAverageValues(gg.params, summary.frequency, summary.monetary);
-      predictedValue = expected.map((e, i) => e * (Number.isFinite(value[i]) ? value[i] : 0));
+      // expected purchases x expected spend, into the spend array (no third array per customer)
+      predictedValue = ggExpectedAverageValues(gg.params, summary.frequency, summary.monetary);
+      for (let i = 0; i < predictedValue.length; i++) predictedValue[i] = expected[i] * (Number.isFinite(predictedValue[i]) ? predictedValue[i] : 0);
     } else warnings.push(`${gg.problem} (Gamma-Gamma): the backtest has no value lift`);
   }
   const result = runBacktest({
@@ -112,6 +113,7 @@ export function backtestRun(inputs: Inputs, flags: { calibrationEnd?: string; ho
     calibrationFrequency: summary.frequency,
     holdoutDuration: holdout.duration,
     holdoutFrequency: holdout.frequency,
+    predicted: expected,
     periodCounts: holdoutPeriodCounts(t, summary, periods),
     predictedValue,
     actualValue: predictedValue ? holdout.value : undefined,
