@@ -94,8 +94,9 @@ export function forecastTotals(input: ForecastInput): ForecastTotals {
   const n = predictor.size;
   const acc = groupings.map((g) => g.labels.map(() => periods.map(() => ({ purchases: 0, active: input.active ? 0 : NaN, revenue: 0 }))));
   let prev: Float64Array = new Float64Array(n);
+  let cur: Float64Array = new Float64Array(n);
   periods.forEach((period, k) => {
-    const cur = predictor.expected(period.tEnd);
+    cur = predictor.expected(period.tEnd, cur);
     const act = input.active?.(period.tStart, period.tEnd - period.tStart);
     for (let i = 0; i < n; i++) {
       const e = cur[i] - prev[i];
@@ -109,7 +110,7 @@ export function forecastTotals(input: ForecastInput): ForecastTotals {
         if (act) cell.active += act[i];
       }
     }
-    prev = cur;
+    [prev, cur] = [cur, prev];
   });
   return acc;
 }

@@ -103,10 +103,9 @@ export function mbgnbdPredictor(p: MbgNbdParams, data: PurchaseData): PurchasePr
   return Object.freeze({
     size: n,
     pAlive,
-    expected(t: number): Float64Array {
+    expected(t: number, out = new Float64Array(n)): Float64Array {
       const perGroup = new Float64Array(g.groups);
       for (let k = 0; k < g.groups; k++) perGroup[k] = mbgnbdExpectedIfAlive(p, t, X[g.first[k]], T[g.first[k]]);
-      const out = new Float64Array(n);
       for (let i = 0; i < n; i++) out[i] = perGroup[g.index[i]] * pAlive[i];
       return out;
     },

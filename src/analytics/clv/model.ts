@@ -69,8 +69,11 @@ export interface PurchasePredictor {
   readonly size: number;
   /** P(alive) at T, per customer, in [0, 1]. */
   readonly pAlive: Float64Array;
-  /** Conditional expected repeat purchases in (T, T + t], t in units, per customer. */
-  expected(t: number): Float64Array;
+  /**
+   * Conditional expected repeat purchases in (T, T + t], t in units, per customer; written into
+   * `out` when given (a loop over periods reuses two arrays instead of one new one a period).
+   */
+  expected(t: number, out?: Float64Array): Float64Array;
 }
 
 export interface WeightedRows {

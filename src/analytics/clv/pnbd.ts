@@ -103,8 +103,7 @@ export function pnbdPredictor(p: ParetoNbdParams, data: PurchaseData): PurchaseP
   return Object.freeze({
     size: n,
     pAlive,
-    expected(t: number): Float64Array {
-      const out = new Float64Array(n);
+    expected(t: number, out = new Float64Array(n)): Float64Array {
       for (let i = 0; i < n; i++) out[i] = pnbdExpectedIfAlive(p, t, X[i], T[i]) * pAlive[i];
       return out;
     },

@@ -33,13 +33,14 @@ export function discountedExpectedPurchases(pred: PurchasePredictor, opts: Disco
   const L = 365.25 / (opts.stepsPerYear ?? 12) / dpu;
   const out = new Float64Array(pred.size);
   let prev: Float64Array = new Float64Array(pred.size);
+  let cur: Float64Array = new Float64Array(pred.size);
   const lr = Math.log1p(Math.max(-0.999999, opts.annualDiscount));
   for (let t0 = 0; t0 < H - 1e-9; ) {
     const t = Math.min(H, t0 + L);
-    const cur = pred.expected(t);
+    cur = pred.expected(t, cur);
     const f = Math.exp((-lr * t * dpu) / 365.25);
     for (let i = 0; i < pred.size; i++) out[i] += Math.max(0, cur[i] - prev[i]) * f;
-    prev = cur;
+    [prev, cur] = [cur, prev];
     t0 = t;
   }
   return out;
