@@ -36,11 +36,18 @@ export function valueIntervals(v: CustomerValues, groupings: readonly RowGroupin
   if (!(level > 0) || !summary || !scores || scores.problem) return null;
   const iv = clvAggregateIntervals(
     intervalInput(scores, summary, { horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin }),
-    groupings.map((g) => ({ of: Int32Array.from(summary.rows, (i) => g.of(i)), size: g.size })),
+    groupings.map((g) => ({ of: groupOfRows(summary.rows, g.of), size: g.size })),
     { level },
   );
   if (!iv) warnNoIntervals(scores, warn);
   return iv;
+}
+
+/** The group of each summary row, filled in a loop (Int32Array.from with a map function goes through an iterator and a JS array first). */
+export function groupOfRows(rows: Int32Array, of: (row: number) => number): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = of(rows[k]);
+  return out;
 }
 
 /** What the interval draws read of a fit: the fits, the customers' (x, t_x, T, z̄) and the value settings. */

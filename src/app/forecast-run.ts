@@ -13,7 +13,7 @@ import { tableOf, type Cell, type Column, type ResultTable } from '../render/res
 import { resolveHoldout } from './backtest-run.js';
 import { clvSettings, firstOrderMonth, fitsPurchases, modelTable, unusableModelError, type ClvFlags } from './clv-values.js';
 import type { InputFlags, Inputs } from './inputs.js';
-import { intervalInput, intervalLevel, warnNoIntervals } from './cltv-intervals.js';
+import { groupOfRows, intervalInput, intervalLevel, warnNoIntervals } from './cltv-intervals.js';
 import { autoFitOnTable } from './model-choice.js';
 import { computeLifecycle, stagesAt, type Lifecycle, type LifecycleFlags } from './lifecycle.js';
 
@@ -61,7 +61,7 @@ function groupingsOf(inputs: Inputs, lc: Lifecycle, summary: ClvSummary, fittedT
   // a backtest groups by what was known at the calibration end: stages then, no RFM segments
   const stages = backtest ? stagesAt(inputs, fittedTo, lc.derivation.thresholds) : lc.stages;
   const cohorts = firstOrderMonth(inputs.data.table);
-  const over = (f: (row: number) => number): Int32Array => Int32Array.from(summary.rows, (row) => f(row));
+  const over = (f: (row: number) => number): Int32Array => groupOfRows(summary.rows, f);
   const out: ForecastRun['groupings'] = [
     { name: 'forecast', key: 'group', title: 'all customers', labels: ['all customers'], of: new Int32Array(summary.size) },
     { name: 'forecast_by_stage', key: 'stage', title: `stage${backtest ? ' at the calibration end' : ''}`, labels: [...STAGES], of: over((i) => (stages[i] === NOT_YET ? -1 : stages[i])) },
