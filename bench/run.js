@@ -8,7 +8,7 @@
 // Data goes to bench/data/ (gitignored); results to bench/RESULTS.md (--out) and stdout.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
@@ -266,7 +266,8 @@ function main() {
   });
   const startup = startupTimes();
   const { markdown, tables } = renderResults({ root: ROOT, options, results, analytics, startup, seed: SEED });
-  const outFile = join(ROOT, options.out);
+  // an absolute --out is taken as given, a relative one from the checkout
+  const outFile = resolve(ROOT, options.out);
   writeFileSync(outFile, markdown);
   process.stdout.write(tables + '\n');
   process.stderr.write(`bench: wrote ${relative(ROOT, outFile)}\n`);
