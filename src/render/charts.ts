@@ -1,5 +1,4 @@
 import * as vega from 'vega';
-import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
 /**
@@ -40,7 +39,7 @@ const SILENT: QuietLogger = {
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const vg = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec, { logger: SILENT as never }).spec;
   // no loader: the spec carries its data inline, and a chart must never fetch anything
-  const view = new View(parse(vg), { renderer: 'none', logLevel: 0 });
+  const view = new vega.View(vega.parse(vg), { renderer: 'none', logLevel: 0 });
   try {
     return await view.toSVG();
   } finally {

@@ -15,7 +15,6 @@ import { DAYS_PER_UNIT } from '../analytics/clv/summary.js';
 import { formatPeriod } from '../domain/period.js';
 import { DUE_WINDOW_DAYS } from '../analytics/clv/next-order.js';
 import { forecastSection, type ReportForecast } from './forecast-section.js';
-import { createWriteStream } from 'node:fs';
 
 const NEXT_ORDER_INTRO =
   `Next order: each customer's own gap g is the median time to the next purchase if still active, from the model's purchase rate given their history; customers.csv has expected_next_order_date (as-of + g), days_overdue (days since the last order − g, when positive) and overdue_ratio (days since the last order ÷ g), and audiences/next_order-due_now.csv and next_order-overdue.csv list who is due within ${DUE_WINDOW_DAYS} days and who is past due.`;
