@@ -39,7 +39,7 @@ export interface ChannelAssignment {
   channels: string[];
 }
 
-export type AcquisitionLedger = Pick<CustomerTable, 'size' | 'orders' | 'firstDay' | 'ledgerStart' | 'ledgerDay' | 'ledgerOrders' | 'ledgerAmount'>;
+export type AcquisitionLedger = Pick<CustomerTable, 'size' | 'orders' | 'firstDay' | 'ledgerStart' | 'ledgerDay' | 'ledgerDayBase' | 'ledgerOrders' | 'ledgerAmount' | 'ledgerAmountScale'>;
 
 export interface CacRow {
   label: string;

@@ -22,7 +22,13 @@ export interface CustomerTable {
   readonly revenue: Float64Array;
   /** Ledger in CSR form: entries of customer i are ledgerStart[i] .. ledgerStart[i+1]-1, by day. */
   readonly ledgerStart: Int32Array;
-  readonly ledgerDay: Int32Array;
+  /**
+   * Day of the entry; once compacted, days after `ledgerDayBase` in 16 bits (read through
+   * domain/ledger.ts, never directly).
+   */
+  readonly ledgerDay: Int32Array | Uint16Array;
+  /** What is added to ledgerDay: the first entry's day once compacted; absent is 0. */
+  readonly ledgerDayBase?: number;
   /** Counted orders of the entry; a byte each once compacted (domain/ledger.ts compactLedger). */
   readonly ledgerOrders: Int32Array | Uint8Array;
   /**

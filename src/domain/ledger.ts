@@ -16,7 +16,7 @@ import type { Day } from './dates.js';
  *   period, never in a period before the customer existed.
  * The cursor reports these entries with `early = true` so a caller can count them.
  */
-export type Ledger = Pick<CustomerTable, 'size' | 'ledgerStart' | 'ledgerDay' | 'ledgerOrders' | 'ledgerAmount' | 'ledgerAmountScale'>;
+export type Ledger = Pick<CustomerTable, 'size' | 'ledgerStart' | 'ledgerDay' | 'ledgerDayBase' | 'ledgerOrders' | 'ledgerAmount' | 'ledgerAmountScale'>;
 
 /**
  * Walks one customer's entries in day order: `open(i)`, then `while (c.next())` reads `day`
@@ -38,7 +38,8 @@ export class LedgerCursor {
   private e = 0;
   private end = 0;
   private readonly start: Int32Array;
-  private readonly days: Int32Array;
+  private readonly days: Int32Array | Uint16Array;
+  private readonly base: number;
   private readonly ords: Int32Array | Uint8Array;
   private readonly amts: Float64Array | Int32Array;
   private readonly scale: number;
@@ -46,6 +47,7 @@ export class LedgerCursor {
   constructor(t: Ledger) {
     this.start = t.ledgerStart;
     this.days = t.ledgerDay;
+    this.base = t.ledgerDayBase ?? 0;
     this.ords = t.ledgerOrders;
     this.amts = t.ledgerAmount;
     this.scale = t.ledgerAmountScale ?? 1;
@@ -65,7 +67,7 @@ export class LedgerCursor {
       return false;
     }
     this.end = end;
-    this.firstOrderDay = this.days[e];
+    this.firstOrderDay = this.days[e] + this.base;
     return true;
   }
 
@@ -73,7 +75,7 @@ export class LedgerCursor {
   next(): boolean {
     const e = this.e;
     if (e >= this.end) return false;
-    const d = this.days[e];
+    const d = this.days[e] + this.base;
     this.early = d < this.firstOrderDay;
     this.day = this.early ? this.firstOrderDay : d;
     this.orders = this.ords[e];
@@ -86,7 +88,7 @@ export class LedgerCursor {
 
 /** The first counted order day of customer i, or undefined without one. */
 export function firstOrderDay(t: Ledger, i: number): Day | undefined {
-  for (let e = t.ledgerStart[i], end = t.ledgerStart[i + 1]; e < end; e++) if (t.ledgerOrders[e] > 0) return t.ledgerDay[e];
+  for (let e = t.ledgerStart[i], end = t.ledgerStart[i + 1]; e < end; e++) if (t.ledgerOrders[e] > 0) return t.ledgerDay[e] + (t.ledgerDayBase ?? 0);
   return undefined;
 }
 
@@ -98,25 +100,53 @@ export function netRevenueUpTo(t: Ledger, i: number, day: Day, cursor = new Ledg
   return v;
 }
 
+/** The day of ledger entry k, as booked in the input (for checks and tests; folds use the cursor). */
+export function entryDay(t: Ledger, k: number): Day {
+  return t.ledgerDay[k] + (t.ledgerDayBase ?? 0);
+}
+
 /** The net amount of ledger entry k (for checks and tests; folds use the cursor). */
 export function entryAmount(t: Ledger, k: number): number {
   return t.ledgerAmount[k] / (t.ledgerAmountScale ?? 1);
 }
 
 /**
- * The same table with a smaller ledger, when its values allow: counted orders as bytes when no
- * entry has more than 255, and amounts as whole cents (or mills) in 32 bits when every amount
- * is exactly such a number of them, that is, when units / scale gives back the very same
- * double. 16 bytes an entry become 9: at 100M orders, 1.6 GB become 0.9 GB. A ledger whose
- * values do not fit stays as it is, so the answer never changes. A ledger of fewer than
- * `minEntries` entries is left as it is (the two passes cost more than they save there).
+ * The same table with a smaller ledger, when its values allow: days as 16-bit offsets from the
+ * first entry's day when they span under 65,536 days (179 years), counted orders as bytes when
+ * no entry has more than 255, and amounts as whole cents (or mills) in 32 bits when every
+ * amount is exactly such a number of them, that is, when units / scale gives back the very
+ * same double. 16 bytes an entry become 7: at 100M orders, 1.6 GB become 0.7 GB. A ledger
+ * whose values do not fit stays as it is, so the answer never changes. A ledger of fewer than
+ * `minEntries` entries is left as it is (the passes cost more than they save there).
  */
 export function compactLedger<T extends CustomerTable>(t: T, minEntries = 0): T {
   if (t.ledgerDay.length < minEntries) return t;
+  const days = t.ledgerDay instanceof Int32Array && (t.ledgerDayBase ?? 0) === 0 ? dayOffsets(t.ledgerDay) : undefined;
   const orders = t.ledgerOrders instanceof Int32Array && fitsByte(t.ledgerOrders) ? bytesOf(t.ledgerOrders) : t.ledgerOrders;
   const amounts = t.ledgerAmount instanceof Float64Array && (t.ledgerAmountScale ?? 1) === 1 ? wholeUnits(t.ledgerAmount) : undefined;
-  if (orders === t.ledgerOrders && !amounts) return t;
-  return { ...t, ledgerOrders: orders, ...(amounts ? { ledgerAmount: amounts.units, ledgerAmountScale: amounts.scale } : {}) };
+  if (!days && orders === t.ledgerOrders && !amounts) return t;
+  return {
+    ...t,
+    ...(days ? { ledgerDay: days.offsets, ledgerDayBase: days.base } : {}),
+    ledgerOrders: orders,
+    ...(amounts ? { ledgerAmount: amounts.units, ledgerAmountScale: amounts.scale } : {}),
+  };
+}
+
+/** The days as offsets from the earliest, when they span fewer than 65,536 days; undefined otherwise (or without entries). */
+function dayOffsets(a: Int32Array): { offsets: Uint16Array; base: number } | undefined {
+  if (a.length === 0) return undefined;
+  let lo = a[0];
+  let hi = a[0];
+  for (let k = 1; k < a.length; k++) {
+    const d = a[k];
+    if (d < lo) lo = d;
+    else if (d > hi) hi = d;
+  }
+  if (hi - lo > 0xffff) return undefined;
+  const offsets = new Uint16Array(a.length);
+  for (let k = 0; k < a.length; k++) offsets[k] = a[k] - lo;
+  return { offsets, base: lo };
 }
 
 function bytesOf(a: Int32Array): Uint8Array {

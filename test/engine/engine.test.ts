@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AUTO_TWO_THREADS_BYTES, COMPACT_MIN_ENTRIES, chooseEngine, readOrders, streamingEngine, twoThreads, type Engine } from '../../src/engine/engine.js';
 import { duckdbEngine } from '../../src/engine/duckdb/duckdb-engine.js';
 import type { ReadSpec } from '../../src/engine/spec.js';
-import { entryAmount, netRevenueUpTo } from '../../src/domain/ledger.js';
+import { entryAmount, entryDay, netRevenueUpTo } from '../../src/domain/ledger.js';
 
 const spec: ReadSpec = {
   orders: 'fixtures/demo/orders.csv',
@@ -85,7 +85,9 @@ describe('the engine seam', () => {
       const small = await readOrders({ ...spec, engine, compactFrom: 0 });
       const t = small.table;
       expect(t.ledgerOrders).toBeInstanceOf(Uint8Array);
+      expect(t.ledgerDay).toBeInstanceOf(Uint16Array);
       expect(t.ledgerAmountScale).toBe(100);
+      expect(Array.from({ length: t.ledgerDay.length }, (_, k) => entryDay(t, k))).toEqual(Array.from(plain.table.ledgerDay));
       expect(Array.from(t.ledgerOrders)).toEqual(Array.from(plain.table.ledgerOrders));
       expect(Array.from({ length: t.ledgerDay.length }, (_, k) => entryAmount(t, k))).toEqual(Array.from(plain.table.ledgerAmount));
       for (let i = 0; i < t.size; i++) expect(netRevenueUpTo(t, i, small.asOf)).toBe(netRevenueUpTo(plain.table, i, plain.asOf));

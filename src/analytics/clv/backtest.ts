@@ -63,8 +63,6 @@ export interface BacktestResult {
   /** Per-customer mean absolute and root-mean-square error of predicted holdout purchases. */
   readonly mae: number;
   readonly rmse: number;
-  /** Predicted per customer over the holdout. */
-  readonly predicted: Float64Array;
   readonly byFrequency: readonly FrequencyRow[];
   readonly deciles: readonly DecileRow[];
   readonly tracking: readonly TrackingRow[];
@@ -156,7 +154,6 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     predictedHoldoutPurchases: sp,
     mae: n > 0 ? abs / n : 0,
     rmse: n > 0 ? Math.sqrt(sq / n) : 0,
-    predicted: pred,
     byFrequency: Object.freeze(byFrequency),
     deciles: Object.freeze(deciles),
     tracking: Object.freeze(tracking),

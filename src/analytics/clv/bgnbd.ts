@@ -5,7 +5,7 @@
  * probability p ~ Beta(a, b). Parameter names as in the paper: r, alpha (α), a, b.
  */
 import { bgFamilyLogLik, bgFamilyLogLikOne, fitBgFamily } from './bg-likelihood.js';
-import { groupRows } from './summary.js';
+import { groupsByXT } from './summary.js';
 import { betaln, gammaln, hyp2f1Safe } from './special.js';
 import { type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
 
@@ -130,7 +130,7 @@ export function bgnbdPredictor(p: BgNbdParams, data: PurchaseData): PurchasePred
   const { frequency: X, recency: TX, T } = data;
   const pAlive = new Float64Array(n);
   for (let i = 0; i < n; i++) pAlive[i] = bgnbdPAlive(p, X[i], TX[i], T[i]);
-  const g = groupRows([X, T], n);
+  const g = groupsByXT(data);
   return Object.freeze({
     size: n,
     pAlive,

@@ -25,7 +25,7 @@ import { ggExpectedAverageValue, type GammaGammaParams } from './gamma-gamma.js'
 import { purchasePredictor, type PurchaseFit, type PurchaseModelName } from './score.js';
 import { groupRows, type TimeUnit } from './summary.js';
 import { mergeIdentical } from './compress.js';
-import { discountedExpectedPurchases } from './value.js';
+import { discountBuffers, discountedExpectedPurchases } from './value.js';
 
 /** Default level of every interval: 90%. */
 export const DEFAULT_INTERVAL_LEVEL = 0.9;
@@ -228,11 +228,14 @@ export function clvAggregateIntervals(input: ClvIntervalInput, groupings: readon
   if (!prep) return null;
   const { D, level, cells, rows } = prep;
   const sums = groupings.map((g) => ({ purchases: new Float64Array(g.size * D), clv: new Float64Array(g.size * D) }));
+  // one set of working arrays over the distinct rows for all the draws
+  const eBuf = new Float64Array(rows.size);
+  const discBufs = input.annualDiscount === 0 ? undefined : discountBuffers(rows.size);
   for (let d = 0; d < D; d++) {
     const { pred, spendA, spendB } = drawAt(prep, input, d);
-    const e = pred.expected(input.horizon);
+    const e = pred.expected(input.horizon, eBuf);
     // without discounting the discounted sum telescopes to E[Y(H)]: one evaluation instead of one per month
-    const disc = input.annualDiscount === 0 ? e : discountedExpectedPurchases(pred, input);
+    const disc = discBufs ? discountedExpectedPurchases(pred, input, discBufs) : e;
     for (let c = 0; c < cells.size; c++) {
       const r = cells.row[c];
       const purchases = cells.count[c] * e[r];
@@ -276,14 +279,16 @@ export interface PeriodIntervals {
 export function forecastIntervals(input: ClvIntervalInput, windows: readonly { readonly tStart: number; readonly tEnd: number }[], groupings: readonly CustomerGrouping[], opts: IntervalOptions = {}): PeriodIntervals[] | null {
   const prep = prepareDraws(input, groupings, opts);
   if (!prep) return null;
-  const { D, level, cells } = prep;
+  const { D, level, cells, rows } = prep;
   const P = windows.length;
+  const endBuf = new Float64Array(rows.size);
+  const startBuf = new Float64Array(rows.size);
   const sums = groupings.map((g) => ({ purchases: new Float64Array(g.size * P * D), revenue: new Float64Array(g.size * P * D) }));
   for (let d = 0; d < D; d++) {
     const { pred, spendA, spendB } = drawAt(prep, input, d);
     for (let w = 0; w < P; w++) {
-      const end = pred.expected(windows[w].tEnd);
-      const start = windows[w].tStart > 0 ? pred.expected(windows[w].tStart) : null;
+      const end = pred.expected(windows[w].tEnd, endBuf);
+      const start = windows[w].tStart > 0 ? pred.expected(windows[w].tStart, startBuf) : null;
       for (let c = 0; c < cells.size; c++) {
         const r = cells.row[c];
         const e = end[r] - (start ? start[r] : 0);
@@ -357,19 +362,26 @@ function drawAt(prep: NonNullable<ReturnType<typeof prepareDraws>>, input: ClvIn
 /**
  * Customers merged by identical (x, t_x, T) and groups: `count` customers per cell and the sum
  * of their spend input (z̄ clamped at 0 as ggExpectedAverageValue does, or the fixed value);
- * `rows` the distinct (x, t_x, T) the predictions run over.
+ * `rows` the distinct (x, t_x, T) the predictions run over, `row` each cell's. The rows are
+ * found first, so the cells are keyed by whole numbers (a row and the groups) and no copy of
+ * the customers' (x, t_x, T) is made per cell.
  */
 function mergeCells(input: ClvIntervalInput, groupings: readonly CustomerGrouping[]) {
   const n = input.frequency.length;
-  const g = groupRows([input.frequency, input.recency, input.T, ...groupings.map((x) => x.of)], n);
+  const merged = mergeIdentical(input.frequency, input.recency, input.T);
+  const g = groupRows([merged.index, ...groupings.map((x) => x.of)], n);
   const count = g.count;
   const spendSum = new Float64Array(g.groups);
   for (let i = 0; i < n; i++) {
     const z = input.spend ? input.monetary[i] : (input.avgValue?.[i] ?? 0);
     spendSum[g.index[i]] += z > 0 && Number.isFinite(z) ? z : 0;
   }
-  const pick = (a: ArrayLike<number>): Float64Array => Float64Array.from(g.first, (i) => a[i]);
-  const rows = mergeIdentical(pick(input.frequency), pick(input.recency), pick(input.T));
-  const group = groupings.map((x) => Int32Array.from(g.first, (i) => x.of[i]));
-  return { size: g.groups, count, spendSum, row: rows.index, rows, group };
+  const cellsOf = (a: ArrayLike<number>): Int32Array => {
+    const out = new Int32Array(g.groups);
+    for (let c = 0; c < g.groups; c++) out[c] = a[g.first[c]];
+    return out;
+  };
+  // the rows without their per-customer index, which the draws do not need
+  const rows = { size: merged.size, frequency: merged.frequency, recency: merged.recency, T: merged.T };
+  return { size: g.groups, count, spendSum, row: cellsOf(merged.index), rows, group: groupings.map((x) => cellsOf(x.of)) };
 }

@@ -9,7 +9,7 @@
  */
 import { bgnbdExpectedIfAlive } from './bgnbd.js';
 import { bgFamilyLogLik, bgFamilyLogLikOne, fitBgFamily } from './bg-likelihood.js';
-import { groupRows } from './summary.js';
+import { groupsByXT } from './summary.js';
 import { betaln, gammaln, logAddExp } from './special.js';
 import { type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
 
@@ -99,7 +99,7 @@ export function mbgnbdPredictor(p: MbgNbdParams, data: PurchaseData): PurchasePr
   const { frequency: X, recency: TX, T } = data;
   const pAlive = new Float64Array(n);
   for (let i = 0; i < n; i++) pAlive[i] = mbgnbdPAlive(p, X[i], TX[i], T[i]);
-  const g = groupRows([X, T], n);
+  const g = groupsByXT(data);
   return Object.freeze({
     size: n,
     pAlive,

@@ -241,6 +241,18 @@ export interface Grouping {
  * Groups rows 0..n−1 by the exact values of the given columns (open-addressing hash over the
  * float64 bits), in order of first appearance. Linear in n.
  */
+/**
+ * The customers of a model's data grouped by (x, T), where the expected purchases' costly part
+ * (the hypergeometric term) is the same. Kept per data object: the interval draws build a
+ * predictor over the same rows once per draw, and the grouping does not depend on the draw.
+ */
+export function groupsByXT(data: { readonly frequency: ArrayLike<number>; readonly T: ArrayLike<number> }): Grouping {
+  let g = XT_GROUPS.get(data);
+  if (!g) XT_GROUPS.set(data, (g = groupRows([data.frequency, data.T], data.frequency.length)));
+  return g;
+}
+const XT_GROUPS = new WeakMap<object, Grouping>();
+
 export function groupRows(cols: readonly ArrayLike<number>[], n: number): Grouping {
   let cap = 16;
   while (cap < 2 * n) cap *= 2;

@@ -26,14 +26,28 @@ export interface DiscountOptions {
   readonly stepsPerYear?: number;
 }
 
-/** Σ_k (E[Y(t_k)] − E[Y(t_{k−1})]) (1+d)^{−t_k u/365.25} per customer (see the file comment). */
-export function discountedExpectedPurchases(pred: PurchasePredictor, opts: DiscountOptions): Float64Array {
+/** Working arrays of discountedExpectedPurchases, for a caller that calls it many times over the same rows. */
+export interface DiscountBuffers {
+  readonly out: Float64Array;
+  readonly prev: Float64Array;
+  readonly cur: Float64Array;
+}
+
+export function discountBuffers(size: number): DiscountBuffers {
+  return { out: new Float64Array(size), prev: new Float64Array(size), cur: new Float64Array(size) };
+}
+
+/**
+ * Σ_k (E[Y(t_k)] − E[Y(t_{k−1})]) (1+d)^{−t_k u/365.25} per customer (see the file comment).
+ * With `into`, the result is written into into.out (the other two are overwritten).
+ */
+export function discountedExpectedPurchases(pred: PurchasePredictor, opts: DiscountOptions, into?: DiscountBuffers): Float64Array {
   const dpu = DAYS_PER_UNIT[opts.unit];
   const H = Math.max(0, opts.horizon);
   const L = 365.25 / (opts.stepsPerYear ?? 12) / dpu;
-  const out = new Float64Array(pred.size);
-  let prev: Float64Array = new Float64Array(pred.size);
-  let cur: Float64Array = new Float64Array(pred.size);
+  const out = into ? into.out.fill(0) : new Float64Array(pred.size);
+  let prev: Float64Array = into ? into.prev.fill(0) : new Float64Array(pred.size);
+  let cur: Float64Array = into ? into.cur : new Float64Array(pred.size);
   const lr = Math.log1p(Math.max(-0.999999, opts.annualDiscount));
   for (let t0 = 0; t0 < H - 1e-9; ) {
     const t = Math.min(H, t0 + L);

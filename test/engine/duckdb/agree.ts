@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { CustomerTable } from '../../../src/domain/customer-state.js';
+import { entryAmount, entryDay } from '../../../src/domain/ledger.js';
 import type { LoadedData } from '../../../src/engine/spec.js';
 import { DATASETS } from '../../helpers/datasets.js';
 
@@ -12,7 +13,7 @@ export function plainTable(t: CustomerTable): unknown {
   const rows = [];
   for (let i = 0; i < t.size; i++) {
     const ledger = [];
-    for (let k = t.ledgerStart[i]; k < t.ledgerStart[i + 1]; k++) ledger.push([t.ledgerDay[k], t.ledgerOrders[k], money(t.ledgerAmount[k])]);
+    for (let k = t.ledgerStart[i]; k < t.ledgerStart[i + 1]; k++) ledger.push([entryDay(t, k), t.ledgerOrders[k], money(entryAmount(t, k))]);
     rows.push({
       id: t.ids[i],
       first: t.firstDay[i],
