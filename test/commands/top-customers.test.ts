@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { topIndexes } from '../../src/app/clv-values.js';
+import { sortedCustomerOrder } from '../../src/app/customer-rows.js';
+import { ledgerTable, order } from '../helpers/ledger-table.js';
 
 describe('topIndexes (the top customers table)', () => {
   it('gives the first k of a full sort, ties broken by the comparator, skipping rows not kept', () => {
@@ -13,5 +15,15 @@ describe('topIndexes (the top customers table)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('sortedCustomerOrder (customers.csv and the audiences)', () => {
+  it('sorts by id in code-unit order, once per table', () => {
+    const t = ledgerTable([['b', [order('2024-01-01', 5)]], ['B', []], ['a', [order('2024-01-02', 7)]], ['é', []], ['a1', []]]);
+    const sorted = sortedCustomerOrder(t);
+    expect(Array.from(sorted, (i) => t.ids[i])).toEqual(['B', 'a', 'a1', 'b', 'é']);
+    expect(sortedCustomerOrder(t)).toBe(sorted);
+    expect(sortedCustomerOrder({ ...t })).not.toBe(sorted);
   });
 });
