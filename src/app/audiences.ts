@@ -1,4 +1,4 @@
-import { dueStatus, type DueStatus } from '../analytics/clv/next-order.js';
+import { daysOverdue, dueStatus, expectedNextDate, overdueRatio, type DueStatus } from '../analytics/clv/next-order.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import { NOT_YET, STAGES } from '../domain/stage.js';
 import type { Cell, Column, ResultTable } from '../render/result.js';
@@ -88,7 +88,7 @@ export function audienceTables(inputs: Inputs, lc: Lifecycle, values?: CustomerV
     const nullNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
     const extra = {
       columns: NEXT_ORDER_AUDIENCE_COLUMNS,
-      cells: (i: number): Cell[] => [nullNaN(values!.pAlive[i]), nullNaN(next.expectedDate[i]), next.daysOverdue[i], next.overdueRatio[i]],
+      cells: (i: number): Cell[] => [nullNaN(values!.pAlive[i]), nullNaN(expectedNextDate(next, i)), daysOverdue(next, i), overdueRatio(next, i)],
     };
     const status = (i: number): DueStatus | undefined => (Number.isNaN(next.gapDays[i]) ? undefined : dueStatus(next.gapDays[i], next.daysSinceLast[i]));
     for (const s of ['due now', 'overdue'] as const) out.push(make('next_order', s, (i) => status(i) === s, extra));

@@ -180,7 +180,7 @@ function byTableRow(k: NextOrders, rows: Int32Array, n: number): NextOrders {
     for (let j = 0; j < rows.length; j++) out[rows[j]] = a[j];
     return out;
   };
-  return { daysSinceLast: spread(k.daysSinceLast), gapDays: spread(k.gapDays), expectedDate: spread(k.expectedDate), daysOverdue: spread(k.daysOverdue), overdueRatio: spread(k.overdueRatio) };
+  return { asOf: k.asOf, daysSinceLast: spread(k.daysSinceLast), gapDays: spread(k.gapDays) };
 }
 
 /**

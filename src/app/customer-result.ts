@@ -1,3 +1,4 @@
+import { daysOverdue, expectedNextDate, overdueRatio } from '../analytics/clv/next-order.js';
 import { cohortPeriods } from '../analytics/cohorts.js';
 import { closedSet, periodLabels } from '../analytics/rule-values.js';
 import { formatPeriod, type PeriodUnit } from '../domain/period.js';
@@ -71,6 +72,7 @@ const MODEL_FIELDS = new Set(['p_alive', 'churn_risk', 'expected_purchases', 'ex
 /** Rule fields beyond the fixed ones: the custom segment, the cohort and the model columns. */
 function whereFields(lc: Lifecycle, unit: PeriodUnit, periods: Int32Array, values: { v?: CustomerValues }): ExtraRuleFields {
   const num = (a: Float64Array | undefined, i: number): number | null => (a === undefined || Number.isNaN(a[i]) ? null : a[i]);
+  const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
   return {
     fields: [
       { name: 'segment', type: 'string', values: closedSet('a custom segment', 'custom segments (the config\'s "segments")', lc.custom?.names ?? []) },
@@ -95,11 +97,11 @@ function whereFields(lc: Lifecycle, unit: PeriodUnit, periods: Int32Array, value
         case 5: return num(v?.expectedAvgValue, i);
         case 6: return num(v?.clv, i);
         case 7: {
-          const d = v?.nextOrder?.expectedDate[i];
-          return d === undefined || Number.isNaN(d) ? null : formatDay(d);
+          const d = v?.nextOrder ? expectedNextDate(v.nextOrder, i) : NaN;
+          return Number.isNaN(d) ? null : formatDay(d);
         }
-        case 8: return num(v?.nextOrder?.daysOverdue, i);
-        default: return num(v?.nextOrder?.overdueRatio, i);
+        case 8: return v?.nextOrder ? nanToNull(daysOverdue(v.nextOrder, i)) : null;
+        default: return v?.nextOrder ? nanToNull(overdueRatio(v.nextOrder, i)) : null;
       }
     },
   };

@@ -1,3 +1,4 @@
+import { daysOverdue, expectedNextDate, overdueRatio } from '../analytics/clv/next-order.js';
 import { cohortPeriods } from '../analytics/cohorts.js';
 import { RFM_SEGMENTS } from '../analytics/rfm.js';
 import type { CustomerTable } from '../domain/customer-state.js';
@@ -116,9 +117,12 @@ export function customerRowsTable(
           row[clvAt + 4] = nan(values.clv[i]);
         }
         if (next) {
-          row[nextAt] = Number.isNaN(next.expectedDate[i]) ? null : next.expectedDate[i];
-          row[nextAt + 1] = Number.isNaN(next.daysOverdue[i]) ? null : next.daysOverdue[i];
-          row[nextAt + 2] = Number.isNaN(next.overdueRatio[i]) ? null : next.overdueRatio[i];
+          const date = expectedNextDate(next, i);
+          const over = daysOverdue(next, i);
+          const ratio = overdueRatio(next, i);
+          row[nextAt] = Number.isNaN(date) ? null : date;
+          row[nextAt + 1] = Number.isNaN(over) ? null : over;
+          row[nextAt + 2] = Number.isNaN(ratio) ? null : ratio;
         }
         for (let a = 0; a < nAttr; a++) row[lead + a] = t.attributes[a][i] ?? null;
         yield row;

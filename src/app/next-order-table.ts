@@ -1,4 +1,4 @@
-import { dueStatus, DUE_WINDOW_DAYS } from '../analytics/clv/next-order.js';
+import { daysOverdue, dueStatus, DUE_WINDOW_DAYS } from '../analytics/clv/next-order.js';
 import { NOT_YET, STAGES } from '../domain/stage.js';
 import { tableOf, type Cell, type ResultTable } from '../render/result.js';
 import type { CustomerValues } from './clv-values.js';
@@ -21,7 +21,7 @@ export function nextOrderTable(lc: Lifecycle, next: NonNullable<CustomerValues['
     for (const g of [lc.stages[i], STAGES.length]) {
       customers[g]++;
       if (s === 'due now') due[g]++;
-      else if (s === 'overdue') overdue[g].push(next.daysOverdue[i]);
+      else if (s === 'overdue') overdue[g].push(daysOverdue(next, i));
     }
   }
   const rows: Cell[][] = [];

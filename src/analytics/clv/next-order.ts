@@ -83,16 +83,34 @@ export function nextOrderRow(medianUnits: number, unit: TimeUnit, asOf: Day, day
   };
 }
 
-/** Per-customer next-order figures over a summary (arrays in the summary's order). */
+/**
+ * Per-customer next-order figures over a summary (arrays in the summary's order): the two
+ * whole-day figures, from which expectedNextDate, daysOverdue and overdueRatio derive exactly
+ * as nextOrderRow does (three arrays less: 200 MB at 8.5M customers). NaN for a customer
+ * without a figure, and then every derived figure is NaN too.
+ */
 export interface NextOrders {
+  readonly asOf: Day;
   /** Days from the last purchase day to the as-of date. */
   readonly daysSinceLast: Float64Array;
   /** g in whole days; Infinity when beyond any date. */
   readonly gapDays: Float64Array;
-  /** Day of the expected next order; NaN beyond 9999-12-31. */
-  readonly expectedDate: Float64Array;
-  readonly daysOverdue: Float64Array;
-  readonly overdueRatio: Float64Array;
+}
+
+/** Day of customer i's expected next order (as-of + g); NaN beyond 9999-12-31 or without a figure. */
+export function expectedNextDate(k: NextOrders, i: number): number {
+  const date = k.asOf + k.gapDays[i];
+  return date <= LAST_DATE ? date : NaN;
+}
+
+/** Days past customer i's due date (0 when not past it). */
+export function daysOverdue(k: NextOrders, i: number): number {
+  return Math.max(0, k.daysSinceLast[i] - k.gapDays[i]);
+}
+
+/** Days since customer i's last order ÷ their gap. */
+export function overdueRatio(k: NextOrders, i: number): number {
+  return k.daysSinceLast[i] / k.gapDays[i];
 }
 
 export interface NextOrderInput {
@@ -106,16 +124,12 @@ export interface NextOrderInput {
 /** The figures above for every customer of a summary whose calibration ends on `asOf`. */
 export function nextOrders(p: PurchaseRatePrior, s: NextOrderInput, asOf: Day): NextOrders {
   const n = s.size;
-  const out: NextOrders = { daysSinceLast: new Float64Array(n), gapDays: new Float64Array(n), expectedDate: new Float64Array(n), daysOverdue: new Float64Array(n), overdueRatio: new Float64Array(n) };
+  const out: NextOrders = { asOf, daysSinceLast: new Float64Array(n), gapDays: new Float64Array(n) };
   const dpu = DAYS_PER_UNIT[s.unit];
   for (let i = 0; i < n; i++) {
     const since = Math.round((s.T[i] - s.recency[i]) * dpu);
-    const row = nextOrderRow(medianNextPurchase(p, s.frequency[i], s.T[i]), s.unit, asOf, since);
     out.daysSinceLast[i] = since;
-    out.gapDays[i] = row.gapDays;
-    out.expectedDate[i] = row.expectedDate ?? NaN;
-    out.daysOverdue[i] = row.daysOverdue;
-    out.overdueRatio[i] = row.overdueRatio;
+    out.gapDays[i] = nextOrderRow(medianNextPurchase(p, s.frequency[i], s.T[i]), s.unit, asOf, since).gapDays;
   }
   return out;
 }

@@ -6,11 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dayFromCivil } from '../../../src/domain/dates.js';
 import { summarizeLedger, type ClvSummary } from '../../../src/analytics/clv/summary.js';
 import { fitBgNbd, type BgNbdParams } from '../../../src/analytics/clv/bgnbd.js';
-import { dueStatus, LAST_DATE, medianNextPurchase, nextOrderRow, nextOrders, nextPurchaseSurvival } from '../../../src/analytics/clv/next-order.js';
+import { daysOverdue, dueStatus, expectedNextDate, LAST_DATE, medianNextPurchase, nextOrderRow, nextOrders, nextPurchaseSurvival, overdueRatio } from '../../../src/analytics/clv/next-order.js';
 import { DATASETS, loadTable } from '../../helpers/datasets.js';
 import { gamma, rng } from './simulate.js';
 
@@ -55,12 +56,27 @@ describe('next purchase given alive: hand-worked values', () => {
     const out = nextOrders({ r: 1, alpha: 9 - 60 / 7 }, s, asOf);
     // customer 0: α + T = 10, r + x = 2 -> 29 days; last order (T − t_x) = 60/7 − 1 weeks = 53 days ago
     expect(Array.from(out.gapDays)).toEqual([29, Math.round(7 * (9 - 60 / 7 + 6) * 1)]);
-    expect(out.expectedDate[0]).toBe(asOf + 29);
-    expect(out.daysOverdue[0]).toBe(53 - 29);
-    expect(out.overdueRatio[0]).toBeCloseTo(53 / 29, 14);
+    expect(expectedNextDate(out, 0)).toBe(asOf + 29);
+    expect(daysOverdue(out, 0)).toBe(53 - 29);
+    expect(overdueRatio(out, 0)).toBeCloseTo(53 / 29, 14);
     // customer 1, x = 0 with r = 1: median (α + T)(2 − 1), longer than the 42 days since the first order
-    expect(out.daysOverdue[1]).toBe(0);
-    expect(out.overdueRatio[1]).toBeCloseTo(42 / out.gapDays[1], 14);
+    expect(daysOverdue(out, 1)).toBe(0);
+    expect(overdueRatio(out, 1)).toBeCloseTo(42 / out.gapDays[1], 14);
+  });
+
+  it('derives the date, days overdue and ratio exactly as nextOrderRow does, NaN without a figure', () => {
+    const asOf = dayFromCivil(2024, 12, 31);
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ min: 0, max: 1e4, noNaN: true }), fc.constant(1e12), fc.constant(Infinity)), fc.integer({ min: 0, max: 5000 }), (median, since) => {
+        const row = nextOrderRow(median, 'week', asOf, since);
+        const k = { asOf, daysSinceLast: Float64Array.of(since, NaN), gapDays: Float64Array.of(row.gapDays, NaN) };
+        expect(expectedNextDate(k, 0)).toBe(row.expectedDate ?? NaN);
+        expect(daysOverdue(k, 0)).toBe(row.daysOverdue);
+        expect(overdueRatio(k, 0)).toBe(row.overdueRatio);
+        expect([expectedNextDate(k, 1), daysOverdue(k, 1), overdueRatio(k, 1)]).toEqual([NaN, NaN, NaN]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -147,7 +163,7 @@ describe.skipIf(!present)('next order on the CDNOW sample (calibration to 1997-0
     expect(Math.abs(analytic / sim.median - 1)).toBeLessThan(0.02);
     const out = nextOrders(prm, cal, asOf);
     // the date is the median in whole days after the as-of date
-    expect(out.expectedDate[i] - asOf).toBe(Math.round(7 * analytic));
+    expect(expectedNextDate(out, i) - asOf).toBe(Math.round(7 * analytic));
     expect(Math.abs(out.gapDays[i] - 7 * sim.median)).toBeLessThan(Math.max(0.02 * 7 * sim.median, 0.5 + 0.01 * 7 * sim.median));
   });
 });
