@@ -101,6 +101,7 @@ export function forecastRun(inputs: Inputs, flags: ForecastFlags, prior?: { lc: 
   if (scores.problem) throw unusableModelError(purchaseModelLabel(model), scores.problem);
   const groupings = groupingsOf(inputs, prior?.lc ?? computeLifecycle(inputs, flags), summary, fittedTo, backtest);
   const fit = scores.purchase;
+  if (!scores.predictor) throw new Error('internal: the forecast was handed values whose fit data was released');
   const predicted = forecastTotals({
     predictor: scores.predictor,
     active: (u, L) => activeProbabilities(fit, summary, scores.pAlive, u, L),

@@ -22,7 +22,7 @@ import { hashInputs, readState, writeState, type SavedState } from '../io/state-
 import { changesTable, stateMismatch, stateRows } from '../app/state-diff.js';
 import { explainThresholds, stageTables, thresholdsLine } from '../app/stage-tables.js';
 import { summaryTable } from '../app/summary-table.js';
-import { clvSettings, customerValues, isPredictive, modelTable, valueTables, type ClvFlags } from '../app/clv-values.js';
+import { clvSettings, customerValues, withoutFitData, isPredictive, modelTable, valueTables, type ClvFlags } from '../app/clv-values.js';
 import { defaultHoldout, firstOrderDay } from '../app/holdout.js';
 import { playbookTables } from '../app/playbook-tables.js';
 import { kpisRun } from '../app/kpis-run.js';
@@ -101,17 +101,19 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const level = intervalLevel(flags.interval);
   // a model whose fit is not usable is said on the page and in the manifest, never written as
   // values; after --model auto (the default), settings hold the model chosen
-  const fitted = customerValues(inputs, asked, true);
+  let values = customerValues(inputs, asked, true);
   settle();
-  const settings = fitted.settings;
+  const settings = values.settings;
+  const choice = values.choice;
   // the data checks of clm doctor, one source: on stderr, the page's banner and the manifest
   // (a backtest on a holdout of the user's own says its own sample size)
   const used = analysesUsed(settings.model, { backtest: flags.holdout === undefined && flags.calibrationEnd === undefined });
   gateWarnings(dataChecks, used).forEach(warn);
   // the frequency-spend correlation is a data check, said once above
-  fitted.warnings.filter((w) => w !== fitted.scores?.correlation?.warning).forEach(warn);
-  const unusable = fitted.problem ?? null;
-  const values = unusable ? { ...fitted, settings: { ...settings, model: 'historical' as const }, clv: historicalClv(data.table, data.asOf, settings.margin) } : fitted;
+  const correlationWarning = values.scores?.correlation?.warning;
+  values.warnings.filter((w) => w !== correlationWarning).forEach(warn);
+  const unusable = values.problem ?? null;
+  if (unusable) values = { ...values, settings: { ...settings, model: 'historical' as const }, clv: historicalClv(data.table, data.asOf, settings.margin) };
   // the backtest checks the model shown (with auto: the one chosen on this same holdout)
   const backtest = reportBacktest(inputs, { ...flags, model: settings.model }, settings.model, warn);
   settle();
@@ -141,6 +143,8 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
     ...(forecast ? forecast.tables : []),
   ];
   tables.push(...clvTables);
+  // the value intervals and the forecast were the last to read the fit's per-customer data
+  values = withoutFitData(values);
   settle();
   const btTables = backtest ? backtestTables(backtest) : [];
   tables.push(...btTables);
@@ -154,7 +158,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const customers = customerRowsTable(data.table, lc, 'month', settings.model === 'formula' || unusable ? undefined : values);
   settle();
 
-  const meta = manifestMeta({ inputs, flags, lc, from, settings, choice: fitted.choice, level, dataChecks, used, values, unusable, forecast, backtest, kpis, metrics, previous });
+  const meta = manifestMeta({ inputs, flags, lc, from, settings, choice, level, dataChecks, used, values, unusable, forecast, backtest, kpis, metrics, previous });
 
   const context = [...dataContext(data), thresholdsLine(lc, false), `report window: ${formatDay(from)} to ${formatDay(data.asOf)} (transitions and churn rate)`];
 

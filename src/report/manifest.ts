@@ -4,7 +4,6 @@ import type { Lifecycle } from '../app/lifecycle.js';
 import { thresholdsMeta } from '../app/stage-tables.js';
 import { rfmMeta } from '../app/segment-tables.js';
 import { checksMeta, fitMeta, isPredictive, settingsMeta, type ClvSettings, type CustomerValues } from '../app/clv-values.js';
-import { forecastTotalsMeta } from '../app/forecast-run.js';
 import type { BacktestRun } from '../app/backtest-run.js';
 import type { KpisRun } from '../app/kpis-run.js';
 import type { ReportForecast } from './forecast-section.js';
@@ -54,7 +53,7 @@ export function manifestMeta(r: ManifestInput): Record<string, unknown> {
   meta.data_checks = checksMeta(dataChecks, used);
   if (values.scores) meta.fit = fitMeta(values.scores);
   if (unusable) meta.model_not_usable = { model: settings.model, problem: unusable, instead: 'historical value (net revenue to date x margin) in the playbook and audiences; no predicted values' };
-  if (forecast) meta.forecast = { period: 'month', periods: forecast.run.periods.length, fitted_to: formatDay(forecast.run.fittedTo), totals: forecastTotalsMeta(forecast.run) };
+  if (forecast) meta.forecast = forecast.meta;
   if (backtest) meta.backtest = { calibration_end: formatDay(backtest.calibrationEnd), holdout_end: formatDay(backtest.holdoutEnd), holdout_basis: backtest.holdoutBasis, model: backtest.model, converged: backtest.converged };
   meta.kpis = kpis.meta;
   meta.metrics = roundMetrics(metrics);

@@ -50,7 +50,8 @@ export interface ClvScores {
   /** Undefined when too few repeat customers with positive spend to fit Gamma-Gamma. */
   readonly spend?: GammaGammaFit;
   readonly correlation?: { correlation: number; customers: number; warning?: string };
-  readonly predictor: PurchasePredictor;
+  /** Over the summary's customers; absent once a report has let go of its fit data (app/clv-values.ts withoutFitData). */
+  readonly predictor?: PurchasePredictor;
   readonly pAlive: Float64Array;
   readonly expectedPurchases: Float64Array;
   readonly expectedAvgValue: Float64Array;
