@@ -7,6 +7,7 @@
  */
 import { fitNamed, PURCHASE_RATE_LIMIT, repeatPurchaseStart, weightedRows, type FitOptions, type ModelFit, type PurchaseData, type PurchasePredictor } from './model.js';
 import { pnbdLikelihood, pnbdLogLikRow, pnbdLogTerms, type ParetoNbdParams } from './pnbd-likelihood.js';
+import { groupsByXT } from './summary.js';
 
 export type { ParetoNbdParams } from './pnbd-likelihood.js';
 
@@ -100,11 +101,16 @@ export function pnbdPredictor(p: ParetoNbdParams, data: PurchaseData): PurchaseP
   const { frequency: X, recency: TX, T } = data;
   const pAlive = new Float64Array(n);
   for (let i = 0; i < n; i++) pAlive[i] = pnbdPAlive(p, X[i], TX[i], T[i]);
+  // the expectation if alive depends on (x, T) only: one log1p and expm1 per distinct pair
+  // (the value intervals ask for it 13 times per parameter draw)
+  const g = groupsByXT(data);
   return Object.freeze({
     size: n,
     pAlive,
     expected(t: number, out = new Float64Array(n)): Float64Array {
-      for (let i = 0; i < n; i++) out[i] = pnbdExpectedIfAlive(p, t, X[i], T[i]) * pAlive[i];
+      const perGroup = new Float64Array(g.groups);
+      for (let k = 0; k < g.groups; k++) perGroup[k] = pnbdExpectedIfAlive(p, t, X[g.first[k]], T[g.first[k]]);
+      for (let i = 0; i < n; i++) out[i] = perGroup[g.index[i]] * pAlive[i];
       return out;
     },
   });
