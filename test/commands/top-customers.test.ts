@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { topIndexes } from '../../src/app/clv-values.js';
+import { topIndexes, withoutFitData, type CustomerValues } from '../../src/app/clv-values.js';
 import { sortedCustomerOrder } from '../../src/app/customer-rows.js';
 import { ledgerTable, order } from '../helpers/ledger-table.js';
 
@@ -25,5 +25,21 @@ describe('sortedCustomerOrder (customers.csv and the audiences)', () => {
     expect(Array.from(sorted, (i) => t.ids[i])).toEqual(['B', 'a', 'a1', 'b', 'é']);
     expect(sortedCustomerOrder(t)).toBe(sorted);
     expect(sortedCustomerOrder({ ...t })).not.toBe(sorted);
+  });
+});
+
+describe('withoutFitData (the report lets go of the fit per customer)', () => {
+  it('drops the summary and the predictor, keeps every per-customer value and the fit', () => {
+    const clv = Float64Array.of(1, 2);
+    const purchase = { model: 'bgnbd' };
+    const v = { settings: { model: 'bgnbd' }, clv, pAlive: clv, summary: { size: 2 }, scores: { purchase, predictor: { size: 2 }, clv } } as unknown as CustomerValues;
+    const kept = withoutFitData(v);
+    expect(kept.summary).toBeUndefined();
+    expect(kept.scores?.predictor).toBeUndefined();
+    expect(kept.scores?.purchase).toBe(purchase);
+    expect(kept.clv).toBe(clv);
+    expect(kept.pAlive).toBe(clv);
+    expect(v.summary).toBeDefined();
+    expect(withoutFitData({ ...v, scores: undefined }).scores).toBeUndefined();
   });
 });
