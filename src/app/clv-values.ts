@@ -135,9 +135,9 @@ export function customerValues(inputs: Inputs, asked: ClvSettings, tolerateUnusa
   const summary = summarizeLedger(t, { calibrationEnd: inputs.data.asOf, unit: settings.unit });
   if (summary.size === 0) throw new UsageError('no customer has an order on or before the as-of date, so there is nothing to fit');
   // every customer of the table in the summary, in order (no prospects): the scores are by
-  // table row already and are shared below, not copied (8.5M customers: 270 MB less)
+  // table row already and are shared, not copied (8.5M customers: 270 MB less)
   const sameRows = summary.size === n && summary.rows.every((r, k) => r === k);
-  const out: CustomerValues = sameRows ? { settings, pAlive: new Float64Array(0), expectedPurchases: new Float64Array(0), expectedAvgValue: new Float64Array(0), clv: new Float64Array(0), warnings: [] } : none();
+  const byRow = (a: Float64Array): Float64Array => (sameRows ? a : spreadOverTable(a, summary.rows, n));
   let choice: ModelChoice | undefined;
   let fitted: ScoreOptions['fitted'];
   if (settings.model === 'auto') {
@@ -146,31 +146,33 @@ export function customerValues(inputs: Inputs, asked: ClvSettings, tolerateUnusa
     choice = auto.choice;
     fitted = auto;
     settings = { ...settings, model: auto.choice.model };
-    out.settings = settings;
   }
   const model = settings.model as PurchaseModelName;
   inputs.progress?.(`fitting ${purchaseModelLabel(model)} + Gamma-Gamma spend to ${summary.size.toLocaleString('en-US')} customers`);
   const scores = scoreClv(summary, { model, horizon: settings.horizonDays / DAYS_PER_UNIT[settings.unit], annualDiscount: settings.discount, margin: settings.margin, penalizer: settings.penalizer, fitted });
   if (scores.problem && !tolerateUnusable) throw unusableModelError(purchaseModelLabel(model), scores.problem);
-  if (sameRows) {
-    out.pAlive = scores.pAlive;
-    out.expectedPurchases = scores.expectedPurchases;
-    out.expectedAvgValue = scores.expectedAvgValue;
-    out.clv = scores.clv;
-  } else {
-    for (let k = 0; k < summary.size; k++) {
-      const i = summary.rows[k];
-      out.pAlive[i] = scores.pAlive[k];
-      out.expectedPurchases[i] = scores.expectedPurchases[k];
-      out.expectedAvgValue[i] = scores.expectedAvgValue[k];
-      out.clv[i] = scores.clv[k];
-    }
-  }
-  if (!scores.problem) {
-    const next = nextOrders(scores.purchase.params, summary, inputs.data.asOf);
-    out.nextOrder = sameRows ? next : byTableRow(next, summary.rows, n);
-  }
-  return { ...out, summary, scores, ...(choice ? { choice } : {}), ...(scores.caveat ? { caveat: scores.caveat } : {}), ...(scores.problem ? { problem: scores.problem, fittedModel: model } : {}), warnings: [...scores.warnings] };
+  const next = scores.problem ? undefined : nextOrders(scores.purchase.params, summary, inputs.data.asOf);
+  return {
+    settings,
+    pAlive: byRow(scores.pAlive),
+    expectedPurchases: byRow(scores.expectedPurchases),
+    expectedAvgValue: byRow(scores.expectedAvgValue),
+    clv: byRow(scores.clv),
+    ...(next ? { nextOrder: { asOf: next.asOf, daysSinceLast: byRow(next.daysSinceLast), gapDays: byRow(next.gapDays) } } : {}),
+    summary,
+    scores,
+    ...(choice ? { choice } : {}),
+    ...(scores.caveat ? { caveat: scores.caveat } : {}),
+    ...(scores.problem ? { problem: scores.problem, fittedModel: model } : {}),
+    warnings: [...scores.warnings],
+  };
+}
+
+/** Per-summary-customer values spread over the table's n rows (NaN for the others). */
+function spreadOverTable(a: Float64Array, rows: Int32Array, n: number): Float64Array {
+  const out = new Float64Array(n).fill(NaN);
+  for (let k = 0; k < rows.length; k++) out[rows[k]] = a[k];
+  return out;
 }
 
 /**
@@ -184,16 +186,6 @@ export function withoutFitData(v: CustomerValues): CustomerValues {
   if (!v.scores) return rest;
   const { predictor: _predictor, ...scores } = v.scores;
   return { ...rest, scores };
-}
-
-/** Per-summary-customer next-order arrays spread over the table's n rows (NaN for the others). */
-function byTableRow(k: NextOrders, rows: Int32Array, n: number): NextOrders {
-  const spread = (a: Float64Array): Float64Array => {
-    const out = new Float64Array(n).fill(NaN);
-    for (let j = 0; j < rows.length; j++) out[rows[j]] = a[j];
-    return out;
-  };
-  return { asOf: k.asOf, daysSinceLast: spread(k.daysSinceLast), gapDays: spread(k.gapDays) };
 }
 
 /**

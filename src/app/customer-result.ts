@@ -71,8 +71,8 @@ const MODEL_FIELDS = new Set(['p_alive', 'churn_risk', 'expected_purchases', 'ex
 
 /** Rule fields beyond the fixed ones: the custom segment, the cohort and the model columns. */
 function whereFields(lc: Lifecycle, unit: PeriodUnit, periods: Int32Array, values: { v?: CustomerValues }): ExtraRuleFields {
-  const num = (a: Float64Array | undefined, i: number): number | null => (a === undefined || Number.isNaN(a[i]) ? null : a[i]);
   const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+  const num = (a: Float64Array | undefined, i: number): number | null => (a === undefined ? null : nanToNull(a[i]));
   return {
     fields: [
       { name: 'segment', type: 'string', values: closedSet('a custom segment', 'custom segments (the config\'s "segments")', lc.custom?.names ?? []) },
