@@ -295,6 +295,11 @@ export class CustomerStateBuilder {
     return ledger;
   }
 
+  /** Frees the key index (and no key) once no more keys are looked up here: takeKeys() follows. */
+  dropKeyIndex(): void {
+    this.release(this.keys.dropIndex());
+  }
+
   /** The keys and the ledger after the pass, for the builder of the first part (absorbKeys); the index is dropped. */
   takeKeys(): { keys: KeyTableParts; ledger: PartLedger } {
     return { keys: this.keys.parts(), ledger: this.takeLedger() };

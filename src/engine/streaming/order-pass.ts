@@ -252,6 +252,11 @@ export class OrderPass {
     collectGarbage(bytes);
   }
 
+  /** Frees the customer index once the scan is done, for a part whose keys go to another pass (takeKeys). */
+  dropCustomerIndex(): void {
+    this.builder.dropKeyIndex();
+  }
+
   /** True unless this part filled its region of a shared order-id set (cross-half duplicates: OrderIdSet.crossCheck). */
   get idsOk(): boolean {
     return !this.orderIds.full;

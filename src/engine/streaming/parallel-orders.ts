@@ -65,6 +65,8 @@ const MIN_BYTES = 16 << 20;
 export interface LaterPartInput {
   opts: PassOptions;
   range: ByteRange & { last: boolean };
+  /** Rows estimated in the range (sizes the pass's customer table; see OrderPass). */
+  rows: number;
   header: HeaderInfo;
   /** The order-id set both halves share, a part each (see OrderIdSet). */
   ids: OrderIdShare;
@@ -127,7 +129,7 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
   let ids: OrderIdShare | undefined = input.ids;
   const sync = input.sync;
-  const pass = new OrderPass(input.opts, { onReject }, input.range.end - input.range.start, { ids, half: 1 });
+  const pass = new OrderPass(input.opts, { onReject }, input.range.end - input.range.start, { ids, half: 1 }, input.rows);
   // workerData lives as long as the worker: without this reference the shared set goes
   // as soon as both halves drop theirs
   input.ids = NO_IDS;
@@ -139,6 +141,9 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
     send({ kind: 'failed', message: e instanceof Error ? e.message : String(e), dataError: isDataFault(e) }, []);
     return;
   }
+  // the customer index is needed only to read: while this thread waits for the other half,
+  // the peak of the two reads, it need not hold it (the keys and ledger stay)
+  pass.dropCustomerIndex();
   signal(sync, 1, DONE);
   const unique = await crossHalfCheck(ids, sync, 1);
   if (unique === undefined) return void send({ kind: 'failed', message: 'first half failed', dataError: true }, []);
@@ -182,10 +187,14 @@ export async function readOrdersInParallel(
 
   let ids: OrderIdShare | undefined = OrderIdSet.shared(seam.rows);
   const sync = new Int32Array(new SharedArrayBuffer(8));
-  const later = startLaterPart({ opts, range: { start: seam.at, end: bytes, last: true }, header, ids, sync }, mode);
+  // each half's share of the rows, from the line length at the seam (bytes / 60, the guess
+  // without one, is twice the rows of a file with 32-hex ids, and the customer table touches
+  // every slot it is given)
+  const firstRows = Math.ceil((seam.rows * seam.at) / bytes);
+  const later = startLaterPart({ opts, range: { start: seam.at, end: bytes, last: true }, rows: seam.rows - firstRows, header, ids, sync }, mode);
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
-  const pass = new OrderPass(opts, { onReject }, seam.at, { ids, half: 0 });
+  const pass = new OrderPass(opts, { onReject }, seam.at, { ids, half: 0 }, firstRows);
   let signalled = false;
   try {
     const scanned = await pass.scan({ start: 0, end: seam.at, last: false });
