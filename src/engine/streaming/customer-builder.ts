@@ -136,9 +136,12 @@ export class CustomerStateBuilder {
 
   /** customerIndexBytes after prepareCustomer with the same bytes (and no other key looked up since). */
   customerIndexPrepared(buf: Buffer, s: number, e: number): number {
-    const before = this.keys.size;
-    const i = this.keys.lookupPrepared(buf, s, e);
-    if (i === before && i >= this.refundRows.length) {
+    return this.roomFor(this.keys.lookupPrepared(buf, s, e));
+  }
+
+  /** Makes room for customer i's per-customer counts; returns i. */
+  private roomFor(i: number): number {
+    if (i >= this.refundRows.length) {
       this.refundRows = growInt32(this.refundRows, i + 1);
       this.refundCount = growInt32(this.refundCount, i + 1);
     }
@@ -318,10 +321,16 @@ export class CustomerStateBuilder {
    */
   absorbKeys(next: KeyTableParts, ledger: PartLedger): Int32Array {
     const { arena, spans, size: nb } = next;
-    // no reserve(nb): the halves of one file share most of their customers, and room for all
-    // of the later part's keys doubled the index (48 MB more at 1M customers)
+    // the later part's new keys are appended, not indexed: the index is not grown for them
+    // (no rehash), and it is dropped at finalize unless a customers file looks keys up first
     const remap = new Int32Array(nb);
-    for (let j = 0; j < nb; j++) remap[j] = this.customerIndexBytes(arena, spans[2 * j], spans[2 * j] + spans[2 * j + 1]);
+    for (let j = 0; j < nb; j++) {
+      const s = spans[2 * j];
+      const e = s + spans[2 * j + 1];
+      // the later part's keys are distinct: a new one need not be indexed (see appendUnindexed)
+      const i = this.keys.findIndexed(arena, s, e);
+      remap[j] = i >= 0 ? i : this.roomFor(this.keys.appendUnindexed(arena, s, e));
+    }
     this.later = { remap, ledger };
     return remap;
   }

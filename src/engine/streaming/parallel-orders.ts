@@ -144,6 +144,7 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
   // the customer index is needed only to read: while this thread waits for the other half,
   // the peak of the two reads, it need not hold it (the keys and ledger stay)
   pass.dropCustomerIndex();
+  process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} worker scanned\n`);
   signal(sync, 1, DONE);
   const unique = await crossHalfCheck(ids, sync, 1);
   if (unique === undefined) return void send({ kind: 'failed', message: 'first half failed', dataError: true }, []);
@@ -203,6 +204,7 @@ export async function readOrdersInParallel(
       oneThread(!scanned.complete ? 'a quoted field spans the middle of the file' : 'it holds more orders than its line length suggested');
       return later.cancel();
     }
+    process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} main scanned\n`);
     signal(sync, 0, DONE);
     signalled = true;
     const unique = await crossHalfCheck(ids, sync, 0);
@@ -214,11 +216,13 @@ export async function readOrdersInParallel(
       return later.cancel();
     }
     const keys = await later.keys;
+    process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} keys in\n`);
     if (!keys) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
     pass.absorbKeys(keys);
     // the resolved promise holds this object as long as the worker's listeners live: the keys
     // are absorbed, so they go now (the ledger is the builder's until it is grouped)
     keys.keys = { arena: Buffer.alloc(0), spans: new Int32Array(0), size: 0 };
+    process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} absorbed\n`);
     const rest = await later.rest;
     if (!rest && later.failure !== undefined) onFallback(later.failure);
     if (!rest?.idsOk) return undefined;

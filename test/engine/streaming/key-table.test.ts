@@ -39,4 +39,44 @@ describe('ByteKeyTable', () => {
       { numRuns: 60 },
     );
   });
+
+  it('absorbs another table\'s keys with findIndexed and appendUnindexed: numbers as lookupOrInsert would, and finds the appended keys again (property)', () => {
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 800 }), fc.uniqueArray(key, { maxLength: 800 }), fc.array(key, { maxLength: 200 }), (own, later, after) => {
+        const t = new ByteKeyTable(4);
+        const index = new Map<string, number>();
+        const see = (k: string): number => {
+          const want = index.get(k) ?? index.size;
+          index.set(k, want);
+          return want;
+        };
+        for (const k of own) {
+          const b = Buffer.from(k);
+          expect(t.lookupOrInsert(b, 0, b.length)).toBe(see(k));
+        }
+        for (const k of later) {
+          const b = Buffer.from(`<${k}>`);
+          const found = t.findIndexed(b, 1, b.length - 1);
+          expect(found).toBe(index.get(k) ?? -1);
+          const i = found >= 0 ? found : t.appendUnindexed(b, 1, b.length - 1);
+          expect(i).toBe(see(k));
+        }
+        expect(t.size).toBe(index.size);
+        // lookups after: the appended keys are indexed first, each keeps its number, new ones follow
+        for (const k of after) {
+          const b = Buffer.from(k);
+          const i = t.lookupOrInsert(b, 0, b.length);
+          expect(i).toBe(see(k));
+        }
+        for (const [k, i] of index) expect(t.key(i)).toBe(k);
+        // an appended key's builder words start as a new key's do
+        const appended = later.filter((k) => !own.includes(k) && !after.includes(k));
+        if (appended.length) {
+          t.locate(index.get(appended[0])!);
+          expect([t.stateArr[t.stateAt], t.stateArr[t.stateAt + 1]]).toEqual([-1, 0]);
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
 });

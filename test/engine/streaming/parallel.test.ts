@@ -72,6 +72,15 @@ function writeOrders(rows: Row[], crlf: boolean, allowDuplicates: boolean, style
   return path;
 }
 
+/** A customers file: some of the generated customers (both key styles) and prospects. */
+function writeCustomers(): string {
+  const lines = ['customer_id,segment'];
+  for (let c = 1; c <= 30; c += 2) lines.push(`c${c},s${c % 3}`, `buyer${c}@shop.example,s${c % 2}`);
+  const path = join(dir, `customers-${Math.random().toString(36).slice(2)}.csv`);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
 async function read(orders: string, parallel: ParallelMode, extra: Partial<ReadSpec> = {}): Promise<{ data: LoadedData; warnings: string[] }> {
   const warnings: string[] = [];
   const data = await readCustomerState({
@@ -102,10 +111,13 @@ describe('parallel orders pass', () => {
   it('gives exactly the sequential result on messy generated input (inline second half)', async () => {
     let taken = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(rowArb, { minLength: 2, maxLength: 300 }), fc.boolean(), fc.boolean(), fc.constantFrom<IdStyle>('numbered', 'hashed', 'classes'), async (rows, crlf, duplicates, style) => {
+      fc.asyncProperty(fc.array(rowArb, { minLength: 2, maxLength: 300 }), fc.boolean(), fc.boolean(), fc.constantFrom<IdStyle>('numbered', 'hashed', 'classes'), fc.boolean(), async (rows, crlf, duplicates, style, withCustomers) => {
         const path = writeOrders(rows, crlf, duplicates, style);
+        // a customers file looks keys up after the halves' keys are merged: buyers of either
+        // half and prospects who never ordered
+        const extra = withCustomers ? { customers: writeCustomers() } : {};
         // the same result, or the same data error (a file with no counted order is exit 3)
-        const outcome = (mode: ParallelMode): Promise<unknown> => read(path, mode).then(snapshot, (e: Error) => ({ error: e.message }));
+        const outcome = (mode: ParallelMode): Promise<unknown> => read(path, mode, extra).then(snapshot, (e: Error) => ({ error: e.message }));
         expect(await outcome('inline')).toEqual(await outcome('off'));
         if (await readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, 'inline')) taken++;
       }),
