@@ -6,9 +6,7 @@ import { summaryTable, plainValue } from '../app/summary-table.js';
 /** `clm summary`: headline figures, the mapping used and the reconciliation of every row. */
 export async function runSummary(flags: InputFlags, io: CliIO, warn: (m: string) => void): Promise<CommandResult> {
   const { data, listedSince } = await loadInputs(flags, io, warn);
-  process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} loaded\n`);
   const { metrics, table } = summaryTable(data, listedSince);
-  process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} summarized\n`);
   const meta = dataMeta(data, 'summary');
   meta.summary = Object.fromEntries(metrics.map(([k, , v, type]) => [k, plainValue(v, type)]));
   if (data.customersFile) {

@@ -2,6 +2,7 @@ import { NO_DAY, type CustomerTable } from '../../domain/customer-state.js';
 import type { Day } from '../../domain/dates.js';
 import { MILLS_PER_UNIT, toMills } from '../../domain/money.js';
 import { ByteKeyTable, type KeyTableParts } from './key-table.js';
+import { concatParts, groupPart, type GroupedLedger, type GroupedPart, type PartLedger } from './part-ledger.js';
 
 /*
  * The streaming engine's builder of the CustomerTable (domain/customer-state.ts): customer keys
@@ -17,6 +18,7 @@ import { ByteKeyTable, type KeyTableParts } from './key-table.js';
  */
 
 export { MILLS_PER_UNIT, toMills };
+export type { PartLedger };
 
 function growInt32(a: Int32Array, min: number): Int32Array {
   const b = new Int32Array(Math.max(min, Math.ceil(a.length * 1.5) + 16));
@@ -30,33 +32,6 @@ function growUint8(a: Uint8Array, min: number): Uint8Array {
   return b;
 }
 
-
-/**
- * A ledger grouped by customer (CSR: entries of customer i are start[i] .. start[i+1]-1), each
- * customer's entries still in arrival order, not yet sorted by day nor merged.
- */
-interface GroupedLedger {
-  start: Int32Array;
-  day: Int32Array;
-  ord: Int32Array;
-  amt: Float64Array;
-}
-
-/**
- * The ledger entries of one part of the input as the pass made them (arrival order, one per
- * customer-day run), handed from a later part's builder to the first part's (the arrays move
- * between threads without a copy): customer, day, orders (a byte; the rest in manyOrders) and
- * whole mills (32 bits; totals beyond them in bigAmounts), `entries` of each used.
- */
-export interface PartLedger {
-  entries: number;
-  cust: Int32Array;
-  day: Int32Array;
-  ord: Uint8Array;
-  amt: Int32Array;
-  manyOrders: Map<number, number>;
-  bigAmounts: Map<number, number>;
-}
 
 /** A later part's refund counts per customer. */
 export interface LaterRefunds {
@@ -73,10 +48,10 @@ export interface LaterRefunds {
  *
  * Two builders over consecutive parts of one input combine into what one builder over the
  * whole input gives (the parallel reader, engine/streaming/parallel-orders.ts): the first takes
- * the second's keys and ledger (absorbKeys: the first part's customers keep their indices, the
- * second part's new ones follow in order of appearance, as one pass would number them), and
- * group() lays both ledgers out in customer order, each customer's later entries after its own,
- * one array at a time (the peak holds one extra array, never a second ledger). Amounts are
+ * the second's keys (absorbKeys: the first part's customers keep their indices, the second
+ * part's new ones follow in order of appearance, as one pass would number them) and its ledger
+ * grouped by customer on its own thread (takeGroupedPart, absorbLedger); group() lays both out
+ * in customer order, each customer's later entries after its own (part-ledger.ts). Amounts are
  * integers, so entries of one day merge to the same total whichever part they came from and in
  * whatever order.
  */
@@ -102,8 +77,10 @@ export class CustomerStateBuilder {
   private entries = 0;
   /** The ledger in customer order once group() ran; the entry arrays above are then empty. */
   private grouped: GroupedLedger | undefined;
-  /** A later part being absorbed: the customer here of each of its customers, and its ledger (emptied by group()). */
-  private later: { remap: Int32Array; ledger: PartLedger } | undefined;
+  /** This builder's own entries grouped by customer ahead of group() (groupOwn), for a later part's to join. */
+  private own: GroupedPart | undefined;
+  /** A later part being absorbed: the customer here of each of its customers, and its grouped ledger once it arrives. */
+  private later: { remap: Int32Array; part?: GroupedPart } | undefined;
 
   /**
    * `release` asks the runtime to free dropped arrays of so many bytes now (io passes a full GC
@@ -222,59 +199,34 @@ export class CustomerStateBuilder {
 
 
   /**
-   * Scatters the ledger (and an absorbed later part's, each customer's later entries after its
-   * own) into customer order, stable: each customer's entries stay in arrival order. One array
-   * at a time, releasing the old ones before the next is allocated, so the peak holds one extra
-   * array, not a second ledger. The pass is over after this.
+   * Lays the ledger out in customer order (and an absorbed later part's, each customer's later
+   * entries after its own), stable: each customer's entries stay in arrival order. The pass is
+   * over after this.
    */
   group(): void {
     if (this.grouped) return;
     const nc = this.keys.size;
-    const parts: { ledger: PartLedger; remap?: Int32Array }[] = [{ ledger: this.takeLedger() }];
-    if (this.later) parts.push(this.later);
-    const start = new Int32Array(nc + 1);
-    for (const { ledger, remap } of parts) {
-      const cust = ledger.cust;
-      if (remap) for (let e = 0; e < ledger.entries; e++) start[remap[cust[e]] + 1]++;
-      else for (let e = 0; e < ledger.entries; e++) start[cust[e] + 1]++;
+    if (!this.later) {
+      this.grouped = groupPart(this.takeLedger(), nc, this.release, true);
+      return;
     }
-    for (let i = 0; i < nc; i++) start[i + 1] += start[i];
-    const ne = start[nc];
-    const next = new Int32Array(nc);
-    const scatter = <T extends Int32Array | Float64Array>(from: (l: PartLedger) => ArrayLike<number>, to: T): T => {
-      next.set(start.subarray(0, nc));
-      for (const { ledger, remap } of parts) {
-        const cust = ledger.cust;
-        const v = from(ledger);
-        if (remap) for (let e = 0; e < ledger.entries; e++) to[next[remap[cust[e]]]++] = v[e];
-        else for (let e = 0; e < ledger.entries; e++) to[next[cust[e]]++] = v[e];
-      }
-      return to;
-    };
-    const amt = scatter(amountsOf, new Float64Array(ne));
-    let freed = 0;
-    for (const { ledger } of parts) {
-      freed += ledger.amt.byteLength;
-      ledger.amt = EMPTY_INT32;
-    }
-    this.release(freed);
-    const day = scatter((l) => l.day, new Int32Array(ne));
-    freed = 0;
-    for (const { ledger } of parts) {
-      freed += ledger.day.byteLength;
-      ledger.day = EMPTY_INT32;
-    }
-    this.release(freed);
-    const ord = scatter(orderCountsOf, new Int32Array(ne));
-    freed = 0;
-    for (const { ledger } of parts) {
-      freed += ledger.ord.byteLength + ledger.cust.byteLength;
-      ledger.ord = new Uint8Array(0);
-      ledger.cust = EMPTY_INT32;
-      ledger.entries = 0;
-    }
-    this.release(freed);
-    this.grouped = { start, day, ord, amt };
+    const { remap, part } = this.later;
+    if (!part) throw new Error('internal error: the later part\'s ledger was not absorbed');
+    const own = this.own ?? groupPart(this.takeLedger(), nc, this.release, false);
+    this.own = undefined;
+    this.later.part = undefined;
+    this.grouped = concatParts(own, part, remap, nc, this.release);
+  }
+
+  /** Groups this builder's own entries now, once a later part's keys are absorbed (while that part groups its own). */
+  groupOwn(): void {
+    if (!this.later) throw new Error('internal error: groupOwn before a later part was absorbed');
+    this.own ??= groupPart(this.takeLedger(), this.keys.size, this.release, false);
+  }
+
+  /** This builder's entries grouped by customer, to hand to the first part's builder (absorbLedger). */
+  takeGroupedPart(): GroupedPart {
+    return groupPart(this.takeLedger(), this.keys.size, this.release, false);
   }
 
   /** This builder's ledger entries, handed over: the builder keeps none. */
@@ -303,9 +255,9 @@ export class CustomerStateBuilder {
     this.release(this.keys.dropIndex());
   }
 
-  /** The keys and the ledger after the pass, for the builder of the first part (absorbKeys); the index is dropped. */
-  takeKeys(): { keys: KeyTableParts; ledger: PartLedger } {
-    return { keys: this.keys.parts(), ledger: this.takeLedger() };
+  /** The keys after the pass, for the builder of the first part (absorbKeys); the index is dropped. */
+  takeKeys(): KeyTableParts {
+    return this.keys.parts();
   }
 
   /** Refund counts per customer after the pass. */
@@ -319,7 +271,7 @@ export class CustomerStateBuilder {
    * comment), before group(): its customer j becomes customer remap[j] here, new ones after this
    * part's. Then absorbRefunds(), and group() at finalize().
    */
-  absorbKeys(next: KeyTableParts, ledger: PartLedger): Int32Array {
+  absorbKeys(next: KeyTableParts): Int32Array {
     const { arena, spans, size: nb } = next;
     // the later part's new keys are appended, not indexed: the index is not grown for them
     // (no rehash), and it is dropped at finalize unless a customers file looks keys up first
@@ -331,8 +283,13 @@ export class CustomerStateBuilder {
       const i = this.keys.findIndexed(arena, s, e);
       remap[j] = i >= 0 ? i : this.roomFor(this.keys.appendUnindexed(arena, s, e));
     }
-    this.later = { remap, ledger };
+    this.later = { remap };
     return remap;
+  }
+
+  /** The later part's ledger, grouped by its customers (its takeGroupedPart()), after absorbKeys. */
+  absorbLedger(part: GroupedPart): void {
+    this.later!.part = part;
   }
 
   /** Adds the refund counts of the later part. */
@@ -464,22 +421,6 @@ export class CustomerStateBuilder {
   }
 }
 const EMPTY_INT32 = new Int32Array(0);
-
-/** Mills per entry of a part's ledger, with the totals beyond 32 bits. */
-function amountsOf(l: PartLedger): ArrayLike<number> {
-  if (l.bigAmounts.size === 0) return l.amt;
-  const full = Float64Array.from(l.amt.subarray(0, l.entries));
-  for (const [e, v] of l.bigAmounts) full[e] = v;
-  return full;
-}
-
-/** Orders per entry of a part's ledger, with the counts beyond a byte. */
-function orderCountsOf(l: PartLedger): ArrayLike<number> {
-  if (l.manyOrders.size === 0) return l.ord;
-  const full = Int32Array.from(l.ord.subarray(0, l.entries));
-  for (const [e, n] of l.manyOrders) full[e] += n;
-  return full;
-}
 
 /** Scratch arrays for one customer's entries. */
 function scratch(n: number): [Int32Array, Int32Array, Float64Array] {

@@ -1,6 +1,7 @@
 import type { WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { CustomerStateBuilder, type LaterRefunds, type PartLedger } from './customer-builder.js';
+import { CustomerStateBuilder, type LaterRefunds } from './customer-builder.js';
+import type { GroupedPart } from './part-ledger.js';
 import { ByteInterner, type KeyTableParts } from './key-table.js';
 import { KeyNormalizer, normalizeCustomerKey } from '../customer-key.js';
 import { passGrain } from '../input-checks.js';
@@ -136,10 +137,9 @@ export interface OrderAttributeParts {
   country: (string | undefined)[];
 }
 
-/** A later part's customers and ledger (its arrays move to the first part's thread without a copy). */
+/** A later part's customers (its arrays move to the first part's thread without a copy). */
 export interface LaterKeys {
   keys: KeyTableParts;
-  ledger: PartLedger;
 }
 
 /** A later part's pass result besides its keys, as plain data and typed arrays (postMessage from a worker). */
@@ -155,6 +155,8 @@ export interface PassRest {
   maxDay: number;
   firstAfterAsOf: number;
   refunds: LaterRefunds;
+  /** The part's ledger grouped by its customers (grouped on its own thread). */
+  ledger: GroupedPart;
   attributes: OrderAttributeParts;
   /** The first rejected rows shown to the user: [line within the range, message]. */
   shown: [number, string][];
@@ -264,7 +266,7 @@ export class OrderPass {
 
   /** The customer keys and the ledger after scan(), for the first part's pass (absorbKeys); then takeRest(). */
   takeKeys(): LaterKeys {
-    return this.builder.takeKeys();
+    return { keys: this.builder.takeKeys() };
   }
 
   /** The rest of the result after takeKeys(), for absorbRest(); this pass is spent. */
@@ -279,6 +281,7 @@ export class OrderPass {
       maxDay: this.maxDay,
       firstAfterAsOf: this.firstAfterAsOf,
       refunds: this.builder.takeRefunds(),
+      ledger: this.builder.takeGroupedPart(),
       attributes: this.orderAttr.parts(),
       shown,
     };
@@ -289,7 +292,12 @@ export class OrderPass {
    * entries join this part's when the ledger is grouped (CustomerStateBuilder.group).
    */
   absorbKeys(later: LaterKeys): void {
-    this.remap = this.builder.absorbKeys(later.keys, later.ledger);
+    this.remap = this.builder.absorbKeys(later.keys);
+  }
+
+  /** Groups this part's ledger by customer after absorbKeys, while the later part groups its own. */
+  groupOwnLedger(): void {
+    this.builder.groupOwn();
   }
 
   /**
@@ -312,6 +320,7 @@ export class OrderPass {
     if (next.maxDay > this.maxDay) this.maxDay = next.maxDay;
     if (next.firstAfterAsOf < this.firstAfterAsOf) this.firstAfterAsOf = next.firstAfterAsOf;
     this.builder.absorbRefunds(next.refunds);
+    this.builder.absorbLedger(next.ledger);
     this.orderAttr.absorb(next.attributes, this.remap);
   }
 

@@ -14,11 +14,12 @@ import { NotUtf8 } from '../../io/utf8-guard.js';
  * main thread reads the first half of the file and a worker thread the second, each with its
  * own customer table and ledger, and one order-id table with a region for each (once both
  * are read, each thread looks up half of the second region's ids in the first: an id in both
- * is a cross-half duplicate). The worker then hands over its customer keys and its ledger
- * (transferred, not copied; the main thread numbers its customers after its own, as one pass
- * would, and lays both ledgers out in customer order one array at a time, so the two halves
- * never need a third, merged copy: issue 12's 500 MB at 10M orders); the rest (counts,
- * attributes, rejected rows shown) is added on the main thread (OrderPass.absorbRest,
+ * is a cross-half duplicate). The worker then hands over its customer keys (transferred, not
+ * copied; the main thread numbers its customers after its own, as one pass would) and groups
+ * its ledger by customer while the main thread groups its own; the main thread then lays the
+ * two out in customer order, one array at a time (part-ledger.ts), so the two halves never
+ * need a third, merged copy (issue 12's 500 MB at 10M orders). The rest (counts, attributes,
+ * rejected rows shown) is added on the main thread (OrderPass.absorbRest,
  * CustomerStateBuilder). The result is identical to the sequential pass, so whenever it
  * might not be, the caller falls back to that pass:
  *
@@ -122,7 +123,7 @@ export type LaterPartMessage = { kind: 'keys'; keys: LaterKeys } | { kind: 'rest
 
 /**
  * Reads the second half: the body of the worker thread (order-worker.ts), and of the inline
- * mode. The keys and ledger go first (moved, not copied), then the rest.
+ * mode. The keys go first, then the rest with the ledger grouped by customer (moved, not copied).
  */
 export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMessage, transfer: ArrayBuffer[]) => void): Promise<void> {
   const shown: [number, string][] = [];
@@ -144,7 +145,6 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
   // the customer index is needed only to read: while this thread waits for the other half,
   // the peak of the two reads, it need not hold it (the keys and ledger stay)
   pass.dropCustomerIndex();
-  process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} worker scanned\n`);
   signal(sync, 1, DONE);
   const unique = await crossHalfCheck(ids, sync, 1);
   if (unique === undefined) return void send({ kind: 'failed', message: 'first half failed', dataError: true }, []);
@@ -152,10 +152,11 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
   ids = undefined;
   pass.dropOrderIds();
   const keys = pass.takeKeys();
-  const { ledger } = keys;
-  send({ kind: 'keys', keys }, buffersOf(keys.keys.arena, keys.keys.spans, ledger.cust, ledger.day, ledger.ord, ledger.amt));
+  send({ kind: 'keys', keys }, buffersOf(keys.keys.arena, keys.keys.spans));
+  // groups the ledger by customer here, while the first half absorbs the keys and groups its own
   const rest = pass.takeRest(scanned, idsOk, shown);
-  send({ kind: 'rest', rest }, buffersOf(rest.refunds.rows, rest.refunds.count, rest.attributes.day));
+  const { ledger } = rest;
+  send({ kind: 'rest', rest }, buffersOf(rest.refunds.rows, rest.refunds.count, rest.attributes.day, ledger.start, ledger.day, ledger.ord, ledger.amt));
 }
 
 export interface ParallelRead {
@@ -204,7 +205,6 @@ export async function readOrdersInParallel(
       oneThread(!scanned.complete ? 'a quoted field spans the middle of the file' : 'it holds more orders than its line length suggested');
       return later.cancel();
     }
-    process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} main scanned\n`);
     signal(sync, 0, DONE);
     signalled = true;
     const unique = await crossHalfCheck(ids, sync, 0);
@@ -216,13 +216,12 @@ export async function readOrdersInParallel(
       return later.cancel();
     }
     const keys = await later.keys;
-    process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} keys in\n`);
     if (!keys) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
     pass.absorbKeys(keys);
     // the resolved promise holds this object as long as the worker's listeners live: the keys
-    // are absorbed, so they go now (the ledger is the builder's until it is grouped)
+    // are absorbed, so they go now
     keys.keys = { arena: Buffer.alloc(0), spans: new Int32Array(0), size: 0 };
-    process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} absorbed\n`);
+    pass.groupOwnLedger();
     const rest = await later.rest;
     if (!rest && later.failure !== undefined) onFallback(later.failure);
     if (!rest?.idsOk) return undefined;
@@ -272,7 +271,7 @@ function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
     if (m.kind === 'keys') {
       // a Buffer arrives as a plain Uint8Array
       const a = m.keys.keys.arena;
-      onKeys({ keys: { ...m.keys.keys, arena: Buffer.from(a.buffer, a.byteOffset, a.byteLength) }, ledger: m.keys.ledger });
+      onKeys({ keys: { ...m.keys.keys, arena: Buffer.from(a.buffer, a.byteOffset, a.byteLength) } });
     } else if (m.kind === 'rest') {
       settled = true;
       onRest(m.rest);

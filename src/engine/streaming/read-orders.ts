@@ -329,7 +329,6 @@ async function readWithRejects(opts: ReadSpec, rejects: AtomicFile | undefined, 
       : undefined;
   let pass: OrderPass;
   let dataRows: number;
-  process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} parallel read\n`);
   if (parallel) {
     pass = parallel.pass;
     dataRows = parallel.rows;
@@ -387,7 +386,6 @@ async function readWithRejects(opts: ReadSpec, rejects: AtomicFile | undefined, 
     }
   }
   const nCustomerAttrs = customers ? customers.attributeNames.length : 0;
-  process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} finalize start\n`);
   const { table, refundRowsDropped, refundsDropped } = builder.finalize(
     (_i, key) => customers?.records.has(key) ?? false,
     attributeNames,
@@ -396,7 +394,6 @@ async function readWithRejects(opts: ReadSpec, rejects: AtomicFile | undefined, 
       return orderAttr.get(orderAttrNames[a - nCustomerAttrs], i);
     },
   );
-  process.env.CLM_MARK && process.stderr.write(`MARK ${Date.now()} finalized\n`);
   if (refundRowsDropped > 0) {
     count(rec.excluded, 'refund_without_order', refundRowsDropped);
     rec.refundRows -= refundRowsDropped;
