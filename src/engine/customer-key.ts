@@ -35,24 +35,15 @@ export class KeyNormalizer {
         if (digits) e = p;
       }
     }
-    let lower = this.lowercase;
-    if (!lower) {
-      for (let i = s; i < e; i++) {
-        if (buf[i] === 64) {
-          lower = true;
-          break;
-        }
-      }
+    // one pass for both questions: is it an e-mail (an @), has it an upper-case ASCII letter
+    let at = false;
+    let upper = false;
+    for (let i = s; i < e; i++) {
+      const c = buf[i];
+      if (c === 64) at = true;
+      else if (c >= 65 && c <= 90) upper = true;
     }
-    if (lower) {
-      let upper = false;
-      for (let i = s; i < e; i++) {
-        const c = buf[i];
-        if (c >= 65 && c <= 90) {
-          upper = true;
-          break;
-        }
-      }
+    if (this.lowercase || at) {
       if (upper) {
         const len = e - s;
         if (len > this.scratch.length) this.scratch = Buffer.allocUnsafe(len * 2);
