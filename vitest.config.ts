@@ -16,7 +16,8 @@ export default defineConfig({
     // the slowest files first on a fresh clone too, so that no long file starts last
     sequence: { sequencer: SlowFirstSequencer },
     // the run's own Postgres cluster, started only when a test asks for one (test/helpers/pg-cluster.ts)
-    globalSetup: ['test/helpers/pg-global-setup.ts'],
+    // and one temporary folder for everything else, removed at the end (test/helpers/temp-root.ts)
+    globalSetup: ['test/helpers/pg-global-setup.ts', 'test/helpers/temp-root.ts'],
     // the files that mock, spy or stub (test/helpers/isolated-files.ts) each in a fresh module graph;
     // the others share the modules of src/ with the files before them on the same worker (src/ keeps
     // no state between calls a test could see: scratch variables, caches of constants, signal
