@@ -264,12 +264,12 @@ export class OrderPass {
     return !this.orderIds.full;
   }
 
-  /** The customer keys and the ledger after scan(), for the first part's pass (absorbKeys); then takeRest(). */
+  /** The customer keys after scan(), for the first part's pass (absorbKeys); then takeRest(), which groups the ledger. */
   takeKeys(): LaterKeys {
     return { keys: this.builder.takeKeys() };
   }
 
-  /** The rest of the result after takeKeys(), for absorbRest(); this pass is spent. */
+  /** The rest of the result after takeKeys(), with the ledger grouped by customer, for absorbRest(); this pass is spent. */
   takeRest(scan: TableScan, idsOk: boolean, shown: [number, string][]): PassRest {
     return {
       scan,
@@ -288,8 +288,8 @@ export class OrderPass {
   }
 
   /**
-   * Adds the customers and ledger of a pass over the next part of the file (its takeKeys()); its
-   * entries join this part's when the ledger is grouped (CustomerStateBuilder.group).
+   * Adds the customers of a pass over the next part of the file (its takeKeys()); its ledger
+   * comes with absorbRest and joins this part's when the ledger is grouped (CustomerStateBuilder.group).
    */
   absorbKeys(later: LaterKeys): void {
     this.remap = this.builder.absorbKeys(later.keys);
