@@ -3,6 +3,7 @@ import { buildProgram, type CommandName, type Invocation } from './cli.js';
 import type { InputFlags, OutputFlags } from './app/inputs.js';
 import { ClmError, ConditionHeld, DataError, InternalError, OutputError } from './domain/errors.js';
 import type { CliIO } from './io/cli-io.js';
+import { startTrace, stopTrace, traceMark } from './io/trace.js';
 import { visibleControls } from './domain/csv-text.js';
 import type { AtomicFile } from './io/write-output.js';
 import type { CommandResult } from './render/result.js';
@@ -79,6 +80,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   let spinner: { stop(): void } | undefined;
   let reading: { stop(): void } | undefined;
   let file: AtomicFile | undefined;
+  // phase marks with memory, for performance work (io/trace.ts)
+  if (io.env.CLM_TRACE && io.env.CLM_TRACE !== '0') startTrace((line) => io.stderr.write(line + '\n'));
   try {
     // loaded here, not at the top: `clm --help` and usage errors need none of it (spec §11:
     // help in under 0.3 s)
@@ -139,6 +142,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (result.notes?.length && format !== 'table' && format !== 'md') {
       io.stderr.write(result.notes.join('\n') + '\n');
     }
+    traceMark('output written');
     if (result.held) return reportError(new ConditionHeld(result.held), io);
     return 0;
   } catch (e) {
@@ -146,6 +150,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     spinner?.stop();
     file?.abort();
     return reportError(e, io);
+  } finally {
+    stopTrace();
   }
 }
 

@@ -13,6 +13,7 @@ import { fileKind } from './duckdb/source.js';
 import { postgresEngine } from './postgres/postgres-engine.js';
 import type { LoadedData, ReadSpec } from './spec.js';
 import { readCustomerState } from './streaming/read-orders.js';
+import { traceMark } from '../io/trace.js';
 
 export { threadsOption } from './streaming/read-orders.js';
 
@@ -86,7 +87,10 @@ export const COMPACT_MIN_ENTRIES = 16_000_000;
 /** Reads the orders (and the files joined to them) into one record per customer; says which engine did and why. */
 export async function readOrders(spec: ReadSpec): Promise<LoadedData> {
   // a big ledger is held through every analysis: compact it (every engine's alike, so engines still agree entry for entry)
-  const ran = (name: string, why: string) => (data: LoadedData): LoadedData => ({ ...data, table: compactLedger(data.table, spec.compactFrom ?? COMPACT_MIN_ENTRIES), engine: { name, why } });
+  const ran = (name: string, why: string) => (data: LoadedData): LoadedData => {
+    traceMark(`orders read by the ${name} engine`);
+    return { ...data, table: compactLedger(data.table, spec.compactFrom ?? COMPACT_MIN_ENTRIES), engine: { name, why } };
+  };
   if (spec.db !== undefined) {
     // --db: the orders are a table in that database, which only the Postgres engine reads
     if (spec.engine === 'streaming' || spec.engine === 'duckdb') throw new UsageError(`--engine ${spec.engine} reads files; with --db the orders are a table in Postgres`, 'leave --engine out with --db, or drop --db to read a file');

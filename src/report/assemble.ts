@@ -36,6 +36,7 @@ import { metricDisplay } from '../app/metric-display.js';
 import { reportForecast } from './forecast-section.js';
 import { intervalLevel } from '../app/cltv-intervals.js';
 import { collectGarbage } from '../io/memory.js';
+import { traceMark } from '../io/trace.js';
 
 export interface ReportFlags extends InputFlags, LifecycleFlags, ClvFlags {
   out?: string;
@@ -84,13 +85,18 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   // customer); V8 frees them only when it next collects, which a quiet heap may put off until
   // the next analysis has allocated its own. At 8.5M customers that stacks up to a GB on the
   // peak, so big runs collect between analyses (small ones skip it: io/memory.ts)
-  const settle = (): void => collectGarbage(data.table.size * 64);
+  // each settle marks the phase just done, for CLM_TRACE (io/trace.ts)
+  const settle = (done: string): void => {
+    collectGarbage(data.table.size * 64);
+    traceMark(done);
+  };
   const lc = computeLifecycle(inputs, flags);
   const asked = clvSettings(flags);
   const dataChecks = dataChecksFor(inputs, lc, asked.unit);
   const from = parseFromDate(flags.from, data.asOf) ?? Math.max(firstOrderDay(data.table, data.asOf), data.asOf - DEFAULT_WINDOW_DAYS);
   const st = stageTables(inputs, lc, from);
   const metrics = reportMetrics(lc.snapshot, lc.stages, st.before);
+  traceMark('lifecycle and stages');
 
   const previous: SavedState | undefined = flags.stateDir ? readState(flags.stateDir) : undefined;
   // a report is a scheduled job: a state that does not fit is said, not refused (clm diff refuses without --force)
@@ -102,7 +108,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   // a model whose fit is not usable is said on the page and in the manifest, never written as
   // values; after --model auto (the default), settings hold the model chosen
   let values = customerValues(inputs, asked, true);
-  settle();
+  settle('customer values (fit and scores)');
   const settings = values.settings;
   const choice = values.choice;
   // the data checks of clm doctor, one source: on stderr, the page's banner and the manifest
@@ -116,13 +122,13 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   if (unusable) values = { ...values, settings: { ...settings, model: 'historical' as const }, clv: historicalClv(data.table, data.asOf, settings.margin) };
   // the backtest checks the model shown (with auto: the one chosen on this same holdout)
   const backtest = reportBacktest(inputs, { ...flags, model: settings.model }, settings.model, warn);
-  settle();
+  settle('backtest');
   for (const k of BACKTEST_METRICS) metrics.values[`backtest.${k}`] = backtest?.metrics[k] ?? null;
   const spend = flags.spend ? await readSpendFile({ path: flags.spend, encoding: flags.encoding, decimalComma: flags.decimalComma ?? inputs.config?.config.decimal_comma }) : undefined;
   const kpis = kpisRun(inputs, { unit: 'month', periods: 12, spend, flags: unusable ? { ...flags, model: undefined } : flags, lifecycle: lc, values: isPredictive(settings.model) && !unusable ? values : undefined });
   kpis.warnings.forEach(warn);
   for (const k of KPI_FAIL_IF_NAMES) metrics.values[k] = kpis.metrics[k] ?? null;
-  settle();
+  settle('KPIs');
   // checked before any file is written, so a typo costs no half report
   const checks = compileFailIf(texts, reportFailIfSpec(metrics, lc, kpis.goals), warn);
 
@@ -135,7 +141,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   const cohortSection = [retention.triangle, retention.average, ltv.triangle];
   tables.push(...cohortSection);
   const forecast = reportForecast(inputs, flags, lc, values, unusable);
-  settle();
+  settle('forecast');
   const clvTables = [
     ...(values.scores ? [modelTable(values.scores, level)] : []),
     ...(settings.model === 'formula' || unusable ? [] : valueTables(inputs, lc, values, 20, level, warn)),
@@ -145,7 +151,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   tables.push(...clvTables);
   // the value intervals and the forecast were the last to read the fit's per-customer data
   values = withoutFitData(values);
-  settle();
+  settle('value tables and intervals');
   const btTables = backtest ? backtestTables(backtest) : [];
   tables.push(...btTables);
   const kpiTables = kpis.tables;
@@ -156,7 +162,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
   tables.push(mappingTable(data), reconciliationTable(data));
   const audiences = audienceTables(inputs, lc, values);
   const customers = customerRowsTable(data.table, lc, 'month', settings.model === 'formula' || unusable ? undefined : values);
-  settle();
+  settle('playbook, audiences and customer rows');
 
   const meta = manifestMeta({ inputs, flags, lc, from, settings, choice, level, dataChecks, used, values, unusable, forecast, backtest, kpis, metrics, previous });
 
@@ -175,6 +181,7 @@ async function writeReport(flags: ReportFlags & { out: string }, io: CliIO, warn
     warn,
   });
 
+  traceMark('report files written');
   // a stream (stdin, a pipe) was read once and cannot be hashed afterwards: its sha256 is null
   const hashed = await hashInputs(data.inputs);
   meta.inputs_hashed = hashed.filter((i) => i.path !== '-');

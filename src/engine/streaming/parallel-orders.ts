@@ -8,6 +8,7 @@ import { passGrain } from '../input-checks.js';
 import { AmbiguousDates, OrderPass, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
 import { scanTable, type HeaderInfo } from '../../io/read-table.js';
 import { NotUtf8 } from '../../io/utf8-guard.js';
+import { startTrace, traceMark, tracing } from '../../io/trace.js';
 
 /**
  * The orders pass on two threads (both cores of the bench machine, as DuckDB uses them): the
@@ -73,6 +74,8 @@ export interface LaterPartInput {
   ids: OrderIdShare;
   /** [first half, second half] read: 0 not yet, 1 done, 2 failed (see crossHalfCheck). */
   sync: Int32Array;
+  /** CLM_TRACE: this thread marks its phases too (io/trace.ts). */
+  trace: boolean;
 }
 
 /** Atomics.waitAsync (Node 16+; in TypeScript's lib from es2024). */
@@ -126,6 +129,8 @@ export type LaterPartMessage = { kind: 'keys'; keys: LaterKeys } | { kind: 'rest
  * mode. The keys go first, then the rest with the ledger grouped by customer (moved, not copied).
  */
 export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMessage, transfer: ArrayBuffer[]) => void): Promise<void> {
+  // a worker thread has a trace of its own to start (inline, this thread's is running)
+  if (input.trace && !tracing()) startTrace((line) => process.stderr.write(line + '\n'));
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
   let ids: OrderIdShare | undefined = input.ids;
@@ -145,6 +150,7 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
   // the customer index is needed only to read: while this thread waits for the other half,
   // the peak of the two reads, it need not hold it (the keys and ledger stay)
   pass.dropCustomerIndex();
+  traceMark('second half read (second thread)');
   signal(sync, 1, DONE);
   const unique = await crossHalfCheck(ids, sync, 1);
   if (unique === undefined) return void send({ kind: 'failed', message: 'first half failed', dataError: true }, []);
@@ -193,7 +199,7 @@ export async function readOrdersInParallel(
   // without one, is twice the rows of a file with 32-hex ids, and the customer table touches
   // every slot it is given)
   const firstRows = Math.ceil((seam.rows * seam.at) / bytes);
-  const later = startLaterPart({ opts, range: { start: seam.at, end: bytes, last: true }, rows: seam.rows - firstRows, header, ids, sync }, mode);
+  const later = startLaterPart({ opts, range: { start: seam.at, end: bytes, last: true }, rows: seam.rows - firstRows, header, ids, sync, trace: tracing() }, mode);
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
   const pass = new OrderPass(opts, { onReject }, seam.at, { ids, half: 0 }, firstRows);
@@ -205,6 +211,7 @@ export async function readOrdersInParallel(
       oneThread(!scanned.complete ? 'a quoted field spans the middle of the file' : 'it holds more orders than its line length suggested');
       return later.cancel();
     }
+    traceMark('first half read');
     signal(sync, 0, DONE);
     signalled = true;
     const unique = await crossHalfCheck(ids, sync, 0);
@@ -222,10 +229,12 @@ export async function readOrdersInParallel(
     // are absorbed, so they go now
     keys.keys = { arena: Buffer.alloc(0), spans: new Int32Array(0), size: 0 };
     pass.groupOwnLedger();
+    traceMark('second half\'s customers numbered, first half\'s ledger grouped');
     const rest = await later.rest;
     if (!rest && later.failure !== undefined) onFallback(later.failure);
     if (!rest?.idsOk) return undefined;
     pass.absorbRest(rest);
+    traceMark('two-thread read merged');
     const offset = scanned.nextLine - 1;
     for (const [line, message] of rest.shown) shown.push([line + offset, message]);
     return { pass, rows: scanned.rows + rest.scan.rows, shown: shown.slice(0, 5) };

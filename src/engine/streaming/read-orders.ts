@@ -19,6 +19,7 @@ import { scanTable, type HeaderInfo } from '../../io/read-table.js';
 import type { Delimiter } from '../../io/scanner.js';
 import { AmountParser, amountsLookLikeThousands, DateParser, type DayOrder } from '../../io/values.js';
 import { AtomicFile } from '../../io/write-output.js';
+import { traceMark } from '../../io/trace.js';
 
 /**
  * Reads the inputs and builds the per-customer state in one streaming pass over the orders
@@ -394,6 +395,7 @@ async function readWithRejects(opts: ReadSpec, rejects: AtomicFile | undefined, 
       return orderAttr.get(orderAttrNames[a - nCustomerAttrs], i);
     },
   );
+  traceMark('customer table built');
   if (refundRowsDropped > 0) {
     count(rec.excluded, 'refund_without_order', refundRowsDropped);
     rec.refundRows -= refundRowsDropped;
