@@ -1,7 +1,8 @@
 /*
  * The streaming builder's ledger between the pass and finalize: one part's entries as the pass
- * made them (PartLedger), grouped by customer (groupPart), and two parts' groups laid end to end
- * in the first part's customer order (concatParts). The parallel reader groups each half on its
+ * made them (PartLedger), grouped by customer (groupPart), two parts' groups laid end to end
+ * in the first part's customer order (concatParts), and one customer's entries sorted by day
+ * (sortSegment, for finalize's same-day merge). The parallel reader groups each half on its
  * own thread, so the main thread's share of the random-access work is its own half; laying the
  * two out is sequential. The result is what grouping both parts at once gave: each customer's
  * first-part entries, then its later-part entries, each in arrival order.
@@ -173,4 +174,68 @@ function orderCountsOf(l: PartLedger): ArrayLike<number> {
   const full = Int32Array.from(l.ord.subarray(0, l.entries));
   for (const [e, n] of l.manyOrders) full[e] += n;
   return full;
+}
+
+/** Scratch arrays for one customer's entries. */
+export function scratch(n: number): [Int32Array, Int32Array, Float64Array] {
+  const size = Math.max(256, 2 * n);
+  return [new Int32Array(size), new Int32Array(size), new Float64Array(size)];
+}
+
+/**
+ * Sorts one customer's entries by day. Date-sorted exports give sorted segments, reverse-sorted
+ * exports give reversed ones (reversed in place); anything else short is insertion-sorted and
+ * anything else long goes through an index sort.
+ */
+export function sortSegment(day: Int32Array, ord: Int32Array, amt: Float64Array, s: number, e: number): void {
+  let asc = true;
+  let desc = true;
+  for (let k = s + 1; k < e && (asc || desc); k++) {
+    if (day[k] < day[k - 1]) asc = false;
+    if (day[k] > day[k - 1]) desc = false;
+  }
+  if (asc) return;
+  if (desc) {
+    for (let i = s, j = e - 1; i < j; i++, j--) {
+      swap(day, i, j);
+      swap(ord, i, j);
+      swap(amt, i, j);
+    }
+    return;
+  }
+  if (e - s > 48) {
+    const idx = Array.from({ length: e - s }, (_, k) => s + k);
+    idx.sort((x, y) => day[x] - day[y] || x - y);
+    const d2 = idx.map((k) => day[k]);
+    const o2 = idx.map((k) => ord[k]);
+    const a2 = idx.map((k) => amt[k]);
+    for (let k = 0; k < idx.length; k++) {
+      day[s + k] = d2[k];
+      ord[s + k] = o2[k];
+      amt[s + k] = a2[k];
+    }
+    return;
+  }
+  for (let k = s + 1; k < e; k++) {
+    const d = day[k];
+    if (d >= day[k - 1]) continue;
+    const o = ord[k];
+    const a = amt[k];
+    let j = k - 1;
+    while (j >= s && day[j] > d) {
+      day[j + 1] = day[j];
+      ord[j + 1] = ord[j];
+      amt[j + 1] = amt[j];
+      j--;
+    }
+    day[j + 1] = d;
+    ord[j + 1] = o;
+    amt[j + 1] = a;
+  }
+}
+
+function swap(a: Int32Array | Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }
