@@ -108,6 +108,17 @@ interface CustomerRecord {
   values: (string | undefined)[];
 }
 
+/** Distinct values a column's pool keeps: past them (e-mails, names) it stops pooling. */
+const POOL_LIMIT = 4096;
+
+/** The pool's copy of v (a string equal to it), adding v while the pool has room. */
+function pooled(pool: Map<string, string>, v: string): string {
+  const kept = pool.get(v);
+  if (kept !== undefined) return kept;
+  if (pool.size < POOL_LIMIT) pool.set(v, v);
+  return v;
+}
+
 async function readCustomersFile(
   opts: ReadSpec,
   preset: Preset | undefined,
@@ -157,6 +168,9 @@ async function readCustomersFile(
       const attrs = customerAttributes(h.headers, mapping);
       attributeNames.push(...attrs.names);
       attrIdx = attrs.indexes;
+      // one string per distinct value of a column: countries, channels and scores repeat
+      // across a million customers (each read makes a new string; the pool keeps one)
+      const pools = attrIdx.map(() => new Map<string, string>());
       const width = h.headers.length;
       return (r) => {
         // every row is accounted for: kept, a repeated id, a blank id, or a broken row
@@ -190,7 +204,7 @@ async function readCustomersFile(
         const values: (string | undefined)[] = new Array(attrIdx.length);
         for (let a = 0; a < attrIdx.length; a++) {
           const v = r.field(attrIdx[a]).trim();
-          values[a] = v === '' ? undefined : v;
+          values[a] = v === '' ? undefined : pooled(pools[a], v);
         }
         records.set(key, { values });
       };
