@@ -16,7 +16,7 @@ export async function testPgUrl(): Promise<string> {
   const given = process.env.CLM_TEST_PG_URL;
   if (given) return given;
   if (process.env.CI) throw new Error('CI is set but CLM_TEST_PG_URL is not: .ci/run starts the Postgres cluster these tests need (initdb + pg_ctl)');
-  const dir = process.env.CLM_TEST_PG_DIR ?? join(tmpdir(), `clm-test-pg-${process.pid}`);
+  const dir = process.env.CLM_TEST_PG_DIR ?? join(process.env.CLM_TEST_SYSTEM_TMPDIR ?? tmpdir(), `clm-test-pg-${process.pid}`);
   const urlFile = `${dir}.url`;
   try {
     mkdirSync(`${dir}.lock`);

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
  */
 export default function setup(): () => void {
   if (process.env.CLM_TEST_PG_URL) return () => {};
-  const dir = join(tmpdir(), `clm-test-pg-${process.pid}`);
+  // the system's temporary folder, not the run's own (test/helpers/temp-root.ts)
+  const dir = join(process.env.CLM_TEST_SYSTEM_TMPDIR ?? tmpdir(), `clm-test-pg-${process.pid}`);
   process.env.CLM_TEST_PG_DIR = dir;
   return () => {
     if (existsSync(`${dir}.url`) || existsSync(dir)) execFileSync('bash', [resolve('.ci/pg-cluster.sh'), 'stop', dir]);
