@@ -309,7 +309,7 @@ export class CustomerStateBuilder {
   finalize(
     keep: (i: number, key: string) => boolean,
     attributeNames: string[] = [],
-    /** Value of attribute a for builder customer i (with key), filled column by column. */
+    /** Value of attribute a for builder customer i (with key), asked row by row (every attribute of a customer in turn). */
     attributeOf: (a: number, i: number, key: string) => string | undefined = () => undefined,
   ): { table: CustomerTable; refundRowsDropped: number; refundsDropped: number } {
     // the index goes before the ledger is grouped: group()'s extra array and the index are
@@ -411,13 +411,16 @@ export class CustomerStateBuilder {
       ledgerOrders: ord.subarray(0, w),
       ledgerAmount: amt.subarray(0, w),
       attributeNames,
-      attributes: attributeNames.map((_, a) => {
-        const col: (string | undefined)[] = new Array(out);
-        for (let r = 0; r < out; r++) col[r] = attributeOf(a, source[r], ids[r]);
-        return col;
-      }),
+      attributes: attributeColumns(attributeNames.length, out, (a, r) => attributeOf(a, source[r], ids[r])),
     };
     return { table, refundRowsDropped, refundsDropped };
   }
 }
 const EMPTY_INT32 = new Int32Array(0);
+
+/** The attribute columns, filled row by row, so that a caller can look a customer's record up once for all of them. */
+function attributeColumns(names: number, rows: number, valueOf: (a: number, r: number) => string | undefined): (string | undefined)[][] {
+  const cols: (string | undefined)[][] = Array.from({ length: names }, () => new Array(rows));
+  for (let r = 0; r < rows; r++) for (let a = 0; a < names; a++) cols[a][r] = valueOf(a, r);
+  return cols;
+}

@@ -401,11 +401,20 @@ async function readWithRejects(opts: ReadSpec, rejects: AtomicFile | undefined, 
     }
   }
   const nCustomerAttrs = customers ? customers.attributeNames.length : 0;
+  // finalize asks for a customer's attributes one after another: its record is looked up once
+  let recordOf = -1;
+  let record: CustomerRecord | undefined;
   const { table, refundRowsDropped, refundsDropped } = builder.finalize(
     (_i, key) => customers?.records.has(key) ?? false,
     attributeNames,
     (a, i, key) => {
-      if (a < nCustomerAttrs) return customers?.records.get(key)?.values[a];
+      if (a < nCustomerAttrs) {
+        if (i !== recordOf) {
+          recordOf = i;
+          record = customers?.records.get(key);
+        }
+        return record?.values[a];
+      }
       return orderAttr.get(orderAttrNames[a - nCustomerAttrs], i);
     },
   );
