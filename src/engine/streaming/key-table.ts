@@ -99,21 +99,8 @@ export class ByteKeyTable {
    */
   findIndexed(buf: Buffer, s: number, e: number): number {
     this.prepare(buf, s, e);
-    const len = e - s;
-    const h = this.ph;
-    const cap = this.cap;
-    const slots = this.slots;
-    let slot = homeSlot(h, cap);
-    for (;;) {
-      const b = slot * SLOT_INTS;
-      const v = slots[b + 1];
-      if (v === 0) return -1;
-      if (slots[b] === h && slots[b + 2] === len && slots[b + 5] === this.p0 && slots[b + 6] === this.p1 && slots[b + 7] === this.p2) {
-        const c = v - 1;
-        if (len <= 12 || this.equal(this.spans[2 * c], buf, s, len)) return c;
-      }
-      if (++slot === cap) slot = 0;
-    }
+    const at = this.probe(buf, s, e - s);
+    return at >= 0 ? (this.slots[at * SLOT_INTS + 1] - 1) : -1;
   }
 
   /**
@@ -130,44 +117,58 @@ export class ByteKeyTable {
   /** Index of the key of the last prepare() (the same bytes, buf[s, e)), inserted when new. Sets the state (locate). */
   lookupPrepared(buf: Buffer, s: number, e: number): number {
     if (this.indexed < this.n) this.reindexKeeping();
-    const len = e - s;
+    const at = this.probe(buf, s, e - s);
+    if (at >= 0) {
+      const b = at * SLOT_INTS;
+      this.stateArr = this.slots;
+      this.stateAt = b + SLOT_STATE;
+      this.lastIndex = this.slots[b + 1] - 1;
+      return this.lastIndex;
+    }
+    const c = this.newKey(buf, s, e);
+    this.writeSlot(~at, c, e - s);
+    this.indexed = this.n;
+    if (this.n * 4 > this.cap * 3) this.rehash(capacityFor(2 * this.n));
+    this.locate(c);
+    return c;
+  }
+
+  /**
+   * The slot of the prepared key (the bytes buf[s, s + len)) when the index has it, else
+   * ~(the empty slot where it goes).
+   */
+  private probe(buf: Buffer, s: number, len: number): number {
     const h = this.ph;
     const p0 = this.p0;
     const p1 = this.p1;
     const p2 = this.p2;
     const cap = this.cap;
-    let slot = homeSlot(h, cap);
     const slots = this.slots;
+    let slot = homeSlot(h, cap);
     for (;;) {
       const b = slot * SLOT_INTS;
       const v = slots[b + 1];
-      if (v === 0) break;
+      if (v === 0) return ~slot;
       if (slots[b] === h && slots[b + 2] === len && slots[b + 5] === p0 && slots[b + 6] === p1 && slots[b + 7] === p2) {
-        const c = v - 1;
-        if (len <= 12 || this.equal(this.spans[2 * c], buf, s, len)) {
-          this.stateArr = slots;
-          this.stateAt = b + SLOT_STATE;
-          this.lastIndex = c;
-          return c;
-        }
+        if (len <= 12 || this.equal(this.spans[2 * (v - 1)], buf, s, len)) return slot;
       }
       if (++slot === cap) slot = 0;
     }
-    const c = this.newKey(buf, s, e);
+  }
+
+  /** Puts key c (len bytes, the last prepare()'s hash and prefix) in the empty slot; its builder words start at [-1, 0]. */
+  private writeSlot(slot: number, c: number, len: number): void {
     const b = slot * SLOT_INTS;
-    slots[b] = h;
+    const slots = this.slots;
+    slots[b] = this.ph;
     slots[b + 1] = c + 1;
     slots[b + 2] = len;
     slots[b + 3] = -1;
     slots[b + 4] = 0;
-    slots[b + 5] = p0;
-    slots[b + 6] = p1;
-    slots[b + 7] = p2;
+    slots[b + 5] = this.p0;
+    slots[b + 6] = this.p1;
+    slots[b + 7] = this.p2;
     this.slotOf[c] = slot;
-    this.indexed = this.n;
-    if (this.n * 4 > cap * 3) this.rehash(capacityFor(2 * this.n));
-    this.locate(c);
-    return c;
   }
 
   /** Adds the bytes of a new key; returns its index. */
@@ -229,16 +230,7 @@ export class ByteKeyTable {
       this.prepare(arena, off, off + len);
       let slot = homeSlot(this.ph, cap);
       while (slots[slot * SLOT_INTS + 1] !== 0) if (++slot === cap) slot = 0;
-      const b = slot * SLOT_INTS;
-      slots[b] = this.ph;
-      slots[b + 1] = c + 1;
-      slots[b + 2] = len;
-      slots[b + 3] = -1;
-      slots[b + 4] = 0;
-      slots[b + 5] = this.p0;
-      slots[b + 6] = this.p1;
-      slots[b + 7] = this.p2;
-      this.slotOf[c] = slot;
+      this.writeSlot(slot, c, len);
     }
     this.indexed = n;
   }
