@@ -18,6 +18,21 @@ const CHUNK = 1 << 20;
 export interface ByteRange {
   start: number;
   end: number;
+  /** An end that another reader may bring forward while this one reads (see RangeLimit). */
+  limit?: RangeLimit;
+}
+
+/**
+ * The end of a range shared with another reader, which may take the range's tail while it is
+ * read (engine/streaming/range-claims.ts): each read first claims its bytes.
+ */
+export interface RangeLimit {
+  /** Before the first read (a test holds a range here until its tail is taken). */
+  ready(): Promise<void>;
+  /** How many of the `want` bytes from `pos` may be read (0: the range ends at pos). */
+  claim(pos: number, want: number): number;
+  /** True once another reader took the range's tail: it then ends mid-file, at a line start. */
+  readonly cut: boolean;
 }
 
 /**
@@ -155,8 +170,13 @@ async function* fileChunks(path: string, range: ByteRange | undefined): AsyncGen
   const end = range?.end ?? Number.POSITIVE_INFINITY;
   let pos = range?.start ?? 0;
   let k = 0;
-  const next = (): Promise<{ bytesRead: number }> =>
-    pos < end ? fh.read(bufs[k], 0, Math.min(CHUNK, end - pos), pos) : Promise.resolve({ bytesRead: 0 });
+  const limit = range?.limit;
+  const next = (): Promise<{ bytesRead: number }> => {
+    const want = pos < end ? Math.min(CHUNK, end - pos) : 0;
+    const n = limit && want > 0 ? limit.claim(pos, want) : want;
+    return n > 0 ? fh.read(bufs[k], 0, n, pos) : Promise.resolve({ bytesRead: 0 });
+  };
+  if (limit) await limit.ready();
   let pending = next();
   try {
     for (;;) {

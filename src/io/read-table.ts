@@ -91,7 +91,8 @@ export async function scanTable(
     }
     if (!scanner.push(chunk)) break;
   }
-  const last = opts.range?.last ?? true;
+  // a range whose tail another reader took ends mid-file, where the cut was made
+  const last = (opts.range?.last ?? true) && !opts.range?.limit?.cut;
   if (last) scanner?.end();
   if (!sawHeader) {
     throw new DataError(`the ${opts.what} file is empty`, { file: opts.path }, 'export the file again, with a header line and data rows');

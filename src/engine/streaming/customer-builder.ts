@@ -46,12 +46,12 @@ export interface LaterRefunds {
  * for date-sorted exports merges all same-day orders). finalize() sorts each customer's
  * entries by day and merges same-day ones.
  *
- * Two builders over consecutive parts of one input combine into what one builder over the
- * whole input gives (the parallel reader, engine/streaming/parallel-orders.ts): the first takes
- * the second's keys (absorbKeys: the first part's customers keep their indices, the second
- * part's new ones follow in order of appearance, as one pass would number them) and its ledger
- * grouped by customer on its own thread (takeGroupedPart, absorbLedger); group() lays both out
- * in customer order, each customer's later entries after its own (part-ledger.ts). Amounts are
+ * Builders over consecutive parts of one input combine into what one builder over the whole
+ * input gives (the parallel reader, engine/streaming/parallel-orders.ts): the first takes the
+ * others' keys in file order (absorbKeys: the first part's customers keep their indices, each
+ * later part's new ones follow in order of appearance, as one pass would number them) and their
+ * ledgers grouped by customer on their own threads (takeGroupedPart, absorbLedger); group()
+ * lays them out in customer order, each customer's entries part by part (part-ledger.ts). Amounts are
  * integers, so entries of one day merge to the same total whichever part they came from and in
  * whatever order.
  */
@@ -79,8 +79,8 @@ export class CustomerStateBuilder {
   private grouped: GroupedLedger | undefined;
   /** This builder's own entries grouped by customer ahead of group() (groupOwn), for a later part's to join. */
   private own: GroupedPart | undefined;
-  /** A later part being absorbed: the customer here of each of its customers, and its grouped ledger once it arrives. */
-  private later: { remap: Int32Array; part?: GroupedPart } | undefined;
+  /** Later parts being absorbed, in file order: the customer here of each of their customers, and their grouped ledgers once they arrive. */
+  private later: { remap: Int32Array; part?: GroupedPart }[] = [];
 
   /**
    * `release` asks the runtime to free dropped arrays of so many bytes now (io passes a full GC
@@ -206,21 +206,22 @@ export class CustomerStateBuilder {
   group(): void {
     if (this.grouped) return;
     const nc = this.keys.size;
-    if (!this.later) {
+    if (this.later.length === 0) {
       this.grouped = groupPart(this.takeLedger(), nc, this.release, true);
       return;
     }
-    const { remap, part } = this.later;
-    if (!part) throw new Error('internal error: the later part\'s ledger was not absorbed');
+    const parts = this.later.map(({ part }) => part);
+    if (!parts.every((p) => p !== undefined)) throw new Error('internal error: a later part\'s ledger was not absorbed');
     const own = this.own ?? groupPart(this.takeLedger(), nc, this.release, false);
     this.own = undefined;
-    this.later.part = undefined;
-    this.grouped = concatParts(own, part, remap, nc, this.release);
+    const remaps = this.later.map(({ remap }) => remap);
+    this.later = [];
+    this.grouped = concatParts(own, parts, remaps, nc, this.release);
   }
 
   /** Groups this builder's own entries now, once a later part's keys are absorbed (while that part groups its own). */
   groupOwn(): void {
-    if (!this.later) throw new Error('internal error: groupOwn before a later part was absorbed');
+    if (this.later.length === 0) throw new Error('internal error: groupOwn before a later part was absorbed');
     this.own ??= groupPart(this.takeLedger(), this.keys.size, this.release, false);
   }
 
@@ -268,33 +269,50 @@ export class CustomerStateBuilder {
 
   /**
    * Adds the customers and ledger of a builder over the next part of the input (see the class
-   * comment), before group(): its customer j becomes customer remap[j] here, new ones after this
-   * part's. Then absorbRefunds(), and group() at finalize().
+   * comment), before group(): its customer j becomes customer remap[j] here, new ones after
+   * those before. Then absorbRefunds(), and group() at finalize(). `known[j]`, when not -1, is
+   * customer j's index here already: a later part's new keys are not indexed (below), so a
+   * second later part must be told which of its keys an earlier one added (parallel-orders.ts).
    */
-  absorbKeys(next: KeyTableParts): Int32Array {
+  absorbKeys(next: KeyTableParts, known?: Int32Array): Int32Array {
     const { arena, spans, size: nb } = next;
-    // the later part's new keys are appended, not indexed: the index is not grown for them
+    // a later part's new keys are appended, not indexed: the index is not grown for them
     // (no rehash), and it is dropped at finalize unless a customers file looks keys up first
     const remap = new Int32Array(nb);
     for (let j = 0; j < nb; j++) {
+      if (known && known[j] >= 0) {
+        remap[j] = known[j];
+        continue;
+      }
       const s = spans[2 * j];
       const e = s + spans[2 * j + 1];
       // the later part's keys are distinct: a new one need not be indexed (see appendUnindexed)
       const i = this.keys.findIndexed(arena, s, e);
       remap[j] = i >= 0 ? i : this.roomFor(this.keys.appendUnindexed(arena, s, e));
     }
-    this.later = { remap };
+    this.later.push({ remap });
     return remap;
   }
 
-  /** The later part's ledger, grouped by its customers (its takeGroupedPart()), after absorbKeys. */
-  absorbLedger(part: GroupedPart): void {
-    this.later!.part = part;
+  /** Later part p's ledger (in absorbKeys order), grouped by its customers (its takeGroupedPart()). */
+  absorbLedger(part: GroupedPart, p: number): void {
+    this.later[p].part = part;
   }
 
-  /** Adds the refund counts of the later part. */
-  absorbRefunds(next: LaterRefunds): void {
-    const { remap } = this.later!;
+  /**
+   * Where each of `keys` is among this builder's own (indexed) keys, or -1: a part cut from
+   * the other half's tail matches the other half's keys with its own this way (parallel-orders.ts).
+   */
+  indexOf(keys: KeyTableParts): Int32Array {
+    const { arena, spans, size } = keys;
+    const at = new Int32Array(size);
+    for (let j = 0; j < size; j++) at[j] = this.keys.findIndexed(arena, spans[2 * j], spans[2 * j] + spans[2 * j + 1]);
+    return at;
+  }
+
+  /** Adds the refund counts of later part p. */
+  absorbRefunds(next: LaterRefunds, p: number): void {
+    const { remap } = this.later[p];
     for (let j = 0; j < remap.length; j++) {
       this.refundRows[remap[j]] += next.rows[j];
       this.refundCount[remap[j]] += next.count[j];
@@ -319,7 +337,7 @@ export class CustomerStateBuilder {
     const nc = this.keys.size;
     const { start, day, ord, amt } = this.grouped!;
     this.grouped = undefined;
-    this.later = undefined;
+    this.later = [];
     // customers with ledger room (customers added after grouping, prospects, have none)
     const grouped = start.length - 1;
     // one customer's entries, gathered before they are sorted and merged back over the ledger

@@ -96,6 +96,21 @@ export class OrderIdSet {
     return false;
   }
 
+  /**
+   * True when a fingerprint of this (unshared) set is in either region of `ids`: the set of a
+   * part cut from one half's tail (range-claims.ts) against both halves, once all are read.
+   */
+  foundIn(ids: OrderIdShare): boolean {
+    if (this.hashed === 0 || (ids.dir[0] === 0 && ids.dir[COUNT_STRIDE] === 0)) return false;
+    const cap = regionSlots(ids.table);
+    const t = this.table;
+    for (let i = 0; i < this.cap; i++) {
+      const w = t[2 * i + 1];
+      if (w !== 0 && (probe(ids.table, 0, cap, t[2 * i], w) >= 0 || probe(ids.table, cap, cap, t[2 * i], w) >= 0)) return true;
+    }
+    return false;
+  }
+
   /** Slots in each region of a shared table. */
   static regionSlots(ids: OrderIdShare): number {
     return regionSlots(ids.table);

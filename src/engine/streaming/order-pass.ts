@@ -198,8 +198,8 @@ export class OrderPass {
   attrCountry = -1;
   private shownRejects = 0;
   private flush: () => void = () => {};
-  /** Customer here of each customer of an absorbed later part. */
-  private remap: Int32Array = new Int32Array(0);
+  /** Customer here of each customer of each absorbed later part, in file order. */
+  private readonly remaps: Int32Array[] = [];
 
   /**
    * `bytes` sizes the big arrays once (untouched pages of an over-estimate cost no memory;
@@ -288,11 +288,20 @@ export class OrderPass {
   }
 
   /**
-   * Adds the customers of a pass over the next part of the file (its takeKeys()); its ledger
-   * comes with absorbRest and joins this part's when the ledger is grouped (CustomerStateBuilder.group).
+   * Adds the customers of a pass over the next part of the file (its takeKeys()), parts in file
+   * order; its ledger comes with absorbRest and joins this part's when the ledger is grouped
+   * (CustomerStateBuilder.group). Returns where each of its customers is here. `known`: see
+   * CustomerStateBuilder.absorbKeys.
    */
-  absorbKeys(later: LaterKeys): void {
-    this.remap = this.builder.absorbKeys(later.keys);
+  absorbKeys(later: LaterKeys, known?: Int32Array): Int32Array {
+    const remap = this.builder.absorbKeys(later.keys, known);
+    this.remaps.push(remap);
+    return remap;
+  }
+
+  /** Where each of another pass's keys is among this pass's customers, or -1 (before takeKeys). */
+  indexOf(keys: LaterKeys): Int32Array {
+    return this.builder.indexOf(keys.keys);
   }
 
   /** Groups this part's ledger by customer after absorbKeys, while the later part groups its own. */
@@ -301,11 +310,11 @@ export class OrderPass {
   }
 
   /**
-   * Adds the rest of that pass, which must have no order id in common with this one. Counts
-   * add up; maps keep first-appearance order (this part's keys first), as one pass over both
-   * parts would have them.
+   * Adds the rest of the pass absorbed `p`-th (absorbKeys), which must have no order id in
+   * common with this one. Counts add up; maps keep first-appearance order (call in file order),
+   * as one pass over all parts would have them.
    */
-  absorbRest(next: PassRest): void {
+  absorbRest(next: PassRest, p: number): void {
     const r = this.rec;
     r.rowsRead += next.rec.rowsRead;
     r.orderRows += next.rec.orderRows;
@@ -319,9 +328,9 @@ export class OrderPass {
     for (let k = 0; k < this.amountDecimals.length; k++) this.amountDecimals[k] += next.amountDecimals[k];
     if (next.maxDay > this.maxDay) this.maxDay = next.maxDay;
     if (next.firstAfterAsOf < this.firstAfterAsOf) this.firstAfterAsOf = next.firstAfterAsOf;
-    this.builder.absorbRefunds(next.refunds);
-    this.builder.absorbLedger(next.ledger);
-    this.orderAttr.absorb(next.attributes, this.remap);
+    this.builder.absorbRefunds(next.refunds, p);
+    this.builder.absorbLedger(next.ledger, p);
+    this.orderAttr.absorb(next.attributes, this.remaps[p]);
   }
 
   /**

@@ -6,7 +6,8 @@ import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { estimateRows } from './size-estimate.js';
 import { passGrain } from '../input-checks.js';
 import { AmbiguousDates, OrderPass, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
-import { scanTable, type HeaderInfo } from '../../io/read-table.js';
+import { scanTable, type HeaderInfo, type TableScan } from '../../io/read-table.js';
+import { ClaimShare, cutTail, open, rangeLimit, type Stolen } from './range-claims.js';
 import { NotUtf8 } from '../../io/utf8-guard.js';
 import { startTrace, traceMark, tracing } from '../../io/trace.js';
 
@@ -21,8 +22,17 @@ import { startTrace, traceMark, tracing } from '../../io/trace.js';
  * two out in customer order, one array at a time (part-ledger.ts), so the two halves never
  * need a third, merged copy (issue 12's 500 MB at 10M orders). The rest (counts, attributes,
  * rejected rows shown) is added on the main thread (OrderPass.absorbRest,
- * CustomerStateBuilder). The result is identical to the sequential pass, so whenever it
- * might not be, the caller falls back to that pass:
+ * CustomerStateBuilder).
+ *
+ * The halves' ends can move: the thread done first cuts the tail of the other's half (from a
+ * line start half-way through what is left, when at least MIN_TAIL is; range-claims.ts) and
+ * reads it as a third part with an order-id set of its own, so a core slowed for a while
+ * (a busy neighbour) no longer leaves the other thread waiting for seconds. The parts are merged
+ * in file order: the first half, then the second half with the cut part before it (cut from the
+ * first half) or after it (cut from the second).
+ *
+ * The result is identical to the sequential pass, so whenever it might not be, the caller
+ * falls back to that pass:
  *
  * - only plain UTF-8 files in order grain qualify, without --strict, --rejects, --payments,
  *   --reviews or a person key (those need the file's order or the main thread's streams), and
@@ -31,8 +41,9 @@ import { startTrace, traceMark, tracing } from '../../io/trace.js';
  *   with line breaks could make that a place inside a record: the first half's scanner,
  *   which saw every byte before the seam, must end exactly there (no record cut), else the
  *   halves do not match the sequential records;
- * - an order id in both halves falls back (which copy comes first, and so counts, is a
- *   question of file order the halves cannot settle alone), and so does a region of the
+ * - an order id in two parts falls back (which copy comes first, and so counts, is a
+ *   question of file order the parts cannot settle alone), and so does a cut inside a quoted
+ *   field with line breaks, and a region of the
  *   order-id table that fills up (it cannot grow while the other half reads; the table is
  *   sized from the line length at the seam);
  * - any error in either half (an ambiguous date needing the prescan, malformed input) falls
@@ -43,8 +54,12 @@ import { startTrace, traceMark, tracing } from '../../io/trace.js';
  * of addition does not matter) come out as one pass would make them; test/engine/streaming/parallel.test.ts compares the two.
  */
 
-/** `auto`: two threads for big files; `worker`/`inline`: always try (tests; inline runs both halves on this thread). */
-export type ParallelMode = 'auto' | 'off' | 'worker' | 'inline';
+/**
+ * `auto`: two threads for big files; `worker`/`inline`: always try (tests; inline runs both
+ * halves on this thread). `…:cut0`/`…:cut1` (tests): half 0 or 1 waits until the other, done
+ * first, has cut its tail (range-claims.ts), so that the three-part merge runs on small files.
+ */
+export type ParallelMode = 'auto' | 'off' | 'worker' | 'inline' | `${'worker' | 'inline'}:cut${0 | 1}`;
 
 /**
  * The worker's young generation, MB: its pass makes little short-lived garbage, and V8's
@@ -63,17 +78,32 @@ const FIRST_SHARE = 0.506;
 /** Files below this are read on one thread (a worker costs tens of milliseconds to start). */
 const MIN_BYTES = 16 << 20;
 
+/**
+ * A thread done with its half cuts the other's tail when at least this much of it is left
+ * (it then reads half of it): about 0.4 s of reading, against the few tens of milliseconds a
+ * third part costs to merge.
+ */
+const MIN_TAIL = 24 << 20;
+
 /** What the second half needs; plain data (it is the worker's workerData). */
 export interface LaterPartInput {
   opts: PassOptions;
   range: ByteRange & { last: boolean };
   /** Rows estimated in the range (sizes the pass's customer table; see OrderPass). */
   rows: number;
+  /** Rows estimated per byte, to size a part cut from the first half. */
+  rowsPerByte: number;
   header: HeaderInfo;
   /** The order-id set both halves share, a part each (see OrderIdSet). */
   ids: OrderIdShare;
   /** [first half, second half] read: 0 not yet, 1 done, 2 failed (see crossHalfCheck). */
   sync: Int32Array;
+  /** Both halves' ends, which the thread done first may bring forward (range-claims.ts). */
+  claims: ClaimShare;
+  /** Bytes of the first half left for it to be cut (0 when tests make the cut certain). */
+  minTail: number;
+  /** Tests: this half waits for the other's cut. */
+  held: boolean;
   /** CLM_TRACE: this thread marks its phases too (io/trace.ts). */
   trace: boolean;
 }
@@ -120,13 +150,67 @@ async function crossHalfCheck(ids: OrderIdShare, sync: Int32Array, half: 0 | 1):
   return !(half === 0 ? OrderIdSet.crossCheck(ids, 0, mid) : OrderIdSet.crossCheck(ids, mid, slots));
 }
 
-/** Messages from the second half, in order: its customer keys, then the rest; or a failure. */
-/** `failed`: `dataError` when the data itself is at fault (the one-thread pass will say so in file order). */
-export type LaterPartMessage = { kind: 'keys'; keys: LaterKeys } | { kind: 'rest'; rest: PassRest } | { kind: 'failed'; message: string; dataError?: boolean };
+/** A part cut from the other half's tail, read on this thread as a pass of its own. */
+interface CutPart {
+  pass: OrderPass;
+  scan: TableScan;
+  start: number;
+  shown: [number, string][];
+}
 
 /**
- * Reads the second half: the body of the worker thread (order-worker.ts), and of the inline
- * mode. The keys go first, then the rest with the ledger grouped by customer (moved, not copied).
+ * Cuts the other half's tail when enough of it is left (range-claims.ts) and reads it; then
+ * lets a held half go. Undefined when nothing was cut. A cut part has an order-id set of its
+ * own, checked against both halves' regions once they are read (checkCutIds).
+ */
+async function readCut(
+  claims: ClaimShare,
+  from: 0 | 1,
+  minTail: number,
+  part: { opts: PassOptions; header: HeaderInfo; rowsPerByte: number },
+): Promise<CutPart | undefined> {
+  let cut: Stolen | undefined;
+  try {
+    cut = cutTail(claims, from, part.opts.file, minTail);
+  } finally {
+    open(claims);
+  }
+  if (!cut) return undefined;
+  const shown: [number, string][] = [];
+  const bytes = cut.end - cut.start;
+  const pass = new OrderPass(part.opts, { onReject: (line, message) => void shown.push([line, message]) }, bytes, undefined, Math.ceil(bytes * part.rowsPerByte));
+  // the second half's tail reaches the end of the file; the first half's ends at the seam
+  const scan = await pass.scan({ start: cut.start, end: cut.end, last: from === 1 }, part.header);
+  traceMark(`tail of the ${from === 0 ? 'first' : 'second'} half read (${((cut.end - cut.start) / 2 ** 20).toFixed(0)} MiB)`);
+  return { pass, scan, start: cut.start, shown };
+}
+
+/** True when the cut part's ids meet neither half's (both read): else file order must decide. */
+function checkCutIds(cut: CutPart, ids: OrderIdShare): boolean {
+  const ok = cut.scan.complete && !cut.pass.orderIds.foundIn(ids);
+  cut.pass.dropOrderIds();
+  return ok;
+}
+
+/** A part read apart from the first half: its keys, and where they are among the cut part's (see merge). */
+export interface PartKeys {
+  keys: LaterKeys;
+  /** The second half's keys' places among the cut part's keys (-1: not there), when a part was cut. */
+  inCut?: Int32Array;
+}
+
+/**
+ * Messages from the worker, in order: the keys of its parts, then the rest of each; or a
+ * failure. Its parts are in file order: the second half, or the first half's cut tail and then
+ * the second half. `failed`: `dataError` when the data itself is at fault (the one-thread pass
+ * will say so in file order).
+ */
+export type LaterPartMessage = { kind: 'keys'; parts: PartKeys[] } | { kind: 'rest'; parts: PassRest[] } | { kind: 'failed'; message: string; dataError?: boolean };
+
+/**
+ * Reads the second half, and the first half's tail when this thread is done first: the body of
+ * the worker thread (order-worker.ts), and of the inline mode. The keys go first, then the
+ * rest with the ledgers grouped by customer (moved, not copied).
  */
 export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMessage, transfer: ArrayBuffer[]) => void): Promise<void> {
   // a worker thread has a trace of its own to start (inline, this thread's is running)
@@ -134,35 +218,48 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
   let ids: OrderIdShare | undefined = input.ids;
-  const sync = input.sync;
+  const { sync, claims } = input;
   const pass = new OrderPass(input.opts, { onReject }, input.range.end - input.range.start, { ids, half: 1 }, input.rows);
   // workerData lives as long as the worker: without this reference the shared set goes
   // as soon as both halves drop theirs
   input.ids = NO_IDS;
   let scanned;
+  let cut: CutPart | undefined;
   try {
-    scanned = await pass.scan(input.range, input.header);
+    scanned = await pass.scan({ ...input.range, limit: rangeLimit(claims, 1, input.held) }, input.header);
+    // a half whose tail was cut must end where the cut was made, not inside a record
+    if (!scanned.complete) throw new DataError('a quoted field spans the cut');
+    pass.dropCustomerIndex();
+    traceMark('second half read (second thread)');
+    signal(sync, 1, DONE);
+    cut = await readCut(claims, 0, input.minTail, input);
   } catch (e) {
-    signal(sync, 1, FAILED);
+    open(claims);
+    if (Atomics.load(sync, 1) === 0) signal(sync, 1, FAILED);
     send({ kind: 'failed', message: e instanceof Error ? e.message : String(e), dataError: isDataFault(e) }, []);
     return;
   }
-  // the customer index is needed only to read: while this thread waits for the other half,
-  // the peak of the two reads, it need not hold it (the keys and ledger stay)
-  pass.dropCustomerIndex();
-  traceMark('second half read (second thread)');
-  signal(sync, 1, DONE);
   const unique = await crossHalfCheck(ids, sync, 1);
   if (unique === undefined) return void send({ kind: 'failed', message: 'first half failed', dataError: true }, []);
-  const idsOk = pass.idsOk && unique;
+  const idsOk = pass.idsOk && unique && (!cut || checkCutIds(cut, ids));
   ids = undefined;
   pass.dropOrderIds();
   const keys = pass.takeKeys();
-  send({ kind: 'keys', keys }, buffersOf(keys.keys.arena, keys.keys.spans));
-  // groups the ledger by customer here, while the first half absorbs the keys and groups its own
-  const rest = pass.takeRest(scanned, idsOk, shown);
+  // the cut part (first in file order) is matched against this half's keys while it still has its index
+  const parts: PartKeys[] = [{ keys }];
+  if (cut) {
+    parts[0].inCut = cut.pass.indexOf(keys);
+    parts.unshift({ keys: cut.pass.takeKeys() });
+  }
+  send({ kind: 'keys', parts }, parts.flatMap((p) => buffersOf(p.keys.keys.arena, p.keys.keys.spans)));
+  // groups the ledgers by customer here, while the first half absorbs the keys and groups its own
+  const rests = [...(cut ? [cut.pass.takeRest(cut.scan, idsOk, cut.shown)] : []), pass.takeRest(scanned, idsOk, shown)];
+  send({ kind: 'rest', parts: rests }, rests.flatMap(restBuffers));
+}
+
+function restBuffers(rest: PassRest): ArrayBuffer[] {
   const { ledger } = rest;
-  send({ kind: 'rest', rest }, buffersOf(rest.refunds.rows, rest.refunds.count, rest.attributes.day, ledger.start, ledger.day, ledger.ord, ledger.amt));
+  return buffersOf(rest.refunds.rows, rest.refunds.count, rest.attributes.day, ledger.start, ledger.day, ledger.ord, ledger.amt);
 }
 
 export interface ParallelRead {
@@ -171,6 +268,8 @@ export interface ParallelRead {
   rows: number;
   /** The first rejected rows to show: [line, message]. */
   shown: [number, string][];
+  /** Parts the file was read in: 2, or 3 when a thread done first cut the other's tail. */
+  parts: number;
 }
 
 /**
@@ -193,19 +292,29 @@ export async function readOrdersInParallel(
   const header = await readHeader(opts, seam.at);
   if (!header) return void oneThread('it is in line grain (an order\'s lines could fall in both halves)');
 
+  const held = mode.endsWith(':cut0') ? 0 : mode.endsWith(':cut1') ? 1 : undefined;
+  const minTail = held === undefined ? MIN_TAIL : 0;
   let ids: OrderIdShare | undefined = OrderIdSet.shared(seam.rows);
   const sync = new Int32Array(new SharedArrayBuffer(8));
+  const claims = ClaimShare.create([
+    { start: 0, end: seam.at },
+    { start: seam.at, end: bytes },
+  ]);
   // each half's share of the rows, from the line length at the seam (bytes / 60, the guess
   // without one, is twice the rows of a file with 32-hex ids, and the customer table touches
   // every slot it is given)
-  const firstRows = Math.ceil((seam.rows * seam.at) / bytes);
-  const later = startLaterPart({ opts, range: { start: seam.at, end: bytes, last: true }, rows: seam.rows - firstRows, header, ids, sync, trace: tracing() }, mode);
+  const rowsPerByte = seam.rows / bytes;
+  const firstRows = Math.ceil(rowsPerByte * seam.at);
+  const later = startLaterPart(
+    { opts, range: { start: seam.at, end: bytes, last: true }, rows: seam.rows - firstRows, rowsPerByte, header, ids, sync, claims, minTail, held: held === 1, trace: tracing() },
+    mode.startsWith('inline') ? 'inline' : 'worker',
+  );
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
   const pass = new OrderPass(opts, { onReject }, seam.at, { ids, half: 0 }, firstRows);
   let signalled = false;
   try {
-    const scanned = await pass.scan({ start: 0, end: seam.at, last: false });
+    const scanned = await pass.scan({ start: 0, end: seam.at, last: false, limit: rangeLimit(claims, 0, held === 0) });
     if (!scanned.complete || !pass.idsOk) {
       signal(sync, 0, FAILED);
       oneThread(!scanned.complete ? 'a quoted field spans the middle of the file' : 'it holds more orders than its line length suggested');
@@ -214,63 +323,102 @@ export async function readOrdersInParallel(
     traceMark('first half read');
     signal(sync, 0, DONE);
     signalled = true;
-    const unique = await crossHalfCheck(ids, sync, 0);
+    const cut = await readCut(claims, 1, minTail, { opts, header, rowsPerByte });
+    const unique = (await crossHalfCheck(ids, sync, 0)) && (!cut || checkCutIds(cut, ids));
     ids = undefined;
     pass.dropOrderIds();
     if (!unique) {
       if (later.failure !== undefined) onFallback(later.failure);
-      else oneThread('an order id is repeated in both halves, and only file order says which copy counts');
+      else oneThread('an order id is repeated in two parts of the file, and only file order says which copy counts');
       return later.cancel();
     }
-    const keys = await later.keys;
-    if (!keys) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
-    pass.absorbKeys(keys);
-    // the resolved promise holds this object as long as the worker's listeners live: the keys
-    // are absorbed, so they go now
-    keys.keys = { arena: Buffer.alloc(0), spans: new Int32Array(0), size: 0 };
+    const theirs = await later.keys;
+    if (!theirs) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
+    // the parts after this half in file order: the worker's, then this thread's cut of its tail
+    const parts = [...theirs];
+    if (cut) {
+      parts[parts.length - 1].inCut = cut.pass.indexOf(parts[parts.length - 1].keys);
+      parts.push({ keys: cut.pass.takeKeys() });
+    }
+    absorbParts(pass, parts);
+    // the resolved promise holds these objects as long as the worker's listeners live: the
+    // keys are absorbed, so they go now
+    for (const p of theirs) p.keys = { keys: { arena: Buffer.alloc(0), spans: new Int32Array(0), size: 0 } };
     pass.groupOwnLedger();
-    traceMark('second half\'s customers numbered, first half\'s ledger grouped');
-    const rest = await later.rest;
-    if (!rest && later.failure !== undefined) onFallback(later.failure);
-    if (!rest?.idsOk) return undefined;
-    pass.absorbRest(rest);
+    traceMark('other parts\' customers numbered, first half\'s ledger grouped');
+    const rests = await later.rest;
+    if (!rests && later.failure !== undefined) onFallback(later.failure);
+    if (!rests || !rests.every((r) => r.idsOk)) return undefined;
+    if (cut) rests.push(cut.pass.takeRest(cut.scan, true, cut.shown));
+    let offset = scanned.nextLine - 1;
+    let rows = scanned.rows;
+    rests.forEach((rest, p) => {
+      pass.absorbRest(rest, p);
+      for (const [line, message] of rest.shown) shown.push([line + offset, message]);
+      offset += rest.scan.nextLine - 1;
+      rows += rest.scan.rows;
+    });
     traceMark('two-thread read merged');
-    const offset = scanned.nextLine - 1;
-    for (const [line, message] of rest.shown) shown.push([line + offset, message]);
-    return { pass, rows: scanned.rows + rest.scan.rows, shown: shown.slice(0, 5) };
+    return { pass, rows, shown: shown.slice(0, 5), parts: 1 + rests.length };
   } catch (e) {
     if (!signalled) signal(sync, 0, FAILED);
     // bad data is said by the one-thread pass, in file order; anything else is a reason to give
     if (!isDataFault(e)) onFallback(e instanceof Error ? e.message : String(e));
     return later.cancel();
+  } finally {
+    open(claims);
+  }
+}
+
+/**
+ * Absorbs the later parts' keys into the first half's pass, in file order. A part's new keys
+ * are not indexed there (CustomerStateBuilder.absorbKeys), so when a tail was cut, the second
+ * half's keys and the cut part's are matched through inCut instead.
+ */
+function absorbParts(pass: OrderPass, parts: PartKeys[]): void {
+  const half = parts.find((p) => p.inCut);
+  if (!half) return void parts.forEach((p) => pass.absorbKeys(p.keys));
+  const inCut = half.inCut!;
+  const cut = parts.find((p) => p !== half)!;
+  if (parts[0] === cut) {
+    const at = pass.absorbKeys(cut.keys);
+    pass.absorbKeys(half.keys, inCut.map((c) => (c >= 0 ? at[c] : -1)));
+  } else {
+    const at = pass.absorbKeys(half.keys);
+    const known = new Int32Array(cut.keys.keys.size).fill(-1);
+    inCut.forEach((c, j) => {
+      if (c >= 0) known[c] = at[j];
+    });
+    pass.absorbKeys(cut.keys, known);
   }
 }
 
 interface LaterPart {
-  /** Resolve to undefined when the second half failed. */
-  keys: Promise<LaterKeys | undefined>;
-  rest: Promise<PassRest | undefined>;
+  /** Resolve to undefined when the worker's part failed. */
+  keys: Promise<PartKeys[] | undefined>;
+  rest: Promise<PassRest[] | undefined>;
   cancel(): undefined;
   /** Why the second half failed, when not for the data's sake (a worker error or crash). */
   readonly failure: string | undefined;
 }
 
-function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
-  let onKeys!: (keys: LaterKeys | undefined) => void;
-  let onRest!: (rest: PassRest | undefined) => void;
-  const keys = new Promise<LaterKeys | undefined>((res) => (onKeys = res));
-  const rest = new Promise<PassRest | undefined>((res) => (onRest = res));
+function startLaterPart(input: LaterPartInput, threads: 'inline' | 'worker'): LaterPart {
+  let onKeys!: (keys: PartKeys[] | undefined) => void;
+  let onRest!: (rest: PassRest[] | undefined) => void;
+  const keys = new Promise<PartKeys[] | undefined>((res) => (onKeys = res));
+  const rest = new Promise<PassRest[] | undefined>((res) => (onRest = res));
   let failure: string | undefined;
   let settled = false;
-  // the closures below keep `sync` only, not `input`: its order-id table (8 bytes an order)
-  // must go once both halves drop it, not live on with the worker's listeners
-  const sync = input.sync;
+  // the closures below keep `sync` and `claims` only, not `input`: its order-id table (8 bytes
+  // an order) must go once both halves drop it, not live on with the worker's listeners
+  const { sync, claims } = input;
   const fail = (reason?: string): void => {
     if (!settled) {
       if (reason !== undefined) failure ??= reason;
       // a second half that died before saying it was read must not leave the first half
       // waiting for it forever (crossHalfCheck); one that did say so keeps its word
       if (Atomics.load(sync, 1) === 0) signal(sync, 1, FAILED);
+      open(claims);
     }
     settled = true;
     onKeys(undefined);
@@ -279,14 +427,18 @@ function startLaterPart(input: LaterPartInput, mode: ParallelMode): LaterPart {
   const receive = (m: LaterPartMessage): void => {
     if (m.kind === 'keys') {
       // a Buffer arrives as a plain Uint8Array
-      const a = m.keys.keys.arena;
-      onKeys({ keys: { ...m.keys.keys, arena: Buffer.from(a.buffer, a.byteOffset, a.byteLength) } });
+      onKeys(
+        m.parts.map((p) => {
+          const a = p.keys.keys.arena;
+          return { ...p, keys: { keys: { ...p.keys.keys, arena: Buffer.from(a.buffer, a.byteOffset, a.byteLength) } } };
+        }),
+      );
     } else if (m.kind === 'rest') {
       settled = true;
-      onRest(m.rest);
+      onRest(m.parts);
     } else fail(m.dataError ? undefined : `second thread: ${m.message}`);
   };
-  if (mode === 'inline') {
+  if (threads === 'inline') {
     readLaterPart(input, receive).catch((e: unknown) => fail(`second half: ${e instanceof Error ? e.message : String(e)}`));
     return {
       keys,

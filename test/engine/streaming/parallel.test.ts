@@ -35,7 +35,8 @@ interface Row {
 const rowArb: fc.Arbitrary<Row> = fc.record({
   id: fc.nat(),
   dupOf: fc.option(fc.nat(), { freq: 12 }),
-  customer: fc.integer({ min: 1, max: 25 }),
+  // mostly regulars, some rare customers (so that some first appear in a later part, or in a cut tail and the half before it)
+  customer: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 25 }), weight: 4 }, { arbitrary: fc.integer({ min: 26, max: 70 }), weight: 1 }),
   email: fc.boolean(),
   day: fc.integer({ min: 1, max: 12 }),
   time: fc.boolean(),
@@ -108,24 +109,43 @@ function snapshot(r: { data: LoadedData; warnings: string[] }): unknown {
 }
 
 describe('parallel orders pass', () => {
-  it('gives exactly the sequential result on messy generated input (inline second half)', async () => {
+  it('gives exactly the sequential result on messy generated input (inline second half; in two parts, or three when a tail is cut)', async () => {
     let taken = 0;
+    const cuts = { 'inline:cut0': 0, 'inline:cut1': 0 };
+    const modes = fc.constantFrom<'inline' | 'inline:cut0' | 'inline:cut1'>('inline', 'inline:cut0', 'inline:cut1');
     await fc.assert(
-      fc.asyncProperty(fc.array(rowArb, { minLength: 2, maxLength: 300 }), fc.boolean(), fc.boolean(), fc.constantFrom<IdStyle>('numbered', 'hashed', 'classes'), fc.boolean(), async (rows, crlf, duplicates, style, withCustomers) => {
+      fc.asyncProperty(fc.array(rowArb, { minLength: 2, maxLength: 300 }), fc.boolean(), fc.boolean(), fc.constantFrom<IdStyle>('numbered', 'hashed', 'classes'), fc.boolean(), modes, async (rows, crlf, duplicates, style, withCustomers, mode) => {
         const path = writeOrders(rows, crlf, duplicates, style);
         // a customers file looks keys up after the halves' keys are merged: buyers of either
         // half and prospects who never ordered
         const extra = withCustomers ? { customers: writeCustomers() } : {};
         // the same result, or the same data error (a file with no counted order is exit 3)
         const outcome = (mode: ParallelMode): Promise<unknown> => read(path, mode, extra).then(snapshot, (e: Error) => ({ error: e.message }));
-        expect(await outcome('inline')).toEqual(await outcome('off'));
-        if (await readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, 'inline')) taken++;
+        expect(await outcome(mode)).toEqual(await outcome('off'));
+        const got = await readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, mode);
+        if (got) taken++;
+        if (got?.parts === 3 && mode !== 'inline') cuts[mode]++;
+        if (mode === 'inline') expect(got?.parts ?? 2).toBe(2);
       }),
-      { numRuns: 60 },
+      { numRuns: 90 },
     );
-    // most files qualify (the rest fall back: an id in both halves, a quoted line break at the seam)
-    expect(taken).toBeGreaterThan(20);
+    // most files qualify (the rest fall back: an id in two parts, a quoted line break at the seam or a cut)
+    expect(taken).toBeGreaterThan(30);
+    // and either half's tail is cut and read as a third part
+    expect(cuts['inline:cut0']).toBeGreaterThan(5);
+    expect(cuts['inline:cut1']).toBeGreaterThan(5);
   }, 300_000);
+
+  it.each(['inline:cut0', 'inline:cut1'] as const)('numbers customers across a cut tail as one pass would (%s)', async (mode) => {
+    // customers in runs of 30 rows, interleaved with regulars: whichever line a cut falls on,
+    // some customer is in the cut tail and the half part before it (first seen in either)
+    const lines = ['order_id,customer_id,order_date,amount,status'];
+    for (let i = 0; i < 600; i++) lines.push(`o${i},${i % 2 ? `r${i % 5}` : `b${Math.floor(i / 30)}`},2024-01-${String(1 + (i % 28)).padStart(2, '0')},${(i % 97) + 0.25},${i % 13 === 0 ? 'pending' : 'paid'}`);
+    const path = join(dir, `runs-${mode}.csv`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    expect((await readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, mode))?.parts).toBe(3);
+    expect(snapshot(await read(path, mode))).toEqual(snapshot(await read(path, 'off')));
+  });
 
   it('adds same-day amounts across the seam in the sequential order, bit for bit', async () => {
     // one customer buying many times a day: the seam cuts a run of same-day orders
@@ -186,6 +206,12 @@ describe('parallel orders pass on a worker thread', () => {
       const data = await mod.readCustomerState({ orders: path, map: { orders: new Map(), customers: new Map(), payments: new Map() }, warn: (m) => void warnings.push(m), parallel });
       return snapshot({ data, warnings });
     };
-    expect(await run('worker')).toEqual(await run('off'));
+    const off = await run('off');
+    expect(await run('worker')).toEqual(off);
+    // the first half's tail cut by the worker, the second half's by the main thread
+    for (const mode of ['worker:cut0', 'worker:cut1'] as const) {
+      expect((await par.readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, mode))?.parts).toBe(3);
+      expect(await run(mode)).toEqual(off);
+    }
   });
 });

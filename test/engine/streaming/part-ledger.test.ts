@@ -27,11 +27,13 @@ function ledgerOf(entries: Entry[]): PartLedger {
   return l;
 }
 
-/** Each customer's entries [day, orders, mills]: first part's in arrival order, then the later part's. */
-function expected(first: Entry[], later: Entry[], remap: number[], customers: number): number[][][] {
+/** Each customer's entries [day, orders, mills]: first part's in arrival order, then each later part's in turn. */
+function expected(first: Entry[], later: Entry[][], remaps: number[][], customers: number): number[][][] {
   const out: number[][][] = Array.from({ length: customers }, () => []);
   for (const [c, d, o, m] of first) out[c].push([d, o, m]);
-  for (const [j, d, o, m] of later) out[remap[j]].push([d, o, m]);
+  later.forEach((part, p) => {
+    for (const [j, d, o, m] of part) out[remaps[p][j]].push([d, o, m]);
+  });
   return out;
 }
 
@@ -52,33 +54,40 @@ const entry = (customers: number): fc.Arbitrary<Entry> =>
   );
 
 describe('part ledgers', () => {
-  it('groupPart then concatParts lay every customer out as its first-part entries, then its later-part entries, each in arrival order (property)', () => {
-    // the later part's customers: some of the first part's (any order), then new ones appended after them
-    const shape = fc.integer({ min: 1, max: 40 }).chain((own) =>
-      fc.record({
-        own: fc.constant(own),
-        shared: fc.shuffledSubarray(Array.from({ length: own }, (_, i) => i)),
-        appended: fc.integer({ min: 0, max: 10 }),
-      }),
-    );
-    const input = shape.chain(({ own, shared, appended }) => {
-      const remap = [...shared, ...Array.from({ length: appended }, (_, k) => own + k)];
-      return fc.record({
-        own: fc.constant(own),
-        remap: fc.constant(remap),
-        first: fc.array(entry(own), { maxLength: 200 }),
-        later: remap.length ? fc.array(entry(remap.length), { maxLength: 200 }) : fc.constant([] as Entry[]),
+  it('groupPart then concatParts lay every customer out as its first-part entries, then each later part\'s, each in arrival order (property)', () => {
+    // a later part's customers: some of those before it (any order), then new ones appended after them
+    const remapsOf = (own: number, parts: { picks: number[]; appended: number }[]): number[][] => {
+      let known = own;
+      return parts.map(({ picks, appended }) => {
+        const shared = [...new Set(picks.map((x) => x % Math.max(known, 1)))].filter((i) => i < known);
+        const remap = [...shared, ...Array.from({ length: appended }, (_, k) => known + k)];
+        known += appended;
+        return remap;
       });
-    });
+    };
+    const input = fc
+      .record({
+        own: fc.integer({ min: 1, max: 40 }),
+        parts: fc.array(fc.record({ picks: fc.array(fc.nat(), { maxLength: 40 }), appended: fc.integer({ min: 0, max: 10 }) }), { minLength: 1, maxLength: 3 }),
+      })
+      .chain(({ own, parts }) => {
+        const remaps = remapsOf(own, parts);
+        return fc.record({
+          own: fc.constant(own),
+          remaps: fc.constant(remaps),
+          first: fc.array(entry(own), { maxLength: 200 }),
+          later: fc.tuple(...remaps.map((r) => (r.length ? fc.array(entry(r.length), { maxLength: 150 }) : fc.constant([] as Entry[])))),
+        });
+      });
     fc.assert(
-      fc.property(input, ({ own, remap, first, later }) => {
-        const customers = own + remap.filter((i) => i >= own).length;
+      fc.property(input, ({ own, remaps, first, later }) => {
+        const customers = own + remaps.reduce((n, r) => n + r.filter((i) => i >= own).length, 0);
         const release = (): void => {};
         const a = groupPart(ledgerOf(first), own, release, false);
-        const b = groupPart(ledgerOf(later), remap.length, release, false);
-        const all = concatParts(a, b, Int32Array.from(remap), customers, release);
-        expect(all.start[customers]).toBe(first.length + later.length);
-        expect(runs(all, customers)).toEqual(expected(first, later, remap, customers));
+        const parts = later.map((l, p) => groupPart(ledgerOf(l), remaps[p].length, release, false));
+        const all = concatParts(a, parts, remaps.map((r) => Int32Array.from(r)), customers, release);
+        expect(all.start[customers]).toBe(first.length + later.reduce((n, l) => n + l.length, 0));
+        expect(runs(all, customers)).toEqual(expected(first, later, remaps, customers));
       }),
       { numRuns: 200 },
     );
