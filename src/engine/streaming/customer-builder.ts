@@ -2,7 +2,7 @@ import { NO_DAY, type CustomerTable } from '../../domain/customer-state.js';
 import type { Day } from '../../domain/dates.js';
 import { MILLS_PER_UNIT, toMills } from '../../domain/money.js';
 import { ByteKeyTable, type KeyTableParts } from './key-table.js';
-import { concatParts, groupPart, scratch, sortSegment, type GroupedLedger, type GroupedPart, type PartLedger } from './part-ledger.js';
+import { groupPart, scratch, sortSegment, type GroupedLedger, type GroupedPart, type PartLedger } from './part-ledger.js';
 
 /*
  * The streaming engine's builder of the CustomerTable (domain/customer-state.ts): customer keys
@@ -77,10 +77,8 @@ export class CustomerStateBuilder {
   private entries = 0;
   /** The ledger in customer order once group() ran; the entry arrays above are then empty. */
   private grouped: GroupedLedger | undefined;
-  /** This builder's own entries grouped by customer ahead of group() (groupOwn), for a later part's to join. */
-  private own: GroupedPart | undefined;
-  /** Later parts being absorbed, in file order: the customer here of each of their customers, and their grouped ledgers once they arrive. */
-  private later: { remap: Int32Array; part?: GroupedPart }[] = [];
+  /** Later parts absorbed, in file order: the customer here of each of their customers. */
+  private later: Int32Array[] = [];
 
   /**
    * `release` asks the runtime to free dropped arrays of so many bytes now (io passes a full GC
@@ -199,39 +197,33 @@ export class CustomerStateBuilder {
 
 
   /**
-   * Lays the ledger out in customer order (and an absorbed later part's, each customer's later
-   * entries after its own), stable: each customer's entries stay in arrival order. The pass is
-   * over after this.
+   * Lays the ledger out in customer order, stable: each customer's entries stay in arrival
+   * order. The pass is over after this. With later parts absorbed, the parallel reader lays
+   * all parts out instead (setLaidOut).
    */
   group(): void {
     if (this.grouped) return;
-    const nc = this.keys.size;
-    if (this.later.length === 0) {
-      this.grouped = groupPart(this.takeLedger(), nc, this.release, true);
-      return;
-    }
-    const parts = this.later.map(({ part }) => part);
-    if (!parts.every((p) => p !== undefined)) throw new Error('internal error: a later part\'s ledger was not absorbed');
-    const own = this.own ?? groupPart(this.takeLedger(), nc, this.release, false);
-    this.own = undefined;
-    const remaps = this.later.map(({ remap }) => remap);
-    this.later = [];
-    this.grouped = concatParts(own, parts, remaps, nc, this.release);
+    if (this.later.length > 0) throw new Error('internal error: the parts\' ledgers were not laid out');
+    this.grouped = groupPart(this.takeLedger(), this.keys.size, this.release, true);
   }
 
-  /** Groups this builder's own entries now, once a later part's keys are absorbed (while that part groups its own). */
-  groupOwn(): void {
-    if (this.later.length === 0) throw new Error('internal error: groupOwn before a later part was absorbed');
-    this.own ??= groupPart(this.takeLedger(), this.keys.size, this.release, false);
+  /** Customers so far (with those of absorbed later parts). */
+  get customers(): number {
+    return this.keys.size;
   }
 
-  /** This builder's entries grouped by customer, to hand to the first part's builder (absorbLedger). */
+  /** The ledger of this builder and its absorbed later parts in customer order (part-ledger.ts placeRuns), for finalize(). */
+  setLaidOut(ledger: GroupedLedger): void {
+    this.grouped = ledger;
+  }
+
+  /** This builder's entries grouped by its customers (compact types), to be laid out with other parts' (part-ledger.ts placeRuns). */
   takeGroupedPart(): GroupedPart {
     return groupPart(this.takeLedger(), this.keys.size, this.release, false);
   }
 
   /** This builder's ledger entries, handed over: the builder keeps none. */
-  private takeLedger(): PartLedger {
+  takeLedger(): PartLedger {
     const ledger: PartLedger = {
       entries: this.entries,
       cust: this.entCust,
@@ -290,13 +282,8 @@ export class CustomerStateBuilder {
       const i = this.keys.findIndexed(arena, s, e);
       remap[j] = i >= 0 ? i : this.roomFor(this.keys.appendUnindexed(arena, s, e));
     }
-    this.later.push({ remap });
+    this.later.push(remap);
     return remap;
-  }
-
-  /** Later part p's ledger (in absorbKeys order), grouped by its customers (its takeGroupedPart()). */
-  absorbLedger(part: GroupedPart, p: number): void {
-    this.later[p].part = part;
   }
 
   /**
@@ -312,7 +299,7 @@ export class CustomerStateBuilder {
 
   /** Adds the refund counts of later part p. */
   absorbRefunds(next: LaterRefunds, p: number): void {
-    const { remap } = this.later[p];
+    const remap = this.later[p];
     for (let j = 0; j < remap.length; j++) {
       this.refundRows[remap[j]] += next.rows[j];
       this.refundCount[remap[j]] += next.count[j];

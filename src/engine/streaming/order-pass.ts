@@ -1,7 +1,7 @@
 import type { WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CustomerStateBuilder, type LaterRefunds } from './customer-builder.js';
-import type { GroupedPart } from './part-ledger.js';
+import type { GroupedPart, PartLedger } from './part-ledger.js';
 import { ByteInterner, type KeyTableParts } from './key-table.js';
 import { KeyNormalizer, normalizeCustomerKey } from '../customer-key.js';
 import { passGrain } from '../input-checks.js';
@@ -155,8 +155,6 @@ export interface PassRest {
   maxDay: number;
   firstAfterAsOf: number;
   refunds: LaterRefunds;
-  /** The part's ledger grouped by its customers (grouped on its own thread). */
-  ledger: GroupedPart;
   attributes: OrderAttributeParts;
   /** The first rejected rows shown to the user: [line within the range, message]. */
   shown: [number, string][];
@@ -264,12 +262,12 @@ export class OrderPass {
     return !this.orderIds.full;
   }
 
-  /** The customer keys after scan(), for the first part's pass (absorbKeys); then takeRest(), which groups the ledger. */
+  /** The customer keys after scan(), for the first part's pass (absorbKeys); then takeRest() and takeLedger(). */
   takeKeys(): LaterKeys {
     return { keys: this.builder.takeKeys() };
   }
 
-  /** The rest of the result after takeKeys(), with the ledger grouped by customer, for absorbRest(); this pass is spent. */
+  /** The rest of the result after takeKeys() but the ledger, for absorbRest(). */
   takeRest(scan: TableScan, idsOk: boolean, shown: [number, string][]): PassRest {
     return {
       scan,
@@ -281,7 +279,6 @@ export class OrderPass {
       maxDay: this.maxDay,
       firstAfterAsOf: this.firstAfterAsOf,
       refunds: this.builder.takeRefunds(),
-      ledger: this.builder.takeGroupedPart(),
       attributes: this.orderAttr.parts(),
       shown,
     };
@@ -289,8 +286,8 @@ export class OrderPass {
 
   /**
    * Adds the customers of a pass over the next part of the file (its takeKeys()), parts in file
-   * order; its ledger comes with absorbRest and joins this part's when the ledger is grouped
-   * (CustomerStateBuilder.group). Returns where each of its customers is here. `known`: see
+   * order; the parallel reader lays its ledger out with this part's (part-ledger.ts placeRuns).
+   * Returns where each of its customers is here. `known`: see
    * CustomerStateBuilder.absorbKeys.
    */
   absorbKeys(later: LaterKeys, known?: Int32Array): Int32Array {
@@ -304,9 +301,14 @@ export class OrderPass {
     return this.builder.indexOf(keys.keys);
   }
 
-  /** Groups this part's ledger by customer after absorbKeys, while the later part groups its own. */
-  groupOwnLedger(): void {
-    this.builder.groupOwn();
+  /** The ledger entries as the pass made them (handed over), to be scattered to their places (part-ledger.ts scatterField). */
+  takeLedger(): PartLedger {
+    return this.builder.takeLedger();
+  }
+
+  /** The ledger grouped by this pass's customers (handed over), to be laid out with the other parts' (part-ledger.ts placeRuns). */
+  takeGroupedLedger(): GroupedPart {
+    return this.builder.takeGroupedPart();
   }
 
   /**
@@ -329,7 +331,6 @@ export class OrderPass {
     if (next.maxDay > this.maxDay) this.maxDay = next.maxDay;
     if (next.firstAfterAsOf < this.firstAfterAsOf) this.firstAfterAsOf = next.firstAfterAsOf;
     this.builder.absorbRefunds(next.refunds, p);
-    this.builder.absorbLedger(next.ledger, p);
     this.orderAttr.absorb(next.attributes, this.remaps[p]);
   }
 

@@ -8,6 +8,8 @@ import { passGrain } from '../input-checks.js';
 import { AmbiguousDates, OrderPass, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
 import { scanTable, type HeaderInfo, type TableScan } from '../../io/read-table.js';
 import { ClaimShare, cutTail, open, rangeLimit, type Stolen } from './range-claims.js';
+import { layField, LEDGER_FIELDS, placeRuns, runsOf, scatterField, sharedField, type LedgerField, type PartLedger } from './part-ledger.js';
+import { collectGarbage } from '../../io/memory.js';
 import { NotUtf8 } from '../../io/utf8-guard.js';
 import { startTrace, traceMark, tracing } from '../../io/trace.js';
 
@@ -192,7 +194,7 @@ function checkCutIds(cut: CutPart, ids: OrderIdShare): boolean {
   return ok;
 }
 
-/** A part read apart from the first half: its keys, and where they are among the cut part's (see merge). */
+/** A part read apart from the first half: its keys, and where they are among the cut part's (see absorbParts). */
 export interface PartKeys {
   keys: LaterKeys;
   /** The second half's keys' places among the cut part's keys (-1: not there), when a part was cut. */
@@ -200,19 +202,28 @@ export interface PartKeys {
 }
 
 /**
- * Messages from the worker, in order: the keys of its parts, then the rest of each; or a
- * failure. Its parts are in file order: the second half, or the first half's cut tail and then
+ * Messages from the worker, in order: the keys of its parts, then the rest of each, then each
+ * field laid out (LayMessage); or a failure. Its parts are in file order: the second half, or the first half's cut tail and then
  * the second half. `failed`: `dataError` when the data itself is at fault (the one-thread pass
  * will say so in file order).
  */
-export type LaterPartMessage = { kind: 'keys'; parts: PartKeys[] } | { kind: 'rest'; parts: PassRest[] } | { kind: 'failed'; message: string; dataError?: boolean };
+export type LaterPartMessage =
+  | { kind: 'keys'; parts: PartKeys[] }
+  | { kind: 'rest'; parts: PassRest[]; runs: Int32Array[] }
+  | { kind: 'laid'; field: LedgerField }
+  | { kind: 'failed'; message: string; dataError?: boolean };
 
 /**
  * Reads the second half, and the first half's tail when this thread is done first: the body of
  * the worker thread (order-worker.ts), and of the inline mode. The keys go first, then the
  * rest with the ledgers grouped by customer (moved, not copied).
  */
-export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMessage, transfer: ArrayBuffer[]) => void): Promise<void> {
+export async function readLaterPart(
+  input: LaterPartInput,
+  send: (m: LaterPartMessage, transfer: ArrayBuffer[]) => void,
+  /** The next message from the first half's thread. */
+  inbox: () => Promise<LayMessage>,
+): Promise<void> {
   // a worker thread has a trace of its own to start (inline, this thread's is running)
   if (input.trace && !tracing()) startTrace((line) => process.stderr.write(line + '\n'));
   const shown: [number, string][] = [];
@@ -247,19 +258,36 @@ export async function readLaterPart(input: LaterPartInput, send: (m: LaterPartMe
   const keys = pass.takeKeys();
   // the cut part (first in file order) is matched against this half's keys while it still has its index
   const parts: PartKeys[] = [{ keys }];
+  const passes = [pass];
   if (cut) {
     parts[0].inCut = cut.pass.indexOf(keys);
     parts.unshift({ keys: cut.pass.takeKeys() });
+    passes.unshift(cut.pass);
   }
   send({ kind: 'keys', parts }, parts.flatMap((p) => buffersOf(p.keys.keys.arena, p.keys.keys.spans)));
   // groups the ledgers by customer here, while the first half absorbs the keys and groups its own
+  const grouped = passes.map((p) => p.takeGroupedLedger());
   const rests = [...(cut ? [cut.pass.takeRest(cut.scan, idsOk, cut.shown)] : []), pass.takeRest(scanned, idsOk, shown)];
-  send({ kind: 'rest', parts: rests }, rests.flatMap(restBuffers));
+  // the runs are copied, not moved: this thread lays them out below
+  send({ kind: 'rest', parts: rests, runs: grouped.map((g) => g.start) }, rests.flatMap((r) => buffersOf(r.refunds.rows, r.refunds.count, r.attributes.day)));
+  // then this thread's runs go where the first half's thread says, field by field, while it lays out its own
+  let at: Int32Array[] = [];
+  for (;;) {
+    const m = await inbox();
+    at = m.at ?? at;
+    grouped.forEach((g, k) => layField(g, at[k], m.field, m.into, collectGarbage));
+    // the writes are seen by the other thread before it hears of them
+    Atomics.store(sync, 1, DONE);
+    send({ kind: 'laid', field: m.field }, []);
+    if (m.field === LEDGER_FIELDS[LEDGER_FIELDS.length - 1]) return;
+  }
 }
 
-function restBuffers(rest: PassRest): ArrayBuffer[] {
-  const { ledger } = rest;
-  return buffersOf(rest.refunds.rows, rest.refunds.count, rest.attributes.day, ledger.start, ledger.day, ledger.ord, ledger.amt);
+/** The first half's thread to the other: lay your parts' `field` out into `into` (at: where, per part; sent once). */
+export interface LayMessage {
+  field: LedgerField;
+  into: Int32Array | Float64Array;
+  at?: Int32Array[];
 }
 
 export interface ParallelRead {
@@ -340,24 +368,27 @@ export async function readOrdersInParallel(
       parts[parts.length - 1].inCut = cut.pass.indexOf(parts[parts.length - 1].keys);
       parts.push({ keys: cut.pass.takeKeys() });
     }
-    absorbParts(pass, parts);
+    const remaps = absorbParts(pass, parts);
     // the resolved promise holds these objects as long as the worker's listeners live: the
     // keys are absorbed, so they go now
     for (const p of theirs) p.keys = { keys: { arena: Buffer.alloc(0), spans: new Int32Array(0), size: 0 } };
-    pass.groupOwnLedger();
-    traceMark('other parts\' customers numbered, first half\'s ledger grouped');
-    const rests = await later.rest;
-    if (!rests && later.failure !== undefined) onFallback(later.failure);
-    if (!rests || !rests.every((r) => r.idsOk)) return undefined;
-    if (cut) rests.push(cut.pass.takeRest(cut.scan, true, cut.shown));
+    // this thread's parts are not grouped: they are scattered straight to their places (the
+    // worker groups its own meanwhile, and lays out its runs while this thread scatters)
+    const mine = [pass.takeLedger(), ...(cut ? [cut.pass.takeLedger()] : [])];
+    traceMark('other parts\' customers numbered');
+    const rest = await later.rest;
+    if (!rest && later.failure !== undefined) onFallback(later.failure);
+    if (!rest || !rest.parts.every((r) => r.idsOk)) return undefined;
+    const rests = [...rest.parts, ...(cut ? [cut.pass.takeRest(cut.scan, true, cut.shown)] : [])];
     let offset = scanned.nextLine - 1;
     let rows = scanned.rows;
-    rests.forEach((rest, p) => {
-      pass.absorbRest(rest, p);
-      for (const [line, message] of rest.shown) shown.push([line + offset, message]);
-      offset += rest.scan.nextLine - 1;
-      rows += rest.scan.rows;
+    rests.forEach((r, p) => {
+      pass.absorbRest(r, p);
+      for (const [line, message] of r.shown) shown.push([line + offset, message]);
+      offset += r.scan.nextLine - 1;
+      rows += r.scan.rows;
     });
+    if (!(await layOutParts(pass, mine, rest.runs, remaps, later))) return void onFallback(later.failure ?? 'the second thread stopped');
     traceMark('two-thread read merged');
     return { pass, rows, shown: shown.slice(0, 5), parts: 1 + rests.length };
   } catch (e) {
@@ -367,7 +398,34 @@ export async function readOrdersInParallel(
     return later.cancel();
   } finally {
     open(claims);
+    later.cancel();
   }
+}
+
+/**
+ * Lays every part's ledger out in customer order into one shared ledger, field by field, on
+ * both threads at once: this thread scatters its parts (the first half, and its cut of the
+ * second half's tail, last in file order) and the worker copies the runs of its grouped parts
+ * (part-ledger.ts placeRuns, scatterField, layField).
+ * False when the worker failed meanwhile.
+ */
+async function layOutParts(pass: OrderPass, mine: PartLedger[], theirRuns: Int32Array[], remaps: Int32Array[], later: LaterPart): Promise<boolean> {
+  const nc = pass.builder.customers;
+  const cutCustomers = remaps.length > theirRuns.length ? remaps[remaps.length - 1].length : 0;
+  const runs = [runsOf(mine[0], nc), ...theirRuns, ...mine.slice(1).map((l) => runsOf(l, cutCustomers))];
+  const { start, at } = placeRuns(runs, [undefined, ...remaps], nc);
+  const theirs = at.slice(1, 1 + theirRuns.length);
+  const ours = [at[0], ...at.slice(1 + theirRuns.length)];
+  const laid: Partial<Record<LedgerField, Int32Array | Float64Array>> = {};
+  for (const field of LEDGER_FIELDS) {
+    const into = sharedField(field, start[nc]);
+    later.lay({ field, into, at: field === LEDGER_FIELDS[0] ? theirs : undefined });
+    mine.forEach((l, k) => scatterField(l, ours[k], field, into, collectGarbage));
+    if (!(await later.laid())) return false;
+    laid[field] = into;
+  }
+  pass.builder.setLaidOut({ start, day: laid.day as Int32Array, ord: laid.ord as Int32Array, amt: laid.amt as Float64Array });
+  return true;
 }
 
 /**
@@ -375,28 +433,31 @@ export async function readOrdersInParallel(
  * are not indexed there (CustomerStateBuilder.absorbKeys), so when a tail was cut, the second
  * half's keys and the cut part's are matched through inCut instead.
  */
-function absorbParts(pass: OrderPass, parts: PartKeys[]): void {
+function absorbParts(pass: OrderPass, parts: PartKeys[]): Int32Array[] {
   const half = parts.find((p) => p.inCut);
-  if (!half) return void parts.forEach((p) => pass.absorbKeys(p.keys));
+  if (!half) return parts.map((p) => pass.absorbKeys(p.keys));
   const inCut = half.inCut!;
   const cut = parts.find((p) => p !== half)!;
   if (parts[0] === cut) {
     const at = pass.absorbKeys(cut.keys);
-    pass.absorbKeys(half.keys, inCut.map((c) => (c >= 0 ? at[c] : -1)));
-  } else {
-    const at = pass.absorbKeys(half.keys);
-    const known = new Int32Array(cut.keys.keys.size).fill(-1);
-    inCut.forEach((c, j) => {
-      if (c >= 0) known[c] = at[j];
-    });
-    pass.absorbKeys(cut.keys, known);
+    return [at, pass.absorbKeys(half.keys, inCut.map((c) => (c >= 0 ? at[c] : -1)))];
   }
+  const at = pass.absorbKeys(half.keys);
+  const known = new Int32Array(cut.keys.keys.size).fill(-1);
+  inCut.forEach((c, j) => {
+    if (c >= 0) known[c] = at[j];
+  });
+  return [at, pass.absorbKeys(cut.keys, known)];
 }
 
 interface LaterPart {
   /** Resolve to undefined when the worker's part failed. */
   keys: Promise<PartKeys[] | undefined>;
-  rest: Promise<PassRest[] | undefined>;
+  rest: Promise<{ parts: PassRest[]; runs: Int32Array[] } | undefined>;
+  /** Asks the worker to lay a field of its parts out (see layOutParts). */
+  lay(m: LayMessage): void;
+  /** True once the worker laid the field out; false when it failed. */
+  laid(): Promise<boolean>;
   cancel(): undefined;
   /** Why the second half failed, when not for the data's sake (a worker error or crash). */
   readonly failure: string | undefined;
@@ -404,11 +465,13 @@ interface LaterPart {
 
 function startLaterPart(input: LaterPartInput, threads: 'inline' | 'worker'): LaterPart {
   let onKeys!: (keys: PartKeys[] | undefined) => void;
-  let onRest!: (rest: PassRest[] | undefined) => void;
+  let onRest!: (rest: { parts: PassRest[]; runs: Int32Array[] } | undefined) => void;
   const keys = new Promise<PartKeys[] | undefined>((res) => (onKeys = res));
-  const rest = new Promise<PassRest[] | undefined>((res) => (onRest = res));
+  const rest = new Promise<{ parts: PassRest[]; runs: Int32Array[] } | undefined>((res) => (onRest = res));
   let failure: string | undefined;
   let settled = false;
+  let failed = false;
+  const laid = new Mailbox<boolean>();
   // the closures below keep `sync` and `claims` only, not `input`: its order-id table (8 bytes
   // an order) must go once both halves drop it, not live on with the worker's listeners
   const { sync, claims } = input;
@@ -423,6 +486,9 @@ function startLaterPart(input: LaterPartInput, threads: 'inline' | 'worker'): La
     settled = true;
     onKeys(undefined);
     onRest(undefined);
+    // a worker that ends after its last field (or is ended) has nothing more to lay out
+    failed = true;
+    laid.put(false);
   };
   const receive = (m: LaterPartMessage): void => {
     if (m.kind === 'keys') {
@@ -435,14 +501,22 @@ function startLaterPart(input: LaterPartInput, threads: 'inline' | 'worker'): La
       );
     } else if (m.kind === 'rest') {
       settled = true;
-      onRest(m.parts);
+      onRest(m);
+    } else if (m.kind === 'laid') {
+      // the worker's writes to the shared ledger happen before this (see readLaterPart)
+      Atomics.load(sync, 1);
+      laid.put(true);
     } else fail(m.dataError ? undefined : `second thread: ${m.message}`);
   };
+  const laidOrFailed = (): Promise<boolean> => (failed ? Promise.resolve(false) : laid.take());
   if (threads === 'inline') {
-    readLaterPart(input, receive).catch((e: unknown) => fail(`second half: ${e instanceof Error ? e.message : String(e)}`));
+    const inbox = new Mailbox<LayMessage>();
+    readLaterPart(input, receive, () => inbox.take()).catch((e: unknown) => fail(`second half: ${e instanceof Error ? e.message : String(e)}`));
     return {
       keys,
       rest,
+      lay: (m) => inbox.put(m),
+      laid: laidOrFailed,
       cancel: () => undefined,
       get failure() {
         return failure;
@@ -459,6 +533,8 @@ function startLaterPart(input: LaterPartInput, threads: 'inline' | 'worker'): La
     },
     keys,
     rest,
+    lay: (m) => worker.postMessage(m),
+    laid: laidOrFailed,
     cancel: () => {
       void worker.terminate();
       return undefined;
@@ -506,4 +582,22 @@ async function readHeader(opts: PassOptions, seam: number): Promise<HeaderInfo |
 
 function buffersOf(...arrays: ArrayBufferView[]): ArrayBuffer[] {
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}
+
+/** Messages in arrival order, for an awaiting reader (one at a time). */
+export class Mailbox<T> {
+  private readonly items: T[] = [];
+  private waiting: ((item: T) => void) | undefined;
+
+  put(item: T): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    if (w) w(item);
+    else this.items.push(item);
+  }
+
+  take(): Promise<T> {
+    if (this.items.length > 0) return Promise.resolve(this.items.shift()!);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
 }

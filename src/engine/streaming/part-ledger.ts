@@ -1,11 +1,12 @@
 /*
  * The streaming builder's ledger between the pass and finalize: one part's entries as the pass
- * made them (PartLedger), grouped by customer (groupPart), two parts' groups laid end to end
- * in the first part's customer order (concatParts), and one customer's entries sorted by day
- * (sortSegment, for finalize's same-day merge). The parallel reader groups each half on its
- * own thread, so the main thread's share of the random-access work is its own half; laying the
- * two out is sequential. The result is what grouping both parts at once gave: each customer's
- * first-part entries, then its later-part entries, each in arrival order.
+ * made them (PartLedger), grouped by customer (groupPart), several parts' groups laid out
+ * together in the first part's customer order (placeRuns, layField: each thread copies the
+ * runs of the parts it grouped into one shared ledger), and one customer's entries sorted by
+ * day (sortSegment, for finalize's same-day merge). The parallel reader groups each part on
+ * its own thread, so the main thread's share of the random-access work is its own half. The
+ * result is what grouping all parts at once gave: each customer's entries part by part in file
+ * order, each part's in arrival order.
  */
 
 /**
@@ -35,7 +36,7 @@ export interface GroupedLedger {
 }
 
 /**
- * A part's ledger grouped by customer, for concatParts: orders in a byte and mills in 32 bits
+ * A part's ledger grouped by customer, for placeRuns and layField: orders in a byte and mills in 32 bits
  * when the part's values fit (as PartLedger keeps them), wider only when they do not. Its arrays
  * move between threads without a copy.
  */
@@ -68,7 +69,7 @@ export function groupPart(ledger: PartLedger, customers: number, release: Releas
     for (let e = 0; e < entries; e++) to[next[cust[e]]++] = from[e];
     return to;
   };
-  // a part's arrays live until concatParts: mapped, so that their pages go back when it frees them
+  // a part's arrays live until layField: mapped, so that their pages go back when it frees them
   const make = wide ? plain : mapped;
   const amt = wide || ledger.bigAmounts.size > 0 ? scatter(amountsOf(ledger), make(Float64Array, entries)) : scatter(ledger.amt, make(Int32Array, entries));
   release(ledger.amt.byteLength);
@@ -85,49 +86,76 @@ export function groupPart(ledger: PartLedger, customers: number, release: Releas
 }
 
 /**
- * The first part's groups and later parts' (in file order) laid out in the first part's
- * customer order (`customers` of them): each customer's first-part entries, then its entries
- * of each later part in turn (later part p's customer j is remaps[p][j] here). One array at a
- * time, as groupPart. Each part is read in its own order, a customer's run at a time, and the
- * run written where it goes: reading a later part in this part's customer order instead missed
- * the cache twice a run (0.5 s against 0.35 s at 10M orders).
+ * Where the runs of several parts' groups go when laid out together in customer order (parts
+ * in file order; part p's customer j is remaps[p][j] of `customers`, the first part's customers
+ * their own): `start` (CSR) and, per part, where its run of each of its customers begins, after
+ * those of the parts before it. Each part's runs can then be copied to their places on the
+ * thread that grouped it (layField), into one shared ledger.
  */
-export function concatParts(first: GroupedPart, later: GroupedPart[], remaps: Int32Array[], customers: number, release: Release): GroupedLedger {
+export function placeRuns(runs: Int32Array[], remaps: (Int32Array | undefined)[], customers: number): { start: Int32Array; at: Int32Array[] } {
   const start = new Int32Array(customers + 1);
-  const fs = first.start;
-  const own = fs.length - 1;
-  for (let i = 0; i < own; i++) start[i + 1] = fs[i + 1] - fs[i];
-  later.forEach((part, p) => {
-    const ls = part.start;
+  runs.forEach((r, p) => {
     const remap = remaps[p];
-    for (let j = 0; j < remap.length; j++) start[remap[j] + 1] += ls[j + 1] - ls[j];
+    for (let j = 0; j < r.length - 1; j++) start[(remap ? remap[j] : j) + 1] += r[j + 1] - r[j];
   });
   for (let i = 0; i < customers; i++) start[i + 1] += start[i];
-  // where each later part's run of its customer j goes: after the runs before it of remap[j]
-  const fill = new Int32Array(customers);
-  for (let i = 0; i < customers; i++) fill[i] = start[i] + (i < own ? fs[i + 1] - fs[i] : 0);
-  const to = later.map((part, p) => {
+  const fill = start.slice(0, customers);
+  const at = runs.map((r, p) => {
     const remap = remaps[p];
-    const ls = part.start;
-    const at = new Int32Array(remap.length);
-    for (let j = 0; j < remap.length; j++) {
-      at[j] = fill[remap[j]];
-      fill[remap[j]] += ls[j + 1] - ls[j];
+    const to = new Int32Array(r.length - 1);
+    for (let j = 0; j < to.length; j++) {
+      const i = remap ? remap[j] : j;
+      to[j] = fill[i];
+      fill[i] += r[j + 1] - r[j];
     }
-    return at;
+    return to;
   });
-  const ne = start[customers];
-  const lay = <T extends Numbers>(into: T, field: 'amt' | 'day' | 'ord'): T => {
-    layRuns(fs, start, first[field], into);
-    later.forEach((part, p) => layRuns(part.start, to[p], part[field], into));
-    release([first, ...later].reduce((b, part) => b + part[field].byteLength, 0));
-    for (const part of [first, ...later]) part[field] = EMPTY_INT32;
-    return into;
-  };
-  const amt = lay(new Float64Array(ne), 'amt');
-  const day = lay(new Int32Array(ne), 'day');
-  const ord = lay(new Int32Array(ne), 'ord');
-  return { start, day, ord, amt };
+  return { start, at };
+}
+
+/** The laid out ledger's fields, in the order they are laid out. */
+export type LedgerField = 'amt' | 'day' | 'ord';
+export const LEDGER_FIELDS: readonly LedgerField[] = ['amt', 'day', 'ord'];
+
+/** Where each of a part's `customers` begins in the part grouped by customer (the runs placeRuns needs), without grouping it. */
+export function runsOf(ledger: PartLedger, customers: number): Int32Array {
+  const start = new Int32Array(customers + 1);
+  const { cust, entries } = ledger;
+  for (let e = 0; e < entries; e++) start[cust[e] + 1]++;
+  for (let i = 0; i < customers; i++) start[i + 1] += start[i];
+  return start;
+}
+
+/**
+ * Writes one field of an ungrouped part's entries to their places (at[j]: where its customer
+ * j's run begins; placeRuns) in `into`, each customer's in arrival order, then frees the part's
+ * array of that field (the customer column goes with the last, `ord`): the part need not be
+ * grouped first.
+ */
+export function scatterField(ledger: PartLedger, at: Int32Array, field: LedgerField, into: Int32Array | Float64Array, release: Release): void {
+  const { cust, entries } = ledger;
+  const next = at.slice();
+  const from = field === 'amt' ? amountsOf(ledger) : field === 'day' ? ledger.day : orderCountsOf(ledger);
+  for (let e = 0; e < entries; e++) into[next[cust[e]]++] = from[e];
+  release(ledger[field].byteLength + (field === 'ord' ? cust.byteLength : 0));
+  if (field === 'ord') {
+    ledger.ord = new Uint8Array(0);
+    ledger.cust = EMPTY_INT32;
+    ledger.entries = 0;
+  } else ledger[field] = EMPTY_INT32;
+}
+
+/** Copies one field of a part's runs to their places (placeRuns) in `into`, then frees the part's array of it. */
+export function layField(part: GroupedPart, at: Int32Array, field: LedgerField, into: Int32Array | Float64Array, release: Release): void {
+  layRuns(part.start, at, part[field], into);
+  release(part[field].byteLength);
+  part[field] = EMPTY_INT32;
+}
+
+/** An array of the finished ledger for `entries`, in memory both threads write (each its own parts' places). */
+export function sharedField(field: LedgerField, entries: number): Int32Array | Float64Array {
+  const bytes = Math.max(1, entries) * (field === 'amt' ? 8 : 4);
+  return field === 'amt' ? new Float64Array(new SharedArrayBuffer(bytes), 0, entries) : new Int32Array(new SharedArrayBuffer(bytes), 0, entries);
 }
 
 /** Copies run r of `from` (runs[r] .. runs[r+1]-1) to `into` from at[r], for every run. */

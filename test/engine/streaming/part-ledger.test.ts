@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { concatParts, groupPart, type PartLedger } from '../../../src/engine/streaming/part-ledger.js';
+import { groupPart, layField, LEDGER_FIELDS, placeRuns, runsOf, scatterField, sharedField, type GroupedPart, type LedgerField, type PartLedger } from '../../../src/engine/streaming/part-ledger.js';
 
 /** One entry as the pass books it: customer, day, orders, mills. */
 type Entry = [number, number, number, number];
@@ -54,7 +54,7 @@ const entry = (customers: number): fc.Arbitrary<Entry> =>
   );
 
 describe('part ledgers', () => {
-  it('groupPart then concatParts lay every customer out as its first-part entries, then each later part\'s, each in arrival order (property)', () => {
+  it('placeRuns with layField (grouped parts) or scatterField (ungrouped) lay every customer out as its first-part entries, then each later part\'s, each in arrival order (property)', () => {
     // a later part's customers: some of those before it (any order), then new ones appended after them
     const remapsOf = (own: number, parts: { picks: number[]; appended: number }[]): number[][] => {
       let known = own;
@@ -80,14 +80,33 @@ describe('part ledgers', () => {
         });
       });
     fc.assert(
-      fc.property(input, ({ own, remaps, first, later }) => {
+      fc.property(input, fc.boolean(), ({ own, remaps, first, later }, grouping) => {
         const customers = own + remaps.reduce((n, r) => n + r.filter((i) => i >= own).length, 0);
         const release = (): void => {};
-        const a = groupPart(ledgerOf(first), own, release, false);
-        const parts = later.map((l, p) => groupPart(ledgerOf(l), remaps[p].length, release, false));
-        const all = concatParts(a, parts, remaps.map((r) => Int32Array.from(r)), customers, release);
-        expect(all.start[customers]).toBe(first.length + later.reduce((n, l) => n + l.length, 0));
-        expect(runs(all, customers)).toEqual(expected(first, later, remaps, customers));
+        const ledgers = [ledgerOf(first), ...later.map(ledgerOf)];
+        const sizes = ledgers.map((_, p) => (p === 0 ? own : remaps[p - 1].length));
+        // the parallel reader groups the worker's parts and scatters the main thread's: both ways, alternately
+        const parts: (GroupedPart | PartLedger)[] = ledgers.map((l, p) => (p % 2 === (grouping ? 0 : 1) ? groupPart(l, sizes[p], release, false) : l));
+        const { start, at } = placeRuns(
+          parts.map((g, p) => ('start' in g ? g.start : runsOf(g, sizes[p]))),
+          [undefined, ...remaps.map((r) => Int32Array.from(r))],
+          customers,
+        );
+        const laid: Partial<Record<LedgerField, Int32Array | Float64Array>> = {};
+        for (const field of LEDGER_FIELDS) {
+          const into = sharedField(field, start[customers]);
+          // the parts in any order (two threads): each has its own places
+          [...parts.keys()].reverse().forEach((p) => {
+            const g = parts[p];
+            if ('start' in g) layField(g, at[p], field, into, release);
+            else scatterField(g, at[p], field, into, release);
+          });
+          laid[field] = into;
+        }
+        expect(start[customers]).toBe(first.length + later.reduce((n, l) => n + l.length, 0));
+        expect(runs({ start, day: laid.day!, ord: laid.ord!, amt: laid.amt! }, customers)).toEqual(expected(first, later, remaps, customers));
+        // every part's arrays are handed back
+        for (const g of parts) expect([g.day.length, g.ord.length, g.amt.length, 'cust' in g ? g.cust.length : 0]).toEqual([0, 0, 0, 0]);
       }),
       { numRuns: 200 },
     );
