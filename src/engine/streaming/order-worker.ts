@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Mailbox, readLaterPart, type LaterPartInput, type LayMessage } from './parallel-orders.js';
+import { Mailbox, readLaterPart, type LaterPartInput, type LayMessage } from './later-part.js';
 
 // The worker thread of the parallel orders pass: reads the second half of the file (and maybe
 // the first half's tail), posts its results back and lays its ledger out where the main thread
