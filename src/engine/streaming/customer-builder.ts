@@ -345,6 +345,7 @@ export class CustomerStateBuilder {
     const revenue = new Float64Array(nc);
     const ledgerStart = new Int32Array(nc + 1);
     const source = new Int32Array(nc);
+    const keyOf = this.keys.keyReader();
     for (let i = 0; i < nc; i++) {
       const s = i < grouped ? start[i] : 0;
       const e = i < grouped ? start[i + 1] : 0;
@@ -357,7 +358,7 @@ export class CustomerStateBuilder {
       }
       let o = 0;
       for (let k = 0; k < n; k++) o += so[k];
-      const key = this.keys.key(i);
+      const key = keyOf(i);
       if (o === 0) {
         // no counted order: refunds do not count; a customers-file customer stays a prospect
         refundRowsDropped += this.refundRows[i];

@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /**
  * Customer keys as bytes with an open-addressing index. Each slot is 32 bytes and holds the
  * hash, the customer index, the key length, the first 12 key bytes and two words the
@@ -192,6 +194,20 @@ export class ByteKeyTable {
   key(i: number): string {
     const off = this.spans[2 * i];
     return this.arena.toString('utf8', off, off + this.spans[2 * i + 1]);
+  }
+
+  /**
+   * key(), for reading every key in turn (finalize): when the keys are ASCII (numbered, hex,
+   * e-mail keys almost always are) the arena is decoded once and each key is a slice of that
+   * string, a third of the time of decoding a million keys one by one. The table must not
+   * change while the reader is used.
+   */
+  keyReader(): (i: number) => string {
+    const arena = this.arena.subarray(0, this.arenaLen);
+    if (!isAscii(arena)) return (i) => this.key(i);
+    const all = arena.toString('latin1');
+    const spans = this.spans;
+    return (i) => all.slice(spans[2 * i], spans[2 * i] + spans[2 * i + 1]);
   }
 
   /** The keys, for another thread or table; the index is dropped. */

@@ -4,7 +4,7 @@ import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { estimateRows } from './size-estimate.js';
 import { passGrain } from '../input-checks.js';
 import { OrderPass, type PassOptions, type PassRest } from './order-pass.js';
-import { scanTable, type HeaderInfo } from '../../io/read-table.js';
+import { scanTable, type HeaderInfo, type TableScan } from '../../io/read-table.js';
 import { ClaimShare, open, rangeLimit } from './range-claims.js';
 import {
   checkCutIds,
@@ -16,6 +16,7 @@ import {
   readCut,
   readLaterPart,
   signal,
+  type CutPart,
   type LaterPartInput,
   type LaterPartMessage,
   type LayMessage,
@@ -169,37 +170,7 @@ export async function readOrdersInParallel(
       else oneThread('an order id is repeated in two parts of the file, and only file order says which copy counts');
       return later.cancel();
     }
-    const theirs = await later.keys;
-    if (!theirs) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
-    // the parts after this half in file order: the worker's, then this thread's cut of its tail
-    const parts = [...theirs];
-    if (cut) {
-      parts[parts.length - 1].inCut = cut.pass.indexOf(parts[parts.length - 1].keys);
-      parts.push({ keys: cut.pass.takeKeys() });
-    }
-    const remaps = absorbParts(pass, parts);
-    // the resolved promise holds these objects as long as the worker's listeners live: the
-    // keys are absorbed, so they go now
-    for (const p of theirs) p.keys = { keys: { arena: Buffer.alloc(0), spans: new Int32Array(0), size: 0 } };
-    // this thread's parts are not grouped: they are scattered straight to their places (the
-    // worker groups its own meanwhile, and lays out its runs while this thread scatters)
-    const mine = [pass.takeLedger(), ...(cut ? [cut.pass.takeLedger()] : [])];
-    traceMark('other parts\' customers numbered');
-    const rest = await later.rest;
-    if (!rest && later.failure !== undefined) onFallback(later.failure);
-    if (!rest || !rest.parts.every((r) => r.idsOk)) return undefined;
-    const rests = [...rest.parts, ...(cut ? [cut.pass.takeRest(cut.scan, true, cut.shown)] : [])];
-    let offset = scanned.nextLine - 1;
-    let rows = scanned.rows;
-    rests.forEach((r, p) => {
-      pass.absorbRest(r, p);
-      for (const [line, message] of r.shown) shown.push([line + offset, message]);
-      offset += r.scan.nextLine - 1;
-      rows += r.scan.rows;
-    });
-    if (!(await layOutParts(pass, mine, rest.runs, remaps, later))) return void onFallback(later.failure ?? 'the second thread stopped');
-    traceMark('two-thread read merged');
-    return { pass, rows, shown: shown.slice(0, 5), parts: 1 + rests.length };
+    return await mergeParts(pass, scanned, shown, cut, later, onFallback);
   } catch (e) {
     if (!signalled) signal(sync, 0, FAILED);
     // bad data is said by the one-thread pass, in file order; anything else is a reason to give
@@ -209,6 +180,52 @@ export async function readOrdersInParallel(
     open(claims);
     later.cancel();
   }
+}
+
+/**
+ * Merges the other parts into the first half's pass, in file order (keys, counts, rejected rows
+ * shown with their line numbers, the ledger laid out); undefined when the worker failed or an
+ * order id fills a region (the caller reads on one thread).
+ */
+async function mergeParts(
+  pass: OrderPass,
+  scanned: TableScan,
+  shown: [number, string][],
+  cut: CutPart | undefined,
+  later: LaterPart,
+  onFallback: (reason: string) => void,
+): Promise<ParallelRead | undefined> {
+  const theirs = await later.keys;
+  if (!theirs) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
+  // the parts after this half in file order: the worker's, then this thread's cut of its tail
+  const parts = [...theirs];
+  if (cut) {
+    parts[parts.length - 1].inCut = cut.pass.indexOf(parts[parts.length - 1].keys);
+    parts.push({ keys: cut.pass.takeKeys() });
+  }
+  const remaps = absorbParts(pass, parts);
+  // the resolved promise holds these objects as long as the worker's listeners live: the
+  // keys are absorbed, so they go now
+  for (const p of theirs) p.keys = { keys: { arena: Buffer.alloc(0), spans: new Int32Array(0), size: 0 } };
+  // this thread's parts are not grouped: they are scattered straight to their places (the
+  // worker groups its own meanwhile, and lays out its runs while this thread scatters)
+  const mine = [pass.takeLedger(), ...(cut ? [cut.pass.takeLedger()] : [])];
+  traceMark('other parts\' customers numbered');
+  const rest = await later.rest;
+  if (!rest && later.failure !== undefined) onFallback(later.failure);
+  if (!rest || !rest.parts.every((r) => r.idsOk)) return undefined;
+  const rests = [...rest.parts, ...(cut ? [cut.pass.takeRest(cut.scan, true, cut.shown)] : [])];
+  let offset = scanned.nextLine - 1;
+  let rows = scanned.rows;
+  rests.forEach((r, p) => {
+    pass.absorbRest(r, p);
+    for (const [line, message] of r.shown) shown.push([line + offset, message]);
+    offset += r.scan.nextLine - 1;
+    rows += r.scan.rows;
+  });
+  if (!(await layOutParts(pass, mine, rest.runs, remaps, later))) return void onFallback(later.failure ?? 'the second thread stopped');
+  traceMark('two-thread read merged');
+  return { pass, rows, shown: shown.slice(0, 5), parts: 1 + rests.length };
 }
 
 /**

@@ -30,13 +30,33 @@ describe('ByteKeyTable', () => {
           words.set(want, w);
         }
         expect(t.size).toBe(index.size);
+        // the reader finalize uses: one decode when the keys are ASCII, else key() (fc.string may give neither)
+        const keyOf = t.keyReader();
         for (const [k, i] of index) {
           expect(t.key(i)).toBe(k);
+          expect(keyOf(i)).toBe(k);
           t.locate(i);
           expect([t.stateArr[t.stateAt], t.stateArr[t.stateAt + 1]]).toEqual(words.get(i));
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('keyReader gives every key as key() does, for ASCII keys (one decode) and any others (property)', () => {
+    const anyKey = fc.oneof(key, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.oneof(fc.array(key, { maxLength: 300 }), fc.array(anyKey, { maxLength: 300 })), (keys) => {
+        const t = new ByteKeyTable(4);
+        for (const k of keys) {
+          const b = Buffer.from(k);
+          t.lookupOrInsert(b, 0, b.length);
+        }
+        const keyOf = t.keyReader();
+        for (let i = 0; i < t.size; i++) expect(keyOf(i)).toBe(t.key(i));
+        expect(new Set(Array.from({ length: t.size }, (_, i) => keyOf(i)))).toEqual(new Set(keys));
+      }),
+      { numRuns: 100 },
     );
   });
 
