@@ -25,8 +25,11 @@ export interface LaterPartInput {
   /** Rows estimated per byte, to size a part cut from the first half. */
   rowsPerByte: number;
   header: HeaderInfo;
-  /** The order-id set both halves share, a part each (see OrderIdSet). */
-  ids: OrderIdShare;
+  /**
+   * The order-id set both halves share, a part each (see OrderIdSet); undefined: every part
+   * logs its ids instead, and the first half's thread looks for repeats in all the logs.
+   */
+  ids: OrderIdShare | undefined;
   /** [first half, second half] read: 0 not yet, 1 done, 2 failed (see crossHalfCheck). */
   sync: Int32Array;
   /** Both halves' ends, which the thread done first may bring forward (range-claims.ts). */
@@ -92,13 +95,15 @@ export interface CutPart {
 /**
  * Cuts the other half's tail when enough of it is left (range-claims.ts) and reads it; then
  * lets a held half go. Undefined when nothing was cut. A cut part has an order-id set of its
- * own, checked against both halves' regions once they are read (checkCutIds).
+ * own, checked against both halves' regions once they are read (checkCutIds), or a log like
+ * theirs (`log`).
  */
 export async function readCut(
   claims: ClaimShare,
   from: 0 | 1,
   minTail: number,
   part: { opts: PassOptions; header: HeaderInfo; rowsPerByte: number },
+  log: boolean,
 ): Promise<CutPart | undefined> {
   let cut: Stolen | undefined;
   try {
@@ -109,7 +114,7 @@ export async function readCut(
   if (!cut) return undefined;
   const shown: [number, string][] = [];
   const bytes = cut.end - cut.start;
-  const pass = new OrderPass(part.opts, { onReject: (line, message) => void shown.push([line, message]) }, bytes, undefined, Math.ceil(bytes * part.rowsPerByte));
+  const pass = new OrderPass(part.opts, { onReject: (line, message) => void shown.push([line, message]) }, bytes, log ? 'log' : undefined, Math.ceil(bytes * part.rowsPerByte));
   // the second half's tail reaches the end of the file; the first half's ends at the seam
   const scan = await pass.scan({ start: cut.start, end: cut.end, last: from === 1 }, part.header);
   traceMark(`tail of the ${from === 0 ? 'first' : 'second'} half read (${((cut.end - cut.start) / 2 ** 20).toFixed(0)} MiB)`);
@@ -126,6 +131,8 @@ export function checkCutIds(cut: CutPart, ids: OrderIdShare): boolean {
 /** A part read apart from the first half: its keys, and where they are among the cut part's (see absorbParts). */
 export interface PartKeys {
   keys: LaterKeys;
+  /** Its order-id log, when the parts log their ids (OrderIdSet.repeatedIn). */
+  log?: Int32Array[];
   /** The second half's keys' places among the cut part's keys (-1: not there), when a part was cut. */
   inCut?: Int32Array;
 }
@@ -158,8 +165,9 @@ export async function readLaterPart(
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
   let ids: OrderIdShare | undefined = input.ids;
+  const log = ids === undefined;
   const { sync, claims } = input;
-  const pass = new OrderPass(input.opts, { onReject }, input.range.end - input.range.start, { ids, half: 1 }, input.rows);
+  const pass = new OrderPass(input.opts, { onReject }, input.range.end - input.range.start, ids ? { ids, half: 1 } : 'log', input.rows);
   // workerData lives as long as the worker: without this reference the shared set goes
   // as soon as both halves drop theirs
   input.ids = NO_IDS;
@@ -172,28 +180,30 @@ export async function readLaterPart(
     pass.dropCustomerIndex();
     traceMark('second half read (second thread)');
     signal(sync, 1, DONE);
-    cut = await readCut(claims, 0, input.minTail, input);
+    cut = await readCut(claims, 0, input.minTail, input, log);
   } catch (e) {
     open(claims);
     if (Atomics.load(sync, 1) === 0) signal(sync, 1, FAILED);
     send({ kind: 'failed', message: e instanceof Error ? e.message : String(e), dataError: isDataFault(e) }, []);
     return;
   }
-  const unique = await crossHalfCheck(ids, sync, 1);
+  // with logs, the first half's thread looks for repeats; with a shared set, each thread checks a share
+  const unique = ids ? await crossHalfCheck(ids, sync, 1) : true;
   if (unique === undefined) return void send({ kind: 'failed', message: 'first half failed', dataError: true }, []);
-  const idsOk = pass.idsOk && unique && (!cut || checkCutIds(cut, ids));
+  const idsOk = pass.idsOk && unique && (!cut || (ids ? checkCutIds(cut, ids) : cut.scan.complete));
   ids = undefined;
-  pass.dropOrderIds();
+  const passes = cut ? [cut.pass, pass] : [pass];
+  const logs = log ? passes.map((p) => p.orderIds.takeLog()) : undefined;
+  for (const p of passes) p.dropOrderIds();
   const keys = pass.takeKeys();
   // the cut part (first in file order) is matched against this half's keys while it still has its index
   const parts: PartKeys[] = [{ keys }];
-  const passes = [pass];
   if (cut) {
     parts[0].inCut = cut.pass.indexOf(keys);
     parts.unshift({ keys: cut.pass.takeKeys() });
-    passes.unshift(cut.pass);
   }
-  send({ kind: 'keys', parts }, parts.flatMap((p) => buffersOf(p.keys.keys.arena, p.keys.keys.spans)));
+  if (logs) parts.forEach((p, k) => (p.log = logs[k]));
+  send({ kind: 'keys', parts }, parts.flatMap((p) => buffersOf(p.keys.keys.arena, p.keys.keys.spans, ...(p.log ?? []))));
   // groups the ledgers by customer here, while the first half absorbs the keys and groups its own
   const grouped = passes.map((p) => p.takeGroupedLedger());
   const rests = [...(cut ? [cut.pass.takeRest(cut.scan, idsOk, cut.shown)] : []), pass.takeRest(scanned, idsOk, shown)];

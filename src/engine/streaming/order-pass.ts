@@ -202,13 +202,14 @@ export class OrderPass {
   /**
    * `bytes` sizes the big arrays once (untouched pages of an over-estimate cost no memory;
    * undefined, for stdin, starts small and grows). `ids`: this part's region of an order-id
-   * set shared with the other part (see OrderIdSet).
+   * set shared with the other part, or `'log'`: the ids are logged, every one taken as new,
+   * and checked for repeats once all parts are read (see OrderIdSet).
    */
   constructor(
     private readonly opts: PassOptions,
     private readonly hooks: PassHooks,
     bytes: number | undefined,
-    ids?: { ids: OrderIdShare; half: 0 | 1 },
+    ids?: { ids: OrderIdShare; half: 0 | 1 } | 'log',
     /** Rows the input holds, estimated from a sample (size-estimate.ts); else guessed from bytes. */
     rows?: number,
   ) {

@@ -46,6 +46,10 @@ import { traceMark, tracing } from '../../io/trace.js';
  * in file order: the first half, then the second half with the cut part before it (cut from the
  * first half) or after it (cut from the second).
  *
+ * Order ids are first logged by every part and checked for a repeat once all are read (off
+ * the scan's way); a file with a repeated id is read again with a shared set that settles a
+ * repeat within a part as it reads (OrderIdSet).
+ *
  * The result is identical to the sequential pass, so whenever it might not be, the caller
  * falls back to that pass:
  *
@@ -129,10 +133,35 @@ export async function readOrdersInParallel(
   if (!seam) return void oneThread('it is compressed, UTF-16 or one line');
   const header = await readHeader(opts, seam.at);
   if (!header) return void oneThread('it is in line grain (an order\'s lines could fall in both halves)');
+  const read = await readInParts(opts, bytes, mode, seam, header, true, onFallback, oneThread);
+  if (read !== 'repeated') return read;
+  // an order id is in the file twice: read again with a set each part checks as it reads, so
+  // that a repeat within a part is settled there, in file order (a repeat across parts still
+  // needs the one-thread pass)
+  traceMark('an order id repeats: read again, checking ids as they are read');
+  const again = await readInParts(opts, bytes, mode, seam, header, false, onFallback, oneThread);
+  return again === 'repeated' ? undefined : again;
+}
 
+/**
+ * The two-thread read with the seam and header found. `log`: every part logs its order ids
+ * and the logs are checked for a repeat at the end ('repeated': read again without `log`),
+ * which keeps the id table out of the scan's way (it missed the cache on almost every row);
+ * else the parts share a set, each its own region, checked as they read (see OrderIdSet).
+ */
+async function readInParts(
+  opts: PassOptions,
+  bytes: number,
+  mode: ParallelMode,
+  seam: { at: number; rows: number },
+  header: HeaderInfo,
+  log: boolean,
+  onFallback: (reason: string) => void,
+  oneThread: (why: string) => void,
+): Promise<ParallelRead | undefined | 'repeated'> {
   const held = mode.endsWith(':cut0') ? 0 : mode.endsWith(':cut1') ? 1 : undefined;
   const minTail = held === undefined ? MIN_TAIL : 0;
-  let ids: OrderIdShare | undefined = OrderIdSet.shared(seam.rows);
+  let ids: OrderIdShare | undefined = log ? undefined : OrderIdSet.shared(seam.rows);
   const sync = new Int32Array(new SharedArrayBuffer(8));
   const claims = ClaimShare.create([
     { start: 0, end: seam.at },
@@ -149,7 +178,7 @@ export async function readOrdersInParallel(
   );
   const shown: [number, string][] = [];
   const onReject = (line: number, message: string): void => void shown.push([line, message]);
-  const pass = new OrderPass(opts, { onReject }, seam.at, { ids, half: 0 }, firstRows);
+  const pass = new OrderPass(opts, { onReject }, seam.at, ids ? { ids, half: 0 } : 'log', firstRows);
   let signalled = false;
   try {
     const scanned = await pass.scan({ start: 0, end: seam.at, last: false, limit: rangeLimit(claims, 0, held === 0) });
@@ -161,16 +190,19 @@ export async function readOrdersInParallel(
     traceMark('first half read');
     signal(sync, 0, DONE);
     signalled = true;
-    const cut = await readCut(claims, 1, minTail, { opts, header, rowsPerByte });
-    const unique = (await crossHalfCheck(ids, sync, 0)) && (!cut || checkCutIds(cut, ids));
+    const cut = await readCut(claims, 1, minTail, { opts, header, rowsPerByte }, log);
+    const unique = ids ? (await crossHalfCheck(ids, sync, 0)) && (!cut || checkCutIds(cut, ids)) : !cut || cut.scan.complete;
     ids = undefined;
+    // this thread's logs, first and last in file order (their order does not matter)
+    const logs = log ? [pass.orderIds.takeLog(), ...(cut ? [cut.pass.orderIds.takeLog()] : [])] : [];
     pass.dropOrderIds();
+    cut?.pass.dropOrderIds();
     if (!unique) {
       if (later.failure !== undefined) onFallback(later.failure);
       else oneThread('an order id is repeated in two parts of the file, and only file order says which copy counts');
       return later.cancel();
     }
-    return await mergeParts(pass, scanned, shown, cut, later, onFallback);
+    return await mergeParts(pass, scanned, shown, cut, later, onFallback, logs);
   } catch (e) {
     if (!signalled) signal(sync, 0, FAILED);
     // bad data is said by the one-thread pass, in file order; anything else is a reason to give
@@ -194,9 +226,17 @@ async function mergeParts(
   cut: CutPart | undefined,
   later: LaterPart,
   onFallback: (reason: string) => void,
-): Promise<ParallelRead | undefined> {
+  /** This thread's order-id logs, when the parts log them: checked with the worker's before anything is merged. */
+  logs: Int32Array[][],
+): Promise<ParallelRead | undefined | 'repeated'> {
   const theirs = await later.keys;
   if (!theirs) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
+  if (logs.length > 0) {
+    const bytes = [...logs, ...theirs.map((p) => p.log ?? [])].flat().reduce((n, run) => n + run.byteLength, 0);
+    const repeated = repeatIn(logs, theirs);
+    collectGarbage(bytes);
+    if (repeated) return 'repeated';
+  }
   // the parts after this half in file order: the worker's, then this thread's cut of its tail
   const parts = [...theirs];
   if (cut) {
@@ -226,6 +266,13 @@ async function mergeParts(
   if (!(await layOutParts(pass, mine, rest.runs, remaps, later))) return void onFallback(later.failure ?? 'the second thread stopped');
   traceMark('two-thread read merged');
   return { pass, rows, shown: shown.slice(0, 5), parts: 1 + rests.length };
+}
+
+/** Whether an order id is in the parts' logs twice; the logs are let go (this thread's array emptied). */
+function repeatIn(logs: Int32Array[][], theirs: PartKeys[]): boolean {
+  const all = [...logs.splice(0), ...theirs.map((p) => p.log ?? [])];
+  for (const p of theirs) p.log = undefined;
+  return OrderIdSet.repeatedIn(all);
 }
 
 /**

@@ -9,6 +9,8 @@
  * order, each part's in arrival order.
  */
 
+import { mapped, plain } from './mapped-array.js';
+
 /**
  * The ledger entries of one part of the input as the pass made them (arrival order, one per
  * customer-day run): customer, day, orders (a byte; the rest in manyOrders) and whole mills
@@ -167,31 +169,6 @@ function layRuns(runs: Int32Array, at: Int32Array, from: Numbers, into: Numbers)
 }
 
 const EMPTY_INT32 = new Int32Array(0);
-
-type ArrayType<T> = { new (length: number): T; BYTES_PER_ELEMENT: number };
-
-function plain<T>(type: ArrayType<T>, n: number): T {
-  return new type(n);
-}
-
-/**
- * Bytes from which glibc's malloc always gives an allocation its own mapping (its mmap
- * threshold rises with every mapped block freed, up to this): freeing such an array gives its
- * pages back to the system at once. A smaller one comes from the malloc heap, where the pages of
- * a freed array stay with the process: the two halves' grouped parts (17 MB arrays at 10M
- * orders), freed while their concatenation is built, stayed resident as 60 MiB of free heap.
- */
-const MAPPED_BYTES = 32 << 20;
-
-/**
- * An array of n elements, allocated as MAPPED_BYTES or more when it holds a megabyte or more
- * (a view of its first n elements): pages past n are never touched, so they cost no memory.
- */
-function mapped<T extends Int32Array | Uint8Array | Float64Array>(type: ArrayType<T>, n: number): T {
-  const bytes = n * type.BYTES_PER_ELEMENT;
-  if (bytes < 1 << 20 || bytes >= MAPPED_BYTES) return new type(n);
-  return new type(MAPPED_BYTES / type.BYTES_PER_ELEMENT).subarray(0, n) as T;
-}
 
 /** Mills per entry of a part's ledger, with the totals beyond 32 bits. */
 function amountsOf(l: PartLedger): ArrayLike<number> {

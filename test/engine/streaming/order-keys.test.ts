@@ -82,6 +82,24 @@ describe('OrderIdSet shared by two halves', () => {
     );
   });
 
+  it('a log takes every id as new, and repeatedIn finds a repeat within or across the logged parts, in any order (property, through grown runs)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(anyId, { maxLength: 400 }), { minLength: 1, maxLength: 3 }), fc.nat({ max: 3000 }), (parts, expected) => {
+        const logs = parts.map((ids) => {
+          // a small expectation makes runs grow
+          const log = new OrderIdSet(expected, 'log');
+          for (const id of ids) expect(add(log, id)).toBe(true);
+          expect(log.size).toBe(ids.length);
+          return log.takeLog();
+        });
+        const all = parts.flat();
+        expect(OrderIdSet.repeatedIn(logs)).toBe(new Set(all).size < all.length);
+        expect(OrderIdSet.repeatedIn([...logs].reverse())).toBe(new Set(all).size < all.length);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('reports a half that fills its share of the table', () => {
     const share = OrderIdSet.shared(1000);
     const half = new OrderIdSet(0, { ids: share, half: 0 });

@@ -169,6 +169,18 @@ describe('parallel orders pass', () => {
     expect(snapshot(r)).toEqual(snapshot(await read(path, 'off')));
   });
 
+  it.each<IdStyle>(['numbered', 'hashed'])('reads a file with an order id repeated within a half on two threads after all, the repeat counted once (%s ids)', async (style) => {
+    // the parts log their ids and find the repeat at the end: read again, checking ids as they are read
+    const lines = ['order_id,customer_id,order_date,amount'];
+    for (let i = 0; i < 200; i++) lines.push(`${idOf(i === 30 ? 10 : i, style)},c${i % 7},2024-01-02,5.00`);
+    const path = join(dir, `dup-within-${style}.csv`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    expect((await readOrdersInParallel({ file: path, map: new Map() }, statSync(path).size, 'inline'))?.parts).toBe(2);
+    const r = await read(path, 'inline');
+    expect(r.data.reconciliation.excluded.get('duplicate_order_id')).toBe(1);
+    expect(snapshot(r)).toEqual(snapshot(await read(path, 'off')));
+  });
+
   it('falls back when the seam falls inside a quoted field with line breaks', async () => {
     const note = `"${'line\n'.repeat(400)}end"`;
     const path = join(dir, 'quoted.csv');
