@@ -194,7 +194,7 @@ async function readInParts(
     const unique = ids ? (await crossHalfCheck(ids, sync, 0)) && (!cut || checkCutIds(cut, ids)) : !cut || cut.scan.complete;
     ids = undefined;
     // this thread's logs, first and last in file order (their order does not matter)
-    const logs = log ? [pass.orderIds.takeLog(), ...(cut ? [cut.pass.orderIds.takeLog()] : [])] : [];
+    const logs = log ? takeLogs(cut ? [pass, cut.pass] : [pass]) : [];
     pass.dropOrderIds();
     cut?.pass.dropOrderIds();
     if (!unique) {
@@ -232,8 +232,9 @@ async function mergeParts(
   const theirs = await later.keys;
   if (!theirs) return later.failure !== undefined ? void onFallback(later.failure) : undefined;
   if (logs.length > 0) {
-    const bytes = [...logs, ...theirs.map((p) => p.log ?? [])].flat().reduce((n, run) => n + run.byteLength, 0);
-    const repeated = repeatIn(logs, theirs);
+    // nothing in this frame may hold a log while it is collected (an interpreter register
+    // holding a temporary array of them kept 80 MB to the memory peak, the ledger's layout)
+    const { repeated, bytes } = repeatIn(logs, theirs);
     collectGarbage(bytes);
     if (repeated) return 'repeated';
   }
@@ -268,11 +269,18 @@ async function mergeParts(
   return { pass, rows, shown: shown.slice(0, 5), parts: 1 + rests.length };
 }
 
-/** Whether an order id is in the parts' logs twice; the logs are let go (this thread's array emptied). */
-function repeatIn(logs: Int32Array[][], theirs: PartKeys[]): boolean {
+/** Whether an order id is in the parts' logs twice, and their bytes; the logs are let go (this thread's array emptied). */
+function repeatIn(logs: Int32Array[][], theirs: PartKeys[]): { repeated: boolean; bytes: number } {
   const all = [...logs.splice(0), ...theirs.map((p) => p.log ?? [])];
   for (const p of theirs) p.log = undefined;
-  return OrderIdSet.repeatedIn(all);
+  return { repeated: OrderIdSet.repeatedIn(all), bytes: all.flat().reduce((n, run) => n + run.byteLength, 0) };
+}
+
+/** This thread's order-id logs, in a frame of their own (see mergeParts); its parts keep none. */
+function takeLogs(passes: OrderPass[]): Int32Array[][] {
+  const logs = passes.map((p) => p.orderIds.takeLog());
+  for (const p of passes) p.dropOrderIds();
+  return logs;
 }
 
 /**
