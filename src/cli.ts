@@ -51,7 +51,7 @@ function addInputOptions(cmd: Command): Command {
     .option('--exclude-status <values>', 'exclude orders with these statuses (comma separated; repeatable)', collect, [])
     .option('--rejects <file>', 'write every rejected row, with line and reason, to this CSV file')
     .option('--strict', 'stop with exit 3 at the first row that cannot be parsed')
-    .option('--threads <n>', 'threads for reading the orders: 1 or 2, which reads a large plain CSV about 1.5x faster and holds 20-40 MB more memory (env CLM_THREADS; default: 2 for a plain file of 128 MB or more on a machine with two cores, else 1)')
+    .option('--threads <n>', 'threads for reading the orders: 1 or 2, which reads a large plain CSV about 1.8x faster and holds 20-50 MB more memory (env CLM_THREADS; default: 2 for a plain file of 128 MB or more on a machine with two cores, else 1)')
     .addOption(new Option('--engine <engine>', 'what reads the orders: auto (default: the streaming reader, on two threads for a plain file of 128 MB or more; DuckDB for Parquet), streaming, or duckdb (embedded DuckDB on a local CSV, .csv.gz or Parquet file, holding at most CLM_DUCKDB_MEMORY, default 2GB; refuses options and values it cannot read exactly)').choices(['auto', 'streaming', 'duckdb']))
     .option('--db <url>', 'read the orders from this Postgres database (postgres://user:password@host:port/db; env CLM_DB): --orders names the table (--customers and --payments theirs); runs the SQL there read-only; the password is never printed')
     .option('--db-timeout <seconds>', 'with --db, the longest each statement may run in the database before it is cancelled (default 300)');

@@ -60,7 +60,7 @@ export function twoThreads(spec: ReadSpec, cores = availableParallelism()): stri
     return undefined;
   }
   if (bytes < AUTO_TWO_THREADS_BYTES) return undefined;
-  return `a plain file of ${(bytes / 2 ** 20).toFixed(0)} MB: two threads, about 1.5x faster than one for 20-40 MB more memory; --threads 1 holds less`;
+  return `a plain file of ${(bytes / 2 ** 20).toFixed(0)} MB: two threads, about 1.8x faster than one for 20-50 MB more memory; --threads 1 holds less`;
 }
 
 /** Every engine by its --engine name. */
