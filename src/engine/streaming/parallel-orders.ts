@@ -199,6 +199,7 @@ async function readInParts(
     cut?.pass.dropOrderIds();
     if (!unique) {
       if (later.failure !== undefined) onFallback(later.failure);
+      else if (cut && !cut.scan.complete) oneThread('a quoted field spans the place where one thread took over the end of the other\'s half');
       else oneThread('an order id is repeated in two parts of the file, and only file order says which copy counts');
       return later.cancel();
     }
