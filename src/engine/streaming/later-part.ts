@@ -7,7 +7,7 @@ import { NotUtf8 } from '../../io/utf8-guard.js';
 import { OrderIdSet, type OrderIdShare } from './order-keys.js';
 import { AmbiguousDates, OrderPass, type LaterKeys, type PassOptions, type PassRest } from './order-pass.js';
 import { layField, LEDGER_FIELDS, type LedgerField } from './part-ledger.js';
-import { ClaimShare, cutTail, open, rangeLimit, type Stolen } from './range-claims.js';
+import { ClaimShare, cutTail, open, rangeLimit, waitWhile, type Stolen } from './range-claims.js';
 
 /*
  * The parts of the two-thread read (parallel-orders.ts) as each thread sees them: the second
@@ -42,11 +42,6 @@ export interface LaterPartInput {
   trace: boolean;
 }
 
-/** Atomics.waitAsync (Node 16+; in TypeScript's lib from es2024). */
-interface AtomicsWaitAsync {
-  waitAsync(a: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
-}
-
 export const DONE = 1;
 const NO_IDS: OrderIdShare = { table: new Int32Array(0), dir: new Int32Array(0) };
 export const FAILED = 2;
@@ -69,15 +64,7 @@ export function signal(sync: Int32Array, half: 0 | 1, state: number): void {
  */
 export async function crossHalfCheck(ids: OrderIdShare, sync: Int32Array, half: 0 | 1): Promise<boolean | undefined> {
   const other = 1 - half;
-  if (Atomics.load(sync, other) === 0) {
-    const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(sync, other, 0);
-    if (w.async) {
-      // a pending waitAsync does not keep a thread's event loop alive: without a timer the
-      // worker thread, once it has nothing else to do, exits (code 13) while it waits
-      const alive = setInterval(() => {}, 1 << 30);
-      await w.value.finally(() => clearInterval(alive));
-    }
-  }
+  if (Atomics.load(sync, other) === 0) await waitWhile(sync, other, 0);
   if (Atomics.load(sync, other) !== DONE) return undefined;
   const slots = OrderIdSet.regionSlots(ids);
   const mid = slots >> 1;

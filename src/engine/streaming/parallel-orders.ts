@@ -279,9 +279,7 @@ function repeatIn(logs: Int32Array[][], theirs: PartKeys[]): { repeated: boolean
 
 /** This thread's order-id logs, in a frame of their own (see mergeParts); its parts keep none. */
 function takeLogs(passes: OrderPass[]): Int32Array[][] {
-  const logs = passes.map((p) => p.orderIds.takeLog());
-  for (const p of passes) p.dropOrderIds();
-  return logs;
+  return passes.map((p) => p.orderIds.takeLog());
 }
 
 /**

@@ -61,29 +61,18 @@ type Numbers = Int32Array | Uint8Array | Float64Array;
 export function groupPart(ledger: PartLedger, customers: number, release: Release, wide: true): GroupedLedger;
 export function groupPart(ledger: PartLedger, customers: number, release: Release, wide: boolean): GroupedPart;
 export function groupPart(ledger: PartLedger, customers: number, release: Release, wide: boolean): GroupedPart {
-  const { cust, entries } = ledger;
-  const start = new Int32Array(customers + 1);
-  for (let e = 0; e < entries; e++) start[cust[e] + 1]++;
-  for (let i = 0; i < customers; i++) start[i + 1] += start[i];
-  const next = new Int32Array(customers);
-  const scatter = <T extends Numbers>(from: ArrayLike<number>, to: T): T => {
-    next.set(start.subarray(0, customers));
-    for (let e = 0; e < entries; e++) to[next[cust[e]]++] = from[e];
-    return to;
-  };
+  const start = runsOf(ledger, customers);
+  const at = start.subarray(0, customers);
+  const n = ledger.entries;
   // a part's arrays live until layField: mapped, so that their pages go back when it frees them
   const make = wide ? plain : mapped;
-  const amt = wide || ledger.bigAmounts.size > 0 ? scatter(amountsOf(ledger), make(Float64Array, entries)) : scatter(ledger.amt, make(Int32Array, entries));
-  release(ledger.amt.byteLength);
-  ledger.amt = EMPTY_INT32;
-  const day = scatter(ledger.day, make(Int32Array, entries));
-  release(ledger.day.byteLength);
-  ledger.day = EMPTY_INT32;
-  const ord = wide || ledger.manyOrders.size > 0 ? scatter(orderCountsOf(ledger), make(Int32Array, entries)) : scatter(ledger.ord, make(Uint8Array, entries));
-  release(ledger.ord.byteLength + ledger.cust.byteLength);
-  ledger.ord = new Uint8Array(0);
-  ledger.cust = EMPTY_INT32;
-  ledger.entries = 0;
+  // each array is allocated once the one before has been scattered and its source freed
+  const amt = wide || ledger.bigAmounts.size > 0 ? make(Float64Array, n) : make(Int32Array, n);
+  scatterField(ledger, at, 'amt', amt, release);
+  const day = make(Int32Array, n);
+  scatterField(ledger, at, 'day', day, release);
+  const ord = wide || ledger.manyOrders.size > 0 ? make(Int32Array, n) : make(Uint8Array, n);
+  scatterField(ledger, at, 'ord', ord, release);
   return { start, day, ord, amt };
 }
 
@@ -134,7 +123,7 @@ export function runsOf(ledger: PartLedger, customers: number): Int32Array {
  * array of that field (the customer column goes with the last, `ord`): the part need not be
  * grouped first.
  */
-export function scatterField(ledger: PartLedger, at: Int32Array, field: LedgerField, into: Int32Array | Float64Array, release: Release): void {
+export function scatterField(ledger: PartLedger, at: Int32Array, field: LedgerField, into: Numbers, release: Release): void {
   const { cust, entries } = ledger;
   const next = at.slice();
   const from = field === 'amt' ? amountsOf(ledger) : field === 'day' ? ledger.day : orderCountsOf(ledger);

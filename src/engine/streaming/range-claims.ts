@@ -79,12 +79,20 @@ export function open(share: ClaimShare): void {
 
 async function waitOpen(words: Int32Array): Promise<void> {
   if (Atomics.load(words, GATE) === 1) return;
-  const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(words, GATE, 0, 60_000);
-  if (w.async) {
-    // a pending waitAsync does not keep a thread's event loop alive (see parallel-orders.ts)
-    const alive = setInterval(() => {}, 1 << 30);
-    await w.value.finally(() => clearInterval(alive));
-  }
+  await waitWhile(words, GATE, 0, 60_000);
+}
+
+/**
+ * Waits, without blocking this thread's event loop, while a[index] is `value` (or until
+ * `timeout` ms): Atomics.waitAsync, kept alive by a timer, since a pending waitAsync does not
+ * keep a thread's event loop alive (a worker thread with nothing else to do would exit, code
+ * 13, while it waits).
+ */
+export async function waitWhile(a: Int32Array, index: number, value: number, timeout?: number): Promise<void> {
+  const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(a, index, value, timeout);
+  if (!w.async) return;
+  const alive = setInterval(() => {}, 1 << 30);
+  await w.value.finally(() => clearInterval(alive));
 }
 
 /** Atomics.waitAsync (Node 16+; in TypeScript's lib from es2024). */
